@@ -1,0 +1,42 @@
+# familyservice-nb: `make help` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8866
+
+.DEFAULT_GOAL := help
+.PHONY: help install run lab test test-fast lint bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (familyservice-nb)" >/dev/null
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the package with everything it needs
+
+run: install ## start the app with demo data on http://127.0.0.1:8866
+	$(BIN)/familyservice-nb serve --demo --port $(PORT)
+
+lab: install ## open JupyterLab on the analyst notebooks
+	$(BIN)/jupyter lab --ip=127.0.0.1 --no-browser notebooks/
+
+test: install ## run the whole suite: unit, notebooks, database and browser tests
+	$(BIN)/python -m pytest
+
+test-fast: install ## the suite without browser and notebook tests
+	$(BIN)/python -m pytest -m "not browser" --ignore=notebooks
+
+lint: install ## ruff
+	$(BIN)/ruff check .
+
+bench: install ## run the benchmarks and print their figures
+	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean: ## remove the environment and caches (keeps data/)
+	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache *.egg-info

@@ -1,0 +1,167 @@
+"""The workbook's vocabulary: note types, statuses, risk values and deadlines.
+
+Every rule elsewhere refers to these names; each cites the line of the council's guidance
+(``shared/guidance/record-keeping.md``) it implements.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class WorkingDays:
+    """A deadline counted in working days strictly after the event day."""
+
+    days: int
+
+    def __str__(self) -> str:
+        return "next working day" if self.days == 1 else f"{self.days} working days"
+
+
+@dataclass(frozen=True)
+class CalendarDays:
+    """An interval counted in calendar days (supervision cycles, children seen)."""
+
+    days: int
+
+    def __str__(self) -> str:
+        if self.days % 7 == 0:
+            weeks = self.days // 7
+            return f"{weeks} week" + ("s" if weeks != 1 else "")
+        return f"{self.days} days"
+
+
+def Weeks(n: int) -> CalendarDays:  # noqa: N802 - reads as a unit, like WorkingDays(5)
+    return CalendarDays(7 * n)
+
+
+# guidance: Timeliness and accuracy of records - "must be recorded on Mosaic within a maximum of
+# 5 working days". The quality-standards table says "within a minimum of 5 working days"; DESIGN.md
+# reads that as the maximum, as the paragraph above it says.
+RECORDING_DEADLINE = WorkingDays(5)
+
+# guidance: Timeliness and accuracy of records - "If harm or injury has occurred, or potential harm
+# or risk is identified, recording must be completed by the following working day."
+RISK_RECORDING_DEADLINE = WorkingDays(1)
+
+# Council settings with defaults (guidance: Supervision Recording Expectations - "evidence of
+# effective management oversight for families open to The Family Service"). The guidance gives no
+# number; these are the council's own, changeable in settings.
+SUPERVISION_INTERVAL = CalendarDays(28)
+CHILD_SEEN_INTERVAL = Weeks(6)
+
+RULE_STANDARD = f"{RECORDING_DEADLINE}"  # "5 working days"
+RULE_RISK = f"{RISK_RECORDING_DEADLINE} (risk)"  # "next working day (risk)"
+
+
+class NoteType(StrEnum):
+    """guidance: Types of case records - the nine events a case note records."""
+
+    VISIT = "Visit"
+    CONTACT = "Contact with child or family"
+    AGENCY_SUMMARY = "Summary from other agencies"
+    CASE_DISCUSSION = "Case discussion"
+    DOCUMENT_REFERENCE = "Document reference"
+    MANAGER_RECORDING = "Manager's recording"
+    EMAIL = "E-mail"
+    TELEPHONE_CALL = "Telephone call"
+    KEY_EVENT = "Key event"
+
+    @property
+    def described(self) -> str:
+        return NOTE_TYPE_DESCRIPTIONS[self]
+
+
+NOTE_TYPE_DESCRIPTIONS: dict[NoteType, str] = {
+    NoteType.VISIT: "A record of a visit",
+    NoteType.CONTACT: "A record of any contact with the child or family",
+    NoteType.AGENCY_SUMMARY: "A summary of information from other agencies and professionals",
+    NoteType.CASE_DISCUSSION: (
+        "A record of any case discussions with managers, service users, family members, other professionals"
+    ),
+    NoteType.DOCUMENT_REFERENCE: (
+        "References to information scanned and uploaded into 'Documents' (with the date and the person "
+        "providing the information)"
+    ),
+    NoteType.MANAGER_RECORDING: "Manager's recordings (decisions made on the case and supervision notes)",
+    NoteType.EMAIL: "E-mail correspondence",
+    NoteType.TELEPHONE_CALL: (
+        "Telephone calls (the number, full name and role of the caller or person called, and the purpose)"
+    ),
+    NoteType.KEY_EVENT: (
+        "References to key meetings, court appearances, change of placement, completion of assessment, "
+        "case allocation or transfer"
+    ),
+}
+
+
+class KeyEvent(StrEnum):
+    """guidance: Types of case records - the key events a note refers to."""
+
+    KEY_MEETING = "Key meeting"
+    COURT_APPEARANCE = "Court appearance"
+    CHANGE_OF_PLACEMENT = "Change of placement"
+    ASSESSMENT_COMPLETED = "Assessment completed"
+    CASE_ALLOCATION = "Case allocation"
+    CASE_TRANSFER = "Case transfer"
+
+
+class NoteStatus(StrEnum):
+    """Mosaic's note statuses as they appear in an extract (DESIGN.md: blank means Complete)."""
+
+    DRAFT = "Draft"
+    COMPLETE = "Complete"
+    TIMED_OUT = "Timed out"
+    DELETED = "Deleted"
+
+
+class Timeliness(StrEnum):
+    """The outcome of the record-timeliness rule for one note (DESIGN.md: Timeliness)."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+    OVERDUE = "overdue"
+    PENDING = "pending"
+    DELETED = "deleted"
+
+    @property
+    def label(self) -> str:
+        return TIMELINESS_LABELS[self]
+
+
+TIMELINESS_LABELS: dict[Timeliness, str] = {
+    Timeliness.ON_TIME: "On time",
+    Timeliness.LATE: "Recorded late",
+    Timeliness.OVERDUE: "Overdue (not recorded)",
+    Timeliness.PENDING: "Not yet due",
+    Timeliness.DELETED: "Deleted",
+}
+
+# Accepted spellings of the risk flag, compared after trimming and lower-casing (DESIGN.md: columns).
+RISK_TRUE = frozenset({"y", "yes", "true", "1"})
+RISK_FALSE = frozenset({"n", "no", "false", "0", ""})
+
+# Status spellings accepted in extracts, compared lower-cased with spaces, "_" and "-" removed.
+STATUS_SPELLINGS: dict[str, NoteStatus] = {
+    "": NoteStatus.COMPLETE,
+    "complete": NoteStatus.COMPLETE,
+    "completed": NoteStatus.COMPLETE,
+    "draft": NoteStatus.DRAFT,
+    "timedout": NoteStatus.TIMED_OUT,
+    "deleted": NoteStatus.DELETED,
+}
+
+UNKNOWN = "(unknown)"  # worker or team left blank in an extract (DESIGN.md: columns)
+
+# Canonical columns of a running-record extract (DESIGN.md: Contracts).
+EXTRACT_COLUMNS = (
+    "note_id", "case_id", "worker", "team", "note_type", "event_date", "recorded_at", "risk_identified", "status",
+)
+REQUIRED_COLUMNS = ("note_id", "event_date")
+
+# The columns assess_timeliness adds.
+TIMELINESS_COLUMNS = ("due_date", "working_days_taken", "days_late", "timeliness", "rule")
+
+UK_DATE = "%d/%m/%Y"  # how screens show dates: 25/11/2026
