@@ -1,0 +1,128 @@
+"""What every record shares: plain-word checks, UK dates, and the one timeliness rule.
+
+guidance: Timeliness and accuracy of records - "must be recorded on Mosaic within a maximum of 5 working
+days"; "If harm or injury has occurred, or potential harm or risk is identified, recording must be
+completed by the following working day."
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, ClassVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from ..calendar import WorkingCalendar
+from ..vocab import RECORDING_DEADLINE, RISK_RECORDING_DEADLINE, UK_DATE, WorkingDays
+
+
+def uk(day: dt.date | None) -> str:
+    """A date as screens and Mosaic text show it: 25/11/2026."""
+    return day.strftime(UK_DATE) if day else ""
+
+
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise PydanticCustomError("blank", "This cannot be left blank.", {"plain": "this cannot be left blank."})
+    return text  # kept exactly as typed: no trimming, no escaping
+
+
+def _login(text: str) -> str:
+    _not_blank(text)
+    if any(ch.isspace() for ch in text):
+        raise PydanticCustomError(
+            "login", "A login has no spaces in it.", {"plain": "a login has no spaces in it."}
+        )
+    return text
+
+
+_UK_DATE = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*")
+
+
+def _uk_date(value: Any) -> Any:
+    """Accept 25/11/2026 (day first, never guessed otherwise) as well as dates and ISO text."""
+    if isinstance(value, str) and (m := _UK_DATE.fullmatch(value)):
+        day, month, year = (int(g) for g in m.groups())
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            raise PydanticCustomError(
+                "no_such_date", "There is no such date.", {"plain": "there is no such date."}
+            ) from None
+    return value
+
+
+RequiredText = Annotated[str, AfterValidator(_not_blank)]
+Login = Annotated[str, AfterValidator(_login)]
+Day = Annotated[dt.date, BeforeValidator(_uk_date)]
+
+
+def problem(loc: tuple, message: str, plain: str, code: str = "record_rule") -> InitErrorDetails:
+    """One broken rule: `message` is a whole sentence; `plain` follows the field's title in `explain`."""
+    return InitErrorDetails(type=PydanticCustomError(code, message, {"plain": plain}), loc=loc, input=None)
+
+
+def _title(name: str, _info: Any) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+class RecordPart(BaseModel):
+    """Base of every record and every part of one. Cross-field rules live in `_problems`."""
+
+    model_config = ConfigDict(extra="forbid", field_title_generator=_title)
+
+    def _problems(self) -> list[InitErrorDetails]:
+        """The broken cross-field rules; subclasses extend `super()._problems()`."""
+        return []
+
+    @model_validator(mode="after")
+    def _check_rules(self):
+        if problems := self._problems():
+            raise ValidationError.from_exception_data(type(self).__name__, problems)
+        return self
+
+
+class Recording(RecordPart):
+    """A recording with a date, a risk flag and an author; due by the one timeliness rule."""
+
+    record_kind: ClassVar[str] = ""
+    occasion: ClassVar[str] = "event"  # how messages name the day: "before the supervision on ..."
+
+    record_id: str | None = Field(
+        None, title="Record ID", description="The workbook's reference for this record, given when it is first saved."
+    )
+    event_date: Day = Field(
+        title="Date", description="The day the session, contact or discussion took place (for example 25/11/2026)."
+    )
+    risk_identified: bool = Field(
+        False,
+        title="Harm or risk identified",
+        description="Yes if harm or injury occurred, or potential harm or risk was identified. "
+        "The record is then due by the next working day instead of within 5 working days.",
+    )
+    author: Login = Field(title="Recorded by", description="The login of the person writing this record.")
+
+    @property
+    def deadline(self) -> WorkingDays:
+        return RISK_RECORDING_DEADLINE if self.risk_identified else RECORDING_DEADLINE
+
+    def due_date(self, calendar: WorkingCalendar | None = None) -> dt.date:
+        """The last working day this record may be completed on Mosaic (DESIGN.md: Timeliness)."""
+        calendar = calendar or WorkingCalendar()
+        return calendar.add_working_days([self.event_date], self.deadline.days)[0].item()
+
+
+class CaseRecord(Recording):
+    """A recording about one case (family)."""
+
+    case_id: RequiredText = Field(title="Case ID", description="The Mosaic case (family) this record belongs to.")

@@ -1,0 +1,68 @@
+"""Mosaic-ready text for case notes, session records and GFPO session records.
+
+guidance: Mosaic Case Record Template (WHO, AIM, METHOD, OUTCOME, ANY IMPORTANT OBSERVATIONS AND/OR
+REFLECTIONS, ACTIONS) and the GFPO session template's rows, in the guidance's order.
+"""
+
+from __future__ import annotations
+
+from .base import uk
+from .case_note import NOTE_DETAILS, CaseNote
+from .gfpo import GFPO_PROMPTS, GFPOSessionRecord
+from .render_parts import action_lines, document, header, section, text, yes_no
+from .session import SessionRecord
+
+
+def case_note_text(record: CaseNote) -> str:
+    fields = type(record).model_fields
+    details = []
+    for name in NOTE_DETAILS.get(record.note_type, {}):
+        value = getattr(record, name)
+        if name == "participants":
+            value = "; ".join(value)
+        elif name == "document_date":
+            value = uk(value)
+        details.append(f"{fields[name].title}: {text(str(value))}")
+    title = f"CASE NOTE: {record.note_type.value.upper()}"
+    return document(header(title, record, f"Case: {record.case_id}", *details), text(record.text))
+
+
+def session_text(record: SessionRecord) -> str:
+    outcome = [f"Aims met: {yes_no(record.aims_met)}", record.outcome]
+    if not record.aims_met:
+        outcome += [
+            f"Why not: {record.why_not_met}",
+            f"What will be done differently: {record.what_will_be_done_differently}",
+        ]
+    return document(
+        header("SESSION RECORD", record, f"Case: {record.case_id}"),
+        section("WHO", text(record.who)),
+        section("AIM", text(record.aim)),
+        section("METHOD", text(record.method)),
+        section("OUTCOME", "\n".join(outcome)),
+        section("ANY IMPORTANT OBSERVATIONS AND/OR REFLECTIONS", text(record.observations_and_reflections)),
+        section("ACTIONS", action_lines(record.actions)),
+        section("PRESENT BUT DID NOT TAKE PART", text(record.present_not_taking_part)),
+        section("OBSERVATIONS OR INCIDENTS NOT LINKED TO THE AIM", text(record.other_observations)),
+    )
+
+
+def gfpo_text(record: GFPOSessionRecord) -> str:
+    prompts = [f"{p}\n{text(record.prompt_answers.get(p, ''))}" for p in GFPO_PROMPTS]
+    return document(
+        header("GFPO SESSION RECORD", record, f"Case: {record.case_id}"),
+        section("GFPO Intervention Name:", record.intervention_name),
+        section("Purpose of this Session:", f"{record.purpose}\nDesired outcome: {record.desired_outcome}"),
+        section("Present:", record.present_and_took_part),
+        section(
+            "Location and Time of session:",
+            f"{record.location}\nTime: {record.start_time:%H:%M}\n"
+            f"Why this location and time: {text(record.why_this_location_and_time)}",
+        ),
+        section(
+            "Description of the Session:",
+            f"Activities: {record.activities}\nResources, tools or materials: {text(record.resources)}",
+        ),
+        section("Observation and Analysis:", "\n\n".join([text(record.observations), *prompts])),
+        section("Next Steps / Agreed Actions from Session:", action_lines(record.next_steps)),
+    )
