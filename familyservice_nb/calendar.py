@@ -15,6 +15,8 @@ import holidays
 import numpy as np
 import pandas as pd
 
+from .errors import WorkbookError
+
 REGIONS = {
     "ENG": "England",
     "WLS": "Wales",
@@ -25,8 +27,12 @@ REGIONS = {
 DateLike = dt.date | str | np.datetime64 | pd.Timestamp
 
 
-class UnknownRegion(ValueError):
+class UnknownRegion(WorkbookError, ValueError):
     """The region is not one of England, Wales, Scotland or Northern Ireland."""
+
+
+class BadClosures(WorkbookError, ValueError):
+    """A line of the closures file is not a date written YYYY-MM-DD."""
 
 
 def _as_day_array(values) -> np.ndarray:
@@ -77,7 +83,7 @@ class WorkingCalendar:
             try:
                 days.append(dt.date.fromisoformat(text))
             except ValueError:
-                raise ValueError(
+                raise BadClosures(
                     f"Line {number} of the closures file is not a date written YYYY-MM-DD: '{text}'."
                 ) from None
         return cls(region=region, closures=days)
