@@ -30,9 +30,10 @@ from .timeliness import (
 from .vocab import RECORDING_DEADLINE, RISK_RECORDING_DEADLINE, NoteStatus, NoteType, Timeliness
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .extract import ExtractResult, read_extract
-    from .standards import STANDARDS
-    from .store import Store
+    from .extract import ExtractResult as ExtractResult
+    from .extract import read_extract as read_extract
+    from .standards import STANDARDS as STANDARDS
+    from .store import Store as Store
 
 __version__ = "0.1.0"
 

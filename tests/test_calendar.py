@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import oracle
 from familyservice_nb.calendar import UnknownRegion, WorkingCalendar
+
+import oracle
 
 D = dt.date
 

@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import oracle
 from familyservice_nb import WorkingCalendar
 from familyservice_nb.timeliness import (
     assess_timeliness,
@@ -20,6 +19,8 @@ from familyservice_nb.timeliness import (
     timeliness_by_team,
     timeliness_by_worker,
 )
+
+import oracle
 
 D = dt.date
 
