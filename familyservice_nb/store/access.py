@@ -1,0 +1,144 @@
+"""Who sees what, applied in the store so every screen, notebook and command obeys it.
+
+A practitioner sees their own cases (allocated to them) and their own notes; a manager their teams'
+cases and notes; an analyst and an admin everything. Nobody named (direct database access, DESIGN.md
+trust model) sees everything too. Opening something one may not see is refused with `NotAllowed`,
+never answered with an empty result.
+"""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, Connection, false, or_, select, true
+
+from ..errors import WorkbookError
+from .schema import cases, notes, records, staff, staff_teams, teams
+
+SEES_ALL = frozenset({"analyst", "admin", "database"})
+LOADS_DATA = frozenset({"analyst", "admin", "database"})  # extracts, staff and cases change everyone's view
+ROLE_NAMES = {"practitioner": "a practitioner", "manager": "a manager", "analyst": "an analyst",
+              "admin": "an administrator", "database": "someone with direct database access"}
+
+
+class NotAllowed(WorkbookError):
+    """The current user may not see or do this."""
+
+
+class NotFound(WorkbookError):
+    """There is no such record, case or import."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The person using the store, as the staff list describes them."""
+
+    login: str | None
+    role: str  # practitioner, manager, analyst, admin; "database" when nobody is named
+    staff_id: int | None = None
+    name: str | None = None
+    team_ids: frozenset[int] = field(default_factory=frozenset)
+    team_names: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def sees_all(self) -> bool:
+        return self.role in SEES_ALL
+
+    @property
+    def actor(self) -> str:
+        """How the audit trail names them."""
+        if self.login:
+            return self.login
+        try:
+            return f"{getpass.getuser()} (database access)"
+        except Exception:  # no login name in some containers
+            return "(database access)"
+
+    def require(self, roles: frozenset[str], doing: str) -> None:
+        if self.role not in roles:
+            who = " or ".join(ROLE_NAMES[r] for r in ROLE_NAMES if r in roles)
+            raise NotAllowed(f"Only {who} can {doing}; you are signed in as {self.login}, {ROLE_NAMES[self.role]}.")
+
+
+def load_viewer(conn: Connection, login: str | None) -> Viewer:
+    if login is None:
+        return Viewer(login=None, role="database")
+    rows = conn.execute(  # one query: the person and their teams
+        select(staff.c.staff_id, staff.c.role, staff.c.name, teams.c.team_id, teams.c.name.label("team"))
+        .outerjoin(staff_teams, staff_teams.c.staff_id == staff.c.staff_id)
+        .outerjoin(teams, teams.c.team_id == staff_teams.c.team_id)
+        .where(staff.c.login == login)
+    ).all()
+    if not rows:
+        raise NotAllowed(
+            f"'{login}' is not on the workbook's staff list, so it cannot show them any cases. "
+            "An administrator can add them with `familyservice-nb staff import`."
+        )
+    first = rows[0]
+    return Viewer(
+        login=login,
+        role=first.role,
+        staff_id=first.staff_id,
+        name=first.name,
+        team_ids=frozenset(r.team_id for r in rows if r.team_id is not None),
+        team_names=frozenset(r.team for r in rows if r.team is not None),
+    )
+
+
+def _team_members(viewer: Viewer):
+    return select(staff_teams.c.staff_id).where(staff_teams.c.team_id.in_(viewer.team_ids))
+
+
+def case_filter(viewer: Viewer) -> ColumnElement[bool]:
+    """Which rows of `cases` the viewer sees."""
+    if viewer.sees_all:
+        return true()
+    if viewer.role == "practitioner":
+        return cases.c.allocated_worker_id == viewer.staff_id
+    if viewer.role == "manager":
+        return or_(
+            cases.c.team_id.in_(viewer.team_ids),
+            cases.c.allocated_worker_id.in_(_team_members(viewer)),
+            cases.c.allocated_worker_id == viewer.staff_id,
+        )
+    return false()
+
+
+def visible_case_ids(viewer: Viewer):
+    return select(cases.c.case_id).where(case_filter(viewer))
+
+
+def record_filter(viewer: Viewer) -> ColumnElement[bool]:
+    """Records on cases they see; a record on no case (line management) by or about them or their teams."""
+    if viewer.sees_all:
+        return true()
+    own = or_(records.c.author == viewer.login, records.c.subject == viewer.login)
+    if viewer.role == "manager":
+        members = select(staff.c.login).where(staff.c.staff_id.in_(_team_members(viewer)))
+        own = or_(own, records.c.author.in_(members), records.c.subject.in_(members))
+    return or_(records.c.case_id.in_(visible_case_ids(viewer)), records.c.case_id.is_(None) & own)
+
+
+def note_filter(viewer: Viewer) -> ColumnElement[bool]:
+    """Notes on cases they see, and notes they (or, for a manager, their teams) wrote."""
+    if viewer.sees_all:
+        return true()
+    on_cases = notes.c.case_id.in_(visible_case_ids(viewer))
+    if viewer.role == "practitioner":
+        return or_(on_cases, notes.c.worker.in_([viewer.name, viewer.login]))
+    if viewer.role == "manager":
+        member_names = select(staff.c.name).where(staff.c.staff_id.in_(_team_members(viewer)))
+        return or_(on_cases, notes.c.team.in_(viewer.team_names), notes.c.worker.in_(member_names))
+    return false()
+
+
+def check_case(conn: Connection, viewer: Viewer, case_id: str) -> None:
+    """Refuse plainly when the case does not exist or the viewer may not open it."""
+    found = conn.execute(
+        select(cases.c.case_id, case_filter(viewer).label("visible")).where(cases.c.case_id == case_id)
+    ).first()
+    if found is None:
+        raise NotFound(f"There is no case {case_id} in the workbook.")
+    if not found.visible:
+        raise NotAllowed(f"You cannot open case {case_id}: it is not allocated to you or to a team you manage.")

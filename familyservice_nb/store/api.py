@@ -1,0 +1,301 @@
+"""`Store`: the one way into the workbook's database, with who-sees-what applied to every query.
+
+    store = Store("sqlite:///data/workbook.db", user="jo.bloggs")
+    record_id = store.save_draft(supervision)      # autosave: overwrites the draft only
+    store.complete(record_id)                      # locked from now on
+    store.amend(record_id, corrected, reason="Wrong date of birth")   # a new version; the first is kept
+    notes = store.notes_frame()                    # read_extract's shape, for assess_timeliness
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+from pydantic import BaseModel
+from sqlalchemy import Connection, Engine, select
+
+from ..errors import WorkbookError
+from . import backup as backup_module
+from . import check as check_module
+from . import imports as imports_module
+from . import migrate, notes, people, repository
+from .access import NotAllowed, Viewer, load_viewer
+from .engine import WRITE, current_user, database_url, make_engine
+from .schema import audit
+
+
+class Store:
+    """The workbook's database: records, notes, staff and cases.
+
+    `url`: the argument, else FSNB_DATABASE_URL, else sqlite:///data/workbook.db.
+    `user`: the login acting (else JUPYTERHUB_USER, else FSNB_USER; nobody named means direct database
+    access, which sees everything). The engine is made on first use.
+    """
+
+    def __init__(self, url: str | None = None, user: str | None = None):
+        self.url = database_url(url)
+        self.user = current_user(user)
+        self._engine: Engine | None = None
+        self._calendar = None
+
+    def __repr__(self) -> str:
+        from sqlalchemy.engine import make_url
+
+        return f"Store({make_url(self.url).render_as_string(hide_password=True)!r}, user={self.user!r})"
+
+    # -- connections ----------------------------------------------------------------------------
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            engine = make_engine(self.url)
+            try:
+                migrate.ensure_current(engine)
+            except BaseException:
+                engine.dispose()
+                raise
+            self._engine = engine
+        return self._engine
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A read transaction: one consistent view of the database."""
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A write transaction: all of it is saved, or none of it."""
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(**WRITE)
+            with conn.begin():
+                yield conn
+
+    def with_database_access(self) -> Store:
+        """The same database acting as direct database access (no login): for maintenance such as the demo.
+
+        DESIGN.md trust model: whoever holds the database address and credentials can read and write
+        everything anyway; this names that in the audit trail instead of pretending to be a user.
+        """
+        other = Store.__new__(Store)
+        other.url, other.user, other._engine, other._calendar = self.url, None, None, None
+        return other
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def upgrade(self) -> str | None:
+        """Bring the database up to date (a new one is created); returns the revision now in place."""
+        engine = make_engine(self.url)
+        try:
+            return migrate.upgrade(engine)
+        finally:
+            engine.dispose()
+
+    def revision(self) -> str | None:
+        engine = make_engine(self.url)
+        try:
+            return migrate.current_revision(engine)
+        finally:
+            engine.dispose()
+
+    # -- who -------------------------------------------------------------------------------------
+
+    def viewer(self, conn: Connection | None = None) -> Viewer:
+        """The current user as the staff list describes them (NotAllowed when they are not on it)."""
+        if conn is None:
+            with self.reading() as conn:
+                return load_viewer(conn, self.user)
+        return load_viewer(conn, self.user)
+
+    def calendar(self):
+        """The working-day calendar of the council's settings (region and closure days)."""
+        if self._calendar is None:
+            self._calendar = self.settings().calendar()
+        return self._calendar
+
+    # -- records ---------------------------------------------------------------------------------
+
+    def _prepare(self, record: BaseModel | dict, record_id, kind: str | None) -> repository.Prepared:
+        """Check the record and work out its columns before taking the write lock."""
+        if kind is None and not isinstance(record, BaseModel):
+            if record_id is None:
+                raise WorkbookError("Say which kind of record this is (kind='supervision', for example).")
+            kind = self.info(record_id).kind
+        return repository.prepare(record, kind, self.calendar())
+
+    def save_draft(self, record: BaseModel | dict, record_id: str | int | None = None, kind: str | None = None) -> str:
+        """Save a draft (new, or over the record's current draft) and return the record's id."""
+        record_id = record_id or repository.record_id_of(record)
+        prepared = self._prepare(record, record_id, kind)
+        with self.writing() as conn:
+            return repository.save_draft(conn, self.viewer(conn), prepared, record_id)
+
+    def complete(self, record_id: str | int, record: BaseModel | dict | None = None) -> int:
+        """Complete (lock) the current draft, optionally with its final contents; returns the version."""
+        prepared = None if record is None else self._prepare(record, record_id, None)
+        calendar = self.calendar()
+        with self.writing() as conn:
+            return repository.complete(conn, self.viewer(conn), record_id, prepared, calendar)
+
+    def amend(self, record_id: str | int, record: BaseModel | dict, reason: str, complete: bool = True) -> int:
+        """A new version of a completed record, with the reason; earlier versions are kept."""
+        prepared = self._prepare(record, record_id, None)
+        with self.writing() as conn:
+            return repository.amend(conn, self.viewer(conn), record_id, prepared, reason, complete)
+
+    def get(self, record_id: str | int, version: int | None = None) -> BaseModel:
+        """The record (its newest version unless one is named) as its pydantic model."""
+        with self.reading() as conn:
+            return repository.get(conn, self.viewer(conn), record_id, version)
+
+    def info(self, record_id: str | int) -> repository.RecordInfo:
+        with self.reading() as conn:
+            return repository.info(conn, self.viewer(conn), record_id)
+
+    def versions(self, record_id: str | int) -> list[repository.RecordVersion]:
+        with self.reading() as conn:
+            return repository.versions(conn, self.viewer(conn), record_id)
+
+    def records(
+        self, kind: str | None = None, case_id: str | None = None, state: str | None = None
+    ) -> list[repository.RecordInfo]:
+        """The records this user may see, oldest event first."""
+        with self.reading() as conn:
+            return repository.list_records(conn, self.viewer(conn), kind, case_id, state)
+
+    def previous_supervisions(self, case_id: str) -> list[BaseModel]:
+        """Completed case discussions (supervision, review, closure) of a case, oldest first."""
+        with self.reading() as conn:
+            return repository.completed_discussions(conn, self.viewer(conn), case_id)
+
+    def open_actions(self, case_id: str) -> list[BaseModel]:
+        """Agreed actions of the case not yet done or dropped: to review at its next supervision."""
+        from ..records import open_actions
+
+        return open_actions(self.previous_supervisions(case_id))
+
+    def audit_trail(self, record_id: str | int | None = None, note_id: str | None = None) -> pd.DataFrame:
+        """Who changed what and when: for one record, one note, or (analysts and admins) everything."""
+        with self.reading() as conn:
+            viewer = self.viewer(conn)
+            query = select(audit).order_by(audit.c.audit_id)
+            if record_id is not None:
+                number = repository.info(conn, viewer, record_id).record_id
+                query = query.where(audit.c.entity == "record", audit.c.entity_id == number)
+            elif note_id is not None:
+                notes.check_note(conn, viewer, note_id)
+                query = query.where(audit.c.entity == "note", audit.c.entity_id == note_id)
+            else:
+                viewer.require(frozenset({"analyst", "admin", "database"}), "see the whole audit trail")
+            frame = pd.DataFrame([dict(r) for r in conn.execute(query).mappings()], columns=list(audit.c.keys()))
+        import json
+
+        frame["changes"] = frame["changes"].map(lambda c: json.loads(c) if c else {})
+        return frame
+
+    # -- staff, cases, settings ------------------------------------------------------------------
+
+    def _loader(self, conn: Connection) -> Viewer:
+        """The viewer for loading staff: anyone may load the first staff list into an empty database."""
+        try:
+            return self.viewer(conn)
+        except NotAllowed:
+            if people.staff_count(conn) == 0:
+                return Viewer(login=self.user, role="admin")
+            raise
+
+    def save_staff(self, staff: list[BaseModel]) -> dict[str, int]:
+        with self.writing() as conn:
+            return people.save_staff(conn, self._loader(conn), list(staff))
+
+    def import_staff(self, path: str | Path) -> dict[str, int]:
+        """Load the council's staff from CSV (name, login, role, teams, line manager, newly qualified)."""
+        from .csvfiles import read_staff_csv
+
+        return self.save_staff(read_staff_csv(path))
+
+    def staff(self) -> list[BaseModel]:
+        with self.reading() as conn:
+            self.viewer(conn)
+            return people.list_staff(conn)
+
+    def save_cases(self, cases: list[BaseModel]) -> dict[str, int]:
+        with self.writing() as conn:
+            return people.save_cases(conn, self.viewer(conn), list(cases))
+
+    def import_cases(self, path: str | Path) -> dict[str, int]:
+        """Load cases and their children from CSV (one row per child; see `csvfiles`)."""
+        from .csvfiles import read_cases_csv
+
+        return self.save_cases(read_cases_csv(path))
+
+    def cases(self) -> list[BaseModel]:
+        """The cases this user may see."""
+        with self.reading() as conn:
+            return people.list_cases(conn, self.viewer(conn))
+
+    def case(self, case_id: str) -> BaseModel:
+        """One case with its children; NotAllowed when this user may not open it."""
+        with self.reading() as conn:
+            return people.get_case(conn, self.viewer(conn), case_id)
+
+    def settings(self) -> BaseModel:
+        with self.reading() as conn:
+            return people.get_settings(conn)
+
+    def save_settings(self, settings: BaseModel | dict) -> None:
+        with self.writing() as conn:
+            people.save_settings(conn, self.viewer(conn), settings)
+        self._calendar = None
+
+    # -- notes -----------------------------------------------------------------------------------
+
+    def import_extract(
+        self, path: str | Path, mapping: str | Path | None = None, as_of: dt.date | str | None = None,
+        *, batch_size: int = imports_module.BATCH_SIZE, progress: bool | None = None,
+    ) -> imports_module.ImportSummary:
+        """Load a Mosaic extract: new notes added, changed ones updated (earlier values audited)."""
+        return imports_module.run_import(self, path, mapping, as_of, batch_size, progress)
+
+    def notes_frame(self, case_id: str | None = None) -> pd.DataFrame:
+        """The stored notes this user may see, shaped like read_extract's notes (for assess_timeliness)."""
+        with self.reading() as conn:
+            viewer = self.viewer(conn)
+            if case_id is not None:
+                from .access import check_case
+
+                check_case(conn, viewer, case_id)
+            return notes.notes_frame(conn, viewer, case_id)
+
+    def imports(self) -> pd.DataFrame:
+        """Every import: file name, as-of date, who, when, and its counts."""
+        with self.reading() as conn:
+            self.viewer(conn)
+            return notes.imports_frame(conn)
+
+    def import_rejects(self, import_id: int) -> pd.DataFrame:
+        with self.reading() as conn:
+            return notes.rejects_frame(conn, self.viewer(conn), import_id)
+
+    # -- looking after the database --------------------------------------------------------------
+
+    def check(self) -> check_module.CheckReport:
+        """Integrity and foreign-key checks, then counts of everything kept."""
+        return check_module.check(self.url)
+
+    def backup(self, destination: str | Path | None = None) -> Path:
+        """A consistent copy of the database, taken while others may be writing."""
+        return backup_module.backup(self.url, destination)

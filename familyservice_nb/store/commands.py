@@ -1,0 +1,88 @@
+"""The database commands of `familyservice-nb` (cli.py parses the arguments and calls these).
+
+Each takes the argparse Namespace and returns the exit code; a WorkbookError's message is printed by
+cli.main as one plain line (exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from sqlalchemy.engine import make_url
+
+from .api import Store
+
+EXIT_OK, EXIT_NOT_INTACT = 0, 1
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from ..export import write_csv
+
+    with Store(args.db) as store:
+        summary = store.import_extract(args.extract, mapping=args.mapping, as_of=args.as_of)
+    for sentence in summary.sentences():
+        _say(sentence)
+    if args.rejects:
+        write_csv(summary.rejects, args.rejects)
+        if summary.rejected:
+            _say(f"Rejected rows, with the reason for each, written to {args.rejects}.")
+    elif summary.rejected:
+        _say("The rejected rows are kept with the import; add --rejects FILE to write them out.")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo_data import fill_demo
+
+    with Store(args.db) as store:
+        added = fill_demo(store, seed=args.seed, notes=getattr(args, "rows", 5000) or 5000)
+        where = make_url(store.url).render_as_string(hide_password=True)
+    _say(
+        f"Demo data written to {where}: {added['staff']} staff, {added['cases']} cases with "
+        f"{added['children']} children, {added['notes']:,} notes and {added['supervisions']} supervision records."
+    )
+    return EXIT_OK
+
+
+def _counts(kind: str, counts: dict[str, int]) -> str:
+    return f"{kind}: {counts['new']} added, {counts['updated']} updated, {counts['unchanged']} unchanged."
+
+
+def cmd_staff_import(args: argparse.Namespace) -> int:
+    with Store(args.db) as store:
+        _say(_counts("Staff", store.import_staff(args.file)))
+    return EXIT_OK
+
+
+def cmd_cases_import(args: argparse.Namespace) -> int:
+    with Store(args.db) as store:
+        _say(_counts("Cases", store.import_cases(args.file)))
+    return EXIT_OK
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    store = Store(args.db)
+    before = store.revision()
+    after = store.upgrade()
+    if before == after:
+        _say(f"The database is already up to date (revision {after}).")
+    else:
+        _say(f"The database was brought up to date: revision {before or 'none'} to {after}.")
+    return EXIT_OK
+
+
+def cmd_db_check(args: argparse.Namespace) -> int:
+    report = Store(args.db).check()
+    for line in report.lines():
+        _say(line)
+    return EXIT_OK if report.intact else EXIT_NOT_INTACT
+
+
+def cmd_db_backup(args: argparse.Namespace) -> int:
+    path = Store(args.db).backup(getattr(args, "destination", None))
+    _say(f"A consistent copy of the database was written to {path}.")
+    return EXIT_OK

@@ -1,0 +1,455 @@
+"""Records in the database: drafts, completion, amendments, versions.
+
+DESIGN.md: Saved records are versioned: a finished record is never overwritten; an amendment is a new
+version, and the audit trail says who changed what and when.
+
+A record is kept as its kind, its model's JSON, and a few indexed columns (case, author, dates). The
+store knows the record models only through `familyservice_nb.records.RECORD_KINDS` and the fields
+every recording has (case_id, event_date, risk_identified, author, due_date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import Connection, and_, func, insert, select, update
+
+from ..errors import WorkbookError
+from . import audit
+from .access import NotAllowed, NotFound, Viewer, check_case, record_filter
+from .schema import ID_LENGTH, record_versions, records
+
+
+class RecordLocked(WorkbookError):
+    """Saving over a completed version of a record."""
+
+
+class UnfinishedDraft(WorkbookError):
+    """Opening, as a record, a draft that was kept before it was finished (see `unfinished`)."""
+
+
+class InvalidRecord(WorkbookError):
+    """A record that does not pass its checks; `problems` lists them in plain words."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("The record was not saved: " + " ".join(problems))
+
+
+@dataclass(frozen=True)
+class RecordInfo:
+    """What the store knows about a record without opening it."""
+
+    record_id: str
+    kind: str
+    case_id: str | None
+    author: str
+    subject: str | None
+    event_date: dt.date
+    risk_identified: bool
+    due_date: dt.date | None
+    state: str
+    current_version: int
+    created_at: dt.datetime
+    created_by: str
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class RecordVersion:
+    """One version of a record, with who saved it and why."""
+
+    record_id: str
+    version: int
+    state: str
+    saved_at: dt.datetime
+    saved_by: str
+    completed_at: dt.datetime | None
+    completed_by: str | None
+    reason: str | None
+    payload: dict[str, Any]
+    record: BaseModel | None  # None for a draft kept before it was finished
+
+
+# -- models ---------------------------------------------------------------------------------------
+
+
+def record_kinds() -> dict[str, type[BaseModel]]:
+    from ..records import RECORD_KINDS  # the domain, loaded when a record is first touched
+
+    return RECORD_KINDS
+
+
+def kind_of(record: BaseModel) -> str:
+    for kind, cls in record_kinds().items():
+        if type(record) is cls:
+            return kind
+    raise WorkbookError(f"The workbook does not keep records of the kind {type(record).__name__}.")
+
+
+def _plain_problems(error: ValidationError, cls: type[BaseModel]) -> list[str]:
+    try:
+        from ..records import explain
+
+        return explain(error, cls)
+    except Exception:  # the domain's wording is preferred, pydantic's will do
+        return [f"{'.'.join(map(str, e['loc'])) or 'Record'}: {e['msg']}." for e in error.errors()]
+
+
+def validated(record: BaseModel | dict, kind: str | None) -> tuple[str, BaseModel]:
+    """The record checked afresh by its model (a form may have changed it after it was made)."""
+    if isinstance(record, BaseModel):
+        found = kind_of(record)
+        if kind is not None and kind != found:
+            raise WorkbookError(f"This record is a {kind.replace('_', ' ')}; it cannot be saved as a {found}.")
+        kind, data = found, record.model_dump(mode="json")
+    else:
+        data = dict(record)
+    kinds = record_kinds()
+    if kind not in kinds:
+        raise WorkbookError(f"The workbook does not keep records of the kind '{kind}'.")
+    cls = kinds[kind]
+    try:
+        return kind, cls.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidRecord(_plain_problems(exc, cls)) from None
+
+
+def load_model(kind: str, payload: str, record_id=None) -> BaseModel:
+    cls = record_kinds()[kind]
+    try:
+        return cls.model_validate_json(payload)
+    except ValidationError as exc:
+        problems = _plain_problems(exc, cls)
+        raise UnfinishedDraft(
+            f"Record {record_id} is a draft that is not finished yet ({' '.join(problems[:3])}) "
+            "Open it in its form to finish it."
+        ) from None
+
+
+def _metadata(model: BaseModel, calendar) -> dict[str, Any]:
+    """The indexed columns, from the fields every recording has."""
+    try:
+        due = model.due_date(calendar)
+    except Exception:  # a record without a deadline still saves
+        due = None
+    subject = getattr(model, "practitioner", None)
+    problems = [
+        f"{label}: this is longer than {ID_LENGTH} characters."
+        for label, value in (("Case ID", getattr(model, "case_id", None)), ("Recorded by", model.author),
+                             ("Practitioner", subject))
+        if isinstance(value, str) and len(value) > ID_LENGTH
+    ]
+    if problems:
+        raise InvalidRecord(problems)
+    return {
+        "case_id": getattr(model, "case_id", None),
+        "author": model.author,
+        "subject": subject if isinstance(subject, str) else None,
+        "event_date": model.event_date,
+        "risk_identified": bool(model.risk_identified),
+        "due_date": due,
+    }
+
+
+def record_number(record_id: str | int) -> int:
+    try:
+        return int(str(record_id).strip())
+    except ValueError:
+        raise NotFound(f"There is no record '{record_id}' in the workbook.") from None
+
+
+# -- reading --------------------------------------------------------------------------------------
+
+
+def _row(conn: Connection, viewer: Viewer, record_id: str | int, lock: bool = False):
+    number = record_number(record_id)
+    query = select(records, record_filter(viewer).label("visible")).where(records.c.record_id == number)
+    if lock:
+        query = query.with_for_update(of=records)
+    row = conn.execute(query).mappings().first()
+    if row is None:
+        raise NotFound(f"There is no record {number} in the workbook.")
+    if not row["visible"]:
+        raise NotAllowed(
+            f"You cannot open record {number}: it belongs to a case that is not allocated to you or your team."
+        )
+    return row
+
+
+def _version_row(conn: Connection, number: int, version: int):
+    row = conn.execute(
+        select(record_versions).where(
+            and_(record_versions.c.record_id == number, record_versions.c.version == version)
+        )
+    ).mappings().first()
+    if row is None:
+        raise NotFound(f"Record {number} has no version {version}.")
+    return row
+
+
+def info(conn: Connection, viewer: Viewer, record_id: str | int) -> RecordInfo:
+    row = _row(conn, viewer, record_id)
+    return _info(row)
+
+
+def _info(row) -> RecordInfo:
+    fields = {k: row[k] for k in RecordInfo.__dataclass_fields__ if k != "record_id"}
+    return RecordInfo(record_id=str(row["record_id"]), **fields)
+
+
+def get(conn: Connection, viewer: Viewer, record_id: str | int, version: int | None = None) -> BaseModel:
+    row = _row(conn, viewer, record_id)
+    version_row = _version_row(conn, row["record_id"], version or row["current_version"])
+    return load_model(row["kind"], version_row["payload"], row["record_id"])
+
+
+def versions(conn: Connection, viewer: Viewer, record_id: str | int) -> list[RecordVersion]:
+    row = _row(conn, viewer, record_id)
+    rows = conn.execute(
+        select(record_versions)
+        .where(record_versions.c.record_id == row["record_id"])
+        .order_by(record_versions.c.version)
+    ).mappings()
+    return [
+        RecordVersion(
+            record_id=str(v["record_id"]),
+            version=v["version"],
+            state=v["state"],
+            saved_at=v["saved_at"],
+            saved_by=v["saved_by"],
+            completed_at=v["completed_at"],
+            completed_by=v["completed_by"],
+            reason=v["reason"],
+            payload=json.loads(v["payload"]),
+            record=_model_or_none(row["kind"], v["payload"]),
+        )
+        for v in rows
+    ]
+
+
+def _model_or_none(kind: str, payload: str) -> BaseModel | None:
+    try:
+        return load_model(kind, payload)
+    except UnfinishedDraft:
+        return None
+
+
+def list_records(
+    conn: Connection, viewer: Viewer, kind: str | None = None, case_id: str | None = None, state: str | None = None
+) -> list[RecordInfo]:
+    query = select(records).where(record_filter(viewer))
+    if case_id is not None:
+        check_case(conn, viewer, case_id)
+        query = query.where(records.c.case_id == case_id)
+    if kind is not None:
+        query = query.where(records.c.kind == kind)
+    if state is not None:
+        query = query.where(records.c.state == state)
+    rows = conn.execute(query.order_by(records.c.event_date, records.c.record_id)).mappings()
+    return [_info(r) for r in rows]
+
+
+def discussion_kinds() -> list[str]:
+    """Kinds whose records agree actions and review earlier ones (supervision, review, closure)."""
+    return [
+        kind for kind, cls in record_kinds().items()
+        if {"agreed_actions", "previous_actions"} <= set(cls.model_fields)
+    ]
+
+
+def completed_discussions(conn: Connection, viewer: Viewer, case_id: str) -> list[BaseModel]:
+    """The latest completed version of every case discussion of a case, oldest first."""
+    check_case(conn, viewer, case_id)
+    latest = (
+        select(record_versions.c.record_id, func.max(record_versions.c.version).label("version"))
+        .where(record_versions.c.state == "complete")
+        .group_by(record_versions.c.record_id)
+        .subquery()
+    )
+    rows = conn.execute(
+        select(records.c.kind, record_versions.c.payload)
+        .join(latest, latest.c.record_id == records.c.record_id)
+        .join(
+            record_versions,
+            and_(record_versions.c.record_id == latest.c.record_id, record_versions.c.version == latest.c.version),
+        )
+        .where(records.c.case_id == case_id, records.c.kind.in_(discussion_kinds()))
+        .order_by(records.c.event_date, records.c.record_id)
+    ).all()
+    return [load_model(r.kind, r.payload) for r in rows]
+
+
+# -- writing --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A record checked and turned into JSON before the write lock is taken (so the lock is held briefly)."""
+
+    kind: str
+    data: dict[str, Any]
+    meta: dict[str, Any]
+
+    def payload(self, record_id: int) -> dict[str, Any]:
+        if "record_id" in self.data:
+            return {**self.data, "record_id": str(record_id)}
+        return self.data
+
+
+def prepare(record: BaseModel | dict, kind: str | None, calendar) -> Prepared:
+    kind, model = validated(record, kind)
+    return Prepared(kind=kind, data=model.model_dump(mode="json"), meta=_metadata(model, calendar))
+
+
+def record_id_of(record: BaseModel | dict) -> str | None:
+    found = record.get("record_id") if isinstance(record, dict) else getattr(record, "record_id", None)
+    return found or None
+
+
+# Each function below runs inside the caller's write transaction.
+
+
+def _check_new(conn: Connection, viewer: Viewer, meta: dict) -> None:
+    if meta["case_id"] is not None:
+        check_case(conn, viewer, meta["case_id"])
+    elif not viewer.sees_all and viewer.login not in (meta["author"], meta["subject"]) and viewer.role != "manager":
+        raise NotAllowed("You can only save a record on no case when you wrote it or it is about you.")
+
+
+def _same_kind(row, prepared: Prepared) -> None:
+    if prepared.kind != row["kind"]:
+        raise WorkbookError(
+            f"Record {row['record_id']} is a {row['kind'].replace('_', ' ')}, not a {prepared.kind.replace('_', ' ')}."
+        )
+
+
+def save_draft(conn: Connection, viewer: Viewer, prepared: Prepared, record_id: str | int | None) -> str:
+    if record_id is None:
+        return _create(conn, viewer, prepared)
+    row = _row(conn, viewer, record_id, lock=True)
+    _same_kind(row, prepared)
+    if row["state"] == "complete":
+        raise RecordLocked(
+            f"Record {row['record_id']} was completed and is locked, so it cannot be saved over. "
+            "To change it, make an amendment and give the reason."
+        )
+    if prepared.meta["case_id"] != row["case_id"]:
+        _check_new(conn, viewer, prepared.meta)
+    _overwrite_draft(conn, viewer, row, prepared.payload(row["record_id"]), prepared.meta, "save draft")
+    return str(row["record_id"])
+
+
+def _create(conn: Connection, viewer: Viewer, prepared: Prepared) -> str:
+    _check_new(conn, viewer, prepared.meta)
+    now = audit.utcnow()
+    number = conn.execute(
+        insert(records).values(
+            kind=prepared.kind, state="draft", current_version=1, created_at=now, created_by=viewer.actor,
+            updated_at=now, **prepared.meta,
+        ).returning(records.c.record_id)
+    ).scalar_one()
+    payload = prepared.payload(number)
+    conn.execute(
+        insert(record_versions).values(
+            record_id=number, version=1, state="draft", payload=audit.dumps(payload), saved_at=now,
+            saved_by=viewer.actor,
+        )
+    )
+    audit.record(
+        conn, actor=viewer.actor, action="create", entity="record", entity_id=str(number), version=1,
+        changes=audit.diff({}, payload), at=now,
+    )
+    return str(number)
+
+
+def _overwrite_draft(conn, viewer: Viewer, row, payload: dict, meta: dict, action: str, complete: bool = False):
+    number, version = row["record_id"], row["current_version"]
+    old = json.loads(_version_row(conn, number, version)["payload"])
+    changes = audit.diff(old, payload)
+    if not changes and not complete:
+        return  # an autosave of the same text: nothing to keep
+    now = audit.utcnow()
+    values = {"payload": audit.dumps(payload), "saved_at": now, "saved_by": viewer.actor}
+    if complete:
+        values |= {"state": "complete", "completed_at": now, "completed_by": viewer.actor}
+    conn.execute(
+        update(record_versions)
+        .where(and_(record_versions.c.record_id == number, record_versions.c.version == version))
+        .values(**values)
+    )
+    conn.execute(
+        update(records)
+        .where(records.c.record_id == number)
+        .values(updated_at=now, **meta, **({"state": "complete"} if complete else {}))
+    )
+    audit.record(
+        conn, actor=viewer.actor, action=action, entity="record", entity_id=str(number), version=version,
+        changes=changes, at=now,
+    )
+
+
+def complete(
+    conn: Connection, viewer: Viewer, record_id: str | int, prepared: Prepared | None, calendar=None
+) -> int:
+    """Lock the current draft (with `prepared` as its final contents, when given).
+
+    Without `prepared`, the saved draft is checked in full first: a draft kept unfinished
+    (`unfinished.save_unfinished`) is never locked as it stands.
+    """
+    row = _row(conn, viewer, record_id, lock=True)
+    if row["state"] == "complete":
+        if prepared is None:
+            return row["current_version"]  # completing twice (a double click) changes nothing
+        raise RecordLocked(f"Record {row['record_id']} is already completed and locked; amend it instead.")
+    if prepared is None:
+        saved = json.loads(_version_row(conn, row["record_id"], row["current_version"])["payload"])
+        prepared = prepare(saved, row["kind"], calendar)
+    _same_kind(row, prepared)
+    if prepared.meta["case_id"] != row["case_id"]:
+        _check_new(conn, viewer, prepared.meta)
+    _overwrite_draft(
+        conn, viewer, row, prepared.payload(row["record_id"]), prepared.meta, "complete", complete=True
+    )
+    return row["current_version"]
+
+
+def amend(
+    conn: Connection, viewer: Viewer, record_id: str | int, prepared: Prepared, reason: str, complete: bool = True
+) -> int:
+    if not reason or not reason.strip():
+        raise WorkbookError("An amendment needs a reason: say why the completed record is being changed.")
+    row = _row(conn, viewer, record_id, lock=True)
+    if row["state"] != "complete":
+        raise WorkbookError(
+            f"Record {row['record_id']} is still a draft: save the draft (or complete it) instead of amending it."
+        )
+    _same_kind(row, prepared)
+    if prepared.meta["case_id"] != row["case_id"]:
+        _check_new(conn, viewer, prepared.meta)
+    number, version = row["record_id"], row["current_version"] + 1
+    old = json.loads(_version_row(conn, number, row["current_version"])["payload"])
+    payload = prepared.payload(number)
+    now = audit.utcnow()
+    state = "complete" if complete else "draft"
+    conn.execute(
+        insert(record_versions).values(
+            record_id=number, version=version, state=state, payload=audit.dumps(payload), saved_at=now,
+            saved_by=viewer.actor, reason=reason,
+            completed_at=now if complete else None, completed_by=viewer.actor if complete else None,
+        )
+    )
+    conn.execute(
+        update(records)
+        .where(records.c.record_id == number)
+        .values(current_version=version, state=state, updated_at=now, **prepared.meta)
+    )
+    audit.record(
+        conn, actor=viewer.actor, action="amend", entity="record", entity_id=str(number), version=version,
+        changes=audit.diff(old, payload), reason=reason, at=now,
+    )
+    return version
