@@ -15,10 +15,11 @@ import tracemalloc
 
 import numpy as np
 import pandas as pd
-from _common import best_of
+
+from familyservice_nb import WorkingCalendar, assess_timeliness, timeliness_by_worker
 
 import oracle
-from familyservice_nb import WorkingCalendar, assess_timeliness, timeliness_by_worker
+from _common import best_of
 
 
 def make_notes(rows: int, seed: int = 1) -> pd.DataFrame:
