@@ -24,13 +24,13 @@ run: install ## start the app with demo data on http://127.0.0.1:8866
 	$(BIN)/familyservice-nb serve --demo --port $(PORT)
 
 lab: install ## open JupyterLab on the analyst notebooks
-	$(BIN)/jupyter lab --ip=127.0.0.1 --no-browser notebooks/
+	$(BIN)/jupyter lab --ip=127.0.0.1 --no-browser $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
 test: install ## run the whole suite: unit, notebooks, database and browser tests
 	$(BIN)/python -m pytest
 
 test-fast: install ## the suite without browser and notebook tests
-	$(BIN)/python -m pytest -m "not browser" --ignore=notebooks
+	$(BIN)/python -m pytest -m "not browser" tests
 
 lint: install ## ruff
 	$(BIN)/ruff check .

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import Connection, insert
@@ -17,8 +20,22 @@ from .schema import audit
 MISSING = None  # a field that was not there before (or is not there now) shows as null
 
 
+_clock: ContextVar[dt.datetime | None] = ContextVar("fsnb_clock", default=None)
+
+
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return _clock.get() or dt.datetime.now(dt.UTC)
+
+
+@contextmanager
+def clock_at(when: dt.datetime) -> Iterator[None]:
+    """Date what is saved inside the block at `when`: the demo gives its records a realistic history
+    (saved and completed a few days after the meeting) instead of all "now"."""
+    token = _clock.set(when)
+    try:
+        yield
+    finally:
+        _clock.reset(token)
 
 
 def dumps(value: Any) -> str:

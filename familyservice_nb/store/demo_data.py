@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..demo import FIRST_NAMES, SURNAMES, make_demo_extract, synthetic_people
 from ..errors import WorkbookError
-from . import repository
+from . import audit, repository
 
 WORKERS, TEAMS = 24, 4
 PHRASES = {
@@ -171,6 +171,12 @@ def _line_management(person, discussions: list[str], as_of: dt.date, rng: np.ran
     })
 
 
+def _written_on(event_date: dt.date, as_of: dt.date, rng: np.random.Generator) -> dt.datetime:
+    """When a demo record was written: mostly within a few days of the meeting, a tail later."""
+    day = min(event_date + dt.timedelta(days=int(rng.exponential(2.0))), as_of)
+    return dt.datetime.combine(day, dt.time(15, int(rng.integers(0, 60))), tzinfo=dt.UTC)
+
+
 def is_empty(store) -> bool:
     """No staff, notes or records yet (a database the demo may fill)."""
     from sqlalchemy import func, select
@@ -213,15 +219,17 @@ def fill_demo(store, seed: int = 7, notes: int = 5000, as_of: dt.date | None = N
     with store.writing() as conn:  # one transaction: the demo's records appear all at once
         viewer = store.viewer(conn)
         for record, done in records:
-            record_id = repository.save_draft(conn, viewer, repository.prepare(record, None, calendar), None)
-            if done:
-                repository.complete(conn, viewer, record_id, None, calendar)
-                discussed.setdefault(record.practitioner, []).append(record_id)
+            with audit.clock_at(_written_on(record.event_date, as_of, rng)):
+                record_id = repository.save_draft(conn, viewer, repository.prepare(record, None, calendar), None)
+                if done:
+                    repository.complete(conn, viewer, record_id, None, calendar)
+                    discussed.setdefault(record.practitioner, []).append(record_id)
         for person in staff:
             if person.role == "practitioner":
                 record = _line_management(person, discussed.get(person.login, [])[-3:], as_of, rng)
-                record_id = repository.save_draft(conn, viewer, repository.prepare(record, None, calendar), None)
-                repository.complete(conn, viewer, record_id, None, calendar)
+                with audit.clock_at(_written_on(record.event_date, as_of, rng)):
+                    record_id = repository.save_draft(conn, viewer, repository.prepare(record, None, calendar), None)
+                    repository.complete(conn, viewer, record_id, None, calendar)
     store.close()
     return {
         "staff": len(staff), "cases": len(cases), "children": sum(len(c.children) for c in cases),
