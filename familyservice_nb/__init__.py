@@ -45,6 +45,11 @@ _LAZY = {
     "standards_table": ("standards", "standards_table"),
     "Store": ("store", "Store"),
     "make_demo_extract": ("demo", "make_demo_extract"),
+    "write_demo_extract": ("demo", "write_demo_extract"),
+    "Evidence": ("standards", "Evidence"),
+    "standard": ("standards", "standard"),
+    "write_excel": ("export", "write_excel"),
+    "write_csv": ("export", "write_csv"),
 }
 
 

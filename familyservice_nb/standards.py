@@ -50,11 +50,15 @@ class Standard:
 STANDARDS: dict[str, Standard] = {}
 
 
-def standard(name: str, *, descriptor: str, timescale: str, responsibility: str, reading: str = ""):
-    """Declare a quality standard: decorate the function that measures it."""
+def standard(
+    name: str, *, descriptor: str, timescale: str, responsibility: str, reading: str = "", replace: bool = False
+):
+    """Declare a quality standard: decorate the function that measures it.
+
+    `replace=True` lets a notebook cell that declares a standard be run again."""
 
     def register(measure: Callable[[Evidence], pd.Series]) -> Callable[[Evidence], pd.Series]:
-        if name in STANDARDS:
+        if name in STANDARDS and not replace:
             raise ValueError(f"A quality standard called '{name}' is already declared.")
         STANDARDS[name] = Standard(name, descriptor, timescale, responsibility, measure, reading)
         return measure

@@ -77,3 +77,13 @@ def test_a_standard_cannot_be_declared_twice():
 def test_missing_evidence_gives_no_figure_not_an_error():
     table = standards_table(Evidence())
     assert table.iloc[0]["records_counted"] == 0
+
+
+def test_a_standard_can_be_declared_again_on_purpose():
+    first = STANDARDS["Record timeliness"]
+    try:
+        standard("Record timeliness", descriptor="x", timescale="y", responsibility="z", replace=True)(lambda e: None)
+        assert STANDARDS["Record timeliness"].descriptor == "x"
+        assert list(STANDARDS)[0] == "Record timeliness"  # keeps its place in the table
+    finally:
+        STANDARDS["Record timeliness"] = first
