@@ -290,6 +290,16 @@ class Store:
         with self.reading() as conn:
             return notes.rejects_frame(conn, self.viewer(conn), import_id)
 
+    # -- oversight -------------------------------------------------------------------------------
+
+    def oversight_data(self):
+        """Cases, children, staff, case discussions (their agreed actions, reviews and children spoken to)
+        and line management records this user may see, as DataFrames for `familyservice_nb.oversight`."""
+        from .oversight_queries import oversight_data
+
+        with self.reading() as conn:
+            return oversight_data(conn, self.viewer(conn))
+
     # -- looking after the database --------------------------------------------------------------
 
     def check(self) -> check_module.CheckReport:

@@ -1,0 +1,196 @@
+"""Time from navigation to the first interactive widget, for each page, with a warm server.
+
+Starts the real app (`python -m familyservice_nb serve --demo`, synthetic data in a temporary folder),
+opens every page once to warm it, then opens each page `--runs` times in headless Chromium and prints
+the median, for:
+
+- a first visit (a fresh browser profile, nothing cached), and
+- a returning visit (the same profile: the browser has the app's JavaScript cached).
+
+"Ready" is the first widget a user can act on: the landing page's links; the dashboard's chart drawn.
+Between runs the server is given a few seconds to pre-heat the next kernel, as it would between users.
+Also printed: the kernel websocket bytes a page receives before it is ready, and the kernel-side time to
+redraw the dashboard in place (what a filter change will cost).
+
+    .venv/bin/python benchmarks/bench_pages.py [--runs 7] [--rows 5000] [--compare-plotly] [--screenshots docs]
+
+`--compare-plotly` runs everything again with plotly's stock FigureWidget (its JavaScript inside each
+widget), to show what serving that code from the app's static files saves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+_spec = importlib.util.spec_from_file_location("fsnb_browser_support", ROOT / "tests" / "browser" / "conftest.py")
+support = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = support  # dataclasses look their module up there
+_spec.loader.exec_module(support)
+
+PAGES = {
+    "landing page": ("voila/render/index.ipynb", ".fsnb-landing .fsnb-page-links a"),
+    "Recording timeliness": ("voila/render/recording-timeliness.ipynb", ".fsnb-chart .main-svg"),
+}
+PREHEAT_PAUSE_SECONDS = 6
+
+
+def open_once(context, server, path: str, ready: str) -> tuple[float, int]:
+    """Seconds from navigation to `ready` visible, and websocket bytes received by then."""
+    page = context.new_page()
+    received = [0]
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.__setitem__(
+        0, received[0] + len(payload))))
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    start = time.perf_counter()
+    page.goto(server.url(path), wait_until="domcontentloaded")
+    try:
+        page.wait_for_selector(ready, timeout=120_000)
+    except Exception:
+        text = page.evaluate("document.body ? document.body.innerText.slice(0, 800) : ''")
+        raise SystemExit(f"{path} was not ready after 120 s. It showed:\n{text}\nServer log:\n{server.log()}") from None
+    seconds = time.perf_counter() - start
+    ws_bytes = received[0]
+    page.close()
+    if errors:
+        raise SystemExit(f"{path}: JavaScript errors: {errors}")
+    return seconds, ws_bytes
+
+
+def time_pages(browser, server, runs: int) -> dict:
+    results = {}
+    for name, (path, ready) in PAGES.items():
+        warm = browser.new_context(locale="en-GB")
+        open_once(warm, server, path, ready)  # warms the server and this profile's cache
+        time.sleep(PREHEAT_PAUSE_SECONDS)
+        first, returning, ws = [], [], []
+        for _ in range(runs):
+            fresh = browser.new_context(locale="en-GB")
+            seconds, ws_bytes = open_once(fresh, server, path, ready)
+            fresh.close()
+            first.append(seconds)
+            ws.append(ws_bytes)
+            time.sleep(PREHEAT_PAUSE_SECONDS)
+            seconds, _ = open_once(warm, server, path, ready)
+            returning.append(seconds)
+            time.sleep(PREHEAT_PAUSE_SECONDS)
+        warm.close()
+        results[name] = (first, returning, ws)
+    return results
+
+
+def kernel_redraw_seconds(extract: Path, repeat: int = 7) -> tuple[float, int]:
+    """Median seconds for RecordingTimelinessDashboard.show() on the whole extract (no browser)."""
+    os.environ["FSNB_EXTRACT"] = str(extract)
+    os.environ["FSNB_AS_OF"] = support.AS_OF.isoformat()
+    from familyservice_nb.ui.context import PageContext
+    from familyservice_nb.ui.recording_timeliness import RecordingTimelinessDashboard
+
+    dashboard = RecordingTimelinessDashboard.from_context(PageContext.from_environment())
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        dashboard.show(dashboard.assessed)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), len(dashboard.assessed)
+
+
+def report(title: str, results: dict, runs: int) -> None:
+    print(f"\n{title} (median of {runs} runs; navigation to first interactive widget)")
+    print(f"  {'page':<22} {'first visit':>12} {'returning':>12} {'websocket':>12}")
+    for name, (first, returning, ws) in results.items():
+        print(f"  {name:<22} {statistics.median(first):>11.2f}s {statistics.median(returning):>11.2f}s "
+              f"{statistics.median(ws) / 1e6:>10.2f}MB")
+        print(f"  {'':<22} first visits: {', '.join(f'{t:.2f}' for t in first)}")
+        print(f"  {'':<22} returning:    {', '.join(f'{t:.2f}' for t in returning)}")
+
+
+SCREENSHOTS = {
+    "landing.png": ("voila/render/index.ipynb", ".fsnb-landing .fsnb-page-links a"),
+    "recording-timeliness.png": ("voila/render/recording-timeliness.ipynb", ".fsnb-chart .main-svg"),
+}
+
+
+def take_screenshots(browser, server, folder: Path) -> None:
+    """Each page as a new user sees it, the whole page (1280 pixels wide)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (path, ready) in SCREENSHOTS.items():
+        context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(server.url(path), wait_until="domcontentloaded")
+        page.wait_for_selector(ready, timeout=120_000)
+        # Voila scrolls inside its own element, so size the window to the page before the picture.
+        height = page.evaluate("Math.ceil(document.querySelector('.fsnb-app').getBoundingClientRect().bottom) + 40")
+        page.set_viewport_size({"width": 1280, "height": max(600, min(int(height), 4000))})
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(folder / name))
+        context.close()
+        print(f"Saved {folder / name}")
+
+
+def run_variant(browser, data: Path, logs: Path, runs: int, stock_plotly: bool, screenshots: Path | None = None) -> dict:
+    extra = {"FSNB_PLOTLY_ESM": ""} if stock_plotly else {}
+    server = support.AppServer(
+        port=support.free_port(), data_dir=data,
+        env=support.server_environment(data, FSNB_USER="demo manager", **extra),
+        log_path=logs / ("server-stock.log" if stock_plotly else "server.log"),
+    )
+    server.start("--demo")
+    try:
+        if screenshots:
+            take_screenshots(browser, server, screenshots)
+        return time_pages(browser, server, runs)
+    finally:
+        server.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="page opens per page and visit kind (at least 5)")
+    parser.add_argument("--rows", type=int, default=5000, help="notes in the synthetic extract")
+    parser.add_argument("--compare-plotly", action="store_true", help="also time the stock FigureWidget")
+    parser.add_argument("--screenshots", type=Path, metavar="DIR",
+                        help="also save a picture of each page there (docs/ holds the README's)")
+    args = parser.parse_args()
+    runs = max(5, args.runs)
+    if not Path(support.CHROMIUM).exists():
+        print(f"Chromium is not installed at {support.CHROMIUM}; nothing to time.", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    from familyservice_nb.demo import write_demo_extract
+
+    with tempfile.TemporaryDirectory(prefix="fsnb-bench-") as tmp:
+        data, logs = Path(tmp) / "data", Path(tmp)
+        extract = write_demo_extract(data / "demo-extract.csv", rows=args.rows, as_of=support.AS_OF)
+        support.ensure_python3_kernelspec()
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=support.CHROMIUM, headless=True, args=support.CHROMIUM_ARGS
+            )
+            variants = [("plotly's code served by the app (what the workbook uses)", False)]
+            if args.compare_plotly:
+                variants.append(("stock FigureWidget (plotly's code inside each widget)", True))
+            for title, stock in variants:
+                shots = None if stock else args.screenshots
+                report(title, run_variant(browser, data, logs, runs, stock, shots), runs)
+            browser.close()
+        seconds, notes = kernel_redraw_seconds(extract)
+        print(f"\nRedraw of the dashboard in the kernel (chart, headline, table) on {notes:,} notes: "
+              f"{seconds * 1000:.0f} ms (median of 7)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

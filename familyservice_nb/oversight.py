@@ -1,0 +1,458 @@
+"""Evidence of management oversight: where supervision, actions and children's voices have gaps.
+
+guidance: Supervision Recording Expectations - "In most cases there should be evidence of effective
+management oversight for families open to The Family Service"; supervision records show a "Review of
+previous agreed actions" and "A record of when children have been spoken to"; a case discussion held
+"through planned supervision or where advice and guidance on a safeguarding concern has been sought"
+is recorded (a manager's recording, so the timeliness rule applies to it).
+guidance: Line Management Supervision - "undertaken in line with corporate guidance".
+
+Five measures, each a table with one line per gap, and each line carrying what to open (`case_id`,
+`record_id`, or the practitioner's `login`) plus its `team` and `manager`::
+
+    from familyservice_nb import oversight
+    data = store.oversight_data()                       # the frames, who-sees-what applied
+    report = oversight.management_oversight(data, settings=store.settings(), as_of="2026-11-25")
+    report.cases_without_supervision                    # ... and the other four tables
+    report.counts("team")                               # gaps per team, one column per measure
+    report.counts("manager")
+
+Readings the workbook had to choose (the guidance gives no numbers):
+- Only families open on the as-of date count (open on or before it, not closed on or before it).
+- Only completed records are evidence: a draft shows work in hand, not a record made.
+- "Within the interval" means at most that many calendar days ago: with 28 days, a case supervised
+  on 28/10/2026 is still in time on 25/11/2026, and a gap from 26/11/2026.
+- A family never supervised (a child never spoken to) counts from the day the case opened.
+- Line management supervision is due every 4 weeks (`LINE_MANAGEMENT_INTERVAL`, a council setting
+  `line_management_interval_days` when the settings have one): monthly, as corporate supervision
+  policies commonly ask, and the same cycle as case supervision. A practitioner with a line manager
+  and no line management supervision recorded is due now.
+- A supervision record is late when first completed after its due date (next working day for advice
+  on a safeguarding concern, else 5 working days), and overdue when still not completed after it;
+  later amendments do not change when it was first completed.
+
+Everything here works on whole columns (merges, group-bys, masks); there is no loop over cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+import pandas as pd
+
+from .records.actions import CLOSED_STATUSES
+from .timeliness import LONDON, assess_timeliness, today_in_london
+from .vocab import CHILD_SEEN_INTERVAL, SUPERVISION_INTERVAL, TIMELINESS_LABELS, Timeliness, Weeks
+
+LINE_MANAGEMENT_INTERVAL = Weeks(4)
+NO_MANAGER = "(no manager)"
+NO_TEAM = "(no team)"
+NOT_REVIEWED = "Not reviewed yet"
+SUPERVISION_KIND = "supervision"  # the record kind of a case supervision
+
+# Each measure's table, its plain-word title, and what a line links to. The order is the page's order.
+MEASURES: dict[str, str] = {
+    "cases_without_supervision": "Open cases without a recent case supervision",
+    "overdue_actions": "Agreed actions past their date",
+    "children_not_spoken_to": "Children not spoken to recently",
+    "late_supervision_records": "Supervision records recorded late",
+    "line_management_due": "Line management supervisions due",
+}
+
+
+def _columns(*names: str) -> dict[str, list[str]]:
+    return {"columns": list(names)}
+
+
+@dataclass
+class OversightData:
+    """The records oversight is worked out from, as DataFrames (what `Store.oversight_data` returns).
+
+    | frame | one row per | columns |
+    |---|---|---|
+    | `cases` | case | case_id, family, team, worker (login), open_date, close_date |
+    | `children` | child on a case | case_id, child_id, child |
+    | `staff` | person on the staff list | login, name, role, teams ("; " between several), line_manager (login), overseen (whether the viewer's oversight covers them) |
+    | `discussions` | case discussion record (supervision, review, closure summary), drafts too | record_id, kind, case_id, event_date, risk_identified, author, practitioner, state, completed_at (first completion, UTC) |
+    | `agreed_actions` | action agreed in a completed discussion | record_id, case_id, event_date, action_id, what, by_whom, by_when |
+    | `action_reviews` | review of an earlier action in a completed discussion | record_id, case_id, event_date, action_id, status |
+    | `children_spoken_to` | child in a completed discussion | record_id, case_id, event_date, child_id, child, date_spoken_to |
+    | `line_management` | line management supervision record, drafts too | record_id, practitioner, manager, event_date, state, completed_at |
+
+    Dates are datetime64 columns; record ids are text.
+    """
+
+    cases: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(**CASE_COLUMNS))
+    children: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(**CHILD_COLUMNS))
+    staff: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(**STAFF_COLUMNS))
+    discussions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(**DISCUSSION_COLUMNS))
+    agreed_actions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(**ACTION_COLUMNS))
+    action_reviews: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(**REVIEW_COLUMNS))
+    children_spoken_to: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(**SPOKEN_COLUMNS))
+    line_management: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(**LINE_COLUMNS))
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every frame by name (as `standards.Evidence.tables` takes them)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+CASE_COLUMNS = _columns("case_id", "family", "team", "worker", "open_date", "close_date")
+CHILD_COLUMNS = _columns("case_id", "child_id", "child")
+STAFF_COLUMNS = _columns("login", "name", "role", "teams", "line_manager", "overseen")
+DISCUSSION_COLUMNS = _columns(
+    "record_id", "kind", "case_id", "event_date", "risk_identified", "author", "practitioner", "state", "completed_at"
+)
+ACTION_COLUMNS = _columns("record_id", "case_id", "event_date", "action_id", "what", "by_whom", "by_when")
+REVIEW_COLUMNS = _columns("record_id", "case_id", "event_date", "action_id", "status")
+SPOKEN_COLUMNS = _columns("record_id", "case_id", "event_date", "child_id", "child", "date_spoken_to")
+LINE_COLUMNS = _columns("record_id", "practitioner", "manager", "event_date", "state", "completed_at")
+
+
+# -- helpers on whole columns -----------------------------------------------------------------------
+
+
+def _day(as_of) -> pd.Timestamp:
+    return pd.Timestamp(as_of if as_of is not None else today_in_london()).normalize()
+
+
+def _dates(column: pd.Series) -> pd.Series:
+    return pd.to_datetime(column).dt.normalize().astype("datetime64[ns]")
+
+
+def _lookup(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    """`values` (indexed by unique keys) for each of `keys`; missing where there is none."""
+    return values.reindex(keys.to_numpy()).to_numpy()
+
+
+def _record_number(ids: pd.Series) -> pd.Series:
+    return pd.to_numeric(ids, errors="coerce")
+
+
+def _names(staff: pd.DataFrame) -> pd.Series:
+    """Display name by login (the login itself when the name is blank)."""
+    names = staff.set_index("login")["name"]
+    return names.where(names.notna() & (names.astype(str) != ""), names.index.to_series())
+
+
+def _display(logins: pd.Series, names: pd.Series, missing: str) -> pd.Series:
+    logins = logins.astype(object)
+    shown = logins.map(names).astype(object)
+    return shown.where(shown.notna(), logins).where(logins.notna() | shown.notna(), missing).astype(object)
+
+
+def _team_managers(staff: pd.DataFrame) -> pd.Series:
+    """A manager's login for each team (the first by name when a team has several)."""
+    managers = staff[staff["role"] == "manager"].sort_values(["name", "login"])
+    teams = managers.assign(team=managers["teams"].fillna("").str.split("; ")).explode("team")
+    teams = teams[teams["team"] != ""]
+    return teams.drop_duplicates("team").set_index("team")["login"]
+
+
+def open_cases(data: OversightData, as_of=None) -> pd.DataFrame:
+    """The families open on the as-of date, each with its team, worker and manager (display names).
+
+    The manager is the allocated worker's line manager, else the manager of the case's team.
+    """
+    return _open_cases(data.cases, _day(as_of), data.staff)
+
+
+def _open_cases(cases: pd.DataFrame, day: pd.Timestamp, staff: pd.DataFrame) -> pd.DataFrame:
+    opened, closed = _dates(cases["open_date"]), _dates(cases["close_date"])
+    is_open = (opened.isna() | (opened <= day)) & (closed.isna() | (closed > day))
+    out = cases[is_open.to_numpy()].copy()
+    out["open_date"], out["close_date"] = opened[is_open], closed[is_open]
+    names = _names(staff)
+    line_manager = out["worker"].map(staff.set_index("login")["line_manager"])
+    manager = line_manager.fillna(out["team"].map(_team_managers(staff)))
+    out["team"] = out["team"].where(out["team"].notna() & (out["team"].astype(str) != ""), NO_TEAM)
+    out["manager"] = _display(manager, names, NO_MANAGER)
+    out["worker"] = _display(out["worker"], names, "(not allocated)")
+    return out
+
+
+def _gaps(last: pd.Series, start: pd.Series, day: pd.Timestamp, interval_days: int) -> tuple[pd.Series, pd.Series]:
+    """(due_by, is_gap): due `interval_days` after the last time (else after `start`); a gap once passed.
+    A missing start (an open date not known) is a gap at once."""
+    since = last.fillna(start)
+    due_by = since + pd.Timedelta(days=interval_days)
+    return due_by, due_by.isna() | (due_by < day)
+
+
+def _days_overdue(due_by: pd.Series, day: pd.Timestamp) -> pd.Series:
+    return (day - due_by).dt.days.astype("Int64")
+
+
+def _case_frame(open_: pd.DataFrame) -> pd.DataFrame:
+    return open_[["case_id", "family", "team", "worker", "manager"]]
+
+
+# -- the five measures --------------------------------------------------------------------------------
+
+
+def cases_without_supervision(
+    data: OversightData, as_of=None, interval_days: int = SUPERVISION_INTERVAL.days
+) -> pd.DataFrame:
+    """Open cases whose latest completed case supervision is more than `interval_days` ago (or none).
+
+    Lines: case_id, family, team, worker, manager, last_supervision, record_id (of that supervision),
+    due_by, days_overdue; most days overdue first.
+    """
+    day = _day(as_of)
+    open_ = _open_cases(data.cases, day, data.staff)
+    done = data.discussions[(data.discussions["kind"] == SUPERVISION_KIND) & data.discussions["completed_at"].notna()]
+    done = done.assign(event_date=_dates(done["event_date"]), _n=_record_number(done["record_id"]))
+    latest = done.sort_values(["case_id", "event_date", "_n"]).drop_duplicates("case_id", keep="last")
+    latest = latest.set_index("case_id")
+    out = _case_frame(open_).assign(
+        last_supervision=_lookup(latest["event_date"], open_["case_id"]),
+        record_id=_lookup(latest["record_id"], open_["case_id"]),
+    )
+    out["due_by"], gap = _gaps(out["last_supervision"], open_["open_date"], day, interval_days)
+    out = out[gap.to_numpy()]
+    out["days_overdue"] = _days_overdue(out["due_by"], day)
+    return _most_overdue(out)
+
+
+def action_standing(data: OversightData) -> pd.DataFrame:
+    """Every action agreed in a completed discussion, as the latest review leaves it (carry-forward).
+
+    The same rule as `records.open_actions`, on whole columns: discussions are taken in date order (then
+    record order); an action agreed again moves to its latest agreement; only reviews in later discussions
+    count; done or no longer needed closes it, partly done or not done leaves it open.
+    Lines: the agreement's columns, plus `last_review` (status, or "Not reviewed yet") and `open`.
+    """
+    agreed, reviews = data.agreed_actions, data.action_reviews
+    order_of = _discussion_order(agreed, reviews)
+    agreed = agreed.assign(_order=order_of(agreed), by_when=_dates(agreed["by_when"]),
+                           event_date=_dates(agreed["event_date"]))
+    latest = agreed.sort_values("_order").drop_duplicates(["case_id", "action_id"], keep="last")
+    later = reviews.assign(_review_order=order_of(reviews))[["case_id", "action_id", "_review_order", "status"]]
+    later = later.merge(latest[["case_id", "action_id", "_order"]], on=["case_id", "action_id"])
+    later = later[later["_review_order"] > later["_order"]]
+    last = later.sort_values("_review_order").drop_duplicates(["case_id", "action_id"], keep="last")
+    out = latest.merge(last[["case_id", "action_id", "status"]], on=["case_id", "action_id"], how="left")
+    closed = out["status"].isin([str(s) for s in CLOSED_STATUSES])
+    out["open"] = ~closed.to_numpy()
+    out["last_review"] = out["status"].fillna(NOT_REVIEWED).astype(object)
+    return out.drop(columns=["_order", "status"]).reset_index(drop=True)
+
+
+def _discussion_order(*frames: pd.DataFrame):
+    """A function giving each row its discussion's place in date order (then record order)."""
+    keys = pd.concat([f[["record_id", "event_date"]] for f in frames], ignore_index=True).drop_duplicates("record_id")
+    keys = keys.assign(event_date=_dates(keys["event_date"]), _n=_record_number(keys["record_id"]))
+    keys = keys.sort_values(["event_date", "_n", "record_id"]).reset_index(drop=True)
+    position = pd.Series(np.arange(len(keys)), index=keys["record_id"].to_numpy())
+    return lambda frame: frame["record_id"].map(position).to_numpy()
+
+
+def overdue_actions(data: OversightData, as_of=None) -> pd.DataFrame:
+    """Agreed actions on open cases that are still open and whose by-when date is before the as-of date.
+
+    Lines: case_id, family, team, worker, manager, action_id, what, by_whom, by_when, days_overdue,
+    agreed_on, record_id (where it was agreed), last_review; most days overdue first.
+    """
+    day = _day(as_of)
+    open_ = _case_frame(_open_cases(data.cases, day, data.staff))
+    standing = action_standing(data)
+    due = standing[standing["open"] & (standing["by_when"] < day)]
+    out = open_.merge(due, on="case_id").rename(columns={"event_date": "agreed_on"})
+    out["due_by"] = out["by_when"]
+    out["days_overdue"] = _days_overdue(out["by_when"], day)
+    columns = ["case_id", "family", "team", "worker", "manager", "action_id", "what", "by_whom", "by_when",
+               "days_overdue", "agreed_on", "record_id", "last_review", "due_by"]
+    return _most_overdue(out[columns]).drop(columns="due_by")
+
+
+def children_not_spoken_to(
+    data: OversightData, as_of=None, interval_days: int = CHILD_SEEN_INTERVAL.days
+) -> pd.DataFrame:
+    """Children on open cases last recorded as spoken to more than `interval_days` ago (or never).
+
+    The children are the case's children, and any child named in its completed discussions. Lines:
+    case_id, family, team, worker, manager, child_id, child, last_spoken_to, record_id (the discussion
+    recording it), due_by, days_overdue; most days overdue first.
+    """
+    day = _day(as_of)
+    open_ = _open_cases(data.cases, day, data.staff)
+    spoken = data.children_spoken_to.assign(
+        date_spoken_to=_dates(data.children_spoken_to["date_spoken_to"]),
+        _n=_record_number(data.children_spoken_to["record_id"]),
+    )
+    latest = spoken.sort_values(["date_spoken_to", "_n"]).drop_duplicates(["case_id", "child_id"], keep="last")
+    known = pd.concat([data.children[["case_id", "child_id", "child"]], latest[["case_id", "child_id", "child"]]])
+    known = known.assign(child=known["child"].where(known["child"].astype(str) != ""))
+    known = known.sort_values("child", na_position="last").drop_duplicates(["case_id", "child_id"])
+    out = _case_frame(open_).merge(known, on="case_id")
+    out = out.merge(latest[["case_id", "child_id", "date_spoken_to", "record_id"]], on=["case_id", "child_id"],
+                    how="left").rename(columns={"date_spoken_to": "last_spoken_to"})
+    out["child"] = out["child"].fillna(out["child_id"])
+    start = pd.Series(_lookup(open_.set_index("case_id")["open_date"], out["case_id"]), index=out.index)
+    out["due_by"], gap = _gaps(out["last_spoken_to"], start, day, interval_days)
+    out = out[gap.to_numpy()]
+    out["days_overdue"] = _days_overdue(out["due_by"], day)
+    return _most_overdue(out)
+
+
+def late_supervision_records(data: OversightData, as_of=None, calendar=None) -> pd.DataFrame:
+    """Case supervision records first completed after their due date, or not completed and past it.
+
+    The due date is the one timeliness rule (`assess_timeliness`): a supervision record is a manager's
+    recording, due by the next working day when it records advice on a safeguarding concern, else
+    within 5 working days. Lines: record_id, case_id, team, practitioner, manager, event_date, rule,
+    due_date, completed_on, timeliness, days_late; most days late first.
+    """
+    day = _day(as_of)
+    records = data.discussions[data.discussions["kind"] == SUPERVISION_KIND]
+    completed = pd.to_datetime(records["completed_at"], utc=True).dt.tz_convert(LONDON).dt.tz_localize(None)
+    as_notes = pd.DataFrame({
+        "note_id": records["record_id"].to_numpy(),
+        "event_date": _dates(records["event_date"]).to_numpy(),
+        "recorded_at": completed.to_numpy(),
+        "risk_identified": records["risk_identified"].fillna(False).astype(bool).to_numpy(),
+        "status": np.where(completed.notna(), "Complete", "Draft"),
+    })
+    assessed = assess_timeliness(as_notes, calendar=calendar, as_of=day.date())
+    late = assessed["timeliness"].isin([Timeliness.LATE.value, Timeliness.OVERDUE.value]).to_numpy()
+    names = _names(data.staff)
+    teams = data.cases.set_index("case_id")["team"]
+    out = pd.DataFrame({
+        "record_id": records["record_id"].to_numpy()[late],
+        "case_id": records["case_id"].to_numpy()[late],
+        "team": records["case_id"].map(teams).fillna(NO_TEAM).to_numpy()[late],
+        "practitioner": _display(records["practitioner"], names, "(not named)").to_numpy()[late],
+        "manager": _display(records["author"], names, NO_MANAGER).to_numpy()[late],
+        "event_date": assessed["event_date"].to_numpy()[late],
+        "rule": assessed["rule"].astype(str).to_numpy()[late],
+        "due_date": assessed["due_date"].to_numpy()[late],
+        "completed_on": pd.Series(completed.to_numpy()).dt.normalize().to_numpy()[late],
+        "timeliness": assessed["timeliness"].astype(str).map(_TIMELINESS_LABELS).to_numpy()[late],
+        "days_late": assessed["days_late"].to_numpy()[late],
+    })
+    out["days_late"] = out["days_late"].astype("Int64")
+    out["event_date"] = out["event_date"].astype("datetime64[ns]")
+    out["due_date"] = out["due_date"].astype("datetime64[ns]")
+    return out.sort_values(["days_late", "due_date", "record_id"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+_TIMELINESS_LABELS = {t.value: TIMELINESS_LABELS[t] for t in Timeliness}
+
+
+def line_management_due(
+    data: OversightData, as_of=None, interval_days: int = LINE_MANAGEMENT_INTERVAL.days
+) -> pd.DataFrame:
+    """People overseen (`staff.overseen`) with a line manager whose latest completed line management
+    supervision is more than `interval_days` ago, or who have none recorded.
+
+    Lines: login (to open their supervision), practitioner, team, manager, last_supervision, record_id,
+    due_by, days_overdue (blank when none was ever recorded); never supervised first, then most overdue.
+    """
+    day = _day(as_of)
+    staff = data.staff
+    overseen = staff["overseen"].fillna(True).astype(bool) if "overseen" in staff else True
+    staff = staff[overseen & staff["line_manager"].notna() & (staff["line_manager"].astype(str) != "")]
+    done = data.line_management[data.line_management["completed_at"].notna()]
+    done = done.assign(event_date=_dates(done["event_date"]), _n=_record_number(done["record_id"]))
+    latest = done.sort_values(["event_date", "_n"]).drop_duplicates("practitioner", keep="last")
+    latest = latest.set_index("practitioner")
+    names = _names(data.staff)
+    out = pd.DataFrame({
+        "login": staff["login"].to_numpy(),
+        "practitioner": _display(staff["login"], names, "").to_numpy(),
+        "team": staff["teams"].where(staff["teams"].fillna("") != "", NO_TEAM).to_numpy(),
+        "manager": _display(staff["line_manager"], names, NO_MANAGER).to_numpy(),
+    })
+    out["last_supervision"] = pd.Series(_lookup(latest["event_date"], out["login"]), dtype="datetime64[ns]")
+    out["record_id"] = _lookup(latest["record_id"], out["login"])
+    out["due_by"], gap = _gaps(out["last_supervision"], pd.Series(pd.NaT, index=out.index), day, interval_days)
+    out = out[gap.to_numpy()]
+    out["days_overdue"] = _days_overdue(out["due_by"], day)
+    return _most_overdue(out)
+
+
+def _most_overdue(lines: pd.DataFrame) -> pd.DataFrame:
+    """Lines with no date at all first (never done), then most days overdue; ties by due date and id."""
+    never = lines["due_by"].isna().to_numpy()
+    key = lines["days_overdue"].astype("float64").fillna(np.inf)
+    ordered = lines.assign(_never=never, _key=key).sort_values(
+        ["_never", "_key", "due_by"], ascending=[False, False, True], kind="stable"
+    )
+    return ordered.drop(columns=["_never", "_key"]).reset_index(drop=True)
+
+
+# -- the report ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class OversightReport:
+    """The five tables for one as-of date, and their counts by team or by manager."""
+
+    as_of: dt.date
+    supervision_interval_days: int
+    child_seen_interval_days: int
+    line_management_interval_days: int
+    cases_without_supervision: pd.DataFrame
+    overdue_actions: pd.DataFrame
+    children_not_spoken_to: pd.DataFrame
+    late_supervision_records: pd.DataFrame
+    line_management_due: pd.DataFrame
+    open_case_count: int = 0
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The five tables by measure name, in `MEASURES` order."""
+        return {name: getattr(self, name) for name in MEASURES}
+
+    def titles(self) -> dict[str, str]:
+        """Each measure's title with its interval, in plain words."""
+        days = {
+            "cases_without_supervision": f" (none in {self.supervision_interval_days} days)",
+            "children_not_spoken_to": f" (not in {self.child_seen_interval_days} days)",
+            "line_management_due": f" (every {self.line_management_interval_days} days)",
+        }
+        return {name: title + days.get(name, "") for name, title in MEASURES.items()}
+
+    def counts(self, by: str = "team") -> pd.DataFrame:
+        """Lines per `team` or `manager`, one column per measure, plus `total`; busiest first."""
+        parts = [table[by].value_counts().rename(name) for name, table in self.tables().items()]
+        out = pd.concat(parts, axis=1).reindex(columns=list(MEASURES)).fillna(0).astype(int)
+        out["total"] = out.sum(axis=1)
+        out = out.rename_axis(by).reset_index()
+        return out.sort_values(["total", by], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+    def filtered(self, team: str | None = None, manager: str | None = None) -> OversightReport:
+        """The same report keeping only one team's and/or one manager's lines."""
+        def keep(table: pd.DataFrame) -> pd.DataFrame:
+            mask = np.ones(len(table), dtype=bool)
+            if team is not None:
+                mask &= (table["team"] == team).to_numpy()
+            if manager is not None:
+                mask &= (table["manager"] == manager).to_numpy()
+            return table[mask].reset_index(drop=True)
+
+        tables = {name: keep(table) for name, table in self.tables().items()}
+        return OversightReport(**{**self.__dict__, **tables})
+
+
+def management_oversight(data: OversightData, settings=None, as_of=None, calendar=None) -> OversightReport:
+    """All five measures for the as-of date (default today in London), with the council's settings
+    (a `records.CouncilSettings`; defaults when None) and its working calendar."""
+    from .records import CouncilSettings
+
+    settings = settings or CouncilSettings()
+    calendar = calendar or settings.calendar()
+    day = _day(as_of)
+    lm_days = int(getattr(settings, "line_management_interval_days", LINE_MANAGEMENT_INTERVAL.days))
+    return OversightReport(
+        as_of=day.date(),
+        supervision_interval_days=settings.supervision_interval_days,
+        child_seen_interval_days=settings.child_seen_interval_days,
+        line_management_interval_days=lm_days,
+        cases_without_supervision=cases_without_supervision(data, day, settings.supervision_interval_days),
+        overdue_actions=overdue_actions(data, day),
+        children_not_spoken_to=children_not_spoken_to(data, day, settings.child_seen_interval_days),
+        late_supervision_records=late_supervision_records(data, day, calendar),
+        line_management_due=line_management_due(data, day, lm_days),
+        open_case_count=len(_open_cases(data.cases, day, data.staff)),
+    )

@@ -1,0 +1,297 @@
+"""The dashboards' charts: each built once, then updated in place when a filter changes.
+
+Every builder (`*_figure`) makes a complete figure from a figures table; its `update_*` twin writes new
+figures into the same figure (one batch of messages when it is a FigureWidget), so a filter change moves
+data, not widgets. Colour never carries meaning alone: every bar and point has its figure written on it,
+and series that differ are told apart by a pattern and a legend as well as a colour.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..vocab import RECORDING_DEADLINE, RISK_RECORDING_DEADLINE
+from .charts import BAR_COLOUR, FONT, REFERENCE_COLOUR, ROW_HEIGHT
+
+AFTER_COLOUR = "#8a1c4a"
+MOST_DAYS_SHOWN = 15  # notes that took longer share the last bar, labelled "15+"
+DAY_LABELS = [str(d) for d in range(MOST_DAYS_SHOWN)] + [f"{MOST_DAYS_SHOWN}+"]
+# Oversight measures: a pattern each (and a shade), so they read apart in print and without colour.
+PATTERNS = ("", "/", "x", ".", "+", "-")
+SHADES = ("#1d4f91", "#5a7fb8", "#8a1c4a", "#b26a00", "#3d6b35", "#555555")
+
+
+def _layout(title: str, **more) -> dict:
+    return dict(template="plotly_white", title=dict(text=title, x=0, xanchor="left"), font=FONT,
+                hoverlabel=dict(font=FONT)) | {"margin": dict(l=10, r=150, t=60, b=60)} | more
+
+
+class _Nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def batch(fig: go.Figure):
+    """One message for all the changes when `fig` is a widget; nothing special otherwise."""
+    return fig.batch_update() if isinstance(fig, go.FigureWidget) else _Nothing()
+
+
+def _count(values) -> np.ndarray:
+    return np.asarray(values, dtype="int64").astype(str).astype(object)
+
+
+def on_time_labels(rows: pd.DataFrame) -> np.ndarray:
+    """'85.2% (123 of 144)' for each row of a figures table."""
+    counted = rows["on_time"].to_numpy() + rows["late"].to_numpy() + rows["overdue"].to_numpy()
+    pct = np.char.mod("%.1f%%", rows["pct_on_time"].to_numpy(dtype="float64")).astype(object)
+    return pct + " (" + _count(rows["on_time"]) + " of " + _count(counted) + ")"
+
+
+def _medians(rows: pd.DataFrame) -> np.ndarray:
+    values = rows["median_working_days"].to_numpy(dtype="float64")
+    text = np.char.mod("%g", np.nan_to_num(values)).astype(object)
+    return np.where(np.isnan(values), "–", text)
+
+
+def _reference(fig: go.Figure, overall_pct, axis: str) -> None:
+    if overall_pct is None or pd.isna(overall_pct):
+        fig.layout.shapes, fig.layout.annotations = [], []
+        return
+    label = f"All shown: {overall_pct:.1f}%"
+    line = dict(color=REFERENCE_COLOUR, width=2, dash="dash")
+    if axis == "x":
+        fig.layout.shapes = [dict(type="line", xref="x", yref="paper", x0=overall_pct, x1=overall_pct, y0=0, y1=1,
+                                  line=line)]
+        fig.layout.annotations = [dict(xref="x", yref="paper", x=overall_pct, y=1, yanchor="bottom", showarrow=False,
+                                       text=label, font=dict(color="#5c3700", size=13))]
+    else:
+        fig.layout.shapes = [dict(type="line", xref="paper", yref="y", x0=0, x1=1, y0=overall_pct, y1=overall_pct,
+                                  line=line)]
+        fig.layout.annotations = [dict(xref="paper", x=1.01, xanchor="left", yref="y", y=overall_pct,
+                                       showarrow=False, text=label, font=dict(color="#5c3700", size=13))]
+
+
+# -- % on time, one bar per group -------------------------------------------------------------------
+
+
+def on_time_bars_figure(rows: pd.DataFrame, by: str, title: str, axis_title: str, overall_pct=None,
+                        order: str = "lowest") -> go.Figure:
+    """% of notes recorded on time, one labelled bar per group in column `by`.
+
+    `order`: "lowest" first, or "given" (the table's own order, e.g. the two rules).
+    """
+    fig = go.Figure(layout=_layout(
+        title,
+        xaxis=dict(title=dict(text="Notes recorded on time (%)"), range=[0, 100], ticksuffix="%", fixedrange=True,
+                   gridcolor="#d5d9de"),
+        yaxis=dict(title=dict(text=axis_title), autorange="reversed", automargin=True, fixedrange=True,
+                   type="category", ticksuffix="  "),
+        showlegend=False, bargap=0.25,
+    ))
+    fig.add_trace(go.Bar(
+        orientation="h", marker=dict(color=BAR_COLOUR), textposition="outside", cliponaxis=False,
+        textfont=dict(color="#1b1b1b", size=13), name="Recorded on time",
+        hovertemplate=("<b>%{y}</b><br>%{x:.1f}% on time<br>on time %{customdata[0]}, late %{customdata[1]}, "
+                       "overdue %{customdata[2]}<br>median working days taken %{customdata[3]}<extra></extra>"),
+    ))
+    update_on_time_bars(fig, rows, overall_pct, by=by, order=order)
+    return fig
+
+
+def update_on_time_bars(fig: go.Figure, rows: pd.DataFrame, overall_pct=None, *, by: str, order: str = "lowest"):
+    counted = rows[rows["pct_on_time"].notna()]
+    if order == "lowest":
+        counted = counted.sort_values(["pct_on_time", by], kind="stable")
+    custom = np.column_stack([counted["on_time"], counted["late"], counted["overdue"], _medians(counted)]) \
+        if len(counted) else np.empty((0, 4))
+    with batch(fig):
+        bar = fig.data[0]
+        bar.x = counted["pct_on_time"].to_numpy(dtype="float64")
+        bar.y = counted[by].astype(str).to_numpy()
+        bar.text = on_time_labels(counted) if len(counted) else []
+        bar.customdata = custom
+        fig.layout.height = max(260, ROW_HEIGHT * len(counted) + 140)
+        _reference(fig, overall_pct, "x")
+
+
+# -- the trend by month ---------------------------------------------------------------------------------
+
+
+def month_trend_figure(by_month: pd.DataFrame, overall_pct=None) -> go.Figure:
+    """% on time by month of the event (`timeliness_by_month`), each point labelled with its figure."""
+    fig = go.Figure(layout=_layout(
+        "Notes recorded on time, by month of the event",
+        xaxis=dict(title=dict(text="Month of the event"), type="category", fixedrange=True),
+        yaxis=dict(title=dict(text="Notes recorded on time (%)"), range=[0, 108], ticksuffix="%", fixedrange=True,
+                   gridcolor="#d5d9de"),
+        showlegend=False, height=420,
+    ))
+    fig.add_trace(go.Scatter(
+        mode="lines+markers+text", textposition="top center", line=dict(color=BAR_COLOUR, width=3),
+        marker=dict(size=9, color=BAR_COLOUR, symbol="circle"), textfont=dict(color="#1b1b1b", size=12),
+        name="Recorded on time",
+        hovertemplate=("<b>%{x}</b><br>%{y:.1f}% on time (%{customdata[0]} of %{customdata[1]})<br>"
+                       "not yet due %{customdata[2]}<extra></extra>"),
+    ))
+    update_month_trend(fig, by_month, overall_pct)
+    return fig
+
+
+def update_month_trend(fig: go.Figure, by_month: pd.DataFrame, overall_pct=None) -> None:
+    rows = by_month[by_month["pct_on_time"].notna()]
+    rows = rows.assign(month=pd.to_datetime(rows["month"].astype("datetime64[ns]"))).sort_values("month")
+    counted = rows["on_time"].to_numpy() + rows["late"].to_numpy() + rows["overdue"].to_numpy()
+    with batch(fig):
+        line = fig.data[0]
+        line.x = rows["month"].dt.strftime("%b %Y").to_numpy()
+        line.y = rows["pct_on_time"].to_numpy(dtype="float64")
+        line.text = np.char.mod("%.0f%%", rows["pct_on_time"].to_numpy(dtype="float64")).astype(object) \
+            if len(rows) else []
+        line.customdata = np.column_stack([rows["on_time"], counted, rows["pending"]]) if len(rows) else np.empty((0, 3))
+        _reference(fig, overall_pct, "y")
+
+
+# -- working days taken ---------------------------------------------------------------------------------
+
+
+def days_taken_counts(taken: np.ndarray, risk: np.ndarray) -> pd.DataFrame:
+    """Notes by working days taken (0 .. 15+), split into within and after the note's deadline.
+
+    `taken` is working days taken (NaN when not recorded); `risk` whether the next-working-day rule applies.
+    """
+    has = ~np.isnan(taken)
+    days = np.minimum(taken[has], MOST_DAYS_SHOWN).astype(np.int64)
+    deadline = np.where(risk[has], RISK_RECORDING_DEADLINE.days, RECORDING_DEADLINE.days)
+    after = taken[has] > deadline
+    size = MOST_DAYS_SHOWN + 1
+    return pd.DataFrame({
+        "working_days": DAY_LABELS,
+        "within_deadline": np.bincount(days[~after], minlength=size),
+        "after_deadline": np.bincount(days[after], minlength=size),
+    })
+
+
+def days_taken_figure(counts: pd.DataFrame) -> go.Figure:
+    """How many working days recorded notes took; after the deadline hatched, every bar labelled."""
+    fig = go.Figure(layout=_layout(
+        "Working days taken to record a note",
+        xaxis=dict(title=dict(text="Working days after the event (0 = the same day)"), type="category",
+                   categoryorder="array", categoryarray=DAY_LABELS, fixedrange=True),
+        yaxis=dict(title=dict(text="Notes recorded"), fixedrange=True, gridcolor="#d5d9de", rangemode="tozero"),
+        barmode="stack", bargap=0.15, height=440,
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+    ))
+    fig.add_trace(go.Bar(
+        x=DAY_LABELS, name="Recorded within its deadline", marker=dict(color=BAR_COLOUR),
+        textposition="inside", insidetextanchor="middle", textfont=dict(size=11),
+        hovertemplate="%{x} working days: %{y:,} notes within their deadline<extra></extra>",
+    ))
+    fig.add_trace(go.Bar(
+        x=DAY_LABELS, name="Recorded after its deadline (hatched)",
+        marker=dict(color="#f3d9e4", line=dict(color=AFTER_COLOUR, width=1),
+                    pattern=dict(shape="/", fgcolor=AFTER_COLOUR, solidity=0.35)),
+        textposition="inside", insidetextanchor="middle", textfont=dict(size=11, color="#1b1b1b"),
+        hovertemplate="%{x} working days: %{y:,} notes after their deadline<extra></extra>",
+    ))
+    fig.add_trace(go.Scatter(  # the total above each bar, in words
+        x=DAY_LABELS, mode="text", textposition="top center", showlegend=False, hoverinfo="skip",
+        textfont=dict(color="#1b1b1b", size=12), name="Notes",
+    ))
+    update_days_taken(fig, counts)
+    return fig
+
+
+def update_days_taken(fig: go.Figure, counts: pd.DataFrame) -> None:
+    within, after = counts["within_deadline"].to_numpy(), counts["after_deadline"].to_numpy()
+    total = within + after
+    with batch(fig):
+        fig.data[0].y, fig.data[1].y = within, after
+        # Segment labels only where there is room; the total is always written above the bar.
+        share = np.where(total > 0, np.minimum(within, after) / np.maximum(total, 1), 0)
+        fig.data[0].text = np.where((within > 0) & ((share > 0.12) | (after == 0)), _count(within), "")
+        fig.data[1].text = np.where((after > 0) & ((share > 0.12) | (within == 0)), _count(after), "")
+        fig.data[2].y = total
+        fig.data[2].text = np.char.mod("%d", total).astype(object)
+        fig.layout.yaxis.range = [0, max(1, int(total.max()) if len(total) else 1) * 1.12]
+
+
+# -- oversight gaps by team or manager -------------------------------------------------------------------
+
+
+def gaps_figure(counts: pd.DataFrame, by: str, titles: dict[str, str], axis_title: str) -> go.Figure:
+    """Lines per team (or manager), one patterned, labelled segment per measure (`OversightReport.counts`)."""
+    fig = go.Figure(layout=_layout(
+        f"Gaps in management oversight, by {axis_title.lower()}",
+        xaxis=dict(title=dict(text="Gaps (lines to follow up)"), fixedrange=True, gridcolor="#d5d9de",
+                   rangemode="tozero"),
+        yaxis=dict(title=dict(text=axis_title), autorange="reversed", automargin=True, fixedrange=True,
+                   type="category", ticksuffix="  "),
+        barmode="stack", bargap=0.25,
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, traceorder="normal",
+                    font=dict(size=13)),
+        title_y=0.98, title_yanchor="top", margin=dict(l=10, r=60, t=150, b=60),
+    ))
+    for i, (name, title) in enumerate(titles.items()):
+        fig.add_trace(go.Bar(
+            orientation="h", name=title, textposition="inside", insidetextanchor="middle",
+            marker=dict(color=SHADES[i % len(SHADES)], line=dict(color="#1b1b1b", width=0.5),
+                        pattern=dict(shape=PATTERNS[i % len(PATTERNS)], fgcolor="#ffffff", solidity=0.3)),
+            textfont=dict(color="#ffffff", size=12),
+            hovertemplate=f"<b>%{{y}}</b><br>{title}: %{{x}}<extra></extra>",
+            meta=name,
+        ))
+    fig.add_trace(go.Scatter(mode="text", textposition="middle right", showlegend=False, hoverinfo="skip",
+                             textfont=dict(color="#1b1b1b", size=13), name="Total", cliponaxis=False))
+    update_gaps(fig, counts, by)
+    return fig
+
+
+def update_gaps(fig: go.Figure, counts: pd.DataFrame, by: str) -> None:
+    labels = counts[by].astype(str).to_numpy()
+    total = counts["total"].to_numpy() if len(counts) else np.array([], dtype=int)
+    with batch(fig):
+        for trace in fig.data[:-1]:
+            values = counts[trace.meta].to_numpy() if len(counts) else np.array([], dtype=int)
+            trace.x, trace.y = values, labels
+            trace.text = np.where(values > 0, _count(values), "")
+        fig.data[-1].x, fig.data[-1].y = total, labels
+        fig.data[-1].text = np.char.mod("  %d in all", total).astype(object) if len(total) else []
+        fig.layout.height = max(320, ROW_HEIGHT * 1.3 * len(labels) + 240)
+        fig.layout.xaxis.range = [0, max(1, int(total.max()) if len(total) else 1) * 1.2]
+
+
+# -- quality standards -------------------------------------------------------------------------------------
+
+
+def standards_figure(table: pd.DataFrame) -> go.Figure:
+    """% met for each quality standard (`standards_table(evidence)`), each bar labelled with its figure."""
+    fig = go.Figure(layout=_layout(
+        "Quality standards met (%)",
+        xaxis=dict(title=dict(text="Records meeting the standard (%)"), range=[0, 100], ticksuffix="%",
+                   fixedrange=True, gridcolor="#d5d9de"),
+        yaxis=dict(title=dict(text="Standard"), autorange="reversed", automargin=True, fixedrange=True,
+                   type="category", ticksuffix="  "),
+        showlegend=False, bargap=0.3,
+    ))
+    fig.add_trace(go.Bar(orientation="h", marker=dict(color=BAR_COLOUR), textposition="outside", cliponaxis=False,
+                         textfont=dict(color="#1b1b1b", size=13), name="Met",
+                         hovertemplate="<b>%{y}</b><br>%{text}<extra></extra>"))
+    update_standards(fig, table)
+    return fig
+
+
+def update_standards(fig: go.Figure, table: pd.DataFrame) -> None:
+    pct = table["pct_met"].to_numpy(dtype="float64")
+    counted = table["records_counted"].to_numpy()
+    text = np.where(np.isnan(pct), "no records to measure yet",
+                    np.char.mod("%.1f%%", np.nan_to_num(pct)).astype(object) + " of "
+                    + np.char.mod("%d", counted).astype(object) + " records")
+    with batch(fig):
+        bar = fig.data[0]
+        bar.x, bar.y, bar.text = np.nan_to_num(pct), table["standard"].astype(str).to_numpy(), text
+        fig.layout.height = max(240, ROW_HEIGHT * 1.5 * len(table) + 150)

@@ -1,0 +1,96 @@
+"""Review of previous agreed actions: each open action of the case, marked and commented on.
+
+guidance: Supervision Recording Expectations - "Review of previous agreed actions". The open actions
+come from the store (`open_actions`: nothing agreed is lost between supervisions); each is shown as it
+was agreed, with the status and comment inputs of `ActionReview`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import ipywidgets as widgets
+
+from ...records import ActionReview, AgreedAction, uk
+from ..html import esc
+from .fields import FieldWidget, field_widget
+from .parts import Part, Problem
+
+
+class ReviewRow(widgets.VBox):
+    def __init__(self, number: int, action: AgreedAction, agreed_on=None):
+        self.action = action
+        when = f" at the supervision on {uk(agreed_on)}" if agreed_on else ""
+        self.about = widgets.HTML(
+            f'<h4 class="fsnb-row-title">Action {number}: {esc(action.what)}</h4>'
+            f'<p class="fsnb-muted">By {esc(action.by_whom)}, by {esc(uk(action.by_when))}; agreed{esc(when)}. '
+            f"Reference {esc(action.action_id)}.</p>"
+        )
+        self.status: FieldWidget = field_widget(ActionReview, "status", label=f"Status of action {number}", radio=True)
+        self.comment: FieldWidget = field_widget(ActionReview, "comment", kind="long", rows=2,
+                                                 label=f"Comment on action {number}")
+        super().__init__([self.about, self.status, self.comment], layout=widgets.Layout(width="100%"))
+        self.add_class("fsnb-row")
+        self.add_class("fsnb-review-row")
+
+    @property
+    def data(self) -> dict | None:
+        status, comment = self.status.value, self.comment.value
+        if status is None and not comment.strip():
+            return None
+        out = {"action_id": self.action.action_id, "what": self.action.what, "comment": comment}
+        if status is not None:
+            out["status"] = status
+        return out
+
+
+class ActionReviewPart(Part):
+    """`previous_actions`: one row per open action; a row left untouched is not reviewed (it stays open)."""
+
+    def __init__(self, actions: Sequence[AgreedAction], agreed_on: Mapping[str, object] | None = None):
+        self.name = "previous_actions"
+        agreed_on = agreed_on or {}
+        self.rows = [ReviewRow(i, a, agreed_on.get(a.action_id)) for i, a in enumerate(actions, start=1)]
+        empty = widgets.HTML('<p class="fsnb-empty">No agreed actions are open from earlier supervisions of '
+                             "this case.</p>")
+        self.widget = widgets.VBox(self.rows or [empty], layout=widgets.Layout(width="100%"))
+        self.widget.add_class("fsnb-review")
+        self.extra: list[dict] = []  # reviews in a loaded draft of actions no longer open: kept as they were
+
+    def _reviewed(self) -> list[tuple[ReviewRow, dict]]:
+        return [(row, data) for row in self.rows if (data := row.data) is not None]
+
+    def record_value(self):
+        return [data for _row, data in self._reviewed()] + self.extra
+
+    def load(self, value) -> None:
+        by_ref = {row.action.action_id: row for row in self.rows}
+        self.extra = []
+        for item in value or []:
+            row = by_ref.get(item.get("action_id"))
+            if row is None:
+                self.extra.append(dict(item))
+                continue
+            row.status.value = item.get("status")
+            row.comment.value = item.get("comment", "")
+
+    def show_problems(self, problems: Sequence[Problem]) -> None:
+        reviewed = self._reviewed()
+        for row in self.rows:
+            row.status.show_problems([])
+            row.comment.show_problems([])
+        for loc, message in problems:
+            if len(loc) >= 2 and isinstance(loc[0], int) and loc[0] < len(reviewed):
+                row = reviewed[loc[0]][0]
+                target = row.comment if loc[1] == "comment" else row.status
+                target.show_problems([message])
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        for row in self.rows:
+            row.status.on_change(lambda _f: callback())
+            row.comment.on_change(lambda _f: callback())
+
+    def set_disabled(self, disabled: bool) -> None:
+        for row in self.rows:
+            row.status.set_disabled(disabled)
+            row.comment.set_disabled(disabled)

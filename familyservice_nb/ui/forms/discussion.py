@@ -1,0 +1,138 @@
+"""Case discussion forms: case supervision, review summary and closure summary.
+
+guidance: Supervision Recording Expectations - the bullet points, in the guidance's order; "These bullet
+points will also be relevant to record as part of review and closure summaries." One form, three
+records: the sections are built once from `CaseDiscussion`'s fields, each kind adds its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import ipywidgets as widgets
+
+from ...records import (
+    ClosureSummary,
+    KeyDate,
+    ReviewSummary,
+    SignificantAdult,
+    SupervisionKind,
+    SupervisionRecord,
+    open_actions,
+)
+from .action_review import ActionReviewPart
+from .case_form import CaseRecordForm
+from .children import ChildrenPart, last_spoken_to
+from .form import section
+from .pbr import PBRPart
+
+
+def agreed_on(previous: Sequence) -> dict[str, object]:
+    """The date of the discussion at which each action was (last) agreed."""
+    out: dict[str, object] = {}
+    for discussion in sorted(previous, key=lambda d: d.event_date):
+        for action in discussion.agreed_actions:
+            out[action.action_id] = discussion.event_date
+    return out
+
+
+def carried_forward(previous: Sequence) -> dict:
+    """What a new discussion starts with: the last one's case summary and intervention."""
+    if not previous:
+        return {}
+    last = sorted(previous, key=lambda d: d.event_date)[-1]
+    return {"case_summary": last.case_summary, "intervention_offered": last.intervention_offered}
+
+
+class DiscussionForm(CaseRecordForm):
+    """The case-discussion sections, shared by supervision, review and closure summaries."""
+
+    noun = "record"
+    about_title = "About this discussion"
+
+    def __init__(self, store, *, case, previous: Sequence = (), programme=None, fixed: dict, **kwargs):
+        self.previous = list(previous)
+        self.programme = programme or self.model.model_fields["pbr_programme"].default
+        super().__init__(store, case=case, fixed={"pbr_programme": str(self.programme), **fixed}, **kwargs)
+
+    def head_sections(self) -> list[widgets.Widget]:
+        return []
+
+    def build(self) -> list[widgets.Widget]:
+        m = self.model.model_fields
+        actions = open_actions(self.previous) if self.previous else []
+        return [
+            section(self.about_title, self.about(), css="fsnb-about"),
+            *self.head_sections(),
+            section(m["previous_actions"].title, [self.add(ActionReviewPart(actions, agreed_on(self.previous)))]),
+            section("The case", [self.field("case_summary", rows=4), self.field("intervention_offered", rows=2)],
+                    "Brought forward from the last supervision of this case, where there was one: bring it up to date."
+                    if self.previous else ""),
+            section("Progress and change", [self.field("progress", rows=4), self.field("still_to_happen", rows=3)]),
+            section(m["key_dates"].title or "Key dates", [self.rows(
+                "key_dates", KeyDate, ["date", "what"], "key date",
+                options={"what": {"kind": "text"}}, columns="minmax(220px, 1fr) minmax(260px, 3fr)",
+                empty_text="No key dates added yet.")], m["key_dates"].description),
+            section("Risk and engagement", [self.field("risk_assessments_and_tools", rows=3),
+                                             self.field("if_unable_to_engage", rows=3)]),
+            section("PBR outcomes", [self.add(PBRPart(self.programme)), self.field("pbr_comment", rows=2)]),
+            section(m["children"].title, [self.add(ChildrenPart(self.case.children, last_spoken_to(self.previous)))],
+                    m["children"].description),
+            section(m["significant_adults"].title, [self.rows(
+                "significant_adults", SignificantAdult, ["name", "relationship", "contact", "involvement"],
+                "significant adult",
+                options={"name": {"kind": "text"}, "relationship": {"kind": "text"}, "contact": {"kind": "text"},
+                         "involvement": {"kind": "long", "rows": 2}},
+                empty_text="No significant adults added yet.")], m["significant_adults"].description),
+            section(m["agreed_actions"].title, [self.action_rows("agreed_actions")], m["agreed_actions"].description),
+        ]
+
+    def start_values(self) -> dict:
+        """What a new record starts with: today's date, and the last discussion's summary."""
+        return {**super().start_values(), **carried_forward(self.previous)}
+
+
+class SupervisionForm(DiscussionForm):
+    """Case supervision: planned, or advice on a safeguarding concern."""
+
+    model = SupervisionRecord
+    kind = "supervision"
+    noun = "supervision record"
+    about_title = "About this case discussion"
+
+    def about(self) -> list[widgets.Widget]:
+        kind = self.field("kind", radio=True)
+        return [kind, *super().about()]
+
+    def risk_reason(self) -> str:
+        if self.parts["kind"].field.value == SupervisionKind.SAFEGUARDING_ADVICE.value:
+            return "because advice on a safeguarding concern was sought"
+        return super().risk_reason()
+
+    def refresh(self) -> None:
+        # SupervisionRecord counts safeguarding advice as risk identified (its own validator); the
+        # form shows that rule by ticking the box and holding it.
+        risk = self.parts["risk_identified"].field
+        safeguarding = self.parts["kind"].field.value == SupervisionKind.SAFEGUARDING_ADVICE.value
+        if safeguarding and not risk.value:
+            risk.value = True
+        if not self.locked:
+            risk.set_disabled(safeguarding)
+        super().refresh()
+
+
+class ReviewForm(DiscussionForm):
+    model = ReviewSummary
+    kind = "review_summary"
+    noun = "review summary"
+    about_title = "About this review"
+
+
+class ClosureForm(DiscussionForm):
+    model = ClosureSummary
+    kind = "closure_summary"
+    noun = "closure summary"
+    about_title = "About this closure"
+
+    def head_sections(self) -> list[widgets.Widget]:
+        return [section("Closure", [self.field("closure_reason", kind="text"), self.field("closure_date")])]

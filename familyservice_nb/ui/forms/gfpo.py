@@ -1,0 +1,106 @@
+"""The GFPO session record page, with the guidance's observation prompts beside the observations.
+
+guidance: Mosaic Case Record template for recording a Graduated Family and Parenting Intervention
+Session - its rows in order; the "Suggested Points to include" (`records.GFPO_PROMPTS`) are shown next to
+the observation box, and each can be answered on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import ipywidgets as widgets
+
+from ...records import GFPO_PROMPTS, GFPOIntervention, GFPOSessionRecord
+from ..html import esc
+from .case_app import CaseRecordApp
+from .case_form import CaseRecordForm
+from .fields import FieldWidget
+from .form import section
+from .parts import Part, Problem
+
+
+class PromptAnswersPart(Part):
+    """`prompt_answers`: one box per suggested point; only the points answered go into the record."""
+
+    def __init__(self):
+        self.name = "prompt_answers"
+        self.boxes = [FieldWidget(f"prompt-{i}", prompt, "", "long", rows=2)
+                      for i, prompt in enumerate(GFPO_PROMPTS, start=1)]
+        info = GFPOSessionRecord.model_fields["prompt_answers"]
+        head = widgets.HTML(f'<p class="fsnb-legend">{esc(info.title)}</p><p class="fsnb-help">{esc(info.description)}</p>')
+        grid = widgets.GridBox(self.boxes, layout=widgets.Layout(
+            grid_template_columns="repeat(auto-fit, minmax(360px, 1fr))", grid_gap="2px 16px", width="100%"))
+        self.problem = widgets.HTML("")
+        self.widget = widgets.VBox([head, grid, self.problem], layout=widgets.Layout(width="100%"))
+
+    def record_value(self):
+        return {p: box.value for p, box in zip(GFPO_PROMPTS, self.boxes, strict=True) if box.value.strip()}
+
+    def load(self, value) -> None:
+        value = value or {}
+        for prompt, box in zip(GFPO_PROMPTS, self.boxes, strict=True):
+            box.value = value.get(prompt, "")
+
+    def show_problems(self, problems: Sequence[Problem]) -> None:
+        items = "".join(f"<span>{esc(m)}</span>" for _loc, m in problems)
+        self.problem.value = f'<div class="fsnb-field-problem" role="alert">{items}</div>' if problems else ""
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        for box in self.boxes:
+            box.on_change(lambda _f: callback())
+
+    def set_disabled(self, disabled: bool) -> None:
+        for box in self.boxes:
+            box.set_disabled(disabled)
+
+
+def prompts_panel() -> widgets.HTML:
+    items = "".join(f"<li>{esc(p)}</li>" for p in GFPO_PROMPTS)
+    panel = widgets.HTML(f'<div class="fsnb-prompts" role="note"><strong>Suggested points to include</strong>'
+                         f"<ul>{items}</ul></div>")
+    return panel
+
+
+class GFPOForm(CaseRecordForm):
+    model = GFPOSessionRecord
+    kind = "gfpo_session"
+    noun = "GFPO session record"
+
+    def build(self) -> list[widgets.Widget]:
+        m = self.model.model_fields
+        observations = self.field("observations", rows=14)
+        beside = widgets.GridBox([observations, prompts_panel()], layout=widgets.Layout(
+            grid_template_columns="minmax(320px, 3fr) minmax(260px, 2fr)", grid_gap="8px 20px", width="100%"))
+        return [
+            section("About this session", self.about()),
+            section("Intervention and purpose", [
+                self.field("intervention", radio=True), self.field("other_intervention", kind="text"),
+                self.field("purpose", rows=2), self.field("desired_outcome", rows=2)]),
+            section("Present, location and time", [
+                self.field("present_and_took_part", rows=2), self.field("location", kind="text"),
+                self.field("start_time"), self.field("why_this_location_and_time", rows=2)]),
+            section("Description of the session", [self.field("activities", rows=3), self.field("resources", rows=2)]),
+            section("Observation and analysis", [beside, self.add(PromptAnswersPart())]),
+            section(m["next_steps"].title, [self.action_rows("next_steps", noun="next step")],
+                    m["next_steps"].description),
+        ]
+
+    def refresh(self) -> None:
+        super().refresh()
+        other = self.parts["intervention"].field.value == GFPOIntervention.OTHER.value
+        self.show_only(["other_intervention"], other)
+
+    def record_data(self) -> dict:
+        data = super().record_data()
+        if data.get("intervention") != GFPOIntervention.OTHER.value:
+            data.pop("other_intervention", None)
+        return data
+
+
+class GFPOSessionApp(CaseRecordApp):
+    title = "GFPO session record"
+    intro = ("Record a Graduated Family and Parenting Intervention session. The guidance's suggested points are "
+             "beside the observation box. Your draft saves itself as you type.")
+    form_class = GFPOForm
+    start_label = "Start the GFPO session record"

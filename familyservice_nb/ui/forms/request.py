@@ -1,0 +1,56 @@
+"""The page's address parameters (`?case=C000123`, `?record=42`), as Voila 0.5 gives them to the kernel.
+
+Voila puts the query string in the kernel's environment as `QUERY_STRING`. A pre-heated kernel runs the
+page before anyone asks for it, so the request (and its query string) arrives later, over Voila's
+`voila/query/<kernel id>` socket: `voila.utils.wait_for_request` waits for it. Waiting in the page's
+cell would stop the pre-heating at that cell, so here it waits in a thread and hands the parameters to
+the kernel's event loop, where the page applies them. Without pre-heating they are there at once.
+
+The parameters only *ask* for a case or record: the store decides whether this user may open it
+(`NotAllowed`), so changing the address never shows anything the user may not see.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections.abc import Callable
+from urllib.parse import parse_qs
+
+Params = dict[str, str]
+
+
+def parse_query(query: str | None) -> Params:
+    """The first value of each parameter: 'case=C1&x=2' -> {'case': 'C1', 'x': '2'}."""
+    return {k: v[0] for k, v in parse_qs((query or "").lstrip("?"), keep_blank_values=False).items() if v}
+
+
+def preheated() -> bool:
+    return os.environ.get("VOILA_PREHEAT", "False") == "True"
+
+
+def when_requested(callback: Callable[[Params], None], loop: asyncio.AbstractEventLoop | None = None) -> None:
+    """Call `callback(params)` on the kernel's loop once the page has been asked for."""
+    if not preheated():
+        callback(parse_query(os.environ.get("QUERY_STRING")))
+        return
+    try:
+        loop = loop or asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+
+    def wait() -> None:
+        try:
+            from voila.utils import wait_for_request
+
+            wait_for_request()
+        except Exception:  # noqa: BLE001 - no parameters is a page without a deep link
+            pass
+        params = parse_query(os.environ.get("QUERY_STRING"))
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(callback, params)
+        else:
+            callback(params)
+
+    threading.Thread(target=wait, name="fsnb-wait-for-request", daemon=True).start()

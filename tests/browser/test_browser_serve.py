@@ -1,0 +1,133 @@
+"""`familyservice-nb serve` without a browser: the port rule, the Voila options, where the data comes from."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from familyservice_nb import server
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_port_in_use_is_a_plain_sentence_and_exit_2(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "familyservice_nb", "serve", "--port", str(port)],
+            cwd=ROOT, capture_output=True, text=True, timeout=120,
+            env={**_env(), "FSNB_DATA_DIR": str(tmp_path)},
+        )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0] == (
+        f"Port {port} on 127.0.0.1 is already in use, perhaps by another copy of the workbook. "
+        "Stop that program, or choose another port with --port."
+    )
+
+
+def test_voila_listens_on_localhost_only_without_port_hopping_or_tracebacks():
+    command = server.voila_command(ROOT / "dashboards", 9999)
+    assert command[:3] == [sys.executable, "-m", "voila"]
+    for option in (
+        "--Voila.ip=127.0.0.1", "--Voila.port=9999", "--Voila.port_retries=0", "--no-browser",
+        "--show_tracebacks=False", "--preheat_kernel=True", "--template=fsnb",
+    ):
+        assert option in command
+    assert any(o.startswith("--MappingKernelManager.cull_idle_timeout=") for o in command)
+    assert any(o.startswith("--MappingKernelManager.cull_interval=") for o in command)
+    assert any(o.startswith("--pool_size=") for o in command)
+
+
+def test_runtime_folder_holds_template_widget_code_and_this_pythons_kernel(tmp_path):
+    env = server.prepare_runtime(tmp_path)
+    spec = json.loads((tmp_path / "kernels" / "python3" / "kernel.json").read_text())
+    assert spec["argv"][:3] == [sys.executable, "-m", "ipykernel_launcher"]
+    template = tmp_path / "voila" / "templates" / "fsnb"
+    assert (template / "index.html.j2").is_file() and (template / "conf.json").is_file()
+    assert (template / "static" / "plotly-widgetbundle.js").stat().st_size > 1_000_000
+    assert env["FSNB_PLOTLY_ESM"].startswith("static/plotly-widgetbundle.js?v=")
+
+
+def test_template_ships_inside_the_package():
+    """Every file of the template is package data (pyproject's patterns), so a wheel carries it."""
+    import fnmatch
+    import tomllib
+
+    package = Path(server.__file__).parent
+    template = package / "templates" / "fsnb"
+    assert {p.name for p in template.iterdir()} >= {"conf.json", "index.jinja2", "tree-lab.html", "tree.html"}
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["familyservice_nb"]
+    for path in template.rglob("*"):
+        if path.is_file():
+            relative = path.relative_to(package).as_posix()
+            assert any(fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(path.name, p.split("/")[-1]) for p in patterns), relative
+
+
+def test_demo_writes_the_demo_extract_when_there_is_none(tmp_path, monkeypatch):
+    monkeypatch.setenv("FSNB_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("FSNB_AS_OF", "2026-11-25")
+    monkeypatch.delenv("FSNB_EXTRACT", raising=False)
+    assert server.choose_extract(ROOT / "dashboards", demo=False) is None
+    path = server.choose_extract(ROOT / "dashboards", demo=True)
+    assert path == tmp_path / "demo-extract.csv"
+    events = pd.to_datetime(pd.read_csv(path)["event_date"], format="%d/%m/%Y")
+    assert events.max() <= pd.Timestamp("2026-11-25")
+
+
+def test_a_named_extract_that_does_not_exist_is_said_plainly(tmp_path, monkeypatch):
+    monkeypatch.setenv("FSNB_EXTRACT", str(tmp_path / "nowhere.csv"))
+    with pytest.raises(server.ServeProblem, match="does not exist"):
+        server.choose_extract(ROOT / "dashboards", demo=False)
+
+
+def test_dashboards_are_found_from_anywhere(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FSNB_DASHBOARDS", raising=False)
+    assert server.locate_dashboards() == ROOT / "dashboards"
+
+
+def _env() -> dict:
+    import os
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+    return env
+
+
+def test_only_the_landing_page_and_pages_that_ask_keep_a_kernel_preheated(tmp_path):
+    def page(name, meta):
+        (tmp_path / name).write_text(json.dumps({"cells": [], "metadata": {"fsnb": meta}}))
+
+    page("index.ipynb", {"landing": True})
+    page("busy.ipynb", {"title": "Busy", "preheat": True})
+    page("rare.ipynb", {"title": "Rare"})
+    config = server.voila_config(tmp_path)
+    assert config["VoilaKernelManager"]["kernel_pools_config"] == {
+        "default": {"pool_size": 0}, "index.ipynb": {"pool_size": 1}, "busy.ipynb": {"pool_size": 1},
+    }
+    assert config["VoilaConfiguration"]["extension_denylist"] == ["jupyterlab-plotly"]
+    assert "recording-timeliness.ipynb" in server.preheated_pages(ROOT / "dashboards")
+
+
+def test_database_url_is_absolute_so_page_kernels_find_the_same_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FSNB_DATABASE_URL", raising=False)
+    monkeypatch.setenv("FSNB_DATA_DIR", str(tmp_path / "data"))
+    assert server.database_url(None, ROOT / "dashboards") == f"sqlite:///{tmp_path}/data/workbook.db"
+    assert server.database_url("sqlite:///data/w.db", ROOT / "dashboards") == f"sqlite:///{tmp_path}/data/w.db"
+    assert server.database_url("sqlite:////srv/w.db", ROOT / "dashboards") == "sqlite:////srv/w.db"
+    pg = "postgresql+psycopg://fsnb@127.0.0.1/fsnb"
+    assert server.database_url(pg, ROOT / "dashboards") == pg
+    monkeypatch.setenv("FSNB_DATABASE_URL", "sqlite:///team.db")
+    assert server.database_url(None, ROOT / "dashboards") == f"sqlite:///{tmp_path}/team.db"

@@ -1,0 +1,344 @@
+"""Management oversight: the five measures on hand-made frames, with explicit dates (as of Wed 25/11/2026)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from familyservice_nb import oversight
+from familyservice_nb.oversight import OversightData, management_oversight
+from familyservice_nb.records import CouncilSettings, SupervisionRecord, open_actions
+
+AS_OF = dt.date(2026, 11, 25)
+
+
+def frame(columns: dict, rows: list[tuple]) -> pd.DataFrame:
+    out = pd.DataFrame(rows, columns=columns["columns"]) if rows else pd.DataFrame(**columns)
+    for name in out.columns:
+        if name.endswith(("_date", "_when", "_to")) or name in ("completed_at",):
+            out[name] = pd.to_datetime(out[name], utc=name == "completed_at")
+    return out
+
+
+STAFF = frame(oversight.STAFF_COLUMNS, [
+    ("mo.manager", "Mo Manager", "manager", "North", None, True),
+    ("sue.manager", "Sue Manager", "manager", "South", None, True),
+    ("pat.worker", "Pat Worker", "practitioner", "North", "mo.manager", True),
+    ("lee.worker", "Lee Worker", "practitioner", "South", "sue.manager", True),
+    ("ana.lyst", "Ana Lyst", "analyst", "", None, True),
+])
+
+
+def cases(*rows) -> pd.DataFrame:
+    return frame(oversight.CASE_COLUMNS, list(rows))
+
+
+def data(**frames) -> OversightData:
+    return OversightData(staff=STAFF, **frames)
+
+
+def supervision(record_id, case_id, event_date, completed_at=None, kind="supervision", risk=False,
+                author="mo.manager", practitioner="pat.worker"):
+    state = "complete" if completed_at else "draft"
+    return (str(record_id), kind, case_id, event_date, risk, author, practitioner, state, completed_at)
+
+
+# -- open cases without a recent case supervision --------------------------------------------------
+
+
+def test_case_supervised_28_days_ago_is_in_time_and_29_days_ago_is_a_gap():
+    d = data(
+        cases=cases(("C1", "Oak family", "North", "pat.worker", "2026-01-05", None),
+                    ("C2", "Elm family", "North", "pat.worker", "2026-01-05", None)),
+        discussions=frame(oversight.DISCUSSION_COLUMNS, [
+            supervision(1, "C1", "2026-10-28", "2026-10-28 15:00"),
+            supervision(2, "C2", "2026-10-27", "2026-10-27 15:00"),
+        ]),
+    )
+    lines = oversight.cases_without_supervision(d, AS_OF, interval_days=28)
+    assert lines["case_id"].tolist() == ["C2"]
+    line = lines.iloc[0]
+    assert line["last_supervision"] == pd.Timestamp("2026-10-27")
+    assert line["record_id"] == "2"
+    assert line["due_by"] == pd.Timestamp("2026-11-24")
+    assert line["days_overdue"] == 1
+    assert (line["team"], line["worker"], line["manager"], line["family"]) == (
+        "North", "Pat Worker", "Mo Manager", "Elm family")
+
+
+def test_never_supervised_counts_from_the_open_date_and_closed_cases_drafts_and_reviews_do_not_count():
+    d = data(
+        cases=cases(
+            ("NEW", "New family", "North", "pat.worker", "2026-11-01", None),   # due 29/11: not yet
+            ("OLD", "Old family", "South", "lee.worker", "2026-10-27", None),   # due 24/11: a gap
+            ("SHUT", "Shut family", "North", "pat.worker", "2026-01-05", "2026-11-20"),  # closed
+            ("DRAFT", "Draft family", "North", "pat.worker", "2026-01-05", None),
+            ("REVIEW", "Review family", "North", None, "2026-01-05", None),
+        ),
+        discussions=frame(oversight.DISCUSSION_COLUMNS, [
+            supervision(5, "DRAFT", "2026-11-20"),  # a draft is not yet evidence
+            supervision(6, "REVIEW", "2026-11-20", "2026-11-20 12:00", kind="review_summary"),
+        ]),
+    )
+    lines = oversight.cases_without_supervision(d, AS_OF)
+    assert set(lines["case_id"]) == {"OLD", "DRAFT", "REVIEW"}
+    old = lines.set_index("case_id").loc["OLD"]
+    assert (old["days_overdue"], old["manager"], old["worker"]) == (1, "Sue Manager", "Lee Worker")
+    assert pd.isna(old["last_supervision"]) and pd.isna(old["record_id"])
+    # An unallocated case's manager is the team's manager.
+    review = lines.set_index("case_id").loc["REVIEW"]
+    assert (review["worker"], review["manager"]) == ("(not allocated)", "Mo Manager")
+    # Most days overdue first.
+    assert lines["days_overdue"].tolist() == sorted(lines["days_overdue"].tolist(), reverse=True)
+
+
+def test_a_case_closing_on_the_as_of_date_is_no_longer_open():
+    d = data(cases=cases(("C1", "Oak family", "North", "pat.worker", "2026-01-05", "2026-11-25")))
+    assert oversight.cases_without_supervision(d, AS_OF).empty
+    assert len(oversight.cases_without_supervision(d, dt.date(2026, 11, 24))) == 1
+
+
+# -- agreed actions past their date ------------------------------------------------------------------
+
+
+def record(record_id, event_date, agreed=(), reviewed=(), case_id="C1", children=()):
+    """A completed SupervisionRecord; agreed: (id, by_when); reviewed: (id, status)."""
+    return SupervisionRecord.model_validate({
+        "record_id": str(record_id), "event_date": event_date, "author": "mo.manager", "case_id": case_id,
+        "kind": "Planned supervision", "practitioner": "pat.worker", "manager": "mo.manager",
+        "case_summary": "Two children.",
+        "agreed_actions": [{"action_id": a, "what": f"Do {a}", "by_whom": "pat.worker", "by_when": w}
+                           for a, w in agreed],
+        "previous_actions": [{"action_id": a, "status": s, "comment": "" if s == "Done" else "Why."}
+                             for a, s in reviewed],
+        "children": [{"child_id": c, "pseudonym": n, "date_spoken_to": w, "seen_alone": True,
+                      "views_and_feelings": "Fine."} for c, n, w in children],
+    })
+
+
+def as_data(records: list[SupervisionRecord], case_rows=None) -> OversightData:
+    """The frames the store would give for these completed records."""
+    agreed = [(r.record_id, r.case_id, r.event_date, a.action_id, a.what, a.by_whom, a.by_when)
+              for r in records for a in r.agreed_actions]
+    reviews = [(r.record_id, r.case_id, r.event_date, v.action_id, str(v.status))
+               for r in records for v in r.previous_actions]
+    spoken = [(r.record_id, r.case_id, r.event_date, c.child_id, c.pseudonym, c.date_spoken_to)
+              for r in records for c in r.children]
+    discussions = [supervision(r.record_id, r.case_id, r.event_date, f"{r.event_date} 16:00") for r in records]
+    case_ids = sorted({r.case_id for r in records})
+    return data(
+        cases=cases(*(case_rows or [(c, f"{c} family", "North", "pat.worker", "2026-01-05", None) for c in case_ids])),
+        discussions=frame(oversight.DISCUSSION_COLUMNS, discussions),
+        agreed_actions=frame(oversight.ACTION_COLUMNS, agreed),
+        action_reviews=frame(oversight.REVIEW_COLUMNS, reviews),
+        children_spoken_to=frame(oversight.SPOKEN_COLUMNS, spoken),
+    )
+
+
+def test_open_action_past_its_date_is_listed_and_one_due_today_is_not():
+    d = as_data([record(1, "2026-11-02", agreed=[("A", "2026-11-24"), ("B", "2026-11-25"), ("C", "2026-11-10")]),
+                 record(2, "2026-11-16", reviewed=[("C", "Done")])])
+    lines = oversight.overdue_actions(d, AS_OF)
+    assert lines["action_id"].tolist() == ["A"]
+    line = lines.iloc[0]
+    assert (line["days_overdue"], line["record_id"], line["last_review"]) == (1, "1", "Not reviewed yet")
+    assert line["agreed_on"] == pd.Timestamp("2026-11-02") and line["by_when"] == pd.Timestamp("2026-11-24")
+
+
+def test_partly_done_and_not_done_stay_open_done_and_no_longer_needed_close():
+    d = as_data([
+        record(1, "2026-10-01", agreed=[("A", "2026-10-10"), ("B", "2026-10-10"), ("C", "2026-10-10"),
+                                        ("D", "2026-10-10")]),
+        record(2, "2026-10-20", reviewed=[("A", "Done"), ("B", "Partly done"), ("C", "Not done"),
+                                          ("D", "No longer needed")]),
+    ])
+    lines = oversight.overdue_actions(d, AS_OF)
+    assert dict(zip(lines["action_id"], lines["last_review"], strict=True)) == {"B": "Partly done", "C": "Not done"}
+
+
+def test_an_action_agreed_again_after_being_done_is_open_from_its_new_agreement():
+    d = as_data([
+        record(1, "2026-09-01", agreed=[("A", "2026-09-10")]),
+        record(2, "2026-09-20", reviewed=[("A", "Done")]),
+        record(3, "2026-10-01", agreed=[("A", "2026-10-15")]),
+    ])
+    lines = oversight.overdue_actions(d, AS_OF)
+    assert lines[["action_id", "record_id", "last_review"]].values.tolist() == [["A", "3", "Not reviewed yet"]]
+    assert lines.iloc[0]["by_when"] == pd.Timestamp("2026-10-15")
+
+
+def test_carry_forward_agrees_with_the_records_rule_on_many_random_histories():
+    rng = np.random.default_rng(5)
+    statuses = ["Done", "Partly done", "Not done", "No longer needed"]
+    for trial in range(40):
+        records, agreed_ids = [], []
+        day = dt.date(2026, 1, 5)
+        for i in range(int(rng.integers(1, 7))):
+            # Each discussion reviews some earlier actions and agrees some (sometimes re-agreeing one).
+            pool = list(dict.fromkeys(agreed_ids))
+            reviewed = [(a, statuses[int(rng.integers(4))]) for a in pool if rng.random() < 0.6]
+            fresh = [f"T{trial}-{i}-{k}" for k in range(int(rng.integers(0, 3)))]
+            again = [a for a in pool if rng.random() < 0.15 and a not in {r for r, _ in reviewed}]
+            agreed = [(a, day + dt.timedelta(days=int(rng.integers(1, 30)))) for a in fresh + again]
+            agreed_ids += fresh
+            same_day = rng.random() < 0.2 and records
+            event = records[-1].event_date if same_day else day
+            records.append(record(100 * trial + i, event, agreed=agreed, reviewed=reviewed))
+            day += dt.timedelta(days=int(rng.integers(10, 40)))
+        expected = {a.action_id for a in open_actions(records)}
+        standing = oversight.action_standing(as_data(records))
+        assert set(standing.loc[standing["open"], "action_id"]) == expected, trial
+
+
+# -- children not spoken to ---------------------------------------------------------------------------
+
+
+def test_child_spoken_to_42_days_ago_is_in_time_43_days_ago_is_a_gap():
+    d = as_data([record(1, "2026-10-20", children=[("K1", "Ann", "2026-10-14"), ("K2", "Ben", "2026-10-13")])])
+    lines = oversight.children_not_spoken_to(d, AS_OF, interval_days=42)
+    assert lines[["child_id", "child", "days_overdue", "record_id"]].values.tolist() == [["K2", "Ben", 1, "1"]]
+    assert lines.iloc[0]["last_spoken_to"] == pd.Timestamp("2026-10-13")
+
+
+def test_latest_time_spoken_to_counts_and_children_never_spoken_to_count_from_the_open_date():
+    d = as_data(
+        [record(1, "2026-09-01", children=[("K1", "Ann", "2026-09-01")]),
+         record(2, "2026-11-20", children=[("K1", "Ann", "2026-11-18")])],
+        case_rows=[("C1", "Oak family", "North", "pat.worker", "2026-10-01", None)],
+    )
+    d.children = frame(oversight.CHILD_COLUMNS, [("C1", "K1", "Ann"), ("C1", "K9", "Cal")])
+    lines = oversight.children_not_spoken_to(d, AS_OF)
+    assert lines["child_id"].tolist() == ["K9"]
+    line = lines.iloc[0]
+    assert pd.isna(line["last_spoken_to"]) and line["due_by"] == pd.Timestamp("2026-11-12")
+    assert (line["days_overdue"], line["child"], line["manager"]) == (13, "Cal", "Mo Manager")
+
+
+# -- supervision records recorded late ------------------------------------------------------------------
+
+
+def test_supervision_records_late_by_the_one_timeliness_rule():
+    d = data(
+        cases=cases(("C1", "Oak family", "North", "pat.worker", "2026-01-05", None)),
+        discussions=frame(oversight.DISCUSSION_COLUMNS, [
+            # Monday 16/11/2026, planned: due Monday 23/11.
+            supervision(1, "C1", "2026-11-16", "2026-11-23 16:00"),  # on time
+            supervision(2, "C1", "2026-11-16", "2026-11-24 09:00"),  # late by 1 day
+            # Friday 20/11/2026, safeguarding advice: due Monday 23/11 (next working day).
+            supervision(3, "C1", "2026-11-20", "2026-11-23 23:30", risk=True),  # 23:30 UTC is 23:30 in London
+            supervision(4, "C1", "2026-11-20", "2026-11-24 08:00", risk=True),  # late
+            supervision(5, "C1", "2026-11-02"),  # never completed, due 09/11: overdue
+            supervision(6, "C1", "2026-11-24"),  # a draft not yet due
+            # Monday 15/06/2026, risk: due Tuesday 16/06; 23:30 UTC is 00:30 on Wednesday in London (BST).
+            supervision(7, "C1", "2026-06-15", "2026-06-16 23:30", risk=True),
+            supervision(8, "C1", "2026-11-02", "2026-11-30 10:00", kind="review_summary"),  # not a supervision
+        ]),
+    )
+    lines = oversight.late_supervision_records(d, AS_OF).set_index("record_id")
+    assert sorted(lines.index) == ["2", "4", "5", "7"]
+    assert lines.loc["2", "due_date"] == pd.Timestamp("2026-11-23") and lines.loc["2", "days_late"] == 1
+    assert lines.loc["4", "rule"] == "next working day (risk)" and lines.loc["4", "days_late"] == 1
+    assert lines.loc["5", "timeliness"] == "Overdue (not recorded)" and lines.loc["5", "days_late"] == 16
+    assert pd.isna(lines.loc["5", "completed_on"])
+    assert lines.loc["7", "completed_on"] == pd.Timestamp("2026-06-17") and lines.loc["7", "days_late"] == 1
+    assert lines.loc["2", "timeliness"] == "Recorded late"
+    assert (lines.loc["2", "manager"], lines.loc["2", "practitioner"], lines.loc["2", "team"]) == (
+        "Mo Manager", "Pat Worker", "North")
+
+
+def test_supervision_record_due_dates_follow_the_council_calendar():
+    from familyservice_nb.calendar import WorkingCalendar
+
+    d = data(cases=cases(("C1", "Oak family", "North", "pat.worker", "2026-01-05", None)),
+             discussions=frame(oversight.DISCUSSION_COLUMNS, [supervision(1, "C1", "2026-11-20", "2026-11-24 10:00",
+                                                                          risk=True)]))
+    assert len(oversight.late_supervision_records(d, AS_OF)) == 1
+    closed_monday = WorkingCalendar(closures=["2026-11-23"])
+    assert oversight.late_supervision_records(d, AS_OF, calendar=closed_monday).empty
+
+
+# -- line management supervisions due -----------------------------------------------------------------
+
+
+def test_line_management_due_after_four_weeks_and_when_never_held():
+    staff = frame(oversight.STAFF_COLUMNS, [
+        *STAFF.itertuples(index=False),
+        ("kim.worker", "Kim Worker", "practitioner", "North", "mo.manager", True),
+        ("ray.worker", "Ray Worker", "practitioner", "North; South", "mo.manager", True),
+        ("zed.worker", "Zed Worker", "practitioner", "West", "mo.manager", False),  # not overseen by the viewer
+    ])
+    d = OversightData(staff=staff, line_management=frame(oversight.LINE_COLUMNS, [
+        ("10", "pat.worker", "mo.manager", "2026-10-28", "complete", "2026-10-28 16:00"),  # in time (28 days)
+        ("11", "lee.worker", "sue.manager", "2026-10-27", "complete", "2026-10-27 16:00"),  # due 24/11
+        ("12", "kim.worker", "mo.manager", "2026-11-20", "draft", None),  # a draft: none recorded yet
+        ("13", "ray.worker", "mo.manager", "2026-09-01", "complete", "2026-09-01 16:00"),
+        ("14", "ray.worker", "mo.manager", "2026-11-01", "complete", "2026-11-02 16:00"),  # the latest counts
+    ]))
+    assert oversight.LINE_MANAGEMENT_INTERVAL.days == 28
+    lines = oversight.line_management_due(d, AS_OF)
+    assert lines["login"].tolist() == ["kim.worker", "lee.worker"]  # never held first
+    kim, lee = lines.iloc[0], lines.iloc[1]
+    assert pd.isna(kim["days_overdue"]) and pd.isna(kim["last_supervision"])
+    assert (lee["days_overdue"], lee["record_id"], lee["manager"], lee["practitioner"]) == (
+        1, "11", "Sue Manager", "Lee Worker")
+    assert "mo.manager" not in set(lines["login"])  # no line manager: not listed
+
+
+# -- the report -------------------------------------------------------------------------------------------
+
+
+def demo_data() -> OversightData:
+    d = as_data([
+        record(1, "2026-10-01", agreed=[("A", "2026-10-10")], children=[("K1", "Ann", "2026-09-01")]),
+        record(2, "2026-10-02", agreed=[("B", "2026-10-10")], case_id="C2"),
+    ], case_rows=[("C1", "Oak family", "North", "pat.worker", "2026-01-05", None),
+                  ("C2", "Elm family", "South", "lee.worker", "2026-01-05", None)])
+    return d
+
+
+def test_report_counts_by_team_and_by_manager_and_filters():
+    report = management_oversight(demo_data(), as_of=AS_OF)
+    assert report.as_of == AS_OF and report.open_case_count == 2
+    assert (report.supervision_interval_days, report.child_seen_interval_days,
+            report.line_management_interval_days) == (28, 42, 28)
+    by_team = report.counts("team").set_index("team")
+    assert list(by_team.columns) == [*oversight.MEASURES, "total"]
+    assert by_team.loc["North", "cases_without_supervision"] == 1
+    assert by_team.loc["North", "overdue_actions"] == 1
+    assert by_team.loc["North", "children_not_spoken_to"] == 1
+    assert by_team.loc["South", "overdue_actions"] == 1
+    for name, table in report.tables().items():
+        assert by_team[name].sum() == len(table)
+    by_manager = report.counts("manager").set_index("manager")
+    assert by_manager.loc["Mo Manager", "total"] == by_team.loc["North", "total"] - by_team.loc[
+        "North", "line_management_due"] + (report.line_management_due["manager"] == "Mo Manager").sum()
+    north = report.filtered(team="North")
+    assert set(north.overdue_actions["case_id"]) == {"C1"}
+    assert all((t["team"] == "North").all() for t in north.tables().values())
+    assert report.filtered(manager="Sue Manager").overdue_actions["case_id"].tolist() == ["C2"]
+    assert "28 days" in report.titles()["cases_without_supervision"]
+
+
+def test_report_uses_the_council_settings_intervals():
+    settings = CouncilSettings(supervision_interval_days=60, child_seen_interval_days=100)
+    report = management_oversight(demo_data(), settings=settings, as_of=AS_OF)
+    assert report.cases_without_supervision.empty  # supervised 55 and 54 days ago
+    assert report.children_not_spoken_to.empty  # spoken to 85 days ago
+    assert report.titles()["children_not_spoken_to"].endswith("(not in 100 days)")
+
+
+def test_empty_data_gives_empty_tables():
+    report = management_oversight(OversightData(), as_of=AS_OF)
+    assert all(t.empty for t in report.tables().values())
+    assert report.counts("team").empty
+
+
+@pytest.mark.parametrize("name", list(oversight.MEASURES))
+def test_every_line_carries_team_manager_and_something_to_open(name):
+    report = management_oversight(demo_data(), as_of=AS_OF)
+    table = report.tables()[name]
+    assert {"team", "manager"} <= set(table.columns)
+    assert {"case_id", "record_id", "login"} & set(table.columns)

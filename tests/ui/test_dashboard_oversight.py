@@ -1,0 +1,142 @@
+"""The Management oversight page, built in the kernel on a seeded database: its figures are the package's."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import openpyxl
+import pandas as pd
+import pytest
+from dashboard_seed import (
+    ANALYST,
+    AS_OF,
+    FORMULA,
+    MANAGER,
+    OTHER_MANAGER,
+    PRACTITIONER,
+    SOUTH_PRACTITIONER,
+    seed,
+    sqlite_url,
+)
+
+from familyservice_nb import oversight
+from familyservice_nb.store import Store
+from familyservice_nb.ui.context import PageContext
+from familyservice_nb.ui.dashboard_oversight import TABLES, ManagementOversightPage
+from familyservice_nb.ui.shell import ProblemPage, build_page
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    return seed(sqlite_url(tmp_path_factory.mktemp("oversight-db")))
+
+
+def page_for(db, user) -> ManagementOversightPage:
+    page = build_page("Management oversight", ManagementOversightPage.from_context,
+                      PageContext(user=user, database_url=db, as_of=AS_OF))
+    assert isinstance(page, ManagementOversightPage), getattr(page, "message", "")
+    return page
+
+
+def direct(db, user) -> oversight.OversightReport:
+    store = Store(db, user=user)
+    return oversight.management_oversight(store.oversight_data(), settings=store.settings(), as_of=AS_OF,
+                                          calendar=store.calendar())
+
+
+def body_rows(html: str) -> list[list[str]]:
+    rows = re.findall(r"<tr><td.*?</tr>", html)
+    return [[re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r)] for r in rows]
+
+
+def test_every_table_equals_the_package_report(db):
+    page, report = page_for(db, ANALYST), direct(db, ANALYST)
+    for name, table in report.tables().items():
+        pd.testing.assert_frame_equal(page.sections[name].frame, table, obj=name)
+        assert len(body_rows(page.sections[name].table.value)) == len(table)
+    counts = report.counts("team")
+    pd.testing.assert_frame_equal(page.by_team.frame, counts)
+    pd.testing.assert_frame_equal(page.by_manager.frame, report.counts("manager"))
+    cards = re.findall(r'fsnb-card-value">([^<]*)<', page.headline.value)
+    assert cards == [f"{len(t):,}" for t in report.tables().values()]
+    # The chart: one bar per team for each measure, labelled.
+    chart = page.chart
+    assert list(chart.data[0].y) == list(counts["team"])
+    assert list(chart.data[1].x) == list(counts["overdue_actions"])
+    assert list(chart.data[-1].text) == [f"  {n} in all" for n in counts["total"]]
+
+
+def test_the_seeded_gaps_are_found(db):
+    report = direct(db, ANALYST)
+    # C-N2 has only a draft (never supervised since it opened); C-N1 was last supervised on 01/10.
+    assert report.cases_without_supervision["case_id"].tolist() == ["C-N2", "C-N1"]
+    assert sorted(report.overdue_actions["action_id"]) == ["A1", "B1"]
+    late = report.late_supervision_records
+    assert late[["case_id", "days_late"]].values.tolist() == [["C-N1", 4]]  # completed Mon 12/10, due Thu 08/10
+    assert sorted(report.children_not_spoken_to["child_id"]) == ["K-1", "K-2", "K-3"]
+    assert report.line_management_due["login"].tolist() == ["sam.worker", SOUTH_PRACTITIONER]
+
+
+def test_lines_link_to_the_case_record_or_practitioner(db):
+    page = page_for(db, ANALYST)
+    html = page.sections["cases_without_supervision"].table.value
+    assert '<a href="case-supervision.ipynb?case=C-N2">C-N2</a>' in html
+    late = page.sections["late_supervision_records"].table.value
+    record_id = direct(db, ANALYST).late_supervision_records["record_id"].iloc[0]
+    assert f'<a href="case-supervision.ipynb?record={record_id}">{record_id}</a>' in late
+    due = page.sections["line_management_due"].table.value
+    assert '<a href="line-management-supervision.ipynb?practitioner=sam.worker">Sam Worker</a>' in due
+
+
+def test_filters_redraw_the_chart_and_tables_in_place(db):
+    page = page_for(db, ANALYST)
+    chart, section = page.chart, page.sections["overdue_actions"]
+    assert set(chart.data[0].y) == {"North", "South"}
+    page.team.value = "South"
+    assert page.chart is chart and page.sections["overdue_actions"] is section
+    assert list(chart.data[0].y) == ["South"]
+    assert section.frame["case_id"].tolist() == ["C-S1"]
+    assert "team South" in page.status.value
+    page.team.value = ""
+    page.manager.value = "Mo Manager"
+    assert set(page.shown.overdue_actions["manager"]) == {"Mo Manager"}
+    assert page.sections["line_management_due"].frame["login"].tolist() == ["sam.worker"]
+
+
+def test_a_practitioner_cannot_see_another_teams_figures(db):
+    page = page_for(db, PRACTITIONER)
+    for name, section in page.sections.items():
+        assert set(section.frame["team"]) <= {"North"}, name
+        assert "South" not in section.table.value and "Lee South" not in section.table.value, name
+    assert set(page.by_team.frame["team"]) <= {"North"}
+    assert "South" not in [o[0] for o in page.team.options]
+    assert set(page.sections["cases_without_supervision"].frame["case_id"]) <= {"C-N1"}
+    south = page_for(db, OTHER_MANAGER)
+    assert set(south.by_team.frame["team"]) == {"South"}
+
+
+def test_excel_export_holds_every_line_with_formula_text_neutralised(db):
+    page = page_for(db, MANAGER)
+    section = page.sections["overdue_actions"]
+    sheet = openpyxl.load_workbook(io.BytesIO(section.download.excel_bytes())).worksheets[0]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    head, lines = rows[0], rows[1:]
+    assert head == list(TABLES["overdue_actions"]["excel"].values())
+    assert len(lines) == len(section.frame) == 1
+    action = lines[0][head.index("Action")]
+    assert action == "'" + FORMULA  # kept as text, never run as a formula
+    assert lines[0][head.index("Case")] == "C-N1"
+    # On screen the same text is escaped, not markup.
+    assert "=HYPERLINK(&quot;http://example.invalid&quot;,&quot;click&quot;)" in section.table.value
+    for name, section in page.sections.items():
+        sheet = openpyxl.load_workbook(io.BytesIO(section.download.excel_bytes())).worksheets[0]
+        assert sheet.max_row == len(section.frame) + 1, name
+
+
+def test_without_a_database_the_page_says_so_plainly(tmp_path):
+    page = build_page("Management oversight", ManagementOversightPage.from_context,
+                      PageContext(user=MANAGER, database_url=f"sqlite:///{tmp_path / 'none.db'}"))
+    assert isinstance(page, ProblemPage)
+    assert "database" in page.message and "Traceback" not in page.message
+    assert not (tmp_path / "none.db").exists()  # a dashboard never creates a database

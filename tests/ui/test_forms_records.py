@@ -1,0 +1,154 @@
+"""The other forms (session, GFPO session, case note, review, closure, line management), driven in Python
+against a real SQLite store: each is filled, completed, and found in the database."""
+
+from __future__ import annotations
+
+import pytest
+
+from familyservice_nb.records import GFPO_PROMPTS
+from familyservice_nb.store import Store
+from familyservice_nb.ui.forms import (
+    CaseNoteApp,
+    ClosureSummaryApp,
+    GFPOSessionApp,
+    LineManagementApp,
+    ReviewSummaryApp,
+    SessionRecordApp,
+)
+
+from forms_seed import MANAGER, NORTH_CASE, PRACTITIONER, seed, sqlite_url
+
+
+@pytest.fixture
+def url(tmp_path):
+    return seed(sqlite_url(tmp_path))
+
+
+def open_case(app_class, url, user=PRACTITIONER, case=NORTH_CASE):
+    app = app_class(Store(url, user=user), user)
+    app.chooser.practitioner.value = PRACTITIONER if app.chooser.practitioner_required else "__all__"
+    app.chooser.case.value = case
+    app.chooser.start.click()
+    assert app.form is not None, app.message.value
+    return app.form
+
+
+def put(form, **values):
+    for name, value in values.items():
+        form.parts[name].field.value = value
+
+
+def stored(url, form, user=PRACTITIONER):
+    store = Store(url, user=user)
+    assert store.info(form.record_id).state == "complete"
+    return store.get(form.record_id)
+
+
+def test_session_record_asks_why_only_when_the_aims_were_not_met(url):
+    form = open_case(SessionRecordApp, url)
+    assert form.parts["why_not_met"].widget.layout.display == "none"
+    put(form, event_date="24/11/2026", who="Mum, Ann and me", aim="Introduce a bedtime chart",
+        method="Talked it through; made the chart together", outcome="Chart on the fridge",
+        observations_and_reflections="Ann engaged well.", aims_met=False)
+    assert form.parts["why_not_met"].widget.layout.display is None
+    assert not form.complete()
+    assert "needed when the session did not meet its aims" in form.parts["why_not_met"].field.problem.value
+    put(form, aims_met=True)
+    assert form.complete(), form.summary.value
+    record = stored(url, form)
+    assert record.aims_met is True and record.why_not_met == ""
+    assert "WHO\nMum, Ann and me" in form.mosaic.text
+
+
+def test_case_note_type_shows_its_required_details(url):
+    form = open_case(CaseNoteApp, url)
+    shown = lambda name: form.parts[name].widget.layout.display != "none"  # noqa: E731
+    assert not shown("telephone_number")
+    put(form, event_date="24/11/2026", note_type="Telephone call", text="Called school about attendance.")
+    assert shown("telephone_number") and shown("caller_name") and not shown("document_date")
+    assert "telephone number" in form.details_intro.value
+    assert not form.complete()
+    assert "needed for a telephone call" in form.parts["telephone_number"].field.problem.value
+    put(form, telephone_number="0115 496 0000", caller_name="Jo Teacher", caller_role="Class teacher",
+        call_purpose="Attendance")
+    assert form.complete(), form.summary.value
+    record = stored(url, form)
+    assert record.telephone_number == "0115 496 0000" and record.caller_role == "Class teacher"
+
+
+def test_case_note_details_of_another_type_stay_in_the_draft_only(url):
+    form = open_case(CaseNoteApp, url)
+    put(form, event_date="24/11/2026", note_type="Telephone call", text="Note.", telephone_number="0115 496 0000")
+    put(form, note_type="Visit")
+    assert "telephone_number" not in form.record_data()
+    assert form.draft_data()["telephone_number"] == "0115 496 0000"
+    assert form.complete(), form.summary.value
+
+
+def test_gfpo_prompts_are_beside_the_observations_and_answerable(url):
+    form = open_case(GFPOSessionApp, url)
+    part = form.parts["prompt_answers"]
+    assert [b.label for b in part.boxes] == list(GFPO_PROMPTS)
+    put(form, event_date="24/11/2026", intervention="Other", purpose="Household conditions",
+        desired_outcome="A safe kitchen", present_and_took_part="Mum", location="Family home", start_time="08:15",
+        activities="Walked through the kitchen together")
+    assert form.parts["other_intervention"].widget.layout.display is None
+    assert not form.complete()
+    assert "needed when the intervention is" in form.parts["other_intervention"].field.problem.value
+    put(form, other_intervention="Home conditions support")
+    part.boxes[2].value = "None seen."
+    assert form.complete(), form.summary.value
+    record = stored(url, form)
+    assert record.prompt_answers == {GFPO_PROMPTS[2]: "None seen."}
+    assert record.intervention_name == "Home conditions support"
+
+
+@pytest.mark.parametrize("app_class", [ReviewSummaryApp, ClosureSummaryApp])
+def test_review_and_closure_summaries_reuse_the_supervision_sections(url, app_class):
+    form = open_case(app_class, url, user=MANAGER)
+    put(form, event_date="25/11/2026", case_summary="Plan reviewed with the family.")
+    if "closure_reason" in form.parts:
+        put(form, closure_reason="Plan outcomes achieved", closure_date="30/11/2026")
+    assert "children" in form.parts and "agreed_actions" in form.parts
+    assert form.complete(), form.summary.value
+    record = stored(url, form, user=MANAGER)
+    assert record.case_summary == "Plan reviewed with the family."
+
+
+def test_line_management_opens_with_the_practitioners_figures(url):
+    app = LineManagementApp(Store(url, user=MANAGER), MANAGER)
+    assert [v for _n, v in app.chooser.practitioner.options if v] == [PRACTITIONER, "sam.worker"]
+    app.chooser.practitioner.value = PRACTITIONER
+    app.chooser.start.click()
+    form = app.form
+    f = form.figures
+    assert (f.caseload, f.notes, f.on_time, f.late, f.overdue, f.pending) == (1, 6, 3, 1, 1, 1)
+    html = form.children[1].children[1].children[0].value
+    assert "60.0%" in html and "Open cases allocated" in html
+    put(form, workload_management="Caseload of one; room for another family.", next_epdr_date="01/03/2027")
+    assert form.complete(), form.summary.value
+    record = stored(url, form, user=MANAGER)
+    assert record.opening_figures.pct_on_time == 60.0 and record.practitioner == PRACTITIONER
+    assert "CASELOAD AND RECORDING TIMELINESS" in form.mosaic.text
+
+
+def test_line_management_lists_the_case_discussions_held(url):
+    from familyservice_nb.ui.forms import CaseSupervisionApp
+
+    sup = CaseSupervisionApp(Store(url, user=MANAGER), MANAGER)
+    sup.chooser.practitioner.value = PRACTITIONER
+    sup.chooser.case.value = NORTH_CASE
+    sup.chooser.start.click()
+    put(sup.form, kind="Planned supervision", event_date="25/11/2026", case_summary="Summary.")
+    assert sup.form.complete()
+    app = LineManagementApp(Store(url, user=MANAGER), MANAGER)
+    app.apply_query({"practitioner": PRACTITIONER})
+    part = app.form.parts["case_discussions"]
+    assert part.ids == [sup.form.record_id]
+    part.boxes[0].value = True
+    put(app.form, event_date="25/11/2026")
+    assert app.form.complete(), app.form.summary.value
+    assert Store(url, user=MANAGER).get(app.form.record_id).case_discussions == [sup.form.record_id]
+    other = LineManagementApp(Store(url, user="sue.manager"), "sue.manager")
+    other.apply_query({"practitioner": PRACTITIONER})
+    assert other.form is None and "not in a team you manage" in other.message.value

@@ -1,0 +1,292 @@
+"""The Case supervision form, driven in Python against a real SQLite store (no browser)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import pytest
+
+from familyservice_nb.store import Store
+from familyservice_nb.store.unfinished import saved_payload
+from familyservice_nb.ui.forms import CaseSupervisionApp
+
+from forms_seed import MANAGER, NORTH_CASE, PRACTITIONER, SECOND_PRACTITIONER, SOUTH_CASE, seed, sqlite_url
+
+HOSTILE = '<img src=x onerror=alert(1)> <script>alert(1)</script> "quotes" & =SUM(A1)'
+
+
+@pytest.fixture
+def url(tmp_path):
+    return seed(sqlite_url(tmp_path))
+
+
+def page(url, user=MANAGER):
+    return CaseSupervisionApp(Store(url, user=user), user)
+
+
+def open_case(app, practitioner=PRACTITIONER, case=NORTH_CASE):
+    app.chooser.practitioner.value = practitioner
+    app.chooser.case.value = case
+    app.chooser.start.click()
+    return app.form
+
+
+def fill_minimum(form, summary="Two children; school attendance the focus."):
+    form.parts["kind"].field.value = "Planned supervision"
+    form.parts["event_date"].field.value = "25/11/2026"
+    form.parts["case_summary"].field.value = summary
+
+
+def test_only_cases_the_manager_may_see_are_offered(url):
+    app = page(url)
+    logins = [v for _label, v in app.chooser.practitioner.options if v]
+    assert PRACTITIONER in logins and SECOND_PRACTITIONER in logins
+    assert "lee.south" not in logins
+    app.chooser.practitioner.value = PRACTITIONER
+    assert [v for _label, v in app.chooser.case.options if v] == [NORTH_CASE]
+
+
+def test_every_input_has_a_label_from_the_model(url):
+    form = open_case(page(url))
+    from familyservice_nb.records import SupervisionRecord
+
+    fields = SupervisionRecord.model_fields
+    assert form.parts["case_summary"].field.control.description == fields["case_summary"].title
+    assert fields["case_summary"].description in form.parts["case_summary"].field.help.value
+    assert form.parts["still_to_happen"].field.control.description == "What still needs to happen"
+
+
+def test_a_half_typed_draft_saves_and_comes_back(url):
+    form = open_case(page(url))
+    form.parts["case_summary"].field.value = "Half a thou"
+    form.parts["event_date"].field.value = "25/11/20"  # half typed: kept as typed
+    assert form.debouncer.pending
+    form.debouncer.flush()
+    assert "Saved at" in form.status.value
+    saved = saved_payload(Store(url, user=MANAGER), form.record_id)
+    assert saved["case_summary"] == "Half a thou" and saved["event_date"] == "25/11/20"
+
+    again = page(url)
+    open_case(again)
+    assert again.form is None, "a draft is offered before a new form is started"
+    assert "You have a draft from" in again.offer.children[0].value
+    continue_button = again.offer.children[1].children[0]
+    continue_button.click()
+    assert again.form.record_id == form.record_id
+    assert again.form.parts["case_summary"].field.value == "Half a thou"
+    assert again.form.parts["event_date"].field.value == "25/11/20"
+
+
+def test_start_again_makes_a_new_record_and_keeps_the_draft(url):
+    form = open_case(page(url))
+    form.parts["case_summary"].field.value = "First go"
+    form.save_button.click()
+    again = page(url)
+    open_case(again)
+    again.offer.children[1].children[1].click()  # Start again
+    assert again.form.record_id is None
+    assert again.form.parts["case_summary"].field.value == ""
+    assert Store(url, user=MANAGER).info(form.record_id).state == "draft"
+
+
+def test_problems_show_next_to_the_field_in_plain_words(url):
+    form = open_case(page(url))
+    form.parts["event_date"].field.value = "25/11/2026"
+    rows = form.parts["agreed_actions"].rows
+    row = rows.add_row()
+    row.fields["what"].value = "Book the school meeting"
+    row.fields["by_when"].value = "01/11/2026"  # before the supervision
+    assert not form.complete()
+    summary_field = form.parts["case_summary"].field
+    assert "cannot be left blank" in summary_field.problem.value or "is needed" in summary_field.problem.value
+    assert "By whom" in form.summary.value  # the list names every problem
+    assert "By whom" in form.summary.value and "New agreed actions, entry 1" in form.summary.value
+    assert not form.locked
+    # Putting those right clears their messages; the rules across fields are checked next.
+    fill_minimum(form)
+    row.fields["by_whom"].value = "Pat Practitioner"
+    assert not form.complete()
+    assert summary_field.problem.value == ""
+    assert "before the supervision on 25/11/2026" in row.fields["by_when"].problem.value
+    row.fields["by_when"].value = "30/11/2026"
+    form.debouncer.flush()
+    assert row.fields["by_when"].problem.value == ""
+    assert form.complete()
+
+
+def test_complete_locks_the_record_and_shows_the_mosaic_text(url):
+    form = open_case(page(url))
+    fill_minimum(form)
+    form.parts["progress"].field.value = HOSTILE
+    child = form.parts["children"].rows[0]
+    child.fields["date_spoken_to"].value = "20/11/2026"
+    child.fields["seen_alone"].value = True
+    child.fields["views_and_feelings"].value = "I like my new school."
+    form.parts["pbr_outcomes"].boxes[1].value = True
+    adult = form.parts["significant_adults"].rows.add_row()
+    adult.fields["name"].value = "Gran Oakhurst"
+    adult.fields["relationship"].value = "Grandmother"
+    action = form.parts["agreed_actions"].rows.add_row()
+    action.fields["what"].value = "Book the school meeting"
+    action.fields["by_whom"].value = "Pat Practitioner"
+    action.fields["by_when"].value = "02/12/2026"
+    assert form.complete(), form.summary.value
+    assert form.locked
+    assert form.parts["case_summary"].field.control.disabled
+    assert form.action_bar.layout.display == "none"
+    store = Store(url, user=MANAGER)
+    info = store.info(form.record_id)
+    assert info.state == "complete" and info.case_id == NORTH_CASE
+    record = store.get(form.record_id)
+    assert record.progress == HOSTILE  # kept exactly as typed
+    assert record.children[0].seen_alone is True and record.pbr_outcomes == ["School attendance"]
+    assert record.significant_adults[0].name == "Gran Oakhurst"
+    assert HOSTILE in form.mosaic.text  # plain text in a textarea's value
+    assert "<img" not in form.history.value.replace("&lt;img", "")
+    assert "Completed" in form.history.value
+    assert "This supervision record was completed" in form.banner.value
+
+
+def test_a_second_supervision_reviews_the_first_ones_actions(url):
+    first = open_case(page(url))
+    fill_minimum(first, summary="Summary from the first supervision.")
+    action = first.parts["agreed_actions"].rows.add_row()
+    action.fields["what"].value = "Complete the housing referral"
+    action.fields["by_whom"].value = "Pat Practitioner"
+    action.fields["by_when"].value = "09/12/2026"
+    child = first.parts["children"].rows[0]
+    child.fields["date_spoken_to"].value = "24/11/2026"
+    child.fields["seen_alone"].value = False
+    child.fields["views_and_feelings"].value = "Fine."
+    assert first.complete(), first.summary.value
+
+    second = open_case(page(url))
+    review = second.parts["previous_actions"]
+    assert [r.action.what for r in review.rows] == ["Complete the housing referral"]
+    assert "agreed at the supervision on 25/11/2026" in review.rows[0].about.value
+    assert second.parts["case_summary"].field.value == "Summary from the first supervision."
+    assert "Last spoken to on 24/11/2026" in second.parts["children"].rows[0].heading.value
+    second.parts["kind"].field.value = "Planned supervision"
+    second.parts["event_date"].field.value = "23/12/2026"
+    review.rows[0].status.value = "Partly done"
+    assert not second.complete()  # partly done needs a comment
+    assert "needed when an action is &#x27;Partly done&#x27;" in review.rows[0].comment.problem.value
+    review.rows[0].comment.value = "Form sent; waiting for the council."
+    assert second.complete(), second.summary.value
+    store = Store(url, user=MANAGER)
+    assert [a.what for a in store.open_actions(NORTH_CASE)] == ["Complete the housing referral"]
+
+
+def test_safeguarding_advice_is_due_the_next_working_day(url):
+    form = open_case(page(url))
+    form.parts["event_date"].field.value = "27/11/2026"  # a Friday
+    form.parts["kind"].field.value = "Planned supervision"
+    assert "Friday 4 December 2026" in form.due.value
+    form.parts["kind"].field.value = "Advice on a safeguarding concern"
+    assert "Monday 30 November 2026" in form.due.value
+    assert form.parts["risk_identified"].field.value is True
+    assert form.parts["risk_identified"].field.control.disabled
+
+
+def test_amend_asks_for_a_reason_and_makes_a_new_version(url):
+    form = open_case(page(url))
+    fill_minimum(form)
+    assert form.complete()
+    assert not form.amend("   ")
+    assert "Say why" in form.reason_problem.value
+    assert form.amend("Wrong date of the meeting")
+    assert not form.locked
+    form.parts["progress"].field.value = "Corrected progress."
+    assert form.complete()
+    store = Store(url, user=MANAGER)
+    versions = store.versions(form.record_id)
+    assert [(v.version, v.state) for v in versions] == [(1, "complete"), (2, "complete")]
+    assert versions[1].reason == "Wrong date of the meeting"
+    assert store.get(form.record_id).progress == "Corrected progress."
+    assert "version 2" in form.banner.value
+    assert "Wrong date of the meeting" in form.history.value
+
+
+def test_a_case_the_user_may_not_see_cannot_be_opened_by_the_address(url):
+    app = page(url)
+    app.apply_query({"case": SOUTH_CASE})
+    assert app.form is None
+    assert "cannot open case C-S1" in app.message.value
+    app.apply_query({"case": "NO-SUCH"})
+    assert "no case NO-SUCH" in app.message.value
+    app.apply_query({"case": NORTH_CASE})
+    assert app.form is not None and app.form.case.case_id == NORTH_CASE
+
+
+def test_a_record_the_user_may_not_see_cannot_be_opened_by_the_address(url):
+    south = CaseSupervisionApp(Store(url, user="sue.manager"), "sue.manager")
+    form = open_case(south, practitioner="lee.south", case=SOUTH_CASE)
+    fill_minimum(form)
+    assert form.complete()
+    app = page(url)
+    app.apply_query({"record": form.record_id})
+    assert app.form is None and "cannot open record" in app.message.value
+    south_again = CaseSupervisionApp(Store(url, user="sue.manager"), "sue.manager")
+    south_again.apply_query({"record": form.record_id})
+    assert south_again.form.locked and south_again.form.mosaic.text
+
+
+def test_a_failed_save_keeps_what_was_typed_and_says_so(url, monkeypatch):
+    form = open_case(page(url))
+    form.parts["case_summary"].field.value = "Typed before the database went away."
+
+    def broken(*args, **kwargs):
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(form.store, "save_draft", broken)
+    assert not form.save_draft()
+    assert "Not saved at" in form.status.value and "still on this page" in form.status.value
+    assert form.parts["case_summary"].field.value == "Typed before the database went away."
+    monkeypatch.undo()
+    assert form.save_draft()
+    assert "Saved at" in form.status.value
+
+
+def test_typing_saves_the_draft_a_second_after_it_stops(url):
+    async def scenario():
+        form = open_case(page(url))
+        form.debouncer.delay = 0.2
+        form.parts["case_summary"].field.value = "a"
+        await asyncio.sleep(0.1)
+        form.parts["case_summary"].field.value = "ab"
+        assert form.record_id is None  # still typing
+        await asyncio.sleep(0.35)
+        return form
+
+    form = asyncio.run(scenario())
+    assert form.record_id is not None
+    assert saved_payload(Store(url, user=MANAGER), form.record_id)["case_summary"] == "ab"
+
+
+def test_dates_are_shown_and_read_the_uk_way(url):
+    form = open_case(page(url))
+    date = form.parts["event_date"].field.control
+    date.value = "04/05/2026"
+    assert date.date == dt.date(2026, 5, 4)
+    assert "Monday 4 May 2026" in date.echo.value
+    date.picker.value = dt.date(2026, 11, 25)
+    assert date.value == "25/11/2026"
+    date.value = "13/25/2026"
+    assert date.date is None and date.echo.value == ""
+
+
+def test_complete_waits_for_typing_that_arrives_just_after_the_click(url):
+    """The browser may send the last keystrokes just after a click: Complete reads the inputs once quiet."""
+    async def scenario():
+        form = open_case(page(url))
+        fill_minimum(form, summary="Typed befo")
+        form.complete_button.click()
+        await asyncio.sleep(0.05)
+        form.parts["case_summary"].field.value = "Typed before the click, arriving after it."
+        await asyncio.sleep(0.8)
+        return form
+
+    form = asyncio.run(scenario())
+    assert form.locked, form.summary.value
+    assert Store(url, user=MANAGER).get(form.record_id).case_summary == "Typed before the click, arriving after it."
