@@ -285,9 +285,16 @@ def prepare_database(url: str, demo: bool) -> None:
     from .store.demo_data import fill_demo_if_empty
 
     try:
-        with Store(url) as store:
+        with Store(url, user=None) as store:
             if fill_demo_if_empty(store):
                 _say("Filled the empty database with synthetic demo data.")
+            if not (os.environ.get("JUPYTERHUB_USER") or os.environ.get("FSNB_USER")):
+                # On a laptop with the demo, the person at the keyboard is a demo team manager, so
+                # the forms open with that manager's teams (a name not on the staff list sees nothing).
+                managers = sorted(p.login for p in store.staff() if p.role == "manager")
+                if managers:
+                    os.environ["FSNB_USER"] = managers[0]
+                    _say(f"You are signed in as the demo manager '{managers[0]}' (set FSNB_USER to change).")
     except WorkbookError as exc:
         raise ServeProblem(str(exc)) from None
 
