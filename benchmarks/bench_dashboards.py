@@ -71,7 +71,7 @@ def filter_sequence(data) -> list:
 def bench_kernel(extract: Path, rounds: int) -> None:
     from familyservice_nb.extract import read_extract
     from familyservice_nb.timeliness import assess_timeliness
-    from familyservice_nb.ui.dashboard_timeliness import RecordingTimelinessPage
+    from familyservice_nb.ui.recording_timeliness import RecordingTimelinessDashboard
 
     started = time.perf_counter()
     notes = read_extract(extract).notes
@@ -80,7 +80,7 @@ def bench_kernel(extract: Path, rounds: int) -> None:
     assessed = assess_timeliness(notes, as_of=AS_OF)
     assess = time.perf_counter() - started
     started = time.perf_counter()
-    page = RecordingTimelinessPage(assessed, user="bench")
+    page = RecordingTimelinessDashboard(assessed, user="bench")
     build = time.perf_counter() - started
     print(f"  read {len(notes):,} notes {read:.1f} s; assess {assess:.2f} s; build the page {build:.2f} s")
     sequence = filter_sequence(page.data)
@@ -136,17 +136,24 @@ def open_page(browser, server) -> tuple[object, object, float]:
 
 CHANGED = """([css, before, team]) => {
   const status = document.querySelector('.fsnb-filter-status');
-  const ticks = Array.from(document.querySelectorAll(css + ' g.ytick text')).map(t => t.textContent).join('|');
+  const ticks = Array.from(document.querySelectorAll(css + ' g.ytick text')).map(t => t.textContent.trim()).join('|');
   return status && status.innerText.includes('team ' + team) && ticks !== before;
 }"""
 
 
+def team_choices(page) -> list[str]:
+    """The team dropdown's choices (ipywidgets writes their spaces as non-breaking ones)."""
+    options = page.locator(".fsnb-filter-team option").all_text_contents()
+    return [o.replace("\xa0", " ") for o in options]
+
+
 def time_filter_changes(page, teams: list[str]) -> list[float]:
+    choices = team_choices(page)
     times = []
     for team in teams:
-        before = "|".join(page.locator(".fsnb-chart-worker g.ytick text").all_text_contents())
+        before = "|".join(t.strip() for t in page.locator(".fsnb-chart-worker g.ytick text").all_text_contents())
         started = time.perf_counter()
-        page.locator(".fsnb-filter-team select").select_option(label=team)
+        page.locator(".fsnb-filter-team select").select_option(index=choices.index(team))
         page.wait_for_function(CHANGED, arg=[".fsnb-chart-worker", before, team], timeout=60_000, polling="raf")
         times.append(time.perf_counter() - started)
         time.sleep(0.3)
@@ -167,9 +174,10 @@ def bench_browser(folder: Path, extract: Path, runs: int) -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=support.CHROMIUM, headless=True,
                                                  args=support.CHROMIUM_ARGS)
+            time.sleep(REFILL_PAUSE_SECONDS)  # the pages' kernels pre-heat as the server starts
             context, page, first = open_page(browser, server)  # the first open also warms the browser's cache
             print(f"  first open (kernel pre-heated at start): {first:.2f} s")
-            teams = [o for o in page.locator(".fsnb-filter-team option").all_text_contents() if o != "All teams"]
+            teams = [t for t in team_choices(page) if t != "All teams"]
             changes = time_filter_changes(page, teams[:6] * 2)
             context.close()
             opens = []

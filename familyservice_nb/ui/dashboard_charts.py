@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..vocab import RECORDING_DEADLINE, RISK_RECORDING_DEADLINE
-from .charts import BAR_COLOUR, FONT, REFERENCE_COLOUR, ROW_HEIGHT
+from .charts import BAR_COLOUR, FONT, REFERENCE_COLOUR, ROW_HEIGHT, label_margin
 
 AFTER_COLOUR = "#8a1c4a"
 MOST_DAYS_SHOWN = 15  # notes that took longer share the last bar, labelled "15+"
@@ -89,7 +89,7 @@ def on_time_bars_figure(rows: pd.DataFrame, by: str, title: str, axis_title: str
         title,
         xaxis=dict(title=dict(text="Notes recorded on time (%)"), range=[0, 100], ticksuffix="%", fixedrange=True,
                    gridcolor="#d5d9de"),
-        yaxis=dict(title=dict(text=axis_title), autorange="reversed", automargin=True, fixedrange=True,
+        yaxis=dict(title=dict(text=axis_title), autorange="reversed", automargin=False, fixedrange=True,
                    type="category", ticksuffix="  "),
         showlegend=False, bargap=0.25,
     ))
@@ -116,6 +116,7 @@ def update_on_time_bars(fig: go.Figure, rows: pd.DataFrame, overall_pct=None, *,
         bar.text = on_time_labels(counted) if len(counted) else []
         bar.customdata = custom
         fig.layout.height = max(260, ROW_HEIGHT * len(counted) + 140)
+        fig.layout.margin.l = label_margin(bar.y)
         _reference(fig, overall_pct, "x")
 
 
@@ -211,10 +212,11 @@ def update_days_taken(fig: go.Figure, counts: pd.DataFrame) -> None:
     total = within + after
     with batch(fig):
         fig.data[0].y, fig.data[1].y = within, after
-        # Segment labels only where there is room; the total is always written above the bar.
+        # The total is written above every bar; the two parts only where a bar has both and room for them.
         share = np.where(total > 0, np.minimum(within, after) / np.maximum(total, 1), 0)
-        fig.data[0].text = np.where((within > 0) & ((share > 0.12) | (after == 0)), _count(within), "")
-        fig.data[1].text = np.where((after > 0) & ((share > 0.12) | (within == 0)), _count(after), "")
+        both = (within > 0) & (after > 0) & (share > 0.12)
+        fig.data[0].text = np.where(both, _count(within), "")
+        fig.data[1].text = np.where(both, _count(after), "")
         fig.data[2].y = total
         fig.data[2].text = np.char.mod("%d", total).astype(object)
         fig.layout.yaxis.range = [0, max(1, int(total.max()) if len(total) else 1) * 1.12]
@@ -229,7 +231,7 @@ def gaps_figure(counts: pd.DataFrame, by: str, titles: dict[str, str], axis_titl
         f"Gaps in management oversight, by {axis_title.lower()}",
         xaxis=dict(title=dict(text="Gaps (lines to follow up)"), fixedrange=True, gridcolor="#d5d9de",
                    rangemode="tozero"),
-        yaxis=dict(title=dict(text=axis_title), autorange="reversed", automargin=True, fixedrange=True,
+        yaxis=dict(title=dict(text=axis_title), autorange="reversed", automargin=False, fixedrange=True,
                    type="category", ticksuffix="  "),
         barmode="stack", bargap=0.25,
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, traceorder="normal",
@@ -262,6 +264,7 @@ def update_gaps(fig: go.Figure, counts: pd.DataFrame, by: str) -> None:
         fig.data[-1].x, fig.data[-1].y = total, labels
         fig.data[-1].text = np.char.mod("  %d in all", total).astype(object) if len(total) else []
         fig.layout.height = max(320, ROW_HEIGHT * 1.3 * len(labels) + 240)
+        fig.layout.margin.l = label_margin(labels)
         fig.layout.xaxis.range = [0, max(1, int(total.max()) if len(total) else 1) * 1.2]
 
 
@@ -274,7 +277,7 @@ def standards_figure(table: pd.DataFrame) -> go.Figure:
         "Quality standards met (%)",
         xaxis=dict(title=dict(text="Records meeting the standard (%)"), range=[0, 100], ticksuffix="%",
                    fixedrange=True, gridcolor="#d5d9de"),
-        yaxis=dict(title=dict(text="Standard"), autorange="reversed", automargin=True, fixedrange=True,
+        yaxis=dict(title=dict(text="Standard"), autorange="reversed", automargin=False, fixedrange=True,
                    type="category", ticksuffix="  "),
         showlegend=False, bargap=0.3,
     ))
@@ -295,3 +298,4 @@ def update_standards(fig: go.Figure, table: pd.DataFrame) -> None:
         bar = fig.data[0]
         bar.x, bar.y, bar.text = np.nan_to_num(pct), table["standard"].astype(str).to_numpy(), text
         fig.layout.height = max(240, ROW_HEIGHT * 1.5 * len(table) + 150)
+        fig.layout.margin.l = label_margin(bar.y)

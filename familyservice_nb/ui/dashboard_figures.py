@@ -117,7 +117,7 @@ def group_medians(codes: np.ndarray, k: int, values: np.ndarray) -> np.ndarray:
     from a histogram per group instead of a sort.
     """
     whole = np.where(np.isnan(values), -1, np.nan_to_num(values)).astype(np.int64)
-    return _medians(codes.astype(np.int64), k, whole, int(whole.max()) + 1 if len(whole) else 1)
+    return _medians(codes.astype(np.int64), k, whole, max(1, int(whole.max()) + 1) if len(whole) else 1)
 
 
 def _medians(codes: np.ndarray, k: int, whole: np.ndarray, width: int) -> np.ndarray:
@@ -138,7 +138,7 @@ class TimelinessFigures:
         self.taken = assessed["working_days_taken"].to_numpy(dtype="float64", na_value=np.nan)
         self.taken[self.status == DELETED] = np.nan  # deleted notes are in no figure
         self.whole = np.where(np.isnan(self.taken), -1, np.nan_to_num(self.taken)).astype(np.int64)
-        self.width = int(self.whole.max()) + 1 if self.n else 1
+        self.width = max(1, int(self.whole.max()) + 1) if self.n else 1
         self.risk = (assessed["rule"].astype(str) == RULE_RISK).to_numpy()
         self.codes: dict[str, np.ndarray] = {}
         self.categories: dict[str, pd.Index] = {}

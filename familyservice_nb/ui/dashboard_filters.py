@@ -1,7 +1,9 @@
 """The filter bar of the Recording timeliness page: team, worker, dates, type of note, risk.
 
 Changing any filter calls `on_change(filters)` once (choosing a team narrows the worker list without a
-second redraw). Dates are picked in the browser's own date box, which shows UK dates in an en-GB browser.
+second redraw). Dates are typed the UK way (25/11/2026) or picked from a calendar, with the forms' own
+date box (`forms.dateinput.UKDateInput`): a browser's date box alone shows month first in some locales.
+A half-typed date changes nothing until it is a whole date.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Callable
 import ipywidgets as widgets
 
 from .dashboard_figures import RISK_CHOICES, Filters, TimelinessFigures
+from .forms.dateinput import UKDateInput
 
 ALL = ""  # the "everything" choice of a dropdown
 
@@ -26,14 +29,14 @@ class TimelinessFilterBar(widgets.VBox):
         self.on_change = on_change
         self._holding = False
         style = {"description_width": "initial"}
-        self.team = widgets.Dropdown(description="Team", style=style, layout=widgets.Layout(width="260px"))
-        self.worker = widgets.Dropdown(description="Worker", style=style, layout=widgets.Layout(width="280px"))
+        self.team = widgets.Dropdown(description="Team", style=style, layout=widgets.Layout(width="230px"))
+        self.worker = widgets.Dropdown(description="Worker", style=style, layout=widgets.Layout(width="250px"))
         self.note_type = widgets.Dropdown(description="Type of note", style=style,
-                                          layout=widgets.Layout(width="340px"))
-        self.risk = widgets.Dropdown(description="Risk", style=style, layout=widgets.Layout(width="360px"),
+                                          layout=widgets.Layout(width="300px"))
+        self.risk = widgets.Dropdown(description="Risk", style=style, layout=widgets.Layout(width="300px"),
                                      options=[(label, key) for key, label in RISK_CHOICES.items()], value="all")
-        self.date_from = widgets.DatePicker(description="Events from", style=style)
-        self.date_to = widgets.DatePicker(description="to", style=style)
+        self.date_from = UKDateInput("Events from")
+        self.date_to = UKDateInput("Events up to")
         self.reset = widgets.Button(description="Show everything", tooltip="Clear every filter")
         self.reset.on_click(lambda _b: self.clear())
         for control, css in ((self.team, "fsnb-filter-team"), (self.worker, "fsnb-filter-worker"),
@@ -41,16 +44,23 @@ class TimelinessFilterBar(widgets.VBox):
                              (self.date_from, "fsnb-filter-from"), (self.date_to, "fsnb-filter-to"),
                              (self.reset, "fsnb-filter-reset")):
             control.add_class(css)
-        for control in (self.worker, self.note_type, self.risk, self.date_from, self.date_to):
+        for dropdown in (self.team, self.worker, self.note_type, self.risk):
+            dropdown.add_class("fsnb-stacked")  # the label above, as in the forms
+        for control in (self.worker, self.note_type, self.risk):
             control.observe(self._changed, names="value")
+        for date in (self.date_from, self.date_to):
+            date.text.observe(self._changed, names="value")
         self.team.observe(self._team_changed, names="value")
+        line = widgets.Layout(flex_flow="row wrap", align_items="flex-start")
         rows = [
-            widgets.HBox([self.team, self.worker, self.note_type], layout=widgets.Layout(flex_flow="row wrap")),
-            widgets.HBox([self.date_from, self.date_to, self.risk, self.reset],
-                         layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
+            widgets.HBox([self.team, self.worker, self.note_type, self.risk], layout=line),
+            widgets.HBox([self.date_from, self.date_to, self.reset], layout=line),
         ]
+        for row in rows:
+            row.add_class("fsnb-filter-line")
         super().__init__([widgets.HTML('<h2 id="fsnb-filters">Filters</h2>'), *rows])
         self.add_class("fsnb-filters")
+        self._last: Filters | None = None
         self.data: TimelinessFigures | None = None
 
     # -- choices ----------------------------------------------------------------------------------
@@ -62,6 +72,7 @@ class TimelinessFilterBar(widgets.VBox):
             self._set(self.team, _options("All teams", data.choices("team")))
             self._set(self.worker, _options("All workers", data.workers_in(self._value(self.team))))
             self._set(self.note_type, _options("All types of note", data.choices("note_type")))
+        self._last = self.filters()  # what the page draws next
 
     @staticmethod
     def _set(dropdown: widgets.Dropdown, options: list[tuple[str, str]]) -> None:
@@ -84,7 +95,7 @@ class TimelinessFilterBar(widgets.VBox):
     def filters(self) -> Filters:
         return Filters(
             team=self._value(self.team), worker=self._value(self.worker), note_type=self._value(self.note_type),
-            risk=self.risk.value or "all", date_from=self.date_from.value, date_to=self.date_to.value,
+            risk=self.risk.value or "all", date_from=self.date_from.date, date_to=self.date_to.date,
         )
 
     def set(self, filters: Filters) -> None:
@@ -97,6 +108,7 @@ class TimelinessFilterBar(widgets.VBox):
             self.note_type.value = filters.note_type or ALL
             self.risk.value = filters.risk
             self.date_from.value, self.date_to.value = filters.date_from, filters.date_to
+        self._last = None  # redraw even when nothing changed (the page may show other notes)
         self._changed(None)
 
     def clear(self) -> None:
@@ -116,5 +128,9 @@ class TimelinessFilterBar(widgets.VBox):
         return _Hold()
 
     def _changed(self, _change) -> None:
-        if not self._holding and self.on_change is not None:
-            self.on_change(self.filters())
+        if self._holding or self.on_change is None:
+            return
+        filters = self.filters()
+        if filters != self._last:  # a half-typed date, or the same choice again, changes nothing
+            self._last = filters
+            self.on_change(filters)

@@ -135,6 +135,9 @@ DASHBOARD_CSS = """
 .fsnb-table-section h2 { margin-top: 24px; }
 .fsnb-filters .widget-dropdown select, .fsnb-filters input { font-size: 14px; }
 .fsnb-figure-tables { margin-top: 6px; }
+.fsnb-filter-line { gap: 6px 18px; }
+.fsnb-filter-reset { margin-top: 26px; }
+.fsnb-filters .fsnb-stacked.widget-dropdown > select { height: 32px; font-size: 14px; }
 """
 
 

@@ -22,6 +22,7 @@ from ..timeliness import today_in_london
 from ..vocab import UK_DATE
 from .dashboard_data import NotesSource, notes_from_store
 from .dashboard_tables import TableSection
+from .forms.dateinput import UKDateInput
 from .html import esc
 
 ACCEPT = ".csv,.xlsx,.xlsm"
@@ -46,11 +47,10 @@ class ExtractUpload(widgets.VBox):
                  "It is checked and shown on this page only: it is not saved to the workbook.")
         intro = widgets.HTML(f'<h2>Upload an extract</h2><p class="fsnb-muted">A Mosaic running-record extract '
                              f'(CSV or Excel). {esc(where)}</p>')
-        style = {"description_width": "initial"}
-        self.as_of = widgets.DatePicker(description="Extract taken on", value=today_in_london(), style=style)
+        self.as_of = UKDateInput("Extract taken on", today_in_london())
         self.as_of.add_class("fsnb-upload-as-of")
         self.file = widgets.FileUpload(accept=ACCEPT, multiple=False, description="Choose the extract",
-                                       button_style="", layout=widgets.Layout(width="auto"))
+                                       button_style="", layout=widgets.Layout(width="auto", margin="26px 0 0 0"))
         self.file.add_class("fsnb-upload-file")
         self.file.observe(self._uploaded, names="value")
         self.message = widgets.HTML("")
@@ -61,7 +61,10 @@ class ExtractUpload(widgets.VBox):
             empty_message="Every row of the extract could be used.",
         )
         self.rejects.layout.display = "none"
-        super().__init__([intro, widgets.HBox([self.file, self.as_of], layout=widgets.Layout(flex_flow="row wrap")),
+        line = widgets.Layout(flex_flow="row wrap", align_items="flex-start")
+        choose = widgets.HBox([self.as_of, self.file], layout=line)
+        choose.add_class("fsnb-filter-line")
+        super().__init__([intro, choose,
                           self.message, self.rejects])
         self.add_class("fsnb-upload")
 
@@ -76,7 +79,10 @@ class ExtractUpload(widgets.VBox):
             return
         name, content = found
         try:
-            self.load(name, content, self.as_of.value or today_in_london())
+            as_of = self.as_of.date
+            if as_of is None:
+                raise WorkbookError("Say when the extract was taken, as day/month/year (for example 25/11/2026).")
+            self.load(name, content, as_of)
         except WorkbookError as exc:
             self.say([str(exc)], problem=True)
         except Exception:  # never a traceback on screen

@@ -2,7 +2,7 @@
 
 - `app_server` (session): the real `familyservice-nb serve` on a free port, with a temporary data folder
   holding a synthetic demo extract as of 25/11/2026; its log is printed if it does not start.
-- `browser` (session): headless Debian Chromium through Playwright (skipped when missing, except with
+- `browser` (module): headless Debian Chromium through Playwright (skipped when missing, except with
   CI=true, where a missing browser fails the test).
   `app_server.as_of` and `app_server.user` are what its pages should show.
 - `watch_page(page)`: the same recording for a page a test opens itself.
@@ -213,8 +213,10 @@ def app_server(demo_data_dir, tmp_path_factory):
 
 # -- the browser -------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Per module, not per session: while Playwright's sync API runs, an asyncio loop is running in this
+    # thread, and tests collected after the browser tests (asyncio.run in tests/ui) would fail.
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

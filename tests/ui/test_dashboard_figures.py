@@ -135,3 +135,16 @@ def test_filter_choices_and_words(assessed):
     f = Filters(team="Newark", date_from=dt.date(2026, 6, 1), date_to=dt.date(2026, 9, 30), risk="risk")
     assert f.describe() == "team Newark, events from 01/06/2026 to 30/09/2026, risk notes only"
     assert Filters().describe() == ""
+
+
+def test_notes_none_of_them_recorded_yet_have_no_median():
+    notes = pd.DataFrame({
+        "note_id": ["N1", "N2"], "worker": ["Alex Ashdown"] * 2, "team": ["North"] * 2, "note_type": ["Visit"] * 2,
+        "event_date": pd.to_datetime(["2026-10-01", "2026-11-24"]), "recorded_at": pd.NaT,
+        "risk_identified": [False, True], "status": ["Draft", "Draft"],
+    })
+    figures = TimelinessFigures(assess_timeliness(notes, as_of=AS_OF)).figures()
+    assert (figures.overall["overdue"], figures.overall["pending"]) == (1, 1)
+    assert np.isnan(figures.overall["median_working_days"])
+    assert figures.by_worker["median_working_days"].isna().all()
+    assert int(figures.days_taken[["within_deadline", "after_deadline"]].to_numpy().sum()) == 0

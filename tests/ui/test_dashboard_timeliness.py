@@ -37,7 +37,7 @@ from familyservice_nb.timeliness import (
 )
 from familyservice_nb.ui.context import PageContext
 from familyservice_nb.ui.dashboard_figures import Filters
-from familyservice_nb.ui.dashboard_timeliness import RecordingTimelinessPage
+from familyservice_nb.ui.recording_timeliness import RecordingTimelinessDashboard
 from familyservice_nb.ui.shell import ProblemPage, build_page
 
 
@@ -53,7 +53,7 @@ def db(tmp_path_factory):
 
 @pytest.fixture
 def page(extract):
-    return RecordingTimelinessPage.from_extract(extract, user="Test Manager", as_of=AS_OF)
+    return RecordingTimelinessDashboard.from_extract(extract, user="Test Manager", as_of=AS_OF)
 
 
 def bars(chart) -> dict[str, float]:
@@ -125,6 +125,19 @@ def test_date_range_and_type_of_note_filters(page, extract):
     assert list(page.type_chart.data[0].y) == [kind]
 
 
+def test_dates_are_typed_the_uk_way_and_a_half_typed_date_changes_nothing(page):
+    bar = page.filter_bar
+    bar.date_from.text.value = "01/10/202"  # not a whole date yet
+    assert page.figures.notes == len(page.assessed)
+    bar.date_from.text.value = "01/10/2026"
+    bar.date_to.text.value = "31/10/2026"
+    assert list(page.month_chart.data[0].x) == ["Oct 2026"]
+    assert "events from 01/10/2026 to 31/10/2026" in page.status.value
+    assert "Thursday 1 October 2026" in bar.date_from.echo.value
+    bar.clear()
+    assert bar.date_from.text.value == "" and page.figures.notes == len(page.assessed)
+
+
 def xlsx_rows(data: bytes) -> tuple[list, list[list]]:
     sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -146,7 +159,7 @@ def test_late_notes_export_to_excel_with_every_row(page, extract):
 def test_formula_like_text_is_neutralised_in_the_export(tmp_path):
     path = tmp_path / "notes.csv"
     path.write_text(NOTES, encoding="utf-8")
-    page = RecordingTimelinessPage.from_extract(path, user="Test Manager", as_of=AS_OF)
+    page = RecordingTimelinessDashboard.from_extract(path, user="Test Manager", as_of=AS_OF)
     head, rows = xlsx_rows(page.late_section.download.excel_bytes())
     types = [r[head.index("Type of note")] for r in rows]
     assert "'" + FORMULA in types and FORMULA not in types
@@ -158,7 +171,7 @@ def test_every_cell_is_escaped(tmp_path):
     hostile = NOTES.replace("Sam Worker", "<img src=x onerror=alert(1)>")
     path = tmp_path / "notes.csv"
     path.write_text(hostile, encoding="utf-8")
-    page = RecordingTimelinessPage.from_extract(path, user="Test Manager", as_of=AS_OF)
+    page = RecordingTimelinessDashboard.from_extract(path, user="Test Manager", as_of=AS_OF)
     html = page.table.value + "".join(s.table.value for s in page.group_sections.values())
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
 
@@ -170,9 +183,9 @@ def context(db, user) -> PageContext:
     return PageContext(user=user, database_url=db, as_of=AS_OF)
 
 
-def store_page(db, user) -> RecordingTimelinessPage:
-    page = build_page("Recording timeliness", RecordingTimelinessPage.from_context, context(db, user))
-    assert isinstance(page, RecordingTimelinessPage), getattr(page, "message", "")
+def store_page(db, user) -> RecordingTimelinessDashboard:
+    page = build_page("Recording timeliness", RecordingTimelinessDashboard.from_context, context(db, user))
+    assert isinstance(page, RecordingTimelinessDashboard), getattr(page, "message", "")
     return page
 
 
@@ -197,7 +210,7 @@ def test_from_the_database_figures_equal_the_package_on_the_users_notes(db):
 
 
 def test_someone_not_on_the_staff_list_sees_a_plain_sentence(db):
-    page = build_page("Recording timeliness", RecordingTimelinessPage.from_context, context(db, "stranger"))
+    page = build_page("Recording timeliness", RecordingTimelinessDashboard.from_context, context(db, "stranger"))
     assert isinstance(page, ProblemPage)
     assert "not on the workbook's staff list" in page.message
 
@@ -207,20 +220,20 @@ def test_on_a_laptop_someone_not_on_the_staff_list_sees_the_extract_file_and_is_
     path = tmp_path / "notes.csv"
     path.write_text(NOTES, encoding="utf-8")
     laptop = PageContext(user="demo manager", database_url=db, extract=path, as_of=AS_OF)
-    page = build_page("Recording timeliness", RecordingTimelinessPage.from_context, laptop)
-    assert isinstance(page, RecordingTimelinessPage)
+    page = build_page("Recording timeliness", RecordingTimelinessDashboard.from_context, laptop)
+    assert isinstance(page, RecordingTimelinessDashboard)
     assert "From the extract notes.csv: 11 notes." in page.source.value
     assert "not on the workbook&#x27;s staff list" in page.notices.value and "extract file" in page.notices.value
     assert page.upload is None
     # Behind JupyterHub nothing falls back: the hub's user sees a plain sentence.
     monkeypatch.setenv("JUPYTERHUB_USER", "stranger")
     hub = PageContext(user="stranger", database_url=db, extract=path, as_of=AS_OF)
-    page = build_page("Recording timeliness", RecordingTimelinessPage.from_context, hub)
+    page = build_page("Recording timeliness", RecordingTimelinessDashboard.from_context, hub)
     assert isinstance(page, ProblemPage) and "not on the workbook's staff list" in page.message
 
 
 def test_no_database_and_no_extract_is_said_plainly():
-    page = build_page("Recording timeliness", RecordingTimelinessPage.from_context, PageContext(user="x"))
+    page = build_page("Recording timeliness", RecordingTimelinessDashboard.from_context, PageContext(user="x"))
     assert isinstance(page, ProblemPage) and page.message.startswith("No extract has been chosen.")
 
 

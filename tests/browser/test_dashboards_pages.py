@@ -1,0 +1,144 @@
+"""The three dashboards in the real app: Voila, headless Chromium, a seeded SQLite database, signed in as a manager.
+
+One server for the module (`tests/dashboard_seed.py`: teams North and South; Mo manages North). Every visit
+fails on any JavaScript error, any request leaving 127.0.0.1, or any dialog. With CI=true a missing Chromium
+fails these tests instead of skipping them (the shared conftest's `browser` fixture).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import re
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+from dashboard_seed import AS_OF, FORMULA, MANAGER, seed, sqlite_url
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
+
+_spec = importlib.util.spec_from_file_location("fsnb_browser_support", Path(__file__).with_name("conftest.py"))
+support = sys.modules.setdefault(_spec.name, importlib.util.module_from_spec(_spec))
+if not hasattr(support, "AppServer"):
+    _spec.loader.exec_module(support)  # the shared conftest's helpers (AppServer, watch, ...), as a plain module
+
+OVERSIGHT = "voila/render/management-oversight.ipynb"
+STANDARDS = "voila/render/quality-standards.ipynb"
+TIMELINESS = "voila/render/recording-timeliness.ipynb"
+UPDATE_MS = 30_000
+
+
+@pytest.fixture(scope="module")
+def dashboards_server(tmp_path_factory):
+    support.ensure_python3_kernelspec()
+    data = tmp_path_factory.mktemp("dashboards-data")
+    db = seed(sqlite_url(data))
+    server = support.AppServer(
+        port=support.free_port(), data_dir=data,
+        env=support.server_environment(data, FSNB_DATABASE_URL=db, FSNB_USER=MANAGER),
+        log_path=data / "server.log", user=MANAGER,
+    )
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def open_page(browser, dashboards_server):
+    """open_page(path, ready) -> Visit, in a fresh context that accepts downloads."""
+    contexts = []
+
+    def go(path: str, ready: str):
+        context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        seen = support.watch(page)
+        started = time.perf_counter()
+        page.goto(dashboards_server.url(path), wait_until="domcontentloaded")
+        try:
+            page.wait_for_selector(ready, timeout=support.PAGE_READY_MS)
+        except Exception:
+            text = page.evaluate("document.body ? document.body.innerText.slice(0, 1500) : ''")
+            pytest.fail(f"{path}: {ready} did not appear. The page showed:\n{text}\n"
+                        f"Errors: {seen.console_errors} {seen.page_errors}\nServer log:\n{dashboards_server.log()}")
+        seen.seconds_to_ready = time.perf_counter() - started
+        return seen
+
+    yield go
+    for context in contexts:
+        context.close()
+
+
+def chart_labels(page, css: str) -> list[str]:
+    return [t.strip() for t in page.locator(f"{css} g.ytick text").all_text_contents()]
+
+
+def download_rows(page, section_css: str) -> list[list]:
+    with page.expect_download(timeout=UPDATE_MS) as info:
+        page.locator(f"{section_css} .fsnb-download-button").click()
+    download = info.value
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(download.path()).read_bytes())).worksheets[0]
+    return [list(r) for r in sheet.iter_rows(values_only=True)]
+
+
+def test_management_oversight_opens_filters_links_and_downloads(open_page):
+    seen = open_page(OVERSIGHT, ".fsnb-chart-gaps .main-svg")
+    page = seen.page
+    assert page.locator("h1").first.inner_text() == "Management oversight"
+    assert page.locator(".fsnb-as-of").inner_text() == f"Figures as of {AS_OF:%d/%m/%Y}"
+    # Mo manages North only: no other team's lines anywhere.
+    assert "Lee South" not in page.locator(".fsnb-app").inner_text()
+    assert chart_labels(page, ".fsnb-chart-gaps") == ["North"]
+    legend = page.locator(".fsnb-chart-gaps text.legendtext").all_text_contents()
+    assert any(t.startswith("Agreed actions past their date") for t in legend)
+    link = page.locator('.fsnb-oversight-cases-without-supervision a[href="case-supervision.ipynb?case=C-N2"]')
+    assert link.count() == 1
+    # The Excel file holds every line, formula-like text neutralised.
+    rows = download_rows(page, ".fsnb-oversight-overdue-actions")
+    assert rows[0][:2] == ["Case", "Family"] and len(rows) == 2
+    assert "'" + FORMULA in rows[1]
+    # The manager filter redraws the chart in place.
+    page.locator(".fsnb-filter-manager select").select_option(label="Mo Manager")
+    page.wait_for_function("document.querySelector('.fsnb-filter-status').innerText.includes('manager Mo Manager')",
+                           timeout=UPDATE_MS)
+    seen.assert_clean()
+
+
+def test_quality_standards_lists_the_registry_with_figures(open_page):
+    seen = open_page(STANDARDS, ".fsnb-chart-standards .main-svg")
+    page = seen.page
+    assert page.locator("h1").first.inner_text() == "Quality standards"
+    cells = page.locator(".fsnb-standards-table tbody tr").first.locator("td").all_text_contents()
+    assert cells[0] == "Record timeliness" and cells[4] == "57.1" and cells[5] == "7"
+    assert page.locator(".fsnb-chart-standards text.bartext").all_text_contents() == ["57.1% of 7 records"]
+    rows = download_rows(page, ".fsnb-standards-table")
+    assert rows[1][0] == "Record timeliness"
+    seen.assert_clean()
+
+
+def test_recording_timeliness_from_the_database_with_filters(open_page):
+    seen = open_page(TIMELINESS, ".fsnb-chart-team .main-svg")
+    page = seen.page
+    assert page.locator(".fsnb-as-of").inner_text() == f"Figures as of {AS_OF:%d/%m/%Y}"
+    assert "From the workbook's database: 8 notes (your teams' notes)" in page.locator(".fsnb-source").inner_text()
+    assert sorted(chart_labels(page, ".fsnb-chart-worker")) == ["Pat Practitioner", "Sam Worker"]
+    for css in (".fsnb-chart-month", ".fsnb-chart-note-type", ".fsnb-chart-rule", ".fsnb-chart-days"):
+        assert page.locator(f"{css} .main-svg").count() >= 1, css
+    assert page.locator(".fsnb-upload .fsnb-upload-file").count() == 1  # a manager may upload
+    # Choosing a worker redraws the charts in place.
+    page.locator(".fsnb-filter-worker select").select_option(label="Sam Worker")
+    page.wait_for_function(
+        "Array.from(document.querySelectorAll('.fsnb-chart-worker g.ytick text')).map(t => t.textContent.trim())"
+        ".join('|') === 'Sam Worker'", timeout=UPDATE_MS)
+    page.wait_for_function("document.querySelector('.fsnb-filter-status').innerText.includes('worker Sam Worker')",
+                           timeout=UPDATE_MS)
+    labels = page.locator(".fsnb-chart-worker text.bartext").all_text_contents()
+    assert all(re.fullmatch(r"\d{1,3}\.\d% \(\d+ of \d+\)", t) for t in labels), labels
+    late = page.locator(".fsnb-late-notes tbody tr")
+    assert late.count() == 1 and "Sam Worker" in late.first.inner_text()
+    rows = download_rows(page, ".fsnb-late-notes")
+    assert len(rows) == 2 and "'" + FORMULA in rows[1]
+    seen.assert_clean()
