@@ -178,6 +178,7 @@ def bench_browser(folder: Path, extract: Path, runs: int) -> None:
             context, page, first = open_page(browser, server)  # the first open also warms the browser's cache
             print(f"  first open (kernel pre-heated at start): {first:.2f} s")
             teams = [t for t in team_choices(page) if t != "All teams"]
+            time.sleep(REFILL_PAUSE_SECONDS)  # opening the page set the server pre-heating the next kernel
             changes = time_filter_changes(page, teams[:6] * 2)
             context.close()
             opens = []

@@ -221,7 +221,11 @@ class TimelinessFigures:
         return figures
 
     def _figures(self, mask: np.ndarray | None) -> Figures:
-        pick = (lambda a: a) if mask is None else (lambda a: a[mask])
+        if mask is None:
+            pick = lambda a: a  # noqa: E731
+        else:  # a few positions are quicker to take than a million booleans to test, thirteen times over
+            rows = np.flatnonzero(mask) if mask.mean() < 0.5 else mask
+            pick = lambda a: a[rows]  # noqa: E731
         status, whole = pick(self.status), pick(self.whole)
         notes = pd.DataFrame({
             "timeliness": _categorical(status, TIMELINESS_ORDER),
