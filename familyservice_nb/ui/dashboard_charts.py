@@ -291,9 +291,9 @@ def standards_figure(table: pd.DataFrame) -> go.Figure:
 def update_standards(fig: go.Figure, table: pd.DataFrame) -> None:
     pct = table["pct_met"].to_numpy(dtype="float64")
     counted = table["records_counted"].to_numpy()
+    counts = np.array([f"{int(n):,}" for n in counted], dtype=object)  # one per standard: a handful
     text = np.where(np.isnan(pct), "no records to measure yet",
-                    np.char.mod("%.1f%%", np.nan_to_num(pct)).astype(object) + " of "
-                    + np.char.mod("%d", counted).astype(object) + " records")
+                    np.char.mod("%.1f%%", np.nan_to_num(pct)).astype(object) + " of " + counts + " records")
     with batch(fig):
         bar = fig.data[0]
         bar.x, bar.y, bar.text = np.nan_to_num(pct), table["standard"].astype(str).to_numpy(), text

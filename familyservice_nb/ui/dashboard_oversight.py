@@ -85,8 +85,17 @@ TABLES: dict[str, dict] = {
 NUMERIC = ["days_overdue", "days_late"]
 
 
-def _count_columns(by: str, titles: dict[str, str]) -> dict[str, str]:
-    return {by: by.capitalize(), **titles, "total": "All gaps"}
+SHORT_TITLES = {  # the count tables' headings (the full titles are the sections' own)
+    "cases_without_supervision": "No recent supervision",
+    "overdue_actions": "Actions past date",
+    "children_not_spoken_to": "Children not spoken to",
+    "late_supervision_records": "Late supervision records",
+    "line_management_due": "Line management due",
+}
+
+
+def _count_columns(by: str) -> dict[str, str]:
+    return {by: by.capitalize(), **SHORT_TITLES, "total": "All gaps"}
 
 
 class ManagementOversightPage(AppPage):
@@ -118,10 +127,11 @@ class ManagementOversightPage(AppPage):
         self.headline.add_class("fsnb-headline")
         self.chart = figure_widget(gaps_figure(report.counts("team"), "team", titles, "Team"))
         self.chart.add_class("fsnb-chart-gaps")
-        self.by_team = TableSection("Gaps by team", _count_columns("team", titles), what="teams",
+        self.by_team = TableSection("Gaps by team", _count_columns("team"), what="teams", what_one="team",
                                     filename="oversight-by-team.xlsx", numeric=[*MEASURES, "total"],
                                     css_class="fsnb-oversight-by-team", empty_message="No gaps to show.")
-        self.by_manager = TableSection("Gaps by manager", _count_columns("manager", titles), what="managers",
+        self.by_manager = TableSection("Gaps by manager", _count_columns("manager"), what="managers",
+                                       what_one="manager",
                                        filename="oversight-by-manager.xlsx", numeric=[*MEASURES, "total"],
                                        css_class="fsnb-oversight-by-manager", empty_message="No gaps to show.")
         self.sections = {

@@ -59,7 +59,8 @@ class QualityStandardsPage(AppPage):
         self.chart = figure_widget(standards_figure(self.table_frame))
         self.chart.add_class("fsnb-chart-standards")
         self.table = TableSection(
-            "The standards", COLUMNS, what="quality standards", filename="quality-standards.xlsx",
+            "The standards", COLUMNS, what="quality standards", what_one="quality standard",
+            filename="quality-standards.xlsx",
             numeric=["pct_met", "records_counted"], css_class="fsnb-standards-table",
             empty_message="No quality standards are declared yet.",
         )

@@ -99,9 +99,9 @@ def table_html(
     return f'<div class="fsnb-table-wrap" tabindex="0" role="region" aria-label="{esc(label or caption)}">{table}</div>'
 
 
-def count_caption(total: int, what: str, shown: int = TOP_ROWS) -> str:
+def count_caption(total: int, what: str, shown: int = TOP_ROWS, what_one: str | None = None) -> str:
     """'1,234 notes recorded late ... (the first 100 are shown; the download has them all).'"""
-    said = f"{total:,} {what}"
+    said = f"{total:,} {what_one if total == 1 and what_one else what}"
     if total > shown:
         said += f" (the first {shown:,} are shown; the Excel download has them all)"
     return said + "."
@@ -241,9 +241,11 @@ class TableSection(widgets.VBox):
         top: int = TOP_ROWS,
         css_class: str = "",
         excel_columns: Mapping[str, str] | None = None,
+        what_one: str | None = None,
     ):
         self.title, self.columns, self.what = title, dict(columns), what
         self.excel_columns = dict(excel_columns) if excel_columns is not None else None
+        self.what_one = what_one  # how the caption says it when there is only one
         self.numeric, self.links, self.empty_message, self.top = list(numeric), dict(links or {}), empty_message, top
         self.frame = pd.DataFrame(columns=list(columns))
         heading = f"<h2>{esc(title)}</h2>" + (f'<p class="fsnb-muted">{esc(note)}</p>' if note else "")
@@ -265,7 +267,7 @@ class TableSection(widgets.VBox):
         self.frame = frame
         total = len(frame) if total is None else total
         self.table.value = table_html(
-            frame.head(self.top), self.columns, caption=count_caption(total, self.what, self.top),
+            frame.head(self.top), self.columns, caption=count_caption(total, self.what, self.top, self.what_one),
             numeric=self.numeric, links=self.links, empty_message=self.empty_message, label=self.title,
         )
         self.download.disabled = total == 0
