@@ -27,7 +27,7 @@ lab: install ## open JupyterLab on the analyst notebooks
 	$(BIN)/jupyter lab --ip=127.0.0.1 --no-browser $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
 test: install ## run the whole suite: unit, notebooks, database and browser tests
-	$(BIN)/python -m pytest -n 2 -m "not browser"
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not browser"
 	$(BIN)/python -m pytest -m browser
 
 test-fast: install ## the suite without browser and notebook tests

@@ -56,7 +56,7 @@ def extract_for(folder: Path, notes: int) -> Path:
 
 
 def filter_sequence(data) -> list:
-    from familyservice_nb.ui.dashboard_figures import Filters
+    from familyservice_nb.figures import Filters
 
     teams = data.choices("team")
     worker = data.workers_in(teams[3])[2]
@@ -71,7 +71,7 @@ def filter_sequence(data) -> list:
 def bench_kernel(extract: Path, rounds: int) -> None:
     from familyservice_nb.extract import read_extract
     from familyservice_nb.timeliness import assess_timeliness
-    from familyservice_nb.ui.recording_timeliness import RecordingTimelinessDashboard
+    from familyservice_nb.ui.pages.recording_timeliness import RecordingTimelinessDashboard
 
     started = time.perf_counter()
     notes = read_extract(extract).notes

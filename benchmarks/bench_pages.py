@@ -94,8 +94,8 @@ def kernel_redraw_seconds(extract: Path, repeat: int = 7) -> tuple[float, int]:
     """Median seconds for RecordingTimelinessDashboard.show() on the whole extract (no browser)."""
     os.environ["FSNB_EXTRACT"] = str(extract)
     os.environ["FSNB_AS_OF"] = support.AS_OF.isoformat()
-    from familyservice_nb.ui.context import PageContext
-    from familyservice_nb.ui.recording_timeliness import RecordingTimelinessDashboard
+    from familyservice_nb.ui.kit.context import PageContext
+    from familyservice_nb.ui.pages.recording_timeliness import RecordingTimelinessDashboard
 
     dashboard = RecordingTimelinessDashboard.from_context(PageContext.from_environment())
     times = []

@@ -50,7 +50,12 @@ _LAZY = {
     "standard": ("standards", "standard"),
     "write_excel": ("export", "write_excel"),
     "write_csv": ("export", "write_csv"),
+    "TimelinessFigures": ("figures", "TimelinessFigures"),
+    "Filters": ("figures", "Filters"),
+    "days_taken": ("figures", "days_taken"),
 }
+# Modules reachable as `fs.charts` and so on, also loaded on first use.
+_MODULES = {"charts": "ui.charts", "figures": "figures"}
 
 
 def __getattr__(name: str):
@@ -59,6 +64,10 @@ def __getattr__(name: str):
 
         module, attr = _LAZY[name]
         return getattr(importlib.import_module(f".{module}", __name__), attr)
+    if name in _MODULES:
+        import importlib
+
+        return importlib.import_module(f".{_MODULES[name]}", __name__)
     raise AttributeError(f"module 'familyservice_nb' has no attribute {name!r}")
 
 
@@ -66,5 +75,5 @@ __all__ = [
     "RECORDING_DEADLINE", "RISK_RECORDING_DEADLINE", "MappingError", "NoteStatus", "NoteType", "Timeliness",
     "UnusableFile", "WorkbookError", "WorkingCalendar", "assess_timeliness", "late_and_overdue",
     "overall_timeliness", "summarise_timeliness", "timeliness_by_month", "timeliness_by_note_type",
-    "timeliness_by_rule", "timeliness_by_team", "timeliness_by_worker", *_LAZY,
+    "timeliness_by_rule", "timeliness_by_team", "timeliness_by_worker", *_LAZY, *_MODULES,
 ]

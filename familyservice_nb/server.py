@@ -8,7 +8,7 @@ What the server guarantees (DESIGN.md: Web; issue: the Voila app):
 - every script, style and font comes from this server: the `fsnb` template drops the CDN links of
   Voila's lab template, and plotly's widget code is served from here (see `familyservice_nb.ui.charts`);
 - the page kernels are this Python, with this package importable, and know where the data is through
-  environment variables (`familyservice_nb.ui.context` lists them).
+  environment variables (`familyservice_nb.ui.kit.context` lists them).
 
 Voila runs as a child process (`python -m voila`), in this process group, so stopping this command
 (Ctrl+C, or SIGTERM to the group) stops the server and its kernels.
@@ -60,8 +60,8 @@ def _say(text: str, err: bool = False) -> None:
 # -- what to serve, and where the data is ------------------------------------------------------------
 
 def locate_dashboards() -> Path:
-    from .ui.pages import NoDashboards
-    from .ui.pages import locate_dashboards as locate
+    from .ui.kit.catalogue import NoDashboards
+    from .ui.kit.catalogue import locate_dashboards as locate
 
     try:
         return locate()
@@ -83,7 +83,7 @@ def choose_extract(dashboards: Path, demo: bool) -> Path | None:
         return path
     if demo:
         from .demo import write_demo_extract
-        from .ui.context import parse_as_of
+        from .ui.kit.context import parse_as_of
 
         try:
             as_of = parse_as_of(os.environ.get("FSNB_AS_OF"))
@@ -213,7 +213,7 @@ def server_environment(runtime: Path, dashboards: Path, extract: Path | None, da
 def preheated_pages(dashboards: Path) -> list[str]:
     """The notebooks that keep a kernel pre-heated: the landing page, and pages whose metadata says
     `"preheat": true`. Each costs a kernel's memory (about 150 MB) for as long as the server runs."""
-    from .ui.pages import LANDING_NOTEBOOK
+    from .ui.kit.catalogue import LANDING_NOTEBOOK
 
     names = [LANDING_NOTEBOOK]
     for path in sorted(dashboards.glob("*.ipynb")):

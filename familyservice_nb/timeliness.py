@@ -176,11 +176,31 @@ def summarise_timeliness(assessed: pd.DataFrame, by: str | list[str] | pd.Series
     with np.errstate(invalid="ignore", divide="ignore"):
         result["pct_on_time"] = np.round(100 * counts[:, 0] / np.where(counted > 0, counted, np.nan), 1)
     taken = assessed["working_days_taken"].to_numpy(dtype="float64", na_value=np.nan)[keep]
-    has = ~np.isnan(taken)
-    medians = pd.Series(taken[has]).groupby(codes[has]).median()
-    result["median_working_days"] = medians.reindex(range(k)).to_numpy()
+    result["median_working_days"] = group_medians(codes, k, taken)
     result = result[result["notes"] > 0]
     return result.reset_index()
+
+
+def group_medians(codes: np.ndarray, k: int, values: np.ndarray) -> np.ndarray:
+    """The median of `values` in each of `k` groups (`codes` 0..k-1, -1 for none); NaN for a group with no values.
+
+    `values` are working days taken: whole numbers >= 0, NaN for a note not recorded. The same figure as a
+    group-by median (the mean of the two middle values when a group's count is even), from one histogram
+    per group instead of a sort: on a million notes a redraw's medians take milliseconds.
+    """
+    codes = np.asarray(codes, dtype=np.int64)
+    has = ~np.isnan(values) & (codes >= 0)
+    whole = values[has].astype(np.int64)
+    groups = codes[has]
+    width = int(whole.max()) + 1 if len(whole) else 1
+    counts = np.bincount(groups * width + whole, minlength=k * width).reshape(k, width)
+    n = counts.sum(axis=1)
+    below = counts.cumsum(axis=1)
+    low = (below > ((n - 1) // 2)[:, None]).argmax(axis=1)
+    high = (below > (n // 2)[:, None]).argmax(axis=1)
+    out = (low + high) / 2.0
+    out[n == 0] = np.nan
+    return out
 
 
 def _group_column(assessed: pd.DataFrame, column: str) -> pd.Series:

@@ -1,10 +1,11 @@
-"""The app's screens: ipywidgets pages shown by the notebooks in dashboards/ (DESIGN.md: Layers).
+"""The app's screens: ipywidgets pages shown by the notebooks in `dashboards/` (DESIGN.md: Layers).
 
-- `shell`: the frame every page sits in (`AppPage`), and `build_page`, which shows a plain-words
-  `ProblemPage` instead of a traceback when a page cannot be built;
-- `context`: who the user is and which data the page reads, from environment variables;
-- `pages`: the pages the landing page lists (each notebook declares itself in its metadata);
-- `html`, `style`: escaped HTML tables and cards, and the workbook's stylesheet;
-- `charts`: plotly figures and the widget that shows them;
-- `landing`, `recording_timeliness`: the pages; `forms/`: the record forms.
+- `pages/`: one module per page notebook, same name (`recording-timeliness.ipynb` -> `recording_timeliness.py`);
+- `forms/`: the record forms, with their shared `framework/` apart;
+- `kit/`: what pages are made of: shell, context, html, the stylesheet, date input, tables with Excel
+  download, the filter bar, upload, and the notes a dashboard reads (through `Store` only);
+- `charts.py`: every chart, a build/update pair each, for the pages and the analyst notebooks alike.
+
+The figures the pages show are worked out in the domain (`familyservice_nb.figures`, `timeliness`,
+`oversight`, `standards`); nothing here decides what is late.
 """

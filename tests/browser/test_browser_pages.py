@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from familyservice_nb.ui.pages import discover_pages
+from familyservice_nb.ui.kit.catalogue import discover_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -22,9 +22,9 @@ from dashboard_seed import (
 
 from familyservice_nb import oversight
 from familyservice_nb.store import Store
-from familyservice_nb.ui.context import PageContext
-from familyservice_nb.ui.dashboard_oversight import TABLES, ManagementOversightPage
-from familyservice_nb.ui.shell import ProblemPage, build_page
+from familyservice_nb.ui.kit.context import PageContext
+from familyservice_nb.ui.kit.shell import ProblemPage, build_page
+from familyservice_nb.ui.pages.management_oversight import TABLES, ManagementOversightPage
 
 
 @pytest.fixture(scope="module")

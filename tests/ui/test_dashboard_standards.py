@@ -12,9 +12,9 @@ from dashboard_seed import ANALYST, AS_OF, MANAGER, PRACTITIONER, seed, sqlite_u
 from familyservice_nb.standards import STANDARDS, Evidence, standard, standards_table
 from familyservice_nb.store import Store
 from familyservice_nb.timeliness import assess_timeliness
-from familyservice_nb.ui.context import PageContext
-from familyservice_nb.ui.dashboard_standards import COLUMNS, QualityStandardsPage
-from familyservice_nb.ui.shell import build_page
+from familyservice_nb.ui.kit.context import PageContext
+from familyservice_nb.ui.kit.shell import build_page
+from familyservice_nb.ui.pages.quality_standards import COLUMNS, QualityStandardsPage
 
 
 @pytest.fixture(scope="module")

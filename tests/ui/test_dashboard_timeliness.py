@@ -24,6 +24,7 @@ from dashboard_seed import (
 
 from familyservice_nb.demo import write_demo_extract
 from familyservice_nb.extract import read_extract
+from familyservice_nb.figures import Filters
 from familyservice_nb.store import Store
 from familyservice_nb.timeliness import (
     assess_timeliness,
@@ -35,10 +36,9 @@ from familyservice_nb.timeliness import (
     timeliness_by_team,
     timeliness_by_worker,
 )
-from familyservice_nb.ui.context import PageContext
-from familyservice_nb.ui.dashboard_figures import Filters
-from familyservice_nb.ui.recording_timeliness import RecordingTimelinessDashboard
-from familyservice_nb.ui.shell import ProblemPage, build_page
+from familyservice_nb.ui.kit.context import PageContext
+from familyservice_nb.ui.kit.shell import ProblemPage, build_page
+from familyservice_nb.ui.pages.recording_timeliness import RecordingTimelinessDashboard
 
 
 @pytest.fixture(scope="module")

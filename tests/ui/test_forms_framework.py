@@ -11,13 +11,13 @@ from familyservice_nb.errors import WorkbookError
 from familyservice_nb.records import CaseNote, GFPOSessionRecord, KeyDate, SessionRecord, SupervisionRecord
 from familyservice_nb.store import NotAllowed, RecordLocked, Store
 from familyservice_nb.store.unfinished import save_unfinished, saved_payload
-from familyservice_nb.ui.forms.autosave import Debouncer
-from familyservice_nb.ui.forms.copy import CopyText
-from familyservice_nb.ui.forms.fields import field_widget, kind_of
-from familyservice_nb.ui.forms.history import audit_table
-from familyservice_nb.ui.forms.request import parse_query
-from familyservice_nb.ui.forms.rows import RowList
-from familyservice_nb.ui.forms.values import date_text, read_date
+from familyservice_nb.ui.forms.framework.autosave import Debouncer
+from familyservice_nb.ui.forms.framework.copy import CopyText
+from familyservice_nb.ui.forms.framework.fields import field_widget, kind_of
+from familyservice_nb.ui.forms.framework.history import audit_table
+from familyservice_nb.ui.forms.framework.request import parse_query
+from familyservice_nb.ui.forms.framework.rows import RowList
+from familyservice_nb.ui.kit.values import date_text, read_date
 
 from forms_seed import MANAGER, NORTH_CASE, PRACTITIONER, SOUTH_CASE, seed, sqlite_url
 
@@ -81,7 +81,7 @@ def test_uk_dates_are_read_day_first_and_never_guessed():
 
 
 def test_the_copy_box_never_puts_text_into_markup():
-    from familyservice_nb.ui.forms.copy import _ESM
+    from familyservice_nb.ui.forms.framework.copy import _ESM
 
     assert "innerHTML" not in _ESM and "insertAdjacentHTML" not in _ESM and "eval(" not in _ESM
     assert "area.value = model.get(\"text\")" in _ESM
@@ -143,7 +143,7 @@ def test_an_unfinished_draft_obeys_who_sees_what(url):
 
 
 def test_waiting_saves_are_made_when_the_kernel_shuts_down():
-    from familyservice_nb.ui.forms import autosave
+    from familyservice_nb.ui.forms.framework import autosave
 
     saved = []
     debouncer = autosave.Debouncer(lambda: saved.append(1))

@@ -7,14 +7,12 @@ import pytest
 
 from familyservice_nb.records import GFPO_PROMPTS
 from familyservice_nb.store import Store
-from familyservice_nb.ui.forms import (
-    CaseNoteApp,
-    ClosureSummaryApp,
-    GFPOSessionApp,
-    LineManagementApp,
-    ReviewSummaryApp,
-    SessionRecordApp,
-)
+from familyservice_nb.ui.pages.case_note import CaseNoteApp
+from familyservice_nb.ui.pages.closure_summary import ClosureSummaryApp
+from familyservice_nb.ui.pages.gfpo_session_record import GFPOSessionApp
+from familyservice_nb.ui.pages.line_management_supervision import LineManagementApp
+from familyservice_nb.ui.pages.review_summary import ReviewSummaryApp
+from familyservice_nb.ui.pages.session_record import SessionRecordApp
 
 from forms_seed import MANAGER, NORTH_CASE, PRACTITIONER, seed, sqlite_url
 
@@ -133,7 +131,7 @@ def test_line_management_opens_with_the_practitioners_figures(url):
 
 
 def test_line_management_lists_the_case_discussions_held(url):
-    from familyservice_nb.ui.forms import CaseSupervisionApp
+    from familyservice_nb.ui.pages.case_supervision import CaseSupervisionApp
 
     sup = CaseSupervisionApp(Store(url, user=MANAGER), MANAGER)
     sup.chooser.practitioner.value = PRACTITIONER

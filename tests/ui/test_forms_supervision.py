@@ -9,7 +9,7 @@ import pytest
 
 from familyservice_nb.store import Store
 from familyservice_nb.store.unfinished import saved_payload
-from familyservice_nb.ui.forms import CaseSupervisionApp
+from familyservice_nb.ui.pages.case_supervision import CaseSupervisionApp
 
 from forms_seed import MANAGER, NORTH_CASE, PRACTITIONER, SECOND_PRACTITIONER, SOUTH_CASE, seed, sqlite_url
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from familyservice_nb.ui.context import DEMO_USER, PageContext, current_user, parse_as_of
-from familyservice_nb.ui.landing import LandingPage
-from familyservice_nb.ui.pages import discover_pages
+from familyservice_nb.ui.kit.catalogue import discover_pages
+from familyservice_nb.ui.kit.context import DEMO_USER, PageContext, current_user, parse_as_of
+from familyservice_nb.ui.pages.index import LandingPage
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARDS = ROOT / "dashboards"

@@ -17,9 +17,9 @@ from familyservice_nb.timeliness import (
     timeliness_by_worker,
 )
 from familyservice_nb.ui import charts
-from familyservice_nb.ui.context import PageContext
-from familyservice_nb.ui.recording_timeliness import RecordingTimelinessDashboard
-from familyservice_nb.ui.shell import ProblemPage
+from familyservice_nb.ui.kit.context import PageContext
+from familyservice_nb.ui.kit.shell import ProblemPage
+from familyservice_nb.ui.pages.recording_timeliness import RecordingTimelinessDashboard
 
 AS_OF = dt.date(2026, 11, 25)
 
@@ -90,7 +90,7 @@ def test_chart_reads_without_colour():
     assert fig.layout.xaxis.title.text == "Notes recorded on time (%)"
     assert fig.layout.yaxis.title.text == "Worker"
     assert fig.data[0].textposition == "outside"
-    assert [a.text for a in fig.layout.annotations] == ["All notes: 50.0%"]
+    assert [a.text for a in fig.layout.annotations] == ["All notes shown: 50.0%"]
 
 
 def test_headline_equals_overall_timeliness():
@@ -148,7 +148,7 @@ def test_a_long_list_is_capped_and_says_so():
     dashboard = RecordingTimelinessDashboard(
         assess_timeliness(notes(rows), as_of=AS_OF), user="Test Manager"
     )
-    from familyservice_nb.ui.recording_timeliness import late_notes_html
+    from familyservice_nb.ui.pages.recording_timeliness import late_notes_html
 
     html = late_notes_html(dashboard.assessed, limit=5)
     assert len(re.findall(r"<tr><td>", html)) == 5

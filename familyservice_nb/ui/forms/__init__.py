@@ -1,30 +1,10 @@
-"""The workbook's forms: one page per record the guidance names, built from the record models.
+"""The record forms, built from the record models; their pages are in `ui/pages/`.
 
-Each page notebook in `dashboards/` shows one of these apps (`CaseSupervisionApp.from_environment()`).
-The framework: `fields` (an input from a model field), `rows` (add/remove lists), `parts` (a field
-however shown), `form` (drafts that save themselves, checking, completing, amending), `app` and
-`case_app` (choosing whose record, offering a draft back, links into the page).
-
-Apps are imported when first asked for, so a page loads only its own form (and only the line
-management page loads plotly).
+- `framework/`: what every form shares: `fields` (an input from a model field), `rows` (add/remove
+  lists), `parts` (a field however shown), `form` (drafts that save themselves, checking, completing,
+  amending), `app` and `case_app` (choosing whose record, offering a draft back, links into the page),
+  `drafts`, `autosave`, `chooser`, `history`, `copy`, `due_date`, `request`, `values`.
+- One module per form body: `discussion` (case supervision, review and closure summaries, and the
+  sections they share: `action_review`, `children`, `pbr`), `session`, `gfpo`, `case_note`,
+  `line_management`.
 """
-
-from importlib import import_module
-
-_APPS = {
-    "CaseSupervisionApp": "supervision",
-    "ReviewSummaryApp": "supervision",
-    "ClosureSummaryApp": "supervision",
-    "SessionRecordApp": "session",
-    "GFPOSessionApp": "gfpo",
-    "CaseNoteApp": "case_note",
-    "LineManagementApp": "line_management",
-}
-
-__all__ = sorted(_APPS)
-
-
-def __getattr__(name: str):
-    if name in _APPS:
-        return getattr(import_module(f".{_APPS[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

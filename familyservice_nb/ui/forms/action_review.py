@@ -11,10 +11,10 @@ from collections.abc import Callable, Mapping, Sequence
 
 import ipywidgets as widgets
 
-from ...records import ActionReview, AgreedAction, uk
-from ..html import esc
-from .fields import FieldWidget, field_widget
-from .parts import Part, Problem
+from familyservice_nb.records import ActionReview, AgreedAction, uk
+from familyservice_nb.ui.forms.framework.fields import FieldWidget, field_widget
+from familyservice_nb.ui.forms.framework.parts import Part, Problem
+from familyservice_nb.ui.kit.html import esc
 
 
 class ReviewRow(widgets.VBox):

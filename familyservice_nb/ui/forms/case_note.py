@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from ...records import NOTE_DETAILS, CaseNote
-from ...vocab import NoteType
-from ..html import esc
-from .case_app import CaseRecordApp
-from .case_form import CaseRecordForm
-from .form import section
+from familyservice_nb.records import NOTE_DETAILS, CaseNote
+from familyservice_nb.ui.forms.framework.case_form import CaseRecordForm
+from familyservice_nb.ui.forms.framework.form import section
+from familyservice_nb.ui.kit.html import esc
+from familyservice_nb.vocab import NoteType
 
 DETAIL_FIELDS = [name for details in NOTE_DETAILS.values() for name in details]
 
@@ -67,11 +66,3 @@ class CaseNoteForm(CaseRecordForm):
             if name not in needed:
                 data.pop(name, None)
         return data
-
-
-class CaseNoteApp(CaseRecordApp):
-    title = "Case note"
-    intro = ("Write a case note for the running record. Choose the type of note: each type asks for the details the "
-             "guidance requires. Your draft saves itself as you type.")
-    form_class = CaseNoteForm
-    start_label = "Start the case note"

@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import ipywidgets as widgets
 
-from ...records import ChildSpokenTo, uk
-from ..html import esc
-from .fields import FieldWidget, field_widget
-from .parts import Part, Problem
-from .values import is_blank
+from familyservice_nb.records import ChildSpokenTo, uk
+from familyservice_nb.ui.forms.framework.fields import FieldWidget, field_widget
+from familyservice_nb.ui.forms.framework.parts import Part, Problem
+from familyservice_nb.ui.kit.html import esc
+from familyservice_nb.ui.kit.values import is_blank
 
 FIELDS = ("date_spoken_to", "seen_alone", "views_and_feelings")
 

@@ -8,10 +8,11 @@ records: the sections are built once from `CaseDiscussion`'s fields, each kind a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 import ipywidgets as widgets
 
-from ...records import (
+from familyservice_nb.records import (
     ClosureSummary,
     KeyDate,
     ReviewSummary,
@@ -20,11 +21,12 @@ from ...records import (
     SupervisionRecord,
     open_actions,
 )
-from .action_review import ActionReviewPart
-from .case_form import CaseRecordForm
-from .children import ChildrenPart, last_spoken_to
-from .form import section
-from .pbr import PBRPart
+from familyservice_nb.ui.forms.action_review import ActionReviewPart
+from familyservice_nb.ui.forms.children import ChildrenPart, last_spoken_to
+from familyservice_nb.ui.forms.framework.case_app import CaseFormApp
+from familyservice_nb.ui.forms.framework.case_form import CaseRecordForm
+from familyservice_nb.ui.forms.framework.form import section
+from familyservice_nb.ui.forms.pbr import PBRPart
 
 
 def agreed_on(previous: Sequence) -> dict[str, object]:
@@ -136,3 +138,20 @@ class ClosureForm(DiscussionForm):
 
     def head_sections(self) -> list[widgets.Widget]:
         return [section("Closure", [self.field("closure_reason", kind="text"), self.field("closure_date")])]
+
+
+class DiscussionApp(CaseFormApp):
+    """The page of a discussion record: builds its form with the case's earlier supervisions."""
+
+    form_class: ClassVar[type[DiscussionForm]]
+
+    def new_form(self, case, practitioner, record_id=None, author=None) -> DiscussionForm:
+        settings = self.store.settings()
+        fixed = {"author": author or self.store.user}
+        if "practitioner" in self.form_class.model.model_fields:
+            fixed |= {"practitioner": practitioner, "manager": author or self.store.user}
+        previous = [d for d in self.store.previous_supervisions(case.case_id) if d.record_id != record_id]
+        return self.form_class(
+            self.store, case=case, previous=previous, staff_names=self.staff_names(),
+            programme=settings.pbr_programme, calendar=self.store.calendar(), fixed=fixed, record_id=record_id,
+        )

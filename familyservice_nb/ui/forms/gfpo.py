@@ -11,13 +11,12 @@ from collections.abc import Callable, Sequence
 
 import ipywidgets as widgets
 
-from ...records import GFPO_PROMPTS, GFPOIntervention, GFPOSessionRecord
-from ..html import esc
-from .case_app import CaseRecordApp
-from .case_form import CaseRecordForm
-from .fields import FieldWidget
-from .form import section
-from .parts import Part, Problem
+from familyservice_nb.records import GFPO_PROMPTS, GFPOIntervention, GFPOSessionRecord
+from familyservice_nb.ui.forms.framework.case_form import CaseRecordForm
+from familyservice_nb.ui.forms.framework.fields import FieldWidget
+from familyservice_nb.ui.forms.framework.form import section
+from familyservice_nb.ui.forms.framework.parts import Part, Problem
+from familyservice_nb.ui.kit.html import esc
 
 
 class PromptAnswersPart(Part):
@@ -96,11 +95,3 @@ class GFPOForm(CaseRecordForm):
         if data.get("intervention") != GFPOIntervention.OTHER.value:
             data.pop("other_intervention", None)
         return data
-
-
-class GFPOSessionApp(CaseRecordApp):
-    title = "GFPO session record"
-    intro = ("Record a Graduated Family and Parenting Intervention session. The guidance's suggested points are "
-             "beside the observation box. Your draft saves itself as you type.")
-    form_class = GFPOForm
-    start_label = "Start the GFPO session record"

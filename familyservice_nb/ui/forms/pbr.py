@@ -11,9 +11,9 @@ from collections.abc import Callable, Sequence
 
 import ipywidgets as widgets
 
-from ...records import CaseDiscussion, pbr_outcomes
-from ..html import esc
-from .parts import Part, Problem
+from familyservice_nb.records import CaseDiscussion, pbr_outcomes
+from familyservice_nb.ui.forms.framework.parts import Part, Problem
+from familyservice_nb.ui.kit.html import esc
 
 
 class PBRPart(Part):

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from ...records import SessionRecord
-from .case_app import CaseRecordApp
-from .case_form import CaseRecordForm
-from .form import section
+from familyservice_nb.records import SessionRecord
+from familyservice_nb.ui.forms.framework.case_form import CaseRecordForm
+from familyservice_nb.ui.forms.framework.form import section
 
 NOT_MET = ("why_not_met", "what_will_be_done_differently")
 
@@ -47,11 +46,3 @@ class SessionForm(CaseRecordForm):
             for name in NOT_MET:
                 data.pop(name, None)
         return data
-
-
-class SessionRecordApp(CaseRecordApp):
-    title = "Session record"
-    intro = ("Record a direct session with a child, family or young person, the way Mosaic's case record template "
-             "asks. Your draft saves itself as you type.")
-    form_class = SessionForm
-    start_label = "Start the session record"

@@ -1,0 +1,160 @@
+"""A form page: choose whose record, get a draft back or start afresh, write, complete.
+
+`CaseFormApp` is the page for records about one case (supervision, session, GFPO, case note, review,
+closure); `line_management.LineManagementApp` the one for a practitioner. A page notebook shows one::
+
+    from familyservice_nb.ui.forms import CaseSupervisionApp
+    CaseSupervisionApp.from_environment()
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import ipywidgets as widgets
+
+from familyservice_nb.errors import WorkbookError
+from familyservice_nb.store import NotAllowed, NotFound, Store
+from familyservice_nb.ui.forms.framework.drafts import load_payload
+from familyservice_nb.ui.forms.framework.form import UNEXPECTED, RecordForm, log_failure
+from familyservice_nb.ui.forms.framework.request import Params, when_requested
+from familyservice_nb.ui.kit.context import PageContext
+from familyservice_nb.ui.kit.html import esc
+from familyservice_nb.ui.kit.shell import AppPage, build_page
+from familyservice_nb.ui.kit.values import london_time
+
+
+def close_tree(widget: widgets.Widget) -> None:
+    """Close a widget and everything inside it (frees the kernel's side of a replaced form)."""
+    for child in getattr(widget, "children", ()):
+        close_tree(child)
+    for name in ("control", "text", "picker", "echo", "help", "problem"):
+        part = getattr(widget, name, None)
+        if isinstance(part, widgets.Widget) and part is not widget:
+            close_tree(part)
+    widget.close()
+
+
+class FormApp(AppPage):
+    """What every form page shares: the store, a message line, the draft offer and the form's place."""
+
+    title: ClassVar[str] = "Record"
+    intro: ClassVar[str] = ""
+    form_class: ClassVar[type[RecordForm]]
+
+    def __init__(self, store: Store, user: str):
+        self.store = store
+        self.user = user
+        self.viewer = store.viewer()  # NotAllowed (plain words) when the user is not on the staff list
+        self.form: RecordForm | None = None
+        self.message = widgets.HTML("")
+        self.message.add_class("fsnb-message")
+        self.offer = widgets.VBox(layout=widgets.Layout(width="100%"))
+        self.offer.add_class("fsnb-offer")
+        self.context_line = widgets.HTML("")
+        self.slot = widgets.VBox(layout=widgets.Layout(width="100%"))
+        self.chooser = self.make_chooser()
+        intro = widgets.HTML(f'<p class="fsnb-lede">{esc(self.intro)}</p>' if self.intro else "")
+        super().__init__(self.title, [intro, self.chooser, self.message, self.offer,
+                                      self.context_line, self.slot], user=user)
+        self.add_class("fsnb-form-page")
+
+    # -- building ---------------------------------------------------------------------------------
+
+    @classmethod
+    def from_context(cls, context: PageContext):
+        return cls(Store(url=context.database_url, user=context.user), context.user)
+
+    @classmethod
+    def from_environment(cls):
+        """The page for whoever the environment names, following the address's parameters."""
+        page = build_page(cls.title, cls.from_context)
+        if isinstance(page, FormApp):
+            when_requested(page.apply_query)
+        return page
+
+    def make_chooser(self) -> widgets.Widget:
+        raise NotImplementedError
+
+    # -- messages ---------------------------------------------------------------------------------
+
+    def say(self, text: str = "", css: str = "fsnb-problem") -> None:
+        role = "alert" if css == "fsnb-problem" else "status"
+        self.message.value = f'<div class="{css}" role="{role}">{esc(text)}</div>' if text else ""
+
+    # -- the address ------------------------------------------------------------------------------
+
+    def apply_query(self, params: Params) -> None:
+        """Open what the address asks for, if this user may see it; otherwise say so plainly."""
+        try:
+            self.refresh_lists()
+            if params.get("record"):
+                self.open_record(params["record"])
+            else:
+                self.follow_link(params)
+        except (NotAllowed, NotFound) as exc:
+            self.say(str(exc))
+        except WorkbookError as exc:
+            self.say(str(exc))
+        except Exception:  # noqa: BLE001
+            log_failure("opening the page's link")
+            self.say(UNEXPECTED)
+
+    def follow_link(self, params: Params) -> None:
+        """Subclasses open `?case=` or `?practitioner=`."""
+
+    def refresh_lists(self) -> None:
+        """Bring the choosers up to date (a pre-heated page was built before it was asked for)."""
+
+    # -- opening a record -------------------------------------------------------------------------
+
+    def offer_draft(self, info, start_fresh, continue_draft) -> None:
+        saved = london_time(info.updated_at)
+        text = widgets.HTML(
+            '<div class="fsnb-notice" role="status"><strong>'
+            + esc(f"You have a draft from {saved}.")
+            + "</strong> "
+            + esc(f"It is {self.form_class.noun} {info.record_id}, not completed yet. Continue it, or start again "
+                  "with a new one (the draft is kept).")
+            + "</div>"
+        )
+        go_on = widgets.Button(description="Continue the draft", button_style="primary", icon="play",
+                               layout=widgets.Layout(width="auto"))
+        go_on.add_class("fsnb-continue")
+        again = widgets.Button(description="Start again", icon="file", layout=widgets.Layout(width="auto"))
+        again.add_class("fsnb-start-again")
+        go_on.on_click(lambda _b: (self._clear_offer(), continue_draft()))
+        again.on_click(lambda _b: (self._clear_offer(), start_fresh()))
+        self.offer.children = (text, widgets.HBox([go_on, again]))
+        go_on.focus()
+
+    def _clear_offer(self) -> None:
+        for child in self.offer.children:
+            close_tree(child)
+        self.offer.children = ()
+
+    def show_form(self, form: RecordForm) -> None:
+        if self.form is not None:
+            self.form.debouncer.flush()  # whatever was typed is saved before the form goes
+            close_tree(self.form)
+        self.form = form
+        self.slot.children = (form,)
+
+    def open_record(self, record_id: str) -> None:
+        info = self.store.info(record_id)  # NotAllowed / NotFound in plain words
+        if info.kind != self.form_class.kind:
+            raise WorkbookError(f"Record {info.record_id} is not a {self.form_class.noun}: open it from its own page.")
+        payload = load_payload(self.store, info.record_id)
+        form = self.form_for_record(info, payload)
+        self.show_form(form)
+        if info.state == "complete":
+            form.show_completed()
+        elif info.author != self.store.user:
+            form.lock()
+            form.action_bar.layout.display = "none"
+            form.banner.value = ('<div class="fsnb-notice" role="status">'
+                                 + esc(f"This draft belongs to {info.author}; only they can carry on with it.")
+                                 + "</div>")
+
+    def form_for_record(self, info, payload: dict) -> RecordForm:
+        raise NotImplementedError

@@ -1,0 +1,39 @@
+"""The recording due date, shown live as the date and the risk flag change.
+
+The date comes from the record's own `due_date` (records.base: the one timeliness rule, with the
+council's working-day calendar), never from a sum done here.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+from pydantic import BaseModel
+
+from familyservice_nb.ui.kit.html import esc
+from familyservice_nb.ui.kit.values import long_date, read_date
+
+
+def due_text(model: type[BaseModel], event_date, risk: bool, calendar, reason: str = "") -> str:
+    day = read_date(event_date)
+    if day is None:
+        return "The recording due date shows here once the date is filled in."
+    probe = model.model_construct(event_date=day, risk_identified=bool(risk))
+    due = probe.due_date(calendar)
+    why = reason or ("because harm or risk was identified" if risk else "")
+    rule = f"{probe.deadline}" + (f", {why}" if why else "")
+    return f"To be recorded on Mosaic by {long_date(due)} ({rule})."
+
+
+class DueDate(widgets.HTML):
+    """'To be recorded on Mosaic by Thursday 26 November 2026 (next working day, ...)'."""
+
+    def __init__(self):
+        super().__init__("")
+        self.add_class("fsnb-due")
+
+    def show(self, model, event_date, risk, calendar, reason: str = "") -> None:
+        try:
+            text = due_text(model, event_date, risk, calendar, reason)
+        except Exception:  # noqa: BLE001 - a date outside the calendar: say nothing rather than fail
+            text = ""
+        self.value = f'<p class="fsnb-due-text" role="status" aria-live="polite">{esc(text)}</p>' if text else ""

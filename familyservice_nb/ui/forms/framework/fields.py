@@ -1,0 +1,198 @@
+"""One labelled input for one field of a record model, built from the field itself.
+
+The label is the field's `title` and the help text its `description` (records/*.py): forms never
+re-declare what a field is called or means. The kind of input follows the field's type: free text,
+a yes/no question, a choice from an enum, a UK date, a time, a list of lines. Every label is a real
+`<label for=...>` (ipywidgets' description), so screen readers and keyboard users get the same form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import types
+import typing
+from collections.abc import Callable, Sequence
+
+import ipywidgets as widgets
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from familyservice_nb.ui.kit.dateinput import UKDateInput
+from familyservice_nb.ui.kit.html import esc
+
+YES_NO = (("Yes", True), ("No", False))
+CHOOSE = "Choose…"
+
+
+def _plain_type(annotation):
+    """The type inside Annotated[...] and X | None."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0] if len(args) == 1 else annotation
+            if len(args) != 1:
+                return annotation
+        else:
+            return annotation
+
+
+def kind_of(info: FieldInfo) -> str:
+    """Which input suits a field: long, text, yesno, check, choice, date, time or lines."""
+    plain = _plain_type(info.annotation)
+    if plain is bool:
+        return "yesno" if info.is_required() else "check"
+    if plain is dt.date:
+        return "date"
+    if plain is dt.time:
+        return "time"
+    if isinstance(plain, type) and issubclass(plain, enum.Enum):
+        return "choice"
+    if typing.get_origin(plain) is list and typing.get_args(plain) == (str,):
+        return "lines"
+    return "long"
+
+
+def choices_of(info: FieldInfo) -> list[tuple[str, str]]:
+    plain = _plain_type(info.annotation)
+    return [(str(member.value), str(member.value)) for member in plain]
+
+
+class FieldWidget(widgets.VBox):
+    """Label and input, the field's help text under it, and any problem with it in plain words."""
+
+    def __init__(
+        self,
+        name: str,
+        label: str,
+        help_text: str = "",
+        kind: str = "long",
+        *,
+        options: Sequence = (),
+        rows: int = 3,
+        placeholder: str = "",
+        radio: bool | None = None,
+    ):
+        self.name, self.label, self.kind = name, label, kind
+        style = {"description_width": "initial"}
+        full = widgets.Layout(width="100%")
+        if kind == "long" or kind == "lines":
+            control = widgets.Textarea(description=label, rows=rows, continuous_update=True, style=style,
+                                       layout=full, placeholder=placeholder)
+        elif kind in ("text", "time"):
+            control = widgets.Text(description=label, continuous_update=True, style=style, layout=full,
+                                   placeholder=placeholder or ("hh:mm, for example 14:30" if kind == "time" else ""))
+        elif kind == "combo":
+            control = widgets.Combobox(description=label, options=list(options), ensure_option=False,
+                                       continuous_update=True, style=style, layout=full, placeholder=placeholder)
+        elif kind == "check":
+            control = widgets.Checkbox(description=label, value=False, indent=False, layout=full)
+        elif kind == "yesno":
+            control = widgets.RadioButtons(description=label, options=YES_NO, value=None, style=style)
+        elif kind == "choice":
+            options = list(options)
+            use_radio = radio if radio is not None else len(options) <= 4
+            if use_radio:
+                control = widgets.RadioButtons(description=label, options=options, value=None, style=style,
+                                               layout=widgets.Layout(width="auto"))
+            else:
+                control = widgets.Dropdown(description=label, options=[(CHOOSE, None), *options], index=0,
+                                           style=style, layout=widgets.Layout(width="auto", max_width="100%"))
+        elif kind == "date":
+            control = UKDateInput(label)
+        else:
+            raise ValueError(f"No input for a field of kind {kind!r}.")
+        self.control = control
+        if kind != "date":
+            control.add_class("fsnb-stacked")
+        control.add_class("fsnb-control")
+        control.add_class(f"fsnb-kind-{kind}")
+        self.help = widgets.HTML(f'<div class="fsnb-help">{esc(help_text)}</div>' if help_text else "")
+        self.problem = widgets.HTML("")
+        self.problem.add_class("fsnb-problem-slot")
+        parts = [control, self.help, self.problem] if help_text else [control, self.problem]
+        super().__init__(parts, layout=widgets.Layout(width="100%"))
+        self.add_class("fsnb-field")
+        self.add_class(f"fsnb-field-{name.replace('_', '-')}")
+        self._callbacks: list[Callable[[FieldWidget], None]] = []
+        self._source.observe(self._changed, "value")
+
+    # -- value ------------------------------------------------------------------------------------
+
+    @property
+    def _source(self) -> widgets.Widget:
+        return self.control.text if self.kind == "date" else self.control
+
+    @property
+    def value(self):
+        """The value as a draft keeps it: text as typed, True/False/None, a list of lines."""
+        raw = self._source.value
+        if self.kind == "lines":
+            return [line for line in raw.splitlines() if line.strip()]
+        return raw
+
+    @value.setter
+    def value(self, value) -> None:
+        if self.kind == "date":
+            self.control.value = value
+        elif self.kind == "lines":
+            self.control.value = "\n".join(value or [])
+        elif self.kind in ("yesno", "choice"):
+            allowed = [v for _, v in self.control.options] if self.control.options else []
+            if isinstance(self.control, widgets.Dropdown):
+                self.control.index = allowed.index(value) if value in allowed else 0
+            else:
+                self.control.value = value if value in allowed else None
+        elif self.kind == "check":
+            self.control.value = bool(value)
+        else:
+            self.control.value = "" if value is None else str(value)
+
+    def on_change(self, callback: Callable[[FieldWidget], None]) -> None:
+        self._callbacks.append(callback)
+
+    def _changed(self, change) -> None:
+        for callback in self._callbacks:
+            callback(self)
+
+    # -- state ------------------------------------------------------------------------------------
+
+    def show_problems(self, problems: Sequence[str]) -> None:
+        if problems:
+            items = "".join(f"<span>{esc(p)}</span>" for p in problems)
+            self.problem.value = f'<div class="fsnb-field-problem" role="alert">{items}</div>'
+            self.add_class("fsnb-has-problem")
+        else:
+            self.problem.value = ""
+            self.remove_class("fsnb-has-problem")
+
+    @property
+    def problems_shown(self) -> bool:
+        return bool(self.problem.value)
+
+    def set_disabled(self, disabled: bool) -> None:
+        if self.kind == "date":
+            self.control.set_disabled(disabled)
+        else:
+            self.control.disabled = disabled
+
+
+def field_widget(
+    model: type[BaseModel], name: str, *, kind: str | None = None, label: str | None = None,
+    help_text: str | None = None, **options,
+) -> FieldWidget:
+    """The input for `model.name`, labelled with its title and described by its description."""
+    info = model.model_fields[name]
+    kind = kind or kind_of(info)
+    if kind == "choice" and "options" not in options:
+        options["options"] = choices_of(info)
+    return FieldWidget(
+        name,
+        label or info.title or name.replace("_", " ").capitalize(),
+        (info.description or "") if help_text is None else help_text,
+        kind,
+        **options,
+    )

@@ -1,0 +1,418 @@
+"""A record being written: its parts, the draft that saves itself, checking, completing and amending.
+
+The life of a record (DESIGN.md: Saved records are versioned):
+- every change restarts a one-second timer; when typing stops, the draft is saved (and "Save draft"
+  saves at once). A failed save keeps everything on the page and says so; the next change tries again;
+- "Complete" checks the whole record with its model, shows each problem next to its input (and all of
+  them in a list), and only then completes and locks it;
+- "Amend" asks why, makes a new version, and lets the record be changed and completed again;
+- a completed record shows its text for Mosaic, its versions and its audit trail.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import ClassVar
+
+import ipywidgets as widgets
+from pydantic import BaseModel, ValidationError
+
+from familyservice_nb.errors import WorkbookError
+from familyservice_nb.records import explain, render_text
+from familyservice_nb.store.unfinished import save_unfinished
+from familyservice_nb.ui.forms.framework.autosave import Debouncer, running_loop
+from familyservice_nb.ui.forms.framework.copy import CopyText
+from familyservice_nb.ui.forms.framework.history import history_html
+from familyservice_nb.ui.forms.framework.parts import Part
+from familyservice_nb.ui.kit.html import esc
+from familyservice_nb.ui.kit.values import london_now, london_time
+
+# Problems shown while typing (before "Complete"): the value typed cannot be read at all.
+FORMAT_PROBLEMS = frozenset({
+    "date_parsing", "date_type", "date_from_datetime_parsing", "date_from_datetime_inexact", "no_such_date",
+    "time_parsing", "time_type", "login",
+})
+
+# The browser holds back a typed change while the kernel is still answering the previous one, but sends a
+# click at once: so "Complete" waits until no typing has arrived for a moment, and reads the inputs then.
+QUIET_SECONDS = 0.25
+QUIET_WAIT_LIMIT = 3.0
+
+UNEXPECTED = ("Something went wrong that the workbook did not expect. What you typed is still on this page. "
+              "The details are in the server's log; please tell whoever looks after the workbook.")
+
+
+def log_failure(what: str) -> None:
+    stream = sys.__stderr__ or sys.stderr
+    print(f"[familyservice-nb] {what} failed:", file=stream)
+    traceback.print_exc(file=stream)
+
+
+def section(title: str, children: Sequence[widgets.Widget], intro: str = "", css: str = "") -> widgets.VBox:
+    """A titled section of a form."""
+    head = f"<h2>{esc(title)}</h2>" + (f'<p class="fsnb-intro">{esc(intro)}</p>' if intro else "")
+    box = widgets.VBox([widgets.HTML(head), *children], layout=widgets.Layout(width="100%"))
+    box.add_class("fsnb-section")
+    if css:
+        box.add_class(css)
+    return box
+
+
+class RecordForm(widgets.VBox):
+    """Base of every form. Subclasses set `model` and `kind`, and build their parts and sections."""
+
+    model: ClassVar[type[BaseModel]]
+    kind: ClassVar[str]
+    noun: ClassVar[str] = "record"
+
+    def __init__(self, store, *, fixed: dict, record_id: str | None = None, autosave_delay: float = 1.0):
+        self.store = store
+        self.fixed = dict(fixed)
+        self.record_id = record_id
+        self.state = "draft"
+        self.locked = False
+        self.amending = False
+        self.completion_tried = False
+        self.last_saved = None
+        self.saves = 0
+        self.parts: dict[str, Part] = {}
+        self.touched: set[str] = set()
+        self._loading = False
+        self._last_change = 0.0
+        self.debouncer = Debouncer(self._autosave, autosave_delay)
+
+        self.save_button = widgets.Button(description="Save draft", icon="save", layout=widgets.Layout(width="auto"))
+        self.save_button.add_class("fsnb-save")
+        self.save_button.on_click(lambda _b: self.save_draft(explicit=True))
+        self.complete_button = widgets.Button(description=f"Complete the {self.noun}", button_style="primary",
+                                              icon="check", layout=widgets.Layout(width="auto"))
+        self.complete_button.add_class("fsnb-complete")
+        self.complete_button.on_click(lambda _b: self._complete_clicked())
+        self.status = widgets.HTML(self._status_html("Your draft saves itself a moment after you stop typing."))
+        self.status.add_class("fsnb-save-status")
+        self.summary = widgets.HTML("")
+        self.summary.add_class("fsnb-summary")
+        self.banner = widgets.HTML("")
+        self.banner.add_class("fsnb-banner")
+        bar = widgets.HBox([self.save_button, self.complete_button, self.status], layout=widgets.Layout(
+            align_items="center", flex_flow="row wrap", width="100%"))
+        bar.add_class("fsnb-actions")
+        self.action_bar = bar
+
+        self.amend_button = widgets.Button(description="Amend this record", icon="pencil",
+                                           layout=widgets.Layout(width="auto"))
+        self.amend_button.on_click(lambda _b: self._ask_reason())
+        self.reason = widgets.Textarea(description="Why is the record being changed?", rows=2,
+                                       continuous_update=True, style={"description_width": "initial"},
+                                       layout=widgets.Layout(width="100%"))
+        self.reason.add_class("fsnb-stacked")
+        self.reason_problem = widgets.HTML("")
+        self.start_amend = widgets.Button(description="Start the amendment", button_style="primary",
+                                          layout=widgets.Layout(width="auto"))
+        self.start_amend.on_click(lambda _b: self.amend(self.reason.value))
+        self.cancel_amend = widgets.Button(description="Cancel", layout=widgets.Layout(width="auto"))
+        self.cancel_amend.on_click(lambda _b: self._hide_reason())
+        self.reason_box = widgets.VBox([
+            widgets.HTML('<p class="fsnb-intro">An amendment is a new version of the record; the completed '
+                         "version stays as it is, and the audit trail keeps your reason.</p>"),
+            self.reason, self.reason_problem,
+            widgets.HBox([self.start_amend, self.cancel_amend]),
+        ], layout=widgets.Layout(display="none", width="100%"))
+        self.reason_box.add_class("fsnb-amend")
+        self.mosaic = CopyText(label=f"The {self.noun} as text for Mosaic")
+        self.history = widgets.HTML("")
+        self.after = widgets.VBox([
+            widgets.HBox([self.amend_button]), self.reason_box,
+            section("Copy for Mosaic", [self.mosaic],
+                    "Copy this text and paste it into the case's running record on Mosaic."),
+            section("Versions and audit trail", [self.history]),
+        ], layout=widgets.Layout(display="none", width="100%"))
+        self.after.add_class("fsnb-after")
+
+        body = self.build()
+        super().__init__([self.banner, *body, self.summary, self.action_bar, self.after],
+                         layout=widgets.Layout(width="100%"))
+        self.add_class("fsnb-form")
+        self.add_class(f"fsnb-form-{self.kind.replace('_', '-')}")
+        for name, part in self.parts.items():
+            part.on_change(lambda name=name: self._changed(name))
+
+    # -- building (subclasses) ----------------------------------------------------------------------
+
+    def build(self) -> list[widgets.Widget]:
+        """Create `self.parts` and return the sections, in the order the page shows them."""
+        raise NotImplementedError
+
+    def add(self, part: Part) -> widgets.Widget:
+        self.parts[part.name] = part
+        return part.widget
+
+    def refresh(self) -> None:
+        """Update anything shown that follows from the values (a due date); subclasses extend."""
+
+    # -- values -------------------------------------------------------------------------------------
+
+    def draft_data(self) -> dict:
+        data = dict(self.fixed)
+        for name, part in self.parts.items():
+            value = part.draft_value()
+            if value is not None:
+                data[name] = value
+        return data
+
+    def record_data(self) -> dict:
+        data = dict(self.fixed)
+        for name, part in self.parts.items():
+            value = part.record_value()
+            if value is not None:
+                data[name] = value
+        return data
+
+    def load(self, payload: dict) -> None:
+        """Put a saved draft or record back into the inputs (without counting it as typing)."""
+        self._loading = True
+        try:
+            for name, part in self.parts.items():
+                if name in payload:
+                    part.load(payload[name])
+        finally:
+            self._loading = False
+        self.refresh()
+
+    def check(self) -> tuple[BaseModel | None, list[dict]]:
+        """The record, or the problems with it: dicts of loc, type, sentence and short words."""
+        try:
+            return self.model.model_validate(self.record_data()), []
+        except ValidationError as error:
+            sentences = explain(error, self.model)
+            problems = []
+            for detail, sentence in zip(error.errors(include_url=False), sentences, strict=False):
+                short = sentence.split(": ", 1)[-1]
+                problems.append({"loc": tuple(detail["loc"]), "type": detail["type"], "sentence": sentence,
+                                 "short": short[:1].upper() + short[1:]})
+            return None, problems
+
+    # -- problems -----------------------------------------------------------------------------------
+
+    def show_problems(self, problems: list[dict], *, everything: bool) -> None:
+        """Problems next to their inputs; with `everything`, all of them in the list too."""
+        by_part: dict[str, list] = {name: [] for name in self.parts}
+        for p in problems:
+            loc = p["loc"]
+            if not loc or loc[0] not in self.parts:
+                continue
+            name = loc[0]
+            if everything or name in self.touched and p["type"] in FORMAT_PROBLEMS or self._shown(name):
+                by_part[name].append((loc[1:], p["short"]))
+        for name, part in self.parts.items():
+            part.show_problems(by_part[name])
+        if everything and problems:
+            items = "".join(f"<li>{esc(p['sentence'])}</li>" for p in problems)
+            count = len(problems)
+            self.summary.value = (
+                '<div class="fsnb-problem" role="alert"><strong>'
+                + esc(f"This {self.noun} cannot be completed yet: {count} thing{'s' if count != 1 else ''} "
+                      "to put right.")
+                + f"</strong><ul>{items}</ul></div>"
+            )
+        elif not problems or not everything and not self.completion_tried:
+            self.summary.value = ""
+
+    def _shown(self, name: str) -> bool:
+        """Problems already shown for this part are kept up to date as the user fixes them."""
+        return self.completion_tried
+
+    # -- changes and saving -------------------------------------------------------------------------
+
+    def _changed(self, name: str) -> None:
+        if self._loading or self.locked:
+            return
+        self.touched.add(name)
+        loop = running_loop()
+        self._last_change = loop.time() if loop is not None else 0.0
+        self.refresh()
+        self.debouncer.touch()
+
+    def _autosave(self) -> None:
+        self.save_draft(explicit=False)
+
+    def save_draft(self, explicit: bool = False) -> bool:
+        """Save what is on the page as the draft; True when saved. Never raises."""
+        if self.locked:
+            return False
+        self.debouncer.cancel()
+        when = london_now()
+        try:
+            self.record_id = save_unfinished(self.store, self.draft_data(), self.record_id, self.kind)
+        except WorkbookError as exc:
+            self._save_failed(when, str(exc))
+            return False
+        except Exception:  # noqa: BLE001 - the user keeps their work whatever went wrong
+            log_failure("saving a draft")
+            self._save_failed(when, "the database could not be reached")
+            return False
+        self.last_saved = when
+        self.saves += 1
+        # The count makes every save redraw the line, even two saves in the same second.
+        self.status.value = self._status_html(f"Saved at {when:%H:%M:%S}", css="fsnb-saved", count=self.saves)
+        self._live_check()
+        return True
+
+    def _save_failed(self, when, reason: str) -> None:
+        reason = reason.rstrip(".")
+        self.status.value = self._status_html(
+            f"Not saved at {when:%H:%M:%S}: {reason}. What you typed is still on this page; the workbook will "
+            "try again when you next type, or press Save draft.",
+            css="fsnb-save-failed", alert=True,
+        )
+
+    @staticmethod
+    def _status_html(text: str, css: str = "", alert: bool = False, count: int = 0) -> str:
+        role = 'role="alert"' if alert else 'role="status" aria-live="polite"'
+        return f'<span class="fsnb-status {css}" {role} data-saves="{count}">{esc(text)}</span>'
+
+    def _live_check(self) -> None:
+        _model, problems = self.check()
+        self.show_problems(problems, everything=self.completion_tried)
+
+    # -- completing, locking, amending ----------------------------------------------------------------
+
+    def _complete_clicked(self) -> None:
+        """Complete once the last typed changes have reached the kernel (see QUIET_SECONDS)."""
+        loop = running_loop()
+        if loop is None:
+            self.complete()
+            return
+        self.complete_button.disabled = True
+        started = loop.time()
+
+        def when_quiet() -> None:
+            now = loop.time()
+            if now - self._last_change < QUIET_SECONDS and now - started < QUIET_WAIT_LIMIT:
+                loop.call_later(QUIET_SECONDS, when_quiet)
+                return
+            try:
+                self.complete()
+            finally:
+                self.complete_button.disabled = False
+
+        loop.call_later(QUIET_SECONDS, when_quiet)
+
+    def complete(self) -> bool:
+        """Check the record; if it is right, complete and lock it. True when completed."""
+        if self.locked:
+            return False
+        self.debouncer.cancel()
+        self.completion_tried = True
+        model, problems = self.check()
+        if problems:
+            self.show_problems(problems, everything=True)
+            self.save_draft()
+            return False
+        self.show_problems([], everything=True)
+        try:
+            if self.record_id is None:
+                self.record_id = save_unfinished(self.store, self.draft_data(), None, self.kind)
+            self.store.complete(self.record_id, model)
+        except WorkbookError as exc:
+            problems = getattr(exc, "problems", None) or [str(exc)]
+            items = "".join(f"<li>{esc(p)}</li>" for p in problems)
+            self.summary.value = (f'<div class="fsnb-problem" role="alert"><strong>The {esc(self.noun)} was not '
+                                  f"completed.</strong><ul>{items}</ul></div>")
+            return False
+        except Exception:  # noqa: BLE001
+            log_failure("completing a record")
+            self.summary.value = f'<div class="fsnb-problem" role="alert">{esc(UNEXPECTED)}</div>'
+            return False
+        self.amending = False
+        self.show_completed(model)
+        return True
+
+    def show_completed(self, model: BaseModel | None = None) -> None:
+        """Lock the inputs and show the record's text, versions and audit trail."""
+        self.state = "complete"
+        self.lock()
+        info = None
+        try:
+            info = self.store.info(self.record_id)
+            if model is None:
+                model = self.store.get(self.record_id)
+        except Exception:  # noqa: BLE001
+            log_failure("reading a completed record")
+        when = ""
+        if info is not None:
+            versions = self.store.versions(self.record_id)
+            current = versions[-1] if versions else None
+            if current is not None and current.completed_at:
+                when = f" on {london_time(current.completed_at)} by {current.completed_by}"
+            version = f" (version {info.current_version})" if info.current_version > 1 else ""
+        else:
+            version = ""
+        self.banner.value = (
+            '<div class="fsnb-done" role="status"><strong>'
+            + esc(f"This {self.noun} was completed{when}{version}.")
+            + "</strong> "
+            + esc("It is locked: to change it, amend it and say why.")
+            + "</div>"
+        )
+        self.mosaic.text = render_text(model) if model is not None else ""
+        self.history.value = history_html(self.store, self.record_id, self.model)
+        self.after.layout.display = None
+        self.action_bar.layout.display = "none"
+
+    def lock(self) -> None:
+        self.locked = True
+        self.debouncer.cancel()
+        for part in self.parts.values():
+            part.set_disabled(True)
+
+    def unlock(self) -> None:
+        self.locked = False
+        for part in self.parts.values():
+            part.set_disabled(False)
+        self.action_bar.layout.display = None
+
+    def _ask_reason(self) -> None:
+        self.reason_box.layout.display = None
+        self.reason.focus()
+
+    def _hide_reason(self) -> None:
+        self.reason_box.layout.display = "none"
+        self.reason_problem.value = ""
+
+    def amend(self, reason: str) -> bool:
+        """Start a new version of the completed record, with the reason; True when started."""
+        if not reason.strip():
+            self.reason_problem.value = ('<div class="fsnb-field-problem" role="alert"><span>Say why the record is '
+                                         "being changed: the audit trail keeps the reason.</span></div>")
+            return False
+        try:
+            current = self.store.get(self.record_id)
+            version = self.store.amend(self.record_id, current, reason, complete=False)
+        except WorkbookError as exc:
+            self.reason_problem.value = f'<div class="fsnb-field-problem" role="alert"><span>{esc(exc)}</span></div>'
+            return False
+        except Exception:  # noqa: BLE001
+            log_failure("starting an amendment")
+            self.reason_problem.value = f'<div class="fsnb-field-problem" role="alert"><span>{esc(UNEXPECTED)}</span></div>'
+            return False
+        self.state, self.amending, self.completion_tried = "draft", True, False
+        self.reason.value = ""
+        self._hide_reason()
+        self.after.layout.display = "none"
+        self.banner.value = (
+            '<div class="fsnb-notice" role="status">'
+            + esc(f"You are amending this {self.noun}: version {version}, because: {reason.strip()}. "
+                  "Your changes save themselves as a draft; complete the record again when you have finished.")
+            + "</div>"
+        )
+        self.unlock()
+        self.status.value = self._status_html(f"Version {version} started at {london_now():%H:%M:%S}",
+                                              css="fsnb-saved")
+        return True
+
+    def close(self) -> None:
+        self.debouncer.cancel()
+        super().close()

@@ -1,0 +1,87 @@
+"""A record's versions and audit trail, as escaped tables (who, when, what changed, and why)."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+from pydantic import BaseModel
+
+from familyservice_nb.ui.kit.html import esc, html_table
+from familyservice_nb.ui.kit.values import london_time
+
+STATES = {"draft": "Draft", "complete": "Completed"}
+ACTIONS = {
+    "create": "Started",
+    "save draft": "Draft saved",
+    "complete": "Completed",
+    "amend": "Amended",
+}
+
+
+def _field_names(model: type[BaseModel] | None, paths) -> str:
+    """'Case summary; Children spoken to' for ['case_summary', 'children.0.views_and_feelings']."""
+    names: list[str] = []
+    for path in paths:
+        top = re.split(r"[.\[]", str(path))[0]
+        info = model.model_fields.get(top) if model is not None else None
+        name = (info.title if info is not None and info.title else top.replace("_", " ").capitalize())
+        if name not in names:
+            names.append(name)
+    return "; ".join(names)
+
+
+def versions_table(versions) -> str:
+    frame = pd.DataFrame(
+        {
+            "version": [v.version for v in versions],
+            "state": [STATES.get(v.state, v.state) for v in versions],
+            "saved": [london_time(v.saved_at) for v in versions],
+            "saved_by": [v.saved_by for v in versions],
+            "completed": [london_time(v.completed_at) for v in versions],
+            "reason": [v.reason or "" for v in versions],
+        }
+    )
+    return html_table(
+        frame,
+        {"version": "Version", "state": "State", "saved": "Last saved", "saved_by": "Saved by",
+         "completed": "Completed", "reason": "Reason for amendment"},
+        caption="Versions of this record",
+        numeric=("version",),
+        empty_message="This record has not been saved yet.",
+    )
+
+
+def audit_table(trail: pd.DataFrame, model: type[BaseModel] | None = None) -> str:
+    if trail.empty:
+        return html_table(trail, {}, empty_message="Nothing has been recorded about this record yet.")
+    frame = pd.DataFrame(
+        {
+            "at": trail["at"].map(london_time),
+            "actor": trail["actor"],
+            "action": trail["action"].map(lambda a: ACTIONS.get(a, str(a).capitalize())),
+            "version": trail["version"],
+            "fields": trail["changes"].map(lambda c: _field_names(model, (c or {}).keys())),
+            "reason": trail["reason"].fillna(""),
+        }
+    )
+    return html_table(
+        frame.iloc[::-1],
+        {"at": "When", "actor": "Who", "action": "What happened", "version": "Version",
+         "fields": "What changed", "reason": "Reason"},
+        caption="Audit trail (newest first)",
+        numeric=("version",),
+    )
+
+
+def history_html(store, record_id: str, model: type[BaseModel] | None = None) -> str:
+    """Both tables for one record; a plain sentence if they cannot be read."""
+    try:
+        versions = store.versions(record_id)
+        trail = store.audit_trail(record_id)
+    except Exception as exc:  # noqa: BLE001 - the form itself must stay usable
+        return f'<p class="fsnb-notice">The history of this record cannot be shown just now: {esc(exc)}</p>'
+    return (
+        f'<div class="fsnb-table-wrap fsnb-history">{versions_table(versions)}</div>'
+        f'<div class="fsnb-table-wrap fsnb-history">{audit_table(trail, model)}</div>'
+    )

@@ -1,0 +1,83 @@
+"""A date typed the UK way (25/11/2026), with a calendar to pick from and the day read back in words.
+
+The typed text is the value: a date picker's own display follows the browser's locale (month first in
+some), so the text box is what the user reads and types, and the calendar only fills it in. The day
+read back ("Wednesday 25 November 2026") lets a manager see at a glance that 04/05 meant 4 May.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from familyservice_nb.records.base import uk
+from familyservice_nb.ui.kit.values import DATE_PLACEHOLDER, date_text, long_date, read_date
+
+
+class UKDateInput(widgets.VBox):
+    """Text box (dd/mm/yyyy) and calendar button, with the date in words under them."""
+
+    def __init__(self, label: str, value=None):
+        self.text = widgets.Text(
+            value=date_text(value),
+            description=label,
+            placeholder=DATE_PLACEHOLDER,
+            continuous_update=True,
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="auto"),
+        )
+        self.text.add_class("fsnb-stacked")
+        self.text.add_class("fsnb-date-text")
+        # Keyboard users type the date; the calendar is for the mouse, so it is not a tab stop.
+        # Its label is read out but not shown (the icon is the visible cue); it names no field, so it never
+        # competes with the text box's own label.
+        self.picker = widgets.DatePicker(value=read_date(value), tabbable=False, description="Choose from a calendar",
+                                         tooltip="Choose from a calendar")
+        self.picker.add_class("fsnb-date-picker")
+        self.echo = widgets.HTML()
+        self.echo.add_class("fsnb-date-echo")
+        line = widgets.HBox([self.text, self.picker], layout=widgets.Layout(align_items="flex-end"))
+        line.add_class("fsnb-date-line")
+        super().__init__([line, self.echo], layout=widgets.Layout(flex_flow="column"))
+        self.add_class("fsnb-date")
+        self._syncing = False
+        self.picker.observe(self._picked, "value")
+        self.text.observe(self._typed, "value")
+        self._typed()
+
+    @property
+    def value(self) -> str:
+        return self.text.value
+
+    @value.setter
+    def value(self, value) -> None:
+        self.text.value = date_text(value)
+
+    @property
+    def date(self):
+        return read_date(self.text.value)
+
+    def _picked(self, change=None) -> None:
+        if self._syncing or self.picker.value is None:
+            return
+        self._syncing = True
+        try:
+            self.text.value = uk(self.picker.value)
+        finally:
+            self._syncing = False
+
+    def _typed(self, change=None) -> None:
+        day = read_date(self.text.value)
+        self.echo.value = f'<span class="fsnb-muted">{long_date(day)}</span>' if day else ""
+        if self._syncing:
+            return
+        self._syncing = True
+        try:
+            if day is not None or not self.text.value.strip():
+                self.picker.value = day
+        finally:
+            self._syncing = False
+
+    def set_disabled(self, disabled: bool) -> None:
+        self.text.disabled = disabled
+        self.picker.disabled = disabled
+        self.picker.layout.display = "none" if disabled else None

@@ -1,0 +1,80 @@
+"""The frame every page sits in: the workbook's name (a link home), who is signed in, the page title.
+
+`build_page` is how a page notebook displays its app object: when building fails, the user sees a
+plain sentence, and the details go to the server's log, never a traceback on screen (DESIGN.md).
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+
+import ipywidgets as widgets
+
+from familyservice_nb.errors import WorkbookError
+from familyservice_nb.ui.kit.catalogue import LANDING_NOTEBOOK
+from familyservice_nb.ui.kit.context import PageContext
+from familyservice_nb.ui.kit.html import esc
+from familyservice_nb.ui.kit.style import stylesheet
+
+APP_TITLE = "Family Service workbook"
+
+
+def header_html(user: str, home: bool = False) -> str:
+    name = f"<span>{esc(APP_TITLE)}</span>" if home else f'<a class="fsnb-home" href="{LANDING_NOTEBOOK}">{esc(APP_TITLE)}</a>'
+    return (
+        f'<div class="fsnb-header" role="banner">{name}'
+        f'<span class="fsnb-user">Signed in as <strong>{esc(user)}</strong></span></div>'
+    )
+
+
+class AppPage(widgets.VBox):
+    """A page: stylesheet, header, title, then the page's own widgets."""
+
+    def __init__(self, title: str, body: list[widgets.Widget], *, user: str, home: bool = False, **kwargs):
+        self.title = title
+        self.header = widgets.HTML(header_html(user, home=home))
+        self.heading = widgets.HTML(f"<h1>{esc(title)}</h1>")
+        super().__init__([stylesheet(), self.header, self.heading, *body], **kwargs)
+        self.add_class("fsnb-app")
+        self.add_class("fsnb-page")
+
+
+class ProblemPage(AppPage):
+    """What a user sees when a page cannot be built: what went wrong, in plain words."""
+
+    def __init__(self, title: str, message: str, *, user: str):
+        self.message = message
+        box = widgets.HTML(
+            f'<div class="fsnb-problem" role="alert"><strong>This page cannot be shown.</strong> {esc(message)}</div>'
+        )
+        super().__init__(title, [box], user=user)
+        self.add_class("fsnb-problem-page")
+
+
+def build_page(title: str, build: Callable[[PageContext], widgets.Widget], context: PageContext | None = None):
+    """Build a page from the environment's context; on failure, a ProblemPage in plain words."""
+    user = "demo manager"
+    try:
+        context = context or PageContext.from_environment()
+        user = context.user
+        return build(context)
+    except (WorkbookError, FileNotFoundError, ValueError) as exc:
+        _log_failure(title)
+        return ProblemPage(title, str(exc), user=user)
+    except Exception:  # a user never sees a traceback
+        _log_failure(title)
+        return ProblemPage(
+            title,
+            "Something went wrong that the workbook did not expect. The details are in the server's log; "
+            "please tell whoever looks after the workbook.",
+            user=user,
+        )
+
+
+def _log_failure(title: str) -> None:
+    # The kernel's own stderr goes to the server log; the cell's stderr would show on the page.
+    stream = sys.__stderr__ or sys.stderr
+    print(f"[familyservice-nb] building the page '{title}' failed:", file=stream)
+    traceback.print_exc(file=stream)

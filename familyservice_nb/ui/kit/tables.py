@@ -1,0 +1,254 @@
+"""Tables on the dashboards: the first rows with a count, links to open each line, and an Excel download.
+
+- `table_html` builds an escaped table on whole columns; a linked column's cells open a page of the app
+  (`case-supervision.ipynb?case=C000123`), the id URL-quoted and the text escaped.
+- `ExcelDownload` is a button that saves the table as .xlsx in the browser, with no server round trip
+  beyond the kernel's own socket: the file is made on click (`export.write_excel`, formula-like text
+  neutralised) and handed to the browser as a Blob, so nothing leaves 127.0.0.1 and a filter change
+  never pays for an export nobody asked for.
+- `TableSection` puts a heading, the table and its download together and redraws them in place.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import anywidget
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+import traitlets
+
+from familyservice_nb.export import write_excel
+from familyservice_nb.ui.kit.html import MISSING, esc
+from familyservice_nb.vocab import UK_DATE
+
+TOP_ROWS = 100  # lines shown on screen; the caption gives the full count and the download holds every line
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Link:
+    """Cells of a column open `page?param=<value of id_column>` (the cell's own text is shown)."""
+
+    page: str
+    param: str
+    id_column: str | None = None
+
+
+_escape = np.frompyfunc(lambda v: html.escape(v, quote=True), 1, 1)
+_general = np.frompyfunc(lambda v: f"{v:g}", 1, 1)
+_plain = np.frompyfunc(str, 1, 1)
+
+
+def column_text(column: pd.Series, missing: str = MISSING) -> np.ndarray:
+    """A column as display text (an object array): UK dates, numbers without a needless '.0', blanks as
+    `missing`. Whole columns at a time, so a redraw of a few hundred rows costs a few numpy calls."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        text = column.dt.strftime(UK_DATE).to_numpy(dtype=object)
+    elif pd.api.types.is_float_dtype(column):
+        values = column.to_numpy(dtype="float64", na_value=np.nan)
+        text = _general(values).astype(object)
+    else:
+        text = _plain(column.to_numpy(dtype=object)).astype(object)
+    blank = column.isna().to_numpy() | (text == "")
+    text[blank] = missing
+    return text
+
+
+def _cells(frame: pd.DataFrame, name: str, link: Link | None) -> np.ndarray:
+    text = _escape(column_text(frame[name])).astype(object)
+    if link is None:
+        return text
+    ids = frame[link.id_column or name]
+    has = (ids.notna() & (ids.astype(str) != "")).to_numpy()
+    quoted = np.frompyfunc(lambda v: html.escape(f"{link.page}?{link.param}={quote(str(v), safe='')}"), 1, 1)
+    hrefs = quoted(ids.to_numpy(dtype=object)).astype(object)
+    return np.where(has, '<a href="' + hrefs + '">' + text + "</a>", text)
+
+
+def table_html(
+    frame: pd.DataFrame,
+    columns: Mapping[str, str],
+    *,
+    caption: str = "",
+    numeric: Sequence[str] = (),
+    links: Mapping[str, Link] | None = None,
+    empty_message: str = "Nothing to show.",
+    label: str = "",
+) -> str:
+    """An escaped HTML table of `frame`'s `columns` ({column: heading}) in a scrolling region."""
+    if frame.empty:
+        return f'<p class="fsnb-empty">{esc(empty_message)}</p>'
+    links = links or {}
+    head = "".join(
+        ('<th scope="col" class="num">' if name in numeric else '<th scope="col">') + esc(title) + "</th>"
+        for name, title in columns.items()
+    )
+    rows = np.full(len(frame), "<tr>", dtype=object)
+    for name in columns:
+        open_td = '<td class="num">' if name in numeric else "<td>"
+        rows = rows + open_td + _cells(frame, name, links.get(name)) + "</td>"
+    body = "".join((rows + "</tr>").tolist())
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    table = f'<table class="fsnb-table">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return f'<div class="fsnb-table-wrap" tabindex="0" role="region" aria-label="{esc(label or caption)}">{table}</div>'
+
+
+def count_caption(total: int, what: str, shown: int = TOP_ROWS, what_one: str | None = None) -> str:
+    """'1,234 notes recorded late ... (the first 100 are shown; the download has them all).'"""
+    said = f"{total:,} {what_one if total == 1 and what_one else what}"
+    if total > shown:
+        said += f" (the first {shown:,} are shown; the Excel download has them all)"
+    return said + "."
+
+
+def excel_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
+    """The sheets as an .xlsx file's bytes (`export.write_excel`: formula-like text neutralised)."""
+    buffer = io.BytesIO()
+    write_excel(dict(sheets), buffer)
+    return buffer.getvalue()
+
+
+def for_excel(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
+    """The columns shown on screen, under their headings, with dates as dates (no time) for Excel."""
+    out = frame[list(columns)].rename(columns=dict(columns)).copy()
+    for name in out.columns:
+        col = out[name]
+        if isinstance(col.dtype, pd.DatetimeTZDtype):
+            out[name] = col.dt.tz_localize(None)
+        elif isinstance(col.dtype, pd.CategoricalDtype):
+            out[name] = col.astype(object)
+    return out
+
+
+_DOWNLOAD_ESM = """
+function render({ model, el }) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "fsnb-download-button";
+  const show = () => {
+    button.textContent = model.get("label");
+    button.disabled = model.get("disabled") || button.dataset.busy === "1";
+    button.title = model.get("hint");
+  };
+  button.addEventListener("click", () => {
+    button.dataset.busy = "1";
+    show();
+    model.send({ event: "download" });
+  });
+  const onMessage = (msg, buffers) => {
+    if (!msg || msg.event !== "file") { return; }
+    button.dataset.busy = "0";
+    show();
+    if (!buffers || !buffers.length) { return; }
+    const blob = new Blob(buffers, { type: msg.mime });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = msg.filename;
+    a.style.display = "none";
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  };
+  model.on("msg:custom", onMessage);
+  model.on("change:label", show);
+  model.on("change:disabled", show);
+  show();
+  el.classList.add("fsnb-download");
+  el.appendChild(button);
+  return () => model.off("msg:custom", onMessage);
+}
+export default { render };
+"""
+
+
+class ExcelDownload(anywidget.AnyWidget):
+    """A button that saves `sheets()` as an Excel file in the browser.
+
+    `sheets` is called on click, so the file always holds what the page shows at that moment.
+    """
+
+    _esm = _DOWNLOAD_ESM
+    label = traitlets.Unicode("Download as Excel (.xlsx)").tag(sync=True)
+    hint = traitlets.Unicode("").tag(sync=True)  # the button's title (not `tooltip`: DOMWidget has one)
+    disabled = traitlets.Bool(False).tag(sync=True)
+
+    def __init__(self, sheets: Callable[[], Mapping[str, pd.DataFrame]], filename: str, **kwargs):
+        super().__init__(**kwargs)
+        self.sheets = sheets
+        self.filename = filename
+        self.hint = f"Save as {filename}"
+        self.on_msg(self._on_message)
+
+    def excel_bytes(self) -> bytes:
+        return excel_bytes(self.sheets())
+
+    def _on_message(self, _widget, content, _buffers) -> None:
+        if not isinstance(content, dict) or content.get("event") != "download":
+            return
+        try:
+            data = self.excel_bytes()
+        except Exception:  # never a traceback on screen; the button comes back
+            import sys
+            import traceback
+
+            traceback.print_exc(file=sys.__stderr__ or sys.stderr)
+            self.send({"event": "file", "filename": self.filename, "mime": XLSX}, buffers=[])
+            return
+        self.send({"event": "file", "filename": self.filename, "mime": XLSX}, buffers=[data])
+
+
+class TableSection(widgets.VBox):
+    """A heading, the first rows of a table with the full count, and its Excel download."""
+
+    def __init__(
+        self,
+        title: str,
+        columns: Mapping[str, str],
+        *,
+        what: str,
+        filename: str,
+        numeric: Sequence[str] = (),
+        links: Mapping[str, Link] | None = None,
+        empty_message: str = "Nothing to show.",
+        note: str = "",
+        top: int = TOP_ROWS,
+        css_class: str = "",
+        excel_columns: Mapping[str, str] | None = None,
+        what_one: str | None = None,
+    ):
+        self.title, self.columns, self.what = title, dict(columns), what
+        self.excel_columns = dict(excel_columns) if excel_columns is not None else None
+        self.what_one = what_one  # how the caption says it when there is only one
+        self.numeric, self.links, self.empty_message, self.top = list(numeric), dict(links or {}), empty_message, top
+        self.frame = pd.DataFrame(columns=list(columns))
+        heading = f"<h2>{esc(title)}</h2>" + (f'<p class="fsnb-muted">{esc(note)}</p>' if note else "")
+        self.heading = widgets.HTML(heading)
+        self.table = widgets.HTML()
+        self.table.add_class("fsnb-table-html")
+        self.download = ExcelDownload(lambda: self.sheets(), filename=filename)  # late-bound: pages may replace it
+        super().__init__([self.heading, self.table, self.download])
+        self.add_class("fsnb-table-section")
+        if css_class:
+            self.add_class(css_class)
+
+    def sheets(self) -> dict[str, pd.DataFrame]:
+        """What the download holds: every line, in the columns shown (and any kept for Excel only)."""
+        return {self.title[:31]: for_excel(self.frame, self.excel_columns or self.columns)}
+
+    def show(self, frame: pd.DataFrame, total: int | None = None) -> None:
+        """Show the first rows of `frame` (already in order); `total` when `frame` is only the first rows."""
+        self.frame = frame
+        total = len(frame) if total is None else total
+        self.table.value = table_html(
+            frame.head(self.top), self.columns, caption=count_caption(total, self.what, self.top, self.what_one),
+            numeric=self.numeric, links=self.links, empty_message=self.empty_message, label=self.title,
+        )
+        self.download.disabled = total == 0

@@ -1,0 +1,83 @@
+"""Values as forms show them and as drafts keep them: UK dates, times, yes/no, London clock times.
+
+A draft keeps exactly what was typed (a half-typed date stays half-typed), so nothing is lost; the
+record model reads the same text when the record is completed. Dates are read by the records' own
+`Day` type (`records.base`), so the form and the model never disagree about what a date is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+from pydantic import TypeAdapter, ValidationError
+
+from familyservice_nb.records.base import Day, uk
+from familyservice_nb.timeliness import today_in_london
+
+LONDON = "Europe/London"
+DATE_PLACEHOLDER = "dd/mm/yyyy"
+DATE_HINT = "Write the date as day/month/year, for example 25/11/2026."
+
+
+@cache
+def _day_reader() -> TypeAdapter:
+    return TypeAdapter(Day)
+
+
+def read_date(value) -> dt.date | None:
+    """A date from what a form holds: a date, 25/11/2026, or 2026-11-25; None when blank or unreadable."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return _day_reader().validate_python(str(value).strip())
+    except ValidationError:
+        return None
+
+
+def date_text(value) -> str:
+    """How a date is shown in a form: 25/11/2026. Text that is not a date is returned as it is."""
+    day = read_date(value)
+    if day is not None:
+        return uk(day)
+    return "" if value is None else str(value)
+
+
+def long_date(day: dt.date) -> str:
+    """Wednesday 25 November 2026."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def today_text() -> str:
+    return uk(today_in_london())
+
+
+def london_now() -> dt.datetime:
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo(LONDON))
+
+
+def london_time(moment: dt.datetime | None) -> str:
+    """A stored moment (UTC) as London wall-clock time, 25/11/2026 at 14:05."""
+    if moment is None:
+        return ""
+    from zoneinfo import ZoneInfo
+
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone(ZoneInfo(LONDON))
+    return f"{uk(local.date())} at {local:%H:%M}"
+
+
+def is_blank(value) -> bool:
+    """Nothing entered: None, blank text, an empty list or mapping."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, (list, tuple, dict)):
+        return all(is_blank(v) for v in (value.values() if isinstance(value, dict) else value))
+    return False

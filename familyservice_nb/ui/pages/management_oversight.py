@@ -1,0 +1,211 @@
+"""The Management oversight page: where supervision, agreed actions and children's voices have gaps.
+
+guidance: Supervision Recording Expectations - "evidence of effective management oversight for families
+open to The Family Service". The five measures are `familyservice_nb.oversight`'s; this page lays them
+out by team and by manager, each line linking to the case, record or practitioner to follow up, and
+every table downloadable as Excel. Filters (team, manager) redraw the chart and tables in place.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import pandas as pd
+
+from familyservice_nb.oversight import MEASURES, OversightReport, management_oversight
+from familyservice_nb.ui.charts import figure_widget, gaps_figure, update_gaps
+from familyservice_nb.ui.kit.context import PageContext
+from familyservice_nb.ui.kit.data import require_store
+from familyservice_nb.ui.kit.html import esc, figure_cards, uk_date
+from familyservice_nb.ui.kit.shell import AppPage, build_page
+from familyservice_nb.ui.kit.tables import Link, TableSection
+
+TITLE = "Management oversight"
+ALL = ""
+SUPERVISION_PAGE = "case-supervision.ipynb"
+LINE_MANAGEMENT_PAGE = "line-management-supervision.ipynb"
+CASE_LINK = Link(SUPERVISION_PAGE, "case")
+SUPERVISION_RECORD_LINK = Link(SUPERVISION_PAGE, "record", "record_id")
+CASE_COLUMNS = {"case_id": "Case", "family": "Family", "team": "Team", "worker": "Practitioner", "manager": "Manager"}
+
+# Each measure's table: its columns (heading by column), numeric columns, links, what a line is.
+TABLES: dict[str, dict] = {
+    "cases_without_supervision": dict(
+        columns={**CASE_COLUMNS, "last_supervision": "Last case supervision", "record_id": "Record",
+                 "due_by": "Supervision due by", "days_overdue": "Days overdue"},
+        links={"case_id": CASE_LINK, "record_id": SUPERVISION_RECORD_LINK},
+        what="open cases without a case supervision in time, most overdue first",
+        empty="Every open case has had a case supervision in time.",
+        note="Open a case to hold its next supervision; the last supervision's record opens from its number.",
+    ),
+    "overdue_actions": dict(
+        columns={"case_id": "Case", "family": "Family", "worker": "Practitioner", "manager": "Manager",
+                 "what": "Action", "by_whom": "By whom", "by_when": "By when", "days_overdue": "Days overdue",
+                 "last_review": "Last review"},
+        excel={**CASE_COLUMNS, "action_id": "Action reference", "what": "Action", "by_whom": "By whom",
+               "by_when": "By when", "days_overdue": "Days overdue", "agreed_on": "Agreed on",
+               "record_id": "Agreed in record", "last_review": "Last review"},
+        links={"case_id": CASE_LINK},
+        what="agreed actions still open after their date, most overdue first",
+        empty="No agreed action is open past its date.",
+        note="Actions carry forward until a supervision reviews them as done or no longer needed.",
+    ),
+    "children_not_spoken_to": dict(
+        columns={**CASE_COLUMNS, "child": "Child", "last_spoken_to": "Last spoken to",
+                 "due_by": "Due to be spoken to by", "days_overdue": "Days overdue"},
+        excel={**CASE_COLUMNS, "child": "Child", "child_id": "Child ID", "last_spoken_to": "Last spoken to",
+               "record_id": "Recorded in record", "due_by": "Due to be spoken to by", "days_overdue": "Days overdue"},
+        links={"case_id": CASE_LINK},
+        what="children not recorded as spoken to in time, most overdue first",
+        empty="Every child on an open case has been spoken to in time.",
+        note="From the children on each case, and when supervision, review and closure records say each was "
+             "last spoken to.",
+    ),
+    "late_supervision_records": dict(
+        columns={"record_id": "Record", "case_id": "Case", "team": "Team", "practitioner": "Practitioner",
+                 "manager": "Manager", "event_date": "Supervision held on", "rule": "Rule", "due_date": "Due by",
+                 "completed_on": "Completed on", "timeliness": "Timeliness", "days_late": "Days late"},
+        links={"record_id": SUPERVISION_RECORD_LINK, "case_id": CASE_LINK},
+        what="case supervision records completed late or not yet completed after their due date",
+        empty="Every case supervision record was completed by its due date.",
+        note="A supervision record is a manager's recording: due within 5 working days, or by the next working "
+             "day when it records advice on a safeguarding concern.",
+    ),
+    "line_management_due": dict(
+        columns={"practitioner": "Practitioner", "team": "Team", "manager": "Line manager",
+                 "last_supervision": "Last line management supervision", "record_id": "Record",
+                 "due_by": "Due by", "days_overdue": "Days overdue"},
+        links={"practitioner": Link(LINE_MANAGEMENT_PAGE, "practitioner", "login"),
+               "record_id": Link(LINE_MANAGEMENT_PAGE, "record", "record_id")},
+        what="line management supervisions due, never held first",
+        empty="Every practitioner has had a line management supervision in time.",
+        note="Open a practitioner to hold their supervision; it opens with their caseload and timeliness.",
+    ),
+}
+NUMERIC = ["days_overdue", "days_late"]
+
+
+SHORT_TITLES = {  # the count tables' headings (the full titles are the sections' own)
+    "cases_without_supervision": "No recent supervision",
+    "overdue_actions": "Actions past date",
+    "children_not_spoken_to": "Children not spoken to",
+    "late_supervision_records": "Late supervision records",
+    "line_management_due": "Line management due",
+}
+
+
+def _count_columns(by: str) -> dict[str, str]:
+    return {by: by.capitalize(), **SHORT_TITLES, "total": "All gaps"}
+
+
+class ManagementOversightPage(AppPage):
+    """Headline counts, gaps by team (chart), counts by team and by manager, and the five tables."""
+
+    def __init__(self, report: OversightReport, *, user: str, source: str = ""):
+        self.report = report
+        titles = report.titles()
+        self.as_of_line = widgets.HTML(
+            f'<p class="fsnb-as-of">Figures as of {esc(uk_date(report.as_of))}</p>'
+            f'<p class="fsnb-muted">{report.open_case_count:,} families open. Case supervision every '
+            f"{report.supervision_interval_days} days; children spoken to every {report.child_seen_interval_days} "
+            f"days; line management supervision every {report.line_management_interval_days} days (the council's "
+            "settings). Only completed records count as evidence.</p>"
+        )
+        self.as_of_line.add_class("fsnb-as-of-line")
+        self.source = widgets.HTML(f'<p class="fsnb-muted fsnb-source">{esc(source)}</p>' if source else "")
+        style = {"description_width": "initial"}
+        self.team = widgets.Dropdown(description="Team", style=style, layout=widgets.Layout(width="300px"))
+        self.manager = widgets.Dropdown(description="Manager", style=style, layout=widgets.Layout(width="320px"))
+        self.team.add_class("fsnb-filter-team")
+        self.manager.add_class("fsnb-filter-manager")
+        self._set_choices()
+        self.team.observe(lambda _c: self.refresh(), names="value")
+        self.manager.observe(lambda _c: self.refresh(), names="value")
+        self.status = widgets.HTML()
+        self.status.add_class("fsnb-filter-status")
+        self.headline = widgets.HTML()
+        self.headline.add_class("fsnb-headline")
+        self.chart = figure_widget(gaps_figure(report.counts("team"), "team", titles, "Team"))
+        self.chart.add_class("fsnb-chart-gaps")
+        self.by_team = TableSection("Gaps by team", _count_columns("team"), what="teams", what_one="team",
+                                    filename="oversight-by-team.xlsx", numeric=[*MEASURES, "total"],
+                                    css_class="fsnb-oversight-by-team", empty_message="No gaps to show.")
+        self.by_manager = TableSection("Gaps by manager", _count_columns("manager"), what="managers",
+                                       what_one="manager",
+                                       filename="oversight-by-manager.xlsx", numeric=[*MEASURES, "total"],
+                                       css_class="fsnb-oversight-by-manager", empty_message="No gaps to show.")
+        self.sections = {
+            name: TableSection(
+                titles[name], spec["columns"], what=spec["what"], filename=f"oversight-{name.replace('_', '-')}.xlsx",
+                numeric=[c for c in spec["columns"] if c in NUMERIC], links=spec["links"],
+                empty_message=spec["empty"], note=spec["note"], css_class=f"fsnb-oversight-{name.replace('_', '-')}",
+                excel_columns=spec.get("excel"),
+            )
+            for name, spec in TABLES.items()
+        }
+        filters = widgets.HBox([self.team, self.manager], layout=widgets.Layout(flex_flow="row wrap"))
+        filters.add_class("fsnb-filters")
+        body = [self.as_of_line, self.source, widgets.HTML("<h2>Filters</h2>"), filters, self.status, self.headline,
+                self.chart, self.by_team, self.by_manager,
+                *self.sections.values()]
+        super().__init__(TITLE, body, user=user)
+        self.add_class("fsnb-management-oversight")
+        self.refresh(charts=False)
+
+    def _set_choices(self) -> None:
+        teams = sorted({t for table in self.report.tables().values() for t in table["team"].astype(str)})
+        managers = sorted({m for table in self.report.tables().values() for m in table["manager"].astype(str)})
+        self.team.options = [("All teams", ALL)] + [(t, t) for t in teams]
+        self.manager.options = [("All managers", ALL)] + [(m, m) for m in managers]
+        self.team.value, self.manager.value = ALL, ALL
+
+    def filtered(self) -> OversightReport:
+        team = self.team.value or None
+        manager = self.manager.value or None
+        return self.report if team is None and manager is None else self.report.filtered(team=team, manager=manager)
+
+    def refresh(self, charts: bool = True) -> OversightReport:
+        """Redraw the counts, chart and tables for the team and manager chosen."""
+        shown = self.filtered()
+        titles = shown.titles()
+        tables = shown.tables()
+        self.headline.value = figure_cards([(f"{len(tables[n]):,}", titles[n], "") for n in MEASURES])
+        by_team = shown.counts("team")
+        if charts:
+            update_gaps(self.chart, by_team, "team")
+        self.by_team.show(by_team)
+        self.by_manager.show(shown.counts("manager"))
+        for name, section in self.sections.items():
+            section.show(tables[name])
+        said = [f"team {self.team.value}"] if self.team.value else []
+        said += [f"manager {self.manager.value}"] if self.manager.value else []
+        total = sum(len(t) for t in tables.values())
+        self.status.value = (f'<p class="fsnb-muted" role="status">{total:,} gaps to follow up'
+                             f'{": " + esc(", ".join(said)) if said else ""}.</p>')
+        self.shown = shown
+        return shown
+
+    # -- building -------------------------------------------------------------------------------------
+
+    @classmethod
+    def from_store(cls, store, *, user: str, as_of=None) -> ManagementOversightPage:
+        viewer = store.viewer()
+        report = management_oversight(store.oversight_data(), settings=store.settings(), as_of=as_of,
+                                      calendar=store.calendar())
+        scope = {"practitioner": "your own cases", "manager": "your teams' cases"}.get(viewer.role, "every team")
+        return cls(report, user=user, source=f"From the workbook's database: {scope}.")
+
+    @classmethod
+    def from_context(cls, context: PageContext) -> ManagementOversightPage:
+        return cls.from_store(require_store(context), user=context.user, as_of=context.as_of)
+
+    @classmethod
+    def from_environment(cls):
+        return build_page(TITLE, cls.from_context)
+
+
+def report_frame(report: OversightReport, name: str) -> pd.DataFrame:
+    """One measure's lines with the page's headings (what its Excel download holds)."""
+    from familyservice_nb.ui.kit.tables import for_excel
+
+    spec = TABLES[name]
+    return for_excel(report.tables()[name], spec.get("excel", spec["columns"]))
