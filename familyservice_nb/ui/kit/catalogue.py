@@ -43,7 +43,7 @@ def locate_dashboards(start: Path | None = None) -> Path:
     under the current folder or one of its parents."""
     explicit = os.environ.get("FSNB_DASHBOARDS", "").strip()
     candidates = [Path(explicit).expanduser()] if explicit else []
-    candidates.append(Path(__file__).resolve().parents[2] / "dashboards")
+    candidates.append(Path(__file__).resolve().parents[3] / "dashboards")
     here = (start or Path.cwd()).resolve()
     candidates += [p / "dashboards" for p in (here, *here.parents)]
     for candidate in candidates:
