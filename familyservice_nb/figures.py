@@ -21,9 +21,12 @@ import numpy as np
 import pandas as pd
 
 from .timeliness import TIMELINESS_ORDER, late_and_overdue, summarise_timeliness
-from .vocab import RULE_RISK, RULE_STANDARD, UNKNOWN, Timeliness
+from .vocab import RULE_REASONS, RULE_RISK, RULE_STANDARD, TIMELINESS_LABELS, UNKNOWN, Timeliness
 
 GROUPINGS = ("worker", "team", "month", "note_type", "rule")
+# What a clicked figure stands for: the notes counted in a % on time (on time, late, overdue), or the
+# recorded notes of a days-taken column (all of them, or those on time or late).
+PARTS = ("counted", "recorded", "on_time", "late")
 LATE = (TIMELINESS_ORDER.index(Timeliness.LATE.value), TIMELINESS_ORDER.index(Timeliness.OVERDUE.value))
 DELETED = TIMELINESS_ORDER.index(Timeliness.DELETED.value)
 MOST_DAYS_SHOWN = 15  # notes that took longer share the last column, labelled "15+"
@@ -171,7 +174,7 @@ class TimelinessFigures:
         if not self.n:
             return None, None
         lo, hi = self.day.min(), self.day.max()
-        return (np.datetime64(lo, "D").astype(dt.date), np.datetime64(hi, "D").astype(dt.date))
+        return (np.datetime64(int(lo), "D").astype(dt.date), np.datetime64(int(hi), "D").astype(dt.date))
 
     def _code(self, name: str, value: str) -> int:
         found = self.categories[name].get_indexer([value])[0]
@@ -250,3 +253,47 @@ class TimelinessFigures:
         """The late and overdue notes for these figures, most days late first (all of them unless `limit`)."""
         positions = figures.late_positions if limit is None else figures.late_positions[:limit]
         return self.assessed.iloc[positions]
+
+    # -- drill-down: the notes behind a figure -------------------------------------------------------
+
+    def positions_behind(self, filters: Filters, by: str | None = None, value=None, part: str = "counted") -> np.ndarray:
+        """Where the notes behind one figure are, under the same filters.
+
+        `by` names the chart's grouping (`worker`, `team`, `month`, `note_type`, `rule`, or `days_taken`) and
+        `value` the bar or point clicked (a name, a month, a rule, or a days label "0" .. "15+"); None is the
+        figure for every note shown. `part`: "counted" (on time, late and overdue: the notes a % on time
+        counts), "recorded" (every recorded note), "on_time" or "late". Deleted notes are in no figure.
+        """
+        if part not in PARTS:
+            raise ValueError(f"part must be one of {', '.join(PARTS)}, not {part!r}")
+        keep = self.mask(filters)
+        keep = np.ones(self.n, dtype=bool) if keep is None else keep.copy()
+        if by == "days_taken":
+            label = str(value)
+            day = MOST_DAYS_SHOWN if label == DAY_LABELS[-1] else int(label)
+            taken = np.nan_to_num(self.taken, nan=-1)
+            keep &= np.minimum(taken, MOST_DAYS_SHOWN) == day if day == MOST_DAYS_SHOWN else taken == day
+        elif by is not None:
+            if by not in GROUPINGS:
+                raise ValueError(f"by must be one of {', '.join(GROUPINGS)} or days_taken, not {by!r}")
+            if by == "month":
+                value = pd.Timestamp(value).to_period("M").to_timestamp()
+            code = int(self.categories[by].get_indexer([value])[0])
+            keep &= self.codes[by] == code
+        on_time, late, overdue = (TIMELINESS_ORDER.index(s.value) for s in
+                                  (Timeliness.ON_TIME, Timeliness.LATE, Timeliness.OVERDUE))
+        wanted = {"counted": (on_time, late, overdue), "recorded": (on_time, late), "on_time": (on_time,),
+                  "late": (late,)}[part]
+        keep &= np.isin(self.status, wanted)
+        return np.flatnonzero(keep)
+
+    def notes_behind(self, filters: Filters, by: str | None = None, value=None, part: str = "counted") -> pd.DataFrame:
+        """The notes behind one figure (see `positions_behind`), latest event first, each with the rule
+        applied and why ("next working day: harm or risk identified") and its timeliness in words."""
+        rows = self.assessed.iloc[self.positions_behind(filters, by, value, part)]
+        rows = rows.iloc[np.argsort(-rows["event_date"].to_numpy().astype("datetime64[D]").astype(np.int64),
+                                    kind="stable")]
+        return rows.assign(
+            why=rows["rule"].astype(str).map(RULE_REASONS),
+            outcome=rows["timeliness"].astype(str).map({str(k): v for k, v in TIMELINESS_LABELS.items()}),
+        )

@@ -54,6 +54,11 @@ CHILD_SEEN_INTERVAL = Weeks(6)
 
 RULE_STANDARD = f"{RECORDING_DEADLINE}"  # "5 working days"
 RULE_RISK = f"{RISK_RECORDING_DEADLINE} (risk)"  # "next working day (risk)"
+# Why a note has its deadline, in words (the rule applied to each note, shown beside it).
+RULE_REASONS = {
+    RULE_STANDARD: f"{RECORDING_DEADLINE}: no harm or risk identified",
+    RULE_RISK: f"{RISK_RECORDING_DEADLINE}: harm or risk identified",
+}
 
 
 class NoteType(StrEnum):

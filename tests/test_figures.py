@@ -175,3 +175,77 @@ def test_notes_none_of_them_recorded_yet_have_no_median():
     assert np.isnan(figures.overall["median_working_days"])
     assert figures.by_worker["median_working_days"].isna().all()
     assert int(figures.days_taken[["within_deadline", "after_deadline"]].to_numpy().sum()) == 0
+
+
+# -- drill-down: the notes behind any figure are exactly the figure's notes ---------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@st.composite
+def filters_and_figure(draw, data: TimelinessFigures):
+    team = draw(st.one_of(st.none(), st.sampled_from(data.choices("team"))))
+    worker = draw(st.one_of(st.none(), st.sampled_from(data.workers_in(team) or [None])))
+    note_type = draw(st.one_of(st.none(), st.sampled_from(data.choices("note_type"))))
+    risk = draw(st.sampled_from(["all", "risk", "no_risk"]))
+    lo, hi = data.date_span()
+    days = (hi - lo).days
+    start = draw(st.one_of(st.none(), st.integers(0, days)))
+    end = draw(st.one_of(st.none(), st.integers(start or 0, days)))
+    f = Filters(team=team, worker=worker, note_type=note_type, risk=risk,
+                date_from=None if start is None else lo + dt.timedelta(days=start),
+                date_to=None if end is None else lo + dt.timedelta(days=end))
+    by = draw(st.sampled_from([None, "worker", "team", "month", "note_type", "rule", "days_taken"]))
+    return f, by, draw(st.integers(0, 10_000))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_the_notes_behind_a_clicked_figure_number_what_the_figure_says(assessed, data):
+    figs = TimelinessFigures(assessed)
+    f, by, pick = data.draw(filters_and_figure(figs))
+    figures = figs.figures(f)
+    if by is None:
+        counted = figures.overall["on_time"] + figures.overall["late"] + figures.overall["overdue"]
+        assert len(figs.notes_behind(f)) == counted
+        return
+    if by == "days_taken":
+        table = figures.days_taken
+        row = table.iloc[pick % len(table)]
+        assert len(figs.notes_behind(f, "days_taken", row["working_days"], "on_time")) == row["within_deadline"]
+        assert len(figs.notes_behind(f, "days_taken", row["working_days"], "late")) == row["after_deadline"]
+        return
+    table = figures.tables()[by]
+    if table.empty:
+        return
+    row = table.iloc[pick % len(table)]
+    behind = figs.notes_behind(f, by, row[by])
+    assert len(behind) == row["on_time"] + row["late"] + row["overdue"]
+    assert (behind["timeliness"] == "on_time").sum() == row["on_time"]
+
+
+def test_each_note_behind_a_figure_says_its_rule_and_why(assessed):
+    figs = TimelinessFigures(assessed)
+    behind = figs.notes_behind(Filters(risk="risk"), "rule", "next working day (risk)")
+    assert len(behind) > 0
+    assert set(behind["why"]) == {"next working day: harm or risk identified"}
+    assert set(behind["outcome"]) <= {"On time", "Recorded late", "Overdue (not recorded)"}
+    assert behind["event_date"].is_monotonic_decreasing
+    standard = figs.notes_behind(Filters(risk="no_risk"))
+    assert set(standard["why"]) == {"5 working days: no harm or risk identified"}
+
+
+def test_a_weekend_late_note_is_behind_the_late_part_of_its_days_column():
+    assessed = one_note("2026-11-21", "2026-11-28", False)
+    figs = TimelinessFigures(assessed)
+    assert list(figs.notes_behind(Filters(), "days_taken", "5", "late")["note_id"]) == ["N1"]
+    assert figs.notes_behind(Filters(), "days_taken", "5", "on_time").empty
+
+
+def test_an_unknown_figure_is_refused_in_words(assessed):
+    figs = TimelinessFigures(assessed)
+    with pytest.raises(ValueError, match="by must be one of"):
+        figs.notes_behind(Filters(), "colour", "red")
+    with pytest.raises(ValueError, match="part must be one of"):
+        figs.notes_behind(Filters(), None, None, "everything")
