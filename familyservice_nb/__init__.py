@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .calendar import WorkingCalendar
 from .errors import MappingError, UnusableFile, WorkbookError
 from .timeliness import (
     assess_timeliness,
@@ -28,6 +27,7 @@ from .timeliness import (
     timeliness_by_worker,
 )
 from .vocab import RECORDING_DEADLINE, RISK_RECORDING_DEADLINE, NoteStatus, NoteType, Timeliness
+from .working_days import WorkingCalendar
 
 if TYPE_CHECKING:  # pragma: no cover
     from .extract import ExtractResult as ExtractResult

@@ -25,13 +25,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .calendar import WorkingCalendar, _as_day_array
 from .dates import DATE_HELP, parse_uk_datetimes
 from .demo import make_demo_extract
 from .errors import WorkbookError
 from .extract import ExtractResult, _normal
 from .timeliness import assess_timeliness
 from .vocab import EXTRACT_COLUMNS, UK_DATE
+from .working_days import WorkingCalendar, _as_day_array
 
 # -- worked examples of the rule ------------------------------------------------------------------
 

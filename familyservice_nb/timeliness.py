@@ -23,7 +23,6 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from .calendar import WorkingCalendar, _as_day_array
 from .vocab import (
     RECORDING_DEADLINE,
     RISK_RECORDING_DEADLINE,
@@ -33,6 +32,7 @@ from .vocab import (
     NoteStatus,
     Timeliness,
 )
+from .working_days import WorkingCalendar, _as_day_array
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -250,7 +250,7 @@ def test_supervision_records_late_by_the_one_timeliness_rule():
 
 
 def test_supervision_record_due_dates_follow_the_council_calendar():
-    from familyservice_nb.calendar import WorkingCalendar
+    from familyservice_nb.working_days import WorkingCalendar
 
     d = data(cases=cases(("C1", "Oak family", "North", "pat.worker", "2026-01-05", None)),
              discussions=frame(oversight.DISCUSSION_COLUMNS, [supervision(1, "C1", "2026-11-20", "2026-11-24 10:00",

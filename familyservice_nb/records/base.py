@@ -22,8 +22,8 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from ..calendar import WorkingCalendar
 from ..vocab import RECORDING_DEADLINE, RISK_RECORDING_DEADLINE, UK_DATE, WorkingDays
+from ..working_days import WorkingCalendar
 
 
 def uk(day: dt.date | None) -> str:

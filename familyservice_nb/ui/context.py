@@ -84,7 +84,7 @@ class PageContext:
         )
 
     def calendar(self):
-        from ..calendar import WorkingCalendar
+        from ..working_days import WorkingCalendar
 
         if self.closures:
             return WorkingCalendar.from_file(self.closures, region=self.region)
