@@ -42,8 +42,9 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 import pandas as pd
 
+from .dates import LONDON, today_in_london
 from .records.actions import CLOSED_STATUSES
-from .timeliness import LONDON, assess_timeliness, today_in_london
+from .timeliness import assess_timeliness
 from .vocab import CHILD_SEEN_INTERVAL, SUPERVISION_INTERVAL, TIMELINESS_LABELS, Timeliness, Weeks
 
 LINE_MANAGEMENT_INTERVAL = Weeks(4)

@@ -18,11 +18,11 @@ Everything works on whole columns; there is no loop over notes.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
+from .dates import today_in_london
 from .vocab import (
     RECORDING_DEADLINE,
     RISK_RECORDING_DEADLINE,
@@ -34,18 +34,12 @@ from .vocab import (
 )
 from .working_days import WorkingCalendar, _as_day_array
 
-LONDON = ZoneInfo("Europe/London")
-
 # Category order is the order figures and legends show them in.
 TIMELINESS_ORDER = [t.value for t in Timeliness]
 RULE_ORDER = [RULE_STANDARD, RULE_RISK]
 
 # Counted in "% on time": on_time / (on_time + late + overdue). Pending and deleted notes are not.
 COUNTED = (Timeliness.ON_TIME, Timeliness.LATE, Timeliness.OVERDUE)
-
-
-def today_in_london() -> dt.date:
-    return dt.datetime.now(LONDON).date()
 
 
 def _as_of_day(as_of) -> np.datetime64:

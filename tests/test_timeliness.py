@@ -150,7 +150,7 @@ def test_overdue_days_late_counts_calendar_days_to_the_as_of_date():
 
 
 def test_as_of_defaults_to_today_in_london():
-    from familyservice_nb.timeliness import today_in_london
+    from familyservice_nb.dates import today_in_london
 
     out = assess_timeliness(notes(("2026-11-16", None, False, "Complete")))
     assert out.attrs["as_of"] == today_in_london()

@@ -8,7 +8,7 @@ from enum import StrEnum
 from pydantic import Field
 from pydantic_core import InitErrorDetails
 
-from ..timeliness import today_in_london
+from ..dates import today_in_london
 from .base import Day, Login, RecordPart, RequiredText, problem, uk
 
 

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import ARRAY, Connection, any_, bindparam, insert, select, text, update
 
+from ..dates import parse_uk_date, today_in_london
 from ..errors import WorkbookError
 from ..vocab import EXTRACT_COLUMNS, UK_DATE
 from . import audit
@@ -330,7 +331,6 @@ def run_import(store, path, mapping=None, as_of=None, batch_size: int = BATCH_SI
     from tqdm.auto import tqdm
 
     from ..extract import read_extract
-    from ..timeliness import today_in_london
 
     viewer = store.viewer()
     viewer.require(LOADS_DATA, "load an extract into the workbook")
@@ -364,13 +364,7 @@ def run_import(store, path, mapping=None, as_of=None, batch_size: int = BATCH_SI
 def _as_date(value) -> dt.date | None:
     if value is None:
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    from ..dates import parse_uk_date
-
     try:
-        return parse_uk_date(str(value))
+        return parse_uk_date(value, field="The as-of date")
     except ValueError as exc:
-        raise WorkbookError(f"The as-of date: {exc}") from None
+        raise WorkbookError(str(exc)) from None

@@ -20,6 +20,7 @@ import json
 
 from sqlalchemy import insert
 
+from ..dates import parse_uk_date, today_in_london
 from ..errors import WorkbookError
 from . import audit, repository
 from .repository import InvalidRecord, RecordLocked
@@ -27,19 +28,13 @@ from .schema import record_versions, records
 
 
 def _day(value) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    text = str(value or "").strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
+    try:
+        return parse_uk_date(value)
+    except ValueError:
+        return None
 
 
 def _metadata(data: dict, viewer) -> dict:
-    from ..timeliness import today_in_london
 
     subject = data.get("practitioner")
     author = data.get("author")

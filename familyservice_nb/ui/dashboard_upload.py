@@ -17,8 +17,8 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 
+from ..dates import today_in_london
 from ..errors import WorkbookError
-from ..timeliness import today_in_london
 from ..vocab import UK_DATE
 from .dashboard_data import NotesSource, notes_from_store
 from .dashboard_tables import TableSection
