@@ -14,7 +14,6 @@ the keyboard started the app with, and say why.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import pandas as pd
 from sqlalchemy.engine import make_url
 
 from ..errors import WorkbookError
+from ..identity import signed_in
 from ..vocab import UK_DATE
 from .context import PageContext
 
@@ -125,7 +125,7 @@ def notes_from_extract(path: Path, mapping=None, as_of: dt.date | None = None, n
 
 def team_mode() -> bool:
     """Behind JupyterHub (DESIGN.md trust model): the identity is the hub's, and nothing falls back."""
-    return bool(os.environ.get("JUPYTERHUB_USER", "").strip())
+    return signed_in().by_hub
 
 
 def notes_for(context: PageContext) -> NotesSource:
