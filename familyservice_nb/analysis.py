@@ -28,9 +28,9 @@ import pandas as pd
 from .dates import DATE_HELP, parse_uk_datetimes
 from .demo import make_demo_extract
 from .errors import WorkbookError
-from .extract import ExtractResult, _normal
+from .extract import ExtractResult
 from .timeliness import assess_timeliness
-from .vocab import EXTRACT_COLUMNS, UK_DATE
+from .vocab import EXTRACT_COLUMNS, UK_DATE, normalised
 from .working_days import WorkingCalendar, _as_day_array
 
 # -- worked examples of the rule ------------------------------------------------------------------
@@ -378,13 +378,13 @@ def fix_rows(
     fixes = {int(row): values for row, values in fixes.items()}
     header = records[0]
     where = {h: i for i, h in enumerate(header)}
-    normal = {_normal(h): i for i, h in enumerate(header)}
+    normal = {normalised(h): i for i, h in enumerate(header)}
     last = len(records)  # row numbers run 2..last
     for row, values in fixes.items():
         if not 2 <= row <= last:
             raise WorkbookError(f"Row {row} is not a data row of {path.name} (its data rows are 2 to {last}).")
         for column in values or {}:
-            if column not in where and _normal(column) not in normal:
+            if column not in where and normalised(column) not in normal:
                 raise WorkbookError(
                     f"{path.name} has no column called '{column}'. Its columns are: {', '.join(header)}."
                 )
@@ -395,7 +395,7 @@ def fix_rows(
         if number in fixes:
             record = record + [""] * (len(header) - len(record))
             for column, value in fixes[number].items():
-                record[where.get(column, normal.get(_normal(column)))] = "" if value is None else str(value)
+                record[where.get(column, normal.get(normalised(column)))] = "" if value is None else str(value)
         kept.append(record)
     buffer = io.StringIO(newline="")
     csv.writer(buffer, lineterminator=ending).writerows(kept)

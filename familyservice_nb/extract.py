@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 import sys
 import tomllib
 import zipfile
@@ -31,12 +30,14 @@ from .errors import MappingError, UnusableFile
 from .vocab import (
     EXTRACT_COLUMNS,
     REQUIRED_COLUMNS,
-    RISK_FALSE,
-    RISK_TRUE,
-    STATUS_SPELLINGS,
+    STATUS_CHOICES,
+    STATUS_ORDER,
     UNKNOWN,
     NoteStatus,
     NoteType,
+    normalised,
+    read_risk,
+    read_status,
 )
 
 PROGRESS_BYTES = 20_000_000  # files larger than this show a progress bar (when stderr is a terminal)
@@ -133,23 +134,18 @@ def read_mapping(mapping: str | Path | Mapping[str, str] | None) -> dict[str, st
     return checked
 
 
-def _normal(name: str) -> str:
-    """Headers match ignoring case, spaces, '_' and '-' (DESIGN.md)."""
-    return re.sub(r"[\s_\-]+", "", name).lower()
-
-
 def _label(canonical: str) -> str:
     return canonical.replace("_", " ")
 
 
 def _match_columns(headers: list[str], wanted: dict[str, str]) -> dict[str, int]:
     """Canonical name -> position of the file's column holding it."""
-    normal = [_normal(h) for h in headers]
+    normal = [normalised(h) for h in headers]
     found: dict[str, int] = {}
     listing = ", ".join(headers)
     for canonical, theirs in wanted.items():
         places = [i for i, h in enumerate(headers) if h == theirs] or [
-            i for i, h in enumerate(normal) if h == _normal(theirs)
+            i for i, h in enumerate(normal) if h == normalised(theirs)
         ]
         if not places:
             raise MappingError(
@@ -166,7 +162,7 @@ def _match_columns(headers: list[str], wanted: dict[str, str]) -> dict[str, int]
     for canonical in EXTRACT_COLUMNS:
         if canonical in found:
             continue
-        places = [i for i, h in enumerate(normal) if h == _normal(canonical) and i not in taken]
+        places = [i for i, h in enumerate(normal) if h == normalised(canonical) and i not in taken]
         if len(places) > 1:
             names = " and ".join(f"'{headers[i]}'" for i in places)
             raise UnusableFile(
@@ -569,7 +565,7 @@ def _check_rows(table: _Table, columns: dict[str, int]) -> ExtractResult:
     ])
     status_codes = _status_codes(column("status"), n)
     reasons.add(status_codes < 0, lambda rows: [
-        f"The status '{v}' is not one we recognise: use {_STATUS_CHOICES}."
+        f"The status '{v}' is not one we recognise: use {STATUS_CHOICES}."
         for v in _shown(text, columns, "status", rows)
     ])
 
@@ -622,29 +618,17 @@ def _distinct(values: pd.Series | None):
 
 
 def _risk(values: pd.Series | None, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """DESIGN.md: Y/N, Yes/No, True/False, 1/0 in any case; blank = no."""
+    """(is_risk, recognised) by the one reading of risk (`vocab.read_risk`); no column = no risk."""
     if values is None:
         return np.zeros(n, dtype=bool), np.ones(n, dtype=bool)
-    codes, uniques = _distinct(values)
-    spelled = [u.strip().lower() for u in uniques]
-    is_true = np.array([s in RISK_TRUE for s in spelled] + [False])
-    known = np.array([s in RISK_TRUE or s in RISK_FALSE for s in spelled] + [True])
-    return is_true[codes], known[codes]
-
-
-STATUS_ORDER = [s.value for s in NoteStatus]
-_STATUS_CHOICES = ", ".join(STATUS_ORDER[:-1]) + " or " + STATUS_ORDER[-1]
+    return read_risk(values)
 
 
 def _status_codes(values: pd.Series | None, n: int) -> np.ndarray:
-    """Position of each row's status in STATUS_ORDER; blank = Complete; -1 when not recognised."""
-    complete = STATUS_ORDER.index(NoteStatus.COMPLETE.value)
+    """Positions in STATUS_ORDER by the one reading of status (`vocab.read_status`); no column = Complete."""
     if values is None:
-        return np.full(n, complete, dtype=np.int64)
-    codes, uniques = _distinct(values)
-    lookup = [STATUS_SPELLINGS.get(_normal(u)) for u in uniques]
-    positions = np.array([STATUS_ORDER.index(s.value) if s is not None else -1 for s in lookup] + [complete])
-    return positions[codes]
+        return np.full(n, STATUS_ORDER.index(NoteStatus.COMPLETE.value), dtype=np.int64)
+    return read_status(values)
 
 
 def _labels(values: pd.Series | None, rows: np.ndarray, name: str, blank) -> pd.Categorical:
@@ -654,14 +638,14 @@ def _labels(values: pd.Series | None, rows: np.ndarray, name: str, blank) -> pd.
     codes, uniques = _distinct(values.iloc[rows] if len(rows) != len(values) else values)
     tidy = [u.strip() or blank for u in uniques]
     if name == "note_type":
-        tidy = [_NOTE_TYPES.get(_normal(t), t) if t else t for t in tidy]
+        tidy = [_NOTE_TYPES.get(normalised(t), t) if t else t for t in tidy]
     categories = sorted({t for t in tidy if t is not None})
     where = {c: i for i, c in enumerate(categories)}
     lookup = np.array([where[t] if t is not None else -1 for t in tidy] + [-1], dtype=np.int64)
     return pd.Categorical.from_codes(lookup[codes], categories=categories)
 
 
-_NOTE_TYPES = {_normal(t.value): t.value for t in NoteType}
+_NOTE_TYPES = {normalised(t.value): t.value for t in NoteType}
 
 
 def _notes(table, columns, rows, note_id, event_day, recorded, risk, status_codes, warnings) -> pd.DataFrame:

@@ -312,7 +312,7 @@ def late_supervision_records(data: OversightData, as_of=None, calendar=None) -> 
         "note_id": records["record_id"].to_numpy(),
         "event_date": _dates(records["event_date"]).to_numpy(),
         "recorded_at": completed.to_numpy(),
-        "risk_identified": records["risk_identified"].fillna(False).astype(bool).to_numpy(),
+        "risk_identified": records["risk_identified"].to_numpy(),  # read by assess_timeliness, the one way
         "status": np.where(completed.notna(), "Complete", "Draft"),
     })
     assessed = assess_timeliness(as_notes, calendar=calendar, as_of=day.date())
