@@ -57,7 +57,7 @@ def test_open_on_reads_a_column_as_case_is_open_reads_one_case_25_11_2026():
     from familyservice_nb.records.people import open_on
 
     opened = pd.to_datetime(pd.Series(["2026-09-01", "2026-11-26", None, "2026-09-01", "2026-11-25"]))
-    closed = pd.to_datetime(pd.Series(["2026-11-25", None, None, "2026-11-26 09:30", None]))
+    closed = pd.to_datetime(pd.Series(["2026-11-25 00:00", None, None, "2026-11-26 09:30", None]))
     day = dt.date(2026, 11, 25)
     assert list(open_on(opened, closed, day)) == [False, False, True, True, True]
     for o, c, expected in zip(opened, closed, open_on(opened, closed, day), strict=True):
