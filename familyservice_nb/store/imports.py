@@ -23,6 +23,7 @@ from sqlalchemy import ARRAY, Connection, any_, bindparam, insert, select, text,
 
 from ..dates import parse_uk_date, today_in_london
 from ..errors import WorkbookError
+from ..extract import REJECT_COLUMNS
 from ..vocab import EXTRACT_COLUMNS, UK_DATE
 from . import audit
 from .access import LOADS_DATA, Viewer
@@ -95,7 +96,7 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     out["risk_identified"] = risk.fillna(False).astype(bool)
     rows = frame["row_number"] if "row_number" in frame else pd.Series(None, index=frame.index)
     out["source_row"] = _text(rows.astype("Int64"))
-    passthrough = [c for c in frame.columns if c not in EXTRACT_COLUMNS and c not in ("row_number", "reason")]
+    passthrough = [c for c in frame.columns if c not in EXTRACT_COLUMNS and c not in REJECT_COLUMNS]
     out["extra"] = _json_lines(frame[passthrough]) if passthrough else None
     return out.reset_index(drop=True)
 
@@ -300,7 +301,7 @@ def start(conn: Connection, viewer: Viewer, file_name: str, as_of: dt.date, resu
     ).scalar_one()
     rejects = result.rejects
     if len(rejects):
-        original = [c for c in rejects.columns if c not in ("row_number", "reason")]
+        original = [c for c in rejects.columns if c not in REJECT_COLUMNS]
         values = _json_lines(rejects[original].astype(object)) if original else pd.Series("{}", index=rejects.index)
         numbers = rejects["row_number"] if "row_number" in rejects else pd.Series(None, index=rejects.index)
         conn.execute(
