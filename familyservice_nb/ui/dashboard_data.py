@@ -59,13 +59,8 @@ def open_store(context: PageContext):
 
 
 def has_imported_notes(store) -> bool:
-    """Whether any extract has been imported (asked without a user: it says nothing about anyone's notes)."""
-    from sqlalchemy import func, select
-
-    from ..store.schema import notes
-
-    with store.with_database_access().reading() as conn:
-        return conn.execute(select(func.count()).select_from(select(notes.c.note_id).limit(1).subquery())).scalar() > 0
+    """Whether any extract has been imported (`Store.has_imported_notes`)."""
+    return store.has_imported_notes()
 
 
 @dataclass

@@ -199,11 +199,10 @@ def test_carry_forward_lists_actions_not_yet_closed(seeded, as_user):
 
 def test_an_unfinished_draft_is_checked_in_full_before_it_is_locked(seeded, as_user):
     from familyservice_nb.store import UnfinishedDraft
-    from familyservice_nb.store.unfinished import save_unfinished
 
     store = as_user(MANAGER)
     half_typed = supervision_data() | {"event_date": "20/11/20", "case_summary": ""}
-    record_id = save_unfinished(store, half_typed, None, "supervision")
+    record_id = store.save_unfinished(half_typed, None, "supervision")
     with pytest.raises(InvalidRecord):
         store.complete(record_id)
     assert store.info(record_id).state == "draft"
