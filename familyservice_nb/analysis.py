@@ -32,7 +32,7 @@ from .errors import WorkbookError
 from .extract import ExtractResult
 from .timeliness import assess_timeliness
 from .vocab import EXTRACT_COLUMNS, UK_DATE, normalised
-from .working_days import WorkingCalendar, _as_day_array
+from .working_days import WorkingCalendar, as_day_array
 
 # -- worked examples of the rule ------------------------------------------------------------------
 
@@ -104,8 +104,8 @@ def explain_due_dates(
         ),
     })
     assessed = assess_timeliness(notes, calendar=calendar, as_of=notes["event_date"].min())
-    event = _as_day_array(assessed["event_date"])
-    due = _as_day_array(assessed["due_date"])
+    event = as_day_array(assessed["event_date"])
+    due = as_day_array(assessed["due_date"])
     # Explaining a handful of examples day by day; the rule itself stays whole-column.
     counted, skipped, event_day = [], [], []
     for start, end in zip(event, due, strict=True):

@@ -37,7 +37,7 @@ from .vocab import (
     read_risk,
     read_status,
 )
-from .working_days import WorkingCalendar, _as_day_array
+from .working_days import WorkingCalendar, as_day_array
 
 # Category order is the order figures and legends show them in.
 TIMELINESS_ORDER = [t.value for t in Timeliness]
@@ -52,7 +52,7 @@ _DELETED = STATUS_ORDER.index(NoteStatus.DELETED.value)
 def _as_of_day(as_of) -> np.datetime64:
     if as_of is None:
         as_of = today_in_london()
-    return _as_day_array([as_of])[0]
+    return as_day_array([as_of])[0]
 
 
 def _unrecognised(column: str, values: pd.Series, bad: np.ndarray, what: str, choices: str) -> WorkbookError:
@@ -100,9 +100,9 @@ def assess_timeliness(
     calendar = calendar or WorkingCalendar()
     n = len(notes)
     out = notes.copy()
-    event = _as_day_array(notes["event_date"])
+    event = as_day_array(notes["event_date"])
     if "recorded_at" in notes:
-        recorded = _as_day_array(notes["recorded_at"])
+        recorded = as_day_array(notes["recorded_at"])
     else:
         recorded = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     risk = _risk_array(notes)
@@ -141,6 +141,13 @@ def assess_timeliness(
     out["rule"] = pd.Categorical.from_codes(risk.astype(np.int8), categories=RULE_ORDER)
     out.attrs["as_of"] = as_of_day.astype(dt.date)
     return out
+
+
+def on_time_labels(rows: pd.DataFrame) -> np.ndarray:
+    """How a row of figures reads its % on time: "92.0% (23 of 25)" (on time of on_time + late + overdue)."""
+    counted = (rows["on_time"] + rows["late"] + rows["overdue"]).astype(int).astype(str)
+    pct = rows["pct_on_time"].map("{:.1f}%".format)
+    return (pct + " (" + rows["on_time"].astype(int).astype(str) + " of " + counted + ")").to_numpy()
 
 
 # -- figures --------------------------------------------------------------------------------------

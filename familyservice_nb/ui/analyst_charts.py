@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..timeliness import on_time_labels
 from ..vocab import RECORDING_DEADLINE, RISK_RECORDING_DEADLINE, RULE_RISK, RULE_STANDARD
-from .charts import BAR_COLOUR, FONT, REFERENCE_COLOUR, ROW_HEIGHT, _on_time_labels
+from .charts import BAR_COLOUR, FONT, REFERENCE_COLOUR, ROW_HEIGHT
 
 RISK_COLOUR = "#8a1c4a"
 MOST_DAYS_SHOWN = 15  # notes that took longer share the last bar, labelled "15+"
@@ -61,7 +62,7 @@ def on_time_bars_figure(rows: pd.DataFrame, by: str, title: str, axis_title: str
     ))
     fig.add_trace(go.Bar(
         orientation="h", x=counted["pct_on_time"].to_numpy(), y=counted[by].astype(str).to_numpy(),
-        text=_on_time_labels(counted) if len(counted) else [], textposition="outside", cliponaxis=False,
+        text=on_time_labels(counted) if len(counted) else [], textposition="outside", cliponaxis=False,
         textfont=dict(color="#1b1b1b", size=13), marker=dict(color=BAR_COLOUR), customdata=custom,
         hovertemplate=("<b>%{y}</b><br>%{x:.1f}% on time<br>on time %{customdata[0]}, late %{customdata[1]}, "
                        "overdue %{customdata[2]}<br>median working days taken %{customdata[3]}<extra></extra>"),

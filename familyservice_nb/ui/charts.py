@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..timeliness import on_time_labels
+
 # Colour is never the only carrier of meaning: every bar has its figure written on it.
 BAR_COLOUR = "#1d4f91"
 REFERENCE_COLOUR = "#b26a00"
@@ -42,12 +44,6 @@ def label_margin(labels) -> int:
     """
     longest = max((len(str(v)) for v in labels), default=4)
     return int(min(360, 48 + 8 * (longest + 2)))
-
-
-def _on_time_labels(rows: pd.DataFrame) -> np.ndarray:
-    counted = (rows["on_time"] + rows["late"] + rows["overdue"]).astype(int).astype(str)
-    pct = rows["pct_on_time"].map("{:.1f}%".format)
-    return (pct + " (" + rows["on_time"].astype(int).astype(str) + " of " + counted + ")").to_numpy()
 
 
 def _worker_rows(by_worker: pd.DataFrame) -> pd.DataFrame:
@@ -120,7 +116,7 @@ def update_worker_on_time(fig: go.Figure, by_worker: pd.DataFrame, overall_pct: 
         bar = fig.data[0]
         bar.x = rows["pct_on_time"].to_numpy()
         bar.y = rows["worker"].astype(str).to_numpy()
-        bar.text = _on_time_labels(rows)
+        bar.text = on_time_labels(rows)
         bar.customdata = custom
         fig.layout.height = height
         fig.layout.margin.l = label_margin(bar.y)
