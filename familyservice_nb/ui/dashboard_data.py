@@ -22,11 +22,12 @@ from sqlalchemy.engine import make_url
 
 from ..errors import WorkbookError
 from ..identity import signed_in
+from ..store.access import LOADS_DATA
 from ..vocab import UK_DATE
 from .context import PageContext
 
 UPLOAD_ROLES = frozenset({"manager", "analyst", "admin", "database"})  # may upload an extract in the page
-IMPORT_ROLES = frozenset({"analyst", "admin", "database"})  # the store's rule: who may load an extract into it
+IMPORT_ROLES = LOADS_DATA  # the store's rule: who may load an extract into it
 NO_DATA = (
     "There are no case notes to show yet: no extract has been imported into the workbook, and the app was "
     "not started with an extract file. An analyst can import one (`familyservice-nb import EXTRACT`), or "
