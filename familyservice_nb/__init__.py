@@ -8,13 +8,15 @@ The Python API analysts use (DESIGN.md: Python API)::
     out = fs.assess_timeliness(res.notes, calendar=cal, as_of="2026-11-25")
     fs.timeliness_by_worker(out)
     store = fs.Store("sqlite:///data/workbook.db")
+
+Whole modules are reachable the same way, loaded on first use: `fs.analysis`, `fs.oversight`, `fs.records`,
+`fs.standards`, `fs.export`, `fs.charts` (the figures, `familyservice_nb.ui.charts`). `dir(fs)` lists them all.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .calendar import WorkingCalendar
 from .errors import MappingError, UnusableFile, WorkbookError
 from .timeliness import (
     assess_timeliness,
@@ -28,6 +30,7 @@ from .timeliness import (
     timeliness_by_worker,
 )
 from .vocab import RECORDING_DEADLINE, RISK_RECORDING_DEADLINE, NoteStatus, NoteType, Timeliness
+from .working_days import WorkingCalendar
 
 if TYPE_CHECKING:  # pragma: no cover
     from .extract import ExtractResult as ExtractResult
@@ -53,27 +56,41 @@ _LAZY = {
     "TimelinessFigures": ("figures", "TimelinessFigures"),
     "Filters": ("figures", "Filters"),
     "days_taken": ("figures", "days_taken"),
+    "fill_demo": ("store.demo_data", "fill_demo"),
+    "render_text": ("records", "render_text"),
 }
-# Modules reachable as `fs.charts` and so on, also loaded on first use.
-_MODULES = {"charts": "ui.charts", "figures": "figures"}
+# Whole modules, for notebooks: `fs.analysis.reading_summary(...)`, `fs.charts.worker_on_time_figure(...)`.
+_LAZY_MODULES = {
+    "analysis": "analysis",
+    "oversight": "oversight",
+    "records": "records",
+    "standards": "standards",
+    "export": "export",
+    "charts": "ui.charts",
+    "figures": "figures",
+}
 
 
 def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
+    import importlib
 
+    if name in _LAZY:
         module, attr = _LAZY[name]
         return getattr(importlib.import_module(f".{module}", __name__), attr)
-    if name in _MODULES:
-        import importlib
-
-        return importlib.import_module(f".{_MODULES[name]}", __name__)
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f".{_LAZY_MODULES[name]}", __name__)
     raise AttributeError(f"module 'familyservice_nb' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """Tab completion shows the names loaded on first use too."""
+    names = {*globals(), *_LAZY, *_LAZY_MODULES} - {"TYPE_CHECKING", "annotations"}
+    return sorted(n for n in names if not n.startswith("_") or n.startswith("__"))
 
 
 __all__ = [
     "RECORDING_DEADLINE", "RISK_RECORDING_DEADLINE", "MappingError", "NoteStatus", "NoteType", "Timeliness",
     "UnusableFile", "WorkbookError", "WorkingCalendar", "assess_timeliness", "late_and_overdue",
     "overall_timeliness", "summarise_timeliness", "timeliness_by_month", "timeliness_by_note_type",
-    "timeliness_by_rule", "timeliness_by_team", "timeliness_by_worker", *_LAZY, *_MODULES,
+    "timeliness_by_rule", "timeliness_by_team", "timeliness_by_worker", *_LAZY, *_LAZY_MODULES,
 ]

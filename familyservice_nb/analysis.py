@@ -25,13 +25,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .calendar import WorkingCalendar, _as_day_array
+from . import extract
 from .dates import DATE_HELP, parse_uk_datetimes
 from .demo import make_demo_extract
 from .errors import WorkbookError
-from .extract import ExtractResult, _normal
+from .extract import ExtractResult
 from .timeliness import assess_timeliness
-from .vocab import EXTRACT_COLUMNS, UK_DATE
+from .vocab import EXTRACT_COLUMNS, UK_DATE, normalised
+from .working_days import WorkingCalendar, as_day_array
 
 # -- worked examples of the rule ------------------------------------------------------------------
 
@@ -103,8 +104,8 @@ def explain_due_dates(
         ),
     })
     assessed = assess_timeliness(notes, calendar=calendar, as_of=notes["event_date"].min())
-    event = _as_day_array(assessed["event_date"])
-    due = _as_day_array(assessed["due_date"])
+    event = as_day_array(assessed["event_date"])
+    due = as_day_array(assessed["due_date"])
     # Explaining a handful of examples day by day; the rule itself stays whole-column.
     counted, skipped, event_day = [], [], []
     for start, end in zip(event, due, strict=True):
@@ -146,58 +147,61 @@ def reading_summary(result: ExtractResult) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class RejectKind:
+    code: str  # the `reason_code` read_extract (or the store's import) gives the rejected row
     problem: str
-    pattern: str  # matched at the start of read_extract's reason
     what_to_do: str
 
 
-# read_extract gives one reason per rejected row, in plain words; these group them by kind.
+# read_extract gives each rejected row a reason in plain words and a stable code; these group them by code.
 REJECT_KINDS: tuple[RejectKind, ...] = (
-    RejectKind("Wrong number of fields", r"This line has \d+ fields?",
+    RejectKind(extract.WRONG_FIELD_COUNT, "Wrong number of fields",
                "A value holds a comma that is not in quotes, or a line was cut short: re-export the file, "
                "or correct the line in a text editor."),
-    RejectKind("Note id blank", r"The note id is blank",
+    RejectKind(extract.UNCLOSED_QUOTE, "Quote never closed",
+               "A value opens a quote (\") and never closes it: correct the line in a text editor, or re-export."),
+    RejectKind(extract.VALUE_BEYOND_LAST_COLUMN, "Value beyond the last column",
+               "A cell to the right of the last named column holds a value: give the column a name, "
+               "or clear the cell."),
+    RejectKind(extract.BLANK_NOTE_ID, "Note id blank",
                "Find the note on Mosaic (case, worker and date) and fill in its id."),
-    RejectKind("Note id repeated", r"The note id .* appears more than once",
+    RejectKind(extract.DUPLICATE_NOTE_ID, "Note id repeated",
                "If the row is the same note exported twice, delete the copy; if it is a different note, "
                "put in its own id from Mosaic."),
-    RejectKind("Event date blank", r"The event date is blank",
+    RejectKind(extract.BLANK_EVENT_DATE, "Event date blank",
                "Fill in the date of the visit, contact or event from Mosaic."),
-    RejectKind("Event date unreadable", r"The event date '",
+    RejectKind(extract.UNREADABLE_EVENT_DATE, "Event date unreadable",
                "Write the date day first (25/11/2026) or as 2026-11-25. A month-first date (04/13/2026) "
                "means the report or spreadsheet is set to US dates."),
-    RejectKind("Recorded date unreadable", r"The date the note was recorded",
+    RejectKind(extract.UNREADABLE_RECORDED_AT, "Recorded date unreadable",
                "Write the date and time as 25/11/2026 14:30. A number such as 46122.4375 is a date "
                "Excel has turned into a serial number: format the column as a date, or re-export."),
-    RejectKind("Recorded before the event", r"Recorded before the event",
+    RejectKind(extract.RECORDED_BEFORE_EVENT, "Recorded before the event",
                "One of the two dates is wrong: check both on Mosaic."),
-    RejectKind("Risk value not recognised", r"The risk value",
+    RejectKind(extract.UNRECOGNISED_RISK, "Risk value not recognised",
                "Use Yes or No (Y/N, True/False and 1/0 also work)."),
-    RejectKind("Status not recognised", r"The status '",
+    RejectKind(extract.UNRECOGNISED_STATUS, "Status not recognised",
                "Use Draft, Complete, Timed out or Deleted; blank means Complete."),
 )
-_OTHER = RejectKind("Other", "", "Read the reason, correct the row, and read the file again.")
+_OTHER = RejectKind("", "Other", "Read the reason, correct the row, and read the file again.")
 
 
-def reject_kind(reasons: pd.Series) -> pd.Series:
-    """The kind of problem for each reason `read_extract` gave (one of REJECT_KINDS, or 'Other')."""
-    kind = pd.Series(_OTHER.problem, index=reasons.index, dtype="object")
-    text = reasons.astype("str")
-    for k in reversed(REJECT_KINDS):  # the first listed wins
-        kind[text.str.match(k.pattern)] = k.problem
-    return kind
+def reject_kind(codes: pd.Series) -> pd.Series:
+    """The kind of problem for each `reason_code` (one of REJECT_KINDS' problems, or 'Other')."""
+    problems = {k.code: k.problem for k in REJECT_KINDS}
+    return codes.astype(object).map(problems).fillna(_OTHER.problem).astype(object)
 
 
 def rejects_by_reason(rejects: pd.DataFrame, show_rows: int = 10) -> pd.DataFrame:
-    """The rejected rows grouped by kind of problem, most common first.
+    """The rejected rows grouped by kind of problem (their `reason_code`), most common first.
 
     Columns: problem, rows (how many), row_numbers (as the spreadsheet shows them; the first
-    `show_rows`), example (one reason in full) and what_to_do.
+    `show_rows`), example (one reason in full) and what_to_do. Rows without a code are 'Other'.
     """
     columns = ["problem", "rows", "row_numbers", "example", "what_to_do"]
     if rejects.empty:
         return pd.DataFrame(columns=columns)
-    frame = rejects[["row_number", "reason"]].assign(problem=reject_kind(rejects["reason"]))
+    codes = rejects["reason_code"] if "reason_code" in rejects else pd.Series(None, index=rejects.index)
+    frame = rejects[["row_number", "reason"]].assign(problem=reject_kind(codes))
     order = {k.problem: i for i, k in enumerate((*REJECT_KINDS, _OTHER))}
     advice = {k.problem: k.what_to_do for k in (*REJECT_KINDS, _OTHER)}
 
@@ -378,13 +382,13 @@ def fix_rows(
     fixes = {int(row): values for row, values in fixes.items()}
     header = records[0]
     where = {h: i for i, h in enumerate(header)}
-    normal = {_normal(h): i for i, h in enumerate(header)}
+    normal = {normalised(h): i for i, h in enumerate(header)}
     last = len(records)  # row numbers run 2..last
     for row, values in fixes.items():
         if not 2 <= row <= last:
             raise WorkbookError(f"Row {row} is not a data row of {path.name} (its data rows are 2 to {last}).")
         for column in values or {}:
-            if column not in where and _normal(column) not in normal:
+            if column not in where and normalised(column) not in normal:
                 raise WorkbookError(
                     f"{path.name} has no column called '{column}'. Its columns are: {', '.join(header)}."
                 )
@@ -395,7 +399,7 @@ def fix_rows(
         if number in fixes:
             record = record + [""] * (len(header) - len(record))
             for column, value in fixes[number].items():
-                record[where.get(column, normal.get(_normal(column)))] = "" if value is None else str(value)
+                record[where.get(column, normal.get(normalised(column)))] = "" if value is None else str(value)
         kept.append(record)
     buffer = io.StringIO(newline="")
     csv.writer(buffer, lineterminator=ending).writerows(kept)

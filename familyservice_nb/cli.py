@@ -108,11 +108,11 @@ def _say(text: str) -> None:
 
 
 def cmd_timeliness(args: argparse.Namespace) -> int:
-    from .calendar import WorkingCalendar
     from .export import write_csv
     from .extract import read_extract
     from .timeliness import assess_timeliness, overall_timeliness
     from .vocab import UK_DATE
+    from .working_days import WorkingCalendar
 
     if args.closures:
         try:

@@ -15,16 +15,21 @@ Month-first dates are never guessed: ``04/13/2026`` cannot be read. No parser he
 exactly, so a two-digit year, trailing words or 31/02/2026 cannot be read either. Years outside
 1900-2099 cannot be read: they are typing slips (``0202``) or "no date" placeholders (``31/12/9999``),
 and a working-day calendar for them means nothing.
+
+This module is also the one home of London's clock: ``LONDON``, ``today_in_london()`` and
+``now_in_london()``; every other module asks here for today's date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
-LONDON = "Europe/London"
+LONDON = ZoneInfo("Europe/London")
 DATETIME_DTYPE = "datetime64[us]"
 EARLIEST = np.datetime64("1900-01-01", "us")
 LATEST = np.datetime64("2100-01-01", "us")  # exclusive
@@ -87,14 +92,41 @@ def parse_uk_datetimes(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return _finish(parsed, unreadable, index)
 
 
-def parse_uk_date(text: str) -> dt.date:
-    """One date typed by a person (the command line's ``--as-of``); ValueError in plain words."""
-    parsed, unreadable = parse_uk_datetimes(pd.Series([text], dtype=object))
-    if pd.isna(parsed.iloc[0]):
-        if unreadable.iloc[0]:
-            raise ValueError(f"'{str(text).strip()}' is not a date we can read; {DATE_HELP}.")
-        raise ValueError(f"No date was given; {DATE_HELP}.")
-    return parsed.iloc[0].date()
+def today_in_london() -> dt.date:
+    """Today's date in London: the as-of date whenever none is given."""
+    return dt.datetime.now(LONDON).date()
+
+
+def now_in_london() -> dt.datetime:
+    """The London wall-clock time now (aware)."""
+    return dt.datetime.now(LONDON)
+
+
+def parse_uk_date(value, field: str | None = None) -> dt.date:
+    """One date typed by a person (``--as-of``, ``FSNB_AS_OF``, a form's draft, a record's field).
+
+    The same formats as a column (``parse_uk_datetimes``); a date or datetime is taken as it is.
+    ValueError in plain words, opening with ``field`` when one is named.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = "" if value is None else str(value).strip()
+    day = _parse_one(text) if text else None
+    if day is not None:
+        return day
+    where = f"{field}: " if field else ""
+    if text:
+        raise ValueError(f"{where}'{text}' is not a date we can read; {DATE_HELP}.")
+    raise ValueError(f"{where}no date was given; {DATE_HELP}." if field else f"No date was given; {DATE_HELP}.")
+
+
+@lru_cache(maxsize=4096)
+def _parse_one(text: str) -> dt.date | None:
+    """A typed date read as a column of one (cached: forms and records repeat the same few dates)."""
+    parsed, _unreadable = parse_uk_datetimes(pd.Series([text], dtype=object))
+    return None if pd.isna(parsed.iloc[0]) else parsed.iloc[0].date()
 
 
 def _parse_strings(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 import sys
 import tomllib
 import zipfile
@@ -31,13 +30,35 @@ from .errors import MappingError, UnusableFile
 from .vocab import (
     EXTRACT_COLUMNS,
     REQUIRED_COLUMNS,
-    RISK_FALSE,
-    RISK_TRUE,
-    STATUS_SPELLINGS,
+    STATUS_CHOICES,
+    STATUS_ORDER,
     UNKNOWN,
     NoteStatus,
     NoteType,
+    normalised,
+    read_risk,
+    read_status,
 )
+
+# Each reject's stable code (the `reason_code` column), beside its reason in plain words: `analysis` groups
+# rejects by code, so a reason can be reworded without changing how it is counted.
+WRONG_FIELD_COUNT = "wrong_field_count"
+UNCLOSED_QUOTE = "unclosed_quote"
+VALUE_BEYOND_LAST_COLUMN = "value_beyond_last_column"
+BLANK_NOTE_ID = "blank_note_id"
+DUPLICATE_NOTE_ID = "duplicate_note_id"
+BLANK_EVENT_DATE = "blank_event_date"
+UNREADABLE_EVENT_DATE = "unreadable_event_date"
+UNREADABLE_RECORDED_AT = "unreadable_recorded_at"
+RECORDED_BEFORE_EVENT = "recorded_before_event"
+UNRECOGNISED_RISK = "unrecognised_risk"
+UNRECOGNISED_STATUS = "unrecognised_status"
+REJECT_CODES = (
+    WRONG_FIELD_COUNT, UNCLOSED_QUOTE, VALUE_BEYOND_LAST_COLUMN, BLANK_NOTE_ID, DUPLICATE_NOTE_ID, BLANK_EVENT_DATE,
+    UNREADABLE_EVENT_DATE, UNREADABLE_RECORDED_AT, RECORDED_BEFORE_EVENT, UNRECOGNISED_RISK, UNRECOGNISED_STATUS,
+)
+
+REJECT_COLUMNS = ("row_number", "reason", "reason_code")  # what read_extract adds to a rejected row
 
 PROGRESS_BYTES = 20_000_000  # files larger than this show a progress bar (when stderr is a terminal)
 CHUNK_ROWS = 200_000
@@ -69,6 +90,7 @@ class _Table:
     row_numbers: np.ndarray  # as a spreadsheet shows them: the header is row 1
     shape_mask: np.ndarray | None = None
     shape_reasons: np.ndarray | None = None
+    shape_codes: np.ndarray | None = None
     cells: dict[int, pd.Series] = field(default_factory=dict)  # real dates from XLSX cells, by column
     warnings: list[str] = field(default_factory=list)
 
@@ -133,23 +155,18 @@ def read_mapping(mapping: str | Path | Mapping[str, str] | None) -> dict[str, st
     return checked
 
 
-def _normal(name: str) -> str:
-    """Headers match ignoring case, spaces, '_' and '-' (DESIGN.md)."""
-    return re.sub(r"[\s_\-]+", "", name).lower()
-
-
 def _label(canonical: str) -> str:
     return canonical.replace("_", " ")
 
 
 def _match_columns(headers: list[str], wanted: dict[str, str]) -> dict[str, int]:
     """Canonical name -> position of the file's column holding it."""
-    normal = [_normal(h) for h in headers]
+    normal = [normalised(h) for h in headers]
     found: dict[str, int] = {}
     listing = ", ".join(headers)
     for canonical, theirs in wanted.items():
         places = [i for i, h in enumerate(headers) if h == theirs] or [
-            i for i, h in enumerate(normal) if h == _normal(theirs)
+            i for i, h in enumerate(normal) if h == normalised(theirs)
         ]
         if not places:
             raise MappingError(
@@ -166,7 +183,7 @@ def _match_columns(headers: list[str], wanted: dict[str, str]) -> dict[str, int]
     for canonical in EXTRACT_COLUMNS:
         if canonical in found:
             continue
-        places = [i for i, h in enumerate(normal) if h == _normal(canonical) and i not in taken]
+        places = [i for i, h in enumerate(normal) if h == normalised(canonical) and i not in taken]
         if len(places) > 1:
             names = " and ".join(f"'{headers[i]}'" for i in places)
             raise UnusableFile(
@@ -377,7 +394,7 @@ def _read_csv_slowly(data: bytes, encoding: str, path: Path) -> _Table:
     frame = pd.DataFrame(padded, columns=range(width), dtype=str) if rows else _empty_text(width)
     table = _table(headers, frame, fields)
     if unclosed and rows:
-        table.shape_mask[-1], table.shape_reasons[-1] = True, _UNCLOSED
+        table.shape_mask[-1], table.shape_reasons[-1], table.shape_codes[-1] = True, _UNCLOSED, UNCLOSED_QUOTE
     return table
 
 
@@ -397,7 +414,7 @@ def _table(headers: list[str], text: pd.DataFrame, fields: np.ndarray) -> _Table
         ]
     return _Table(
         headers=headers, text=text, row_numbers=np.arange(2, len(text) + 2, dtype=np.int64),
-        shape_mask=wrong, shape_reasons=reasons,
+        shape_mask=wrong, shape_reasons=reasons, shape_codes=np.where(wrong, WRONG_FIELD_COUNT, None).astype(object),
     )
 
 
@@ -464,6 +481,7 @@ def _read_xlsx(path: Path, show: bool) -> _Table:
     return _Table(
         headers=headers, text=text, row_numbers=np.asarray(numbers, dtype=np.int64),
         shape_mask=spill, shape_reasons=reasons, cells=cells, warnings=warnings,
+        shape_codes=np.where(spill, VALUE_BEYOND_LAST_COLUMN, None).astype(object),
     )
 
 
@@ -510,12 +528,15 @@ class _Reasons:
 
     def __init__(self, n: int):
         self.text = np.full(n, None, dtype=object)
+        self.code = np.full(n, None, dtype=object)
         self.found = np.zeros(n, dtype=bool)
 
-    def add(self, mask: np.ndarray, reason) -> None:
-        """``reason``: a sentence, or a function from the rows' positions to one sentence each."""
+    def add(self, mask: np.ndarray, code, reason) -> None:
+        """``code``: one of REJECT_CODES, or a function from the rows' positions to one code each;
+        ``reason``: a sentence, or a function from the rows' positions to one sentence each."""
         rows = np.flatnonzero(mask & ~self.found)
         if len(rows):
+            self.code[rows] = code(rows) if callable(code) else code
             self.text[rows] = reason(rows) if callable(reason) else reason
             self.found[rows] = True
 
@@ -534,28 +555,29 @@ def _check_rows(table: _Table, columns: dict[str, int]) -> ExtractResult:
     wholly_blank = _wholly_blank(text, blank_id)  # not rows at all
 
     if table.shape_mask is not None and table.shape_mask.any():
-        reasons.add(table.shape_mask, lambda rows: table.shape_reasons[rows])
-    reasons.add(blank_id, "The note id is blank.")
+        reasons.add(table.shape_mask, lambda rows: table.shape_codes[rows], lambda rows: table.shape_reasons[rows])
+    reasons.add(blank_id, BLANK_NOTE_ID, "The note id is blank.")
     repeated = note_id.duplicated(keep="first").to_numpy() & ~blank_id
     if repeated.any():
-        reasons.add(repeated, lambda rows: _repeat_reasons(note_id, rows, repeated, blank_id, table.row_numbers))
+        reasons.add(repeated, DUPLICATE_NOTE_ID,
+                    lambda rows: _repeat_reasons(note_id, rows, repeated, blank_id, table.row_numbers))
 
     event, event_unreadable = _dates(table, columns["event_date"])
     event_day = event.to_numpy().astype("datetime64[D]")
-    reasons.add(np.isnat(event_day) & ~event_unreadable, "The event date is blank.")
-    reasons.add(event_unreadable, lambda rows: [
+    reasons.add(np.isnat(event_day) & ~event_unreadable, BLANK_EVENT_DATE, "The event date is blank.")
+    reasons.add(event_unreadable, UNREADABLE_EVENT_DATE, lambda rows: [
         f"The event date '{v}' is not a date we can read; {DATE_HELP}." for v in _shown(text, columns, "event_date", rows)
     ])
 
     if "recorded_at" in columns:
         recorded, recorded_unreadable = _dates(table, columns["recorded_at"])
         recorded = recorded.to_numpy()
-        reasons.add(recorded_unreadable, lambda rows: [
+        reasons.add(recorded_unreadable, UNREADABLE_RECORDED_AT, lambda rows: [
             f"The date the note was recorded, '{v}', is not a date we can read; write it as 25/11/2026 14:30 "
             "or 2026-11-25 14:30." for v in _shown(text, columns, "recorded_at", rows)
         ])
         early = recorded.astype("datetime64[D]") < event_day  # NaT compares False
-        reasons.add(early, lambda rows: [
+        reasons.add(early, RECORDED_BEFORE_EVENT, lambda rows: [
             f"Recorded before the event happened (recorded {pd.Timestamp(r):%d/%m/%Y}, event "
             f"{pd.Timestamp(e):%d/%m/%Y})." for r, e in zip(recorded[rows], event_day[rows], strict=True)
         ])
@@ -563,13 +585,13 @@ def _check_rows(table: _Table, columns: dict[str, int]) -> ExtractResult:
         recorded = np.full(n, np.datetime64("NaT"), dtype=DATETIME_DTYPE)
 
     risk, risk_known = _risk(column("risk_identified"), n)
-    reasons.add(~risk_known, lambda rows: [
+    reasons.add(~risk_known, UNRECOGNISED_RISK, lambda rows: [
         f"The risk value '{v}' is not one we recognise: use Yes or No."
         for v in _shown(text, columns, "risk_identified", rows)
     ])
     status_codes = _status_codes(column("status"), n)
-    reasons.add(status_codes < 0, lambda rows: [
-        f"The status '{v}' is not one we recognise: use {_STATUS_CHOICES}."
+    reasons.add(status_codes < 0, UNRECOGNISED_STATUS, lambda rows: [
+        f"The status '{v}' is not one we recognise: use {STATUS_CHOICES}."
         for v in _shown(text, columns, "status", rows)
     ])
 
@@ -577,7 +599,7 @@ def _check_rows(table: _Table, columns: dict[str, int]) -> ExtractResult:
     rejected = np.flatnonzero(reasons.found & ~wholly_blank)
 
     notes = _notes(table, columns, accepted, note_id, event_day, recorded, risk, status_codes, warnings)
-    rejects = _rejects(table, rejected, reasons.text)
+    rejects = _rejects(table, rejected, reasons)
     return ExtractResult(
         notes=notes, rejects=rejects, rows_in=len(accepted) + len(rejected), warnings=warnings,
         columns={canonical: table.headers[i] for canonical, i in columns.items()},
@@ -622,29 +644,17 @@ def _distinct(values: pd.Series | None):
 
 
 def _risk(values: pd.Series | None, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """DESIGN.md: Y/N, Yes/No, True/False, 1/0 in any case; blank = no."""
+    """(is_risk, recognised) by the one reading of risk (`vocab.read_risk`); no column = no risk."""
     if values is None:
         return np.zeros(n, dtype=bool), np.ones(n, dtype=bool)
-    codes, uniques = _distinct(values)
-    spelled = [u.strip().lower() for u in uniques]
-    is_true = np.array([s in RISK_TRUE for s in spelled] + [False])
-    known = np.array([s in RISK_TRUE or s in RISK_FALSE for s in spelled] + [True])
-    return is_true[codes], known[codes]
-
-
-STATUS_ORDER = [s.value for s in NoteStatus]
-_STATUS_CHOICES = ", ".join(STATUS_ORDER[:-1]) + " or " + STATUS_ORDER[-1]
+    return read_risk(values)
 
 
 def _status_codes(values: pd.Series | None, n: int) -> np.ndarray:
-    """Position of each row's status in STATUS_ORDER; blank = Complete; -1 when not recognised."""
-    complete = STATUS_ORDER.index(NoteStatus.COMPLETE.value)
+    """Positions in STATUS_ORDER by the one reading of status (`vocab.read_status`); no column = Complete."""
     if values is None:
-        return np.full(n, complete, dtype=np.int64)
-    codes, uniques = _distinct(values)
-    lookup = [STATUS_SPELLINGS.get(_normal(u)) for u in uniques]
-    positions = np.array([STATUS_ORDER.index(s.value) if s is not None else -1 for s in lookup] + [complete])
-    return positions[codes]
+        return np.full(n, STATUS_ORDER.index(NoteStatus.COMPLETE.value), dtype=np.int64)
+    return read_status(values)
 
 
 def _labels(values: pd.Series | None, rows: np.ndarray, name: str, blank) -> pd.Categorical:
@@ -654,14 +664,14 @@ def _labels(values: pd.Series | None, rows: np.ndarray, name: str, blank) -> pd.
     codes, uniques = _distinct(values.iloc[rows] if len(rows) != len(values) else values)
     tidy = [u.strip() or blank for u in uniques]
     if name == "note_type":
-        tidy = [_NOTE_TYPES.get(_normal(t), t) if t else t for t in tidy]
+        tidy = [_NOTE_TYPES.get(normalised(t), t) if t else t for t in tidy]
     categories = sorted({t for t in tidy if t is not None})
     where = {c: i for i, c in enumerate(categories)}
     lookup = np.array([where[t] if t is not None else -1 for t in tidy] + [-1], dtype=np.int64)
     return pd.Categorical.from_codes(lookup[codes], categories=categories)
 
 
-_NOTE_TYPES = {_normal(t.value): t.value for t in NoteType}
+_NOTE_TYPES = {normalised(t.value): t.value for t in NoteType}
 
 
 def _notes(table, columns, rows, note_id, event_day, recorded, risk, status_codes, warnings) -> pd.DataFrame:
@@ -709,12 +719,13 @@ def _notes(table, columns, rows, note_id, event_day, recorded, risk, status_code
     return pd.DataFrame(frame)
 
 
-def _rejects(table: _Table, rows: np.ndarray, reasons: np.ndarray) -> pd.DataFrame:
-    """Each rejected row's own text, under the file's own headers, with its row number and reason."""
+def _rejects(table: _Table, rows: np.ndarray, reasons: _Reasons) -> pd.DataFrame:
+    """Each rejected row's own text, under the file's own headers, with its row number, reason and code."""
     frame = {}
     for position, header in enumerate(table.headers):
-        name = header if header not in ("row_number", "reason") else f"{header} (from file)"
+        name = header if header not in REJECT_COLUMNS else f"{header} (from file)"
         frame[name] = table.text[position].iloc[rows].reset_index(drop=True)
     frame["row_number"] = table.row_numbers[rows]
-    frame["reason"] = pd.Series(reasons[rows], dtype="str")
+    frame["reason"] = pd.Series(reasons.text[rows], dtype="str")
+    frame["reason_code"] = pd.Series(reasons.code[rows], dtype="str")
     return pd.DataFrame(frame)

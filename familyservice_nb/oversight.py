@@ -42,14 +42,15 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 import pandas as pd
 
-from .records.actions import CLOSED_STATUSES
-from .timeliness import LONDON, assess_timeliness, today_in_london
+from .dates import LONDON, today_in_london
+from .records import carry_forward
+from .records.people import open_on
+from .timeliness import assess_timeliness
 from .vocab import CHILD_SEEN_INTERVAL, SUPERVISION_INTERVAL, TIMELINESS_LABELS, Timeliness, Weeks
 
 LINE_MANAGEMENT_INTERVAL = Weeks(4)
 NO_MANAGER = "(no manager)"
 NO_TEAM = "(no team)"
-NOT_REVIEWED = "Not reviewed yet"
 SUPERVISION_KIND = "supervision"  # the record kind of a case supervision
 
 # Each measure's table, its plain-word title, and what a line links to. The order is the page's order.
@@ -160,8 +161,8 @@ def open_cases(data: OversightData, as_of=None) -> pd.DataFrame:
 
 def _open_cases(cases: pd.DataFrame, day: pd.Timestamp, staff: pd.DataFrame) -> pd.DataFrame:
     opened, closed = _dates(cases["open_date"]), _dates(cases["close_date"])
-    is_open = (opened.isna() | (opened <= day)) & (closed.isna() | (closed > day))
-    out = cases[is_open.to_numpy()].copy()
+    is_open = open_on(opened, closed, day)
+    out = cases[is_open].copy()
     out["open_date"], out["close_date"] = opened[is_open], closed[is_open]
     names = _names(staff)
     line_manager = out["worker"].map(staff.set_index("login")["line_manager"])
@@ -216,36 +217,15 @@ def cases_without_supervision(
 
 
 def action_standing(data: OversightData) -> pd.DataFrame:
-    """Every action agreed in a completed discussion, as the latest review leaves it (carry-forward).
+    """Every action agreed in a completed discussion, as the latest review leaves it.
 
-    The same rule as `records.open_actions`, on whole columns: discussions are taken in date order (then
-    record order); an action agreed again moves to its latest agreement; only reviews in later discussions
-    count; done or no longer needed closes it, partly done or not done leaves it open.
-    Lines: the agreement's columns, plus `last_review` (status, or "Not reviewed yet") and `open`.
+    The carry-forward rule is `records.carry_forward.action_standing`; this gives it the oversight frames.
+    Lines: the agreement's columns (dates as timestamps), plus `last_review` (status, or "Not reviewed yet")
+    and `open`.
     """
-    agreed, reviews = data.agreed_actions, data.action_reviews
-    order_of = _discussion_order(agreed, reviews)
-    agreed = agreed.assign(_order=order_of(agreed), by_when=_dates(agreed["by_when"]),
-                           event_date=_dates(agreed["event_date"]))
-    latest = agreed.sort_values("_order").drop_duplicates(["case_id", "action_id"], keep="last")
-    later = reviews.assign(_review_order=order_of(reviews))[["case_id", "action_id", "_review_order", "status"]]
-    later = later.merge(latest[["case_id", "action_id", "_order"]], on=["case_id", "action_id"])
-    later = later[later["_review_order"] > later["_order"]]
-    last = later.sort_values("_review_order").drop_duplicates(["case_id", "action_id"], keep="last")
-    out = latest.merge(last[["case_id", "action_id", "status"]], on=["case_id", "action_id"], how="left")
-    closed = out["status"].isin([str(s) for s in CLOSED_STATUSES])
-    out["open"] = ~closed.to_numpy()
-    out["last_review"] = out["status"].fillna(NOT_REVIEWED).astype(object)
-    return out.drop(columns=["_order", "status"]).reset_index(drop=True)
-
-
-def _discussion_order(*frames: pd.DataFrame):
-    """A function giving each row its discussion's place in date order (then record order)."""
-    keys = pd.concat([f[["record_id", "event_date"]] for f in frames], ignore_index=True).drop_duplicates("record_id")
-    keys = keys.assign(event_date=_dates(keys["event_date"]), _n=_record_number(keys["record_id"]))
-    keys = keys.sort_values(["event_date", "_n", "record_id"]).reset_index(drop=True)
-    position = pd.Series(np.arange(len(keys)), index=keys["record_id"].to_numpy())
-    return lambda frame: frame["record_id"].map(position).to_numpy()
+    agreed = data.agreed_actions
+    agreed = agreed.assign(by_when=_dates(agreed["by_when"]), event_date=_dates(agreed["event_date"]))
+    return carry_forward.action_standing(agreed, data.action_reviews)
 
 
 def overdue_actions(data: OversightData, as_of=None) -> pd.DataFrame:
@@ -311,7 +291,7 @@ def late_supervision_records(data: OversightData, as_of=None, calendar=None) -> 
         "note_id": records["record_id"].to_numpy(),
         "event_date": _dates(records["event_date"]).to_numpy(),
         "recorded_at": completed.to_numpy(),
-        "risk_identified": records["risk_identified"].fillna(False).astype(bool).to_numpy(),
+        "risk_identified": records["risk_identified"].to_numpy(),  # read by assess_timeliness, the one way
         "status": np.where(completed.notna(), "Complete", "Draft"),
     })
     assessed = assess_timeliness(as_notes, calendar=calendar, as_of=day.date())

@@ -98,7 +98,7 @@ def choose_extract(dashboards: Path, demo: bool) -> Path | None:
 
 
 def _today_in_london():
-    from .timeliness import today_in_london
+    from .dates import today_in_london
 
     return today_in_london()
 
@@ -281,6 +281,7 @@ def prepare_database(url: str, demo: bool) -> None:
     if not demo:
         return
     from .errors import WorkbookError
+    from .identity import signed_in
     from .store import Store
     from .store.demo_data import fill_demo_if_empty
 
@@ -288,7 +289,7 @@ def prepare_database(url: str, demo: bool) -> None:
         with Store(url, user=None) as store:
             if fill_demo_if_empty(store):
                 _say("Filled the empty database with synthetic demo data.")
-            if not (os.environ.get("JUPYTERHUB_USER") or os.environ.get("FSNB_USER")):
+            if signed_in().login is None:
                 # On a laptop with the demo, the person at the keyboard is a demo team manager, so
                 # the forms open with that manager's teams (a name not on the staff list sees nothing).
                 managers = sorted(p.login for p in store.staff() if p.role == "manager")

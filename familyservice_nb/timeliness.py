@@ -18,23 +18,26 @@ Everything works on whole columns; there is no loop over notes.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
-from .calendar import WorkingCalendar, _as_day_array
+from .dates import today_in_london
+from .errors import WorkbookError
 from .vocab import (
     RECORDING_DEADLINE,
     RISK_RECORDING_DEADLINE,
     RULE_RISK,
     RULE_STANDARD,
+    STATUS_CHOICES,
+    STATUS_ORDER,
     UNKNOWN,
     NoteStatus,
     Timeliness,
+    read_risk,
+    read_status,
 )
-
-LONDON = ZoneInfo("Europe/London")
+from .working_days import WorkingCalendar, as_day_array
 
 # Category order is the order figures and legends show them in.
 TIMELINESS_ORDER = [t.value for t in Timeliness]
@@ -42,40 +45,42 @@ RULE_ORDER = [RULE_STANDARD, RULE_RISK]
 
 # Counted in "% on time": on_time / (on_time + late + overdue). Pending and deleted notes are not.
 COUNTED = (Timeliness.ON_TIME, Timeliness.LATE, Timeliness.OVERDUE)
-
-
-def today_in_london() -> dt.date:
-    return dt.datetime.now(LONDON).date()
+_COMPLETE = STATUS_ORDER.index(NoteStatus.COMPLETE.value)
+_DELETED = STATUS_ORDER.index(NoteStatus.DELETED.value)
 
 
 def _as_of_day(as_of) -> np.datetime64:
     if as_of is None:
         as_of = today_in_london()
-    return _as_day_array([as_of])[0]
+    return as_day_array([as_of])[0]
+
+
+def _unrecognised(column: str, values: pd.Series, bad: np.ndarray, what: str, choices: str) -> WorkbookError:
+    """A plain refusal naming the column and the first value it cannot read (`read_extract` rejects such rows)."""
+    first = values.iloc[int(np.flatnonzero(bad)[0])]
+    others = int(bad.sum()) - 1
+    more = f" (and {others:,} other note{'s' if others != 1 else ''})" if others else ""
+    return WorkbookError(f"The column {column} holds '{first}'{more}, which is not {what} we recognise: use {choices}.")
 
 
 def _status_codes(status: pd.Series | None, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """(is_complete, is_deleted) boolean arrays. A blank status means Complete."""
+    """(is_complete, is_deleted) boolean arrays, by the one reading of status. Blank means Complete."""
     if status is None:
         return np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
-    s = status.astype("category") if status.dtype != "category" else status
-    cats = pd.Index([str(c).strip().casefold() for c in s.cat.categories])
-    codes = s.cat.codes.to_numpy()
-    complete_cats = np.flatnonzero(cats.isin(["", NoteStatus.COMPLETE.casefold(), "completed"]))
-    deleted_cats = np.flatnonzero(cats == NoteStatus.DELETED.casefold())
-    # A missing status (code -1) is blank, so Complete.
-    is_complete = np.isin(codes, complete_cats) | (codes == -1)
-    is_deleted = np.isin(codes, deleted_cats)
-    return is_complete, is_deleted
+    positions = read_status(status)
+    if (positions < 0).any():
+        raise _unrecognised("status", status, positions < 0, "a status", STATUS_CHOICES)
+    return positions == _COMPLETE, positions == _DELETED
 
 
 def _risk_array(notes: pd.DataFrame) -> np.ndarray:
+    """Risk by the one reading of risk: "No", "N", "0", blank are not risk, whatever their truth in Python."""
     if "risk_identified" not in notes:
         return np.zeros(len(notes), dtype=bool)
-    risk = notes["risk_identified"]
-    if risk.dtype == bool:
-        return risk.to_numpy()
-    return risk.fillna(False).astype(bool).to_numpy()
+    risk, known = read_risk(notes["risk_identified"])
+    if not known.all():
+        raise _unrecognised("risk_identified", notes["risk_identified"], ~known, "a risk value", "Yes or No")
+    return risk
 
 
 def assess_timeliness(
@@ -95,9 +100,9 @@ def assess_timeliness(
     calendar = calendar or WorkingCalendar()
     n = len(notes)
     out = notes.copy()
-    event = _as_day_array(notes["event_date"])
+    event = as_day_array(notes["event_date"])
     if "recorded_at" in notes:
-        recorded = _as_day_array(notes["recorded_at"])
+        recorded = as_day_array(notes["recorded_at"])
     else:
         recorded = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     risk = _risk_array(notes)

@@ -6,8 +6,12 @@ Every rule elsewhere refers to these names; each cites the line of the council's
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
+
+import numpy as np
+import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,63 @@ STATUS_SPELLINGS: dict[str, NoteStatus] = {
     "timedout": NoteStatus.TIMED_OUT,
     "deleted": NoteStatus.DELETED,
 }
+
+STATUS_ORDER = [s.value for s in NoteStatus]  # a note's status is its position here (categories of `status`)
+STATUS_CHOICES = ", ".join(STATUS_ORDER[:-1]) + " or " + STATUS_ORDER[-1]  # for messages
+
+
+def normalised(text: str) -> str:
+    """A header or a status as compared: case, spaces, '_' and '-' ignored (DESIGN.md: columns)."""
+    return re.sub(r"[\s_\-]+", "", text).lower()
+
+
+def _spelling(value) -> str:
+    """A cell as its risk spelling: trimmed, lower case; blank for None/NaN; True -> "true", 1.0 -> "1"."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, int | float | np.number) and float(value).is_integer():
+        return str(int(value))
+    return str(value).strip().lower()
+
+
+def _distinct(values) -> tuple[np.ndarray, list]:
+    """Codes (-1 for missing) and distinct values, so a spelling is looked up once per distinct value."""
+    values = pd.Series(values, copy=False)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(), list(values.cat.categories)
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    return codes, list(uniques)
+
+
+def read_risk(values) -> tuple[np.ndarray, np.ndarray]:
+    """A column of risk flags as ``(is_risk, recognised)`` boolean arrays: the one reading of risk.
+
+    DESIGN.md: columns - Y/N, Yes/No, True/False, 1/0 in any case; blank (None, NaN, "") = no.
+    A boolean column is taken as it is.
+    """
+    values = pd.Series(values, copy=False)
+    if values.dtype == bool:
+        return values.to_numpy(), np.ones(len(values), dtype=bool)
+    codes, uniques = _distinct(values)
+    spelled = [_spelling(u) for u in uniques]
+    is_risk = np.array([s in RISK_TRUE for s in spelled] + [False])
+    known = np.array([s in RISK_TRUE or s in RISK_FALSE for s in spelled] + [True])
+    return is_risk[codes], known[codes]
+
+
+def read_status(values) -> np.ndarray:
+    """A column of Mosaic statuses as positions in STATUS_ORDER: the one reading of status.
+
+    DESIGN.md: columns - blank (or missing) is Complete; -1 where the status is not one we recognise.
+    """
+    codes, uniques = _distinct(values)
+    complete = STATUS_ORDER.index(NoteStatus.COMPLETE.value)
+    found = [STATUS_SPELLINGS.get(normalised(_spelling(u))) for u in uniques]
+    positions = np.array([STATUS_ORDER.index(s.value) if s is not None else -1 for s in found] + [complete])
+    return positions[codes]
+
 
 UNKNOWN = "(unknown)"  # worker or team left blank in an extract (DESIGN.md: columns)
 

@@ -1,8 +1,6 @@
-"""A small synthetic workbook for the dashboard tests (kernel-side, browser and benchmarks). Invented people only.
-
-Two teams: North (Mo manages Pat and Sam) and South (Sue manages Lee); an analyst. Case notes as a Mosaic
-extract, case supervisions (one completed late, one with actions past their date, one left a draft) and
-line management. Free text that a spreadsheet would run as a formula is in it on purpose.
+"""The dashboard tests' workbook (kernel-side, browser and benchmarks): the test world (`world.py`) with case
+notes as a Mosaic extract, case supervisions (one completed late, one with actions past their date, one left
+a draft) and line management. Free text that a spreadsheet would run as a formula is in it on purpose.
 """
 
 from __future__ import annotations
@@ -10,10 +8,18 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-AS_OF = dt.date(2026, 11, 25)
-MANAGER, OTHER_MANAGER = "mo.manager", "sue.manager"
-PRACTITIONER, SECOND_PRACTITIONER, SOUTH_PRACTITIONER = "pat.practitioner", "sam.worker", "lee.south"
-ANALYST = "ana.analyst"
+from world import (  # noqa: F401 - the names the dashboard tests import from here
+    ANALYST,
+    AS_OF,
+    MANAGER,
+    OTHER_MANAGER,
+    PRACTITIONER,
+    SECOND_PRACTITIONER,
+    SOUTH_PRACTITIONER,
+    seed_people,
+    sqlite_url,
+)
+
 FORMULA = '=HYPERLINK("http://example.invalid","click")'
 
 # 8 notes in North, 3 in South: on time, late, overdue, pending, risk; one with a formula-like type of note.
@@ -38,32 +44,13 @@ def _at(day: str, hour: int = 15) -> dt.datetime:
 
 def seed(url: str) -> str:
     """Create the database at `url` and fill it; returns the url."""
-    from familyservice_nb.records import RECORD_KINDS, Case, Child, Staff
+    from familyservice_nb.records import RECORD_KINDS
     from familyservice_nb.store import Store
     from familyservice_nb.store.audit import clock_at
 
     with Store(url, user=None) as store:
         store.upgrade()
-        store.save_staff([
-            Staff(name="Mo Manager", login=MANAGER, role="manager", teams=["North"]),
-            Staff(name="Sue Manager", login=OTHER_MANAGER, role="manager", teams=["South"]),
-            Staff(name="Pat Practitioner", login=PRACTITIONER, role="practitioner", teams=["North"],
-                  line_manager=MANAGER),
-            Staff(name="Sam Worker", login=SECOND_PRACTITIONER, role="practitioner", teams=["North"],
-                  line_manager=MANAGER),
-            Staff(name="Lee South", login=SOUTH_PRACTITIONER, role="practitioner", teams=["South"],
-                  line_manager=OTHER_MANAGER),
-            Staff(name="Ana Analyst", login=ANALYST, role="analyst"),
-        ])
-        opened = dt.date(2026, 3, 2)
-        store.save_cases([
-            Case(case_id="C-N1", family_pseudonym="Oakhurst family", allocated_worker=PRACTITIONER, team="North",
-                 open_date=opened, children=[Child(child_id="K-1", pseudonym="Ann"), Child(child_id="K-2", pseudonym="Ben")]),
-            Case(case_id="C-N2", family_pseudonym="Birchall family", allocated_worker=SECOND_PRACTITIONER,
-                 team="North", open_date=opened, children=[Child(child_id="K-3", pseudonym="Cal")]),
-            Case(case_id="C-S1", family_pseudonym="Redmayne family", allocated_worker=SOUTH_PRACTITIONER,
-                 team="South", open_date=opened, children=[Child(child_id="K-4", pseudonym="Dee")]),
-        ])
+        seed_people(store)
         extract = Path(str(url).removeprefix("sqlite:///")).with_name("dashboard-extract.csv")
         extract.write_text(NOTES, encoding="utf-8")
         store.import_extract(extract, as_of=AS_OF, progress=False)
@@ -106,7 +93,3 @@ def seed(url: str) -> str:
         keep(line_management.model_validate({"event_date": "2026-10-01", "author": OTHER_MANAGER,
                                              "practitioner": SOUTH_PRACTITIONER, "manager": OTHER_MANAGER}), None)
     return url
-
-
-def sqlite_url(folder: Path) -> str:
-    return f"sqlite:///{Path(folder) / 'workbook.db'}"

@@ -1,46 +1,31 @@
-"""A small synthetic workbook for the form tests (kernel-side, browser and benchmarks): two teams,
-their managers and practitioners, three cases with children. No real person or case."""
+"""The form tests' workbook (kernel-side, browser and benchmarks): the test world (`world.py`) and Pat's
+case notes. No real person or case."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-MANAGER = "mo.manager"  # manages team North
-OTHER_MANAGER = "sue.manager"  # manages team South
-PRACTITIONER = "pat.practitioner"  # North
-SECOND_PRACTITIONER = "sam.worker"  # North
-SOUTH_PRACTITIONER = "lee.south"  # South
-NORTH_CASE, SECOND_CASE, SOUTH_CASE = "C-N1", "C-N2", "C-S1"
+from world import (  # noqa: F401 - the names the form tests import from here
+    MANAGER,
+    NORTH_CASE,
+    OTHER_MANAGER,
+    PRACTITIONER,
+    SECOND_CASE,
+    SECOND_PRACTITIONER,
+    SOUTH_CASE,
+    SOUTH_PRACTITIONER,
+    seed_people,
+    sqlite_url,
+)
 
 
 def seed(url: str) -> str:
     """Create the database at `url` and fill it; returns the url."""
-    from familyservice_nb.records import Case, Child, Staff
     from familyservice_nb.store import Store
 
     with Store(url, user=None) as store:
         store.upgrade()
-        store.save_staff([
-            Staff(name="Mo Manager", login=MANAGER, role="manager", teams=["North"]),
-            Staff(name="Sue Manager", login=OTHER_MANAGER, role="manager", teams=["South"]),
-            Staff(name="Pat Practitioner", login=PRACTITIONER, role="practitioner", teams=["North"],
-                  line_manager=MANAGER),
-            Staff(name="Sam Worker", login=SECOND_PRACTITIONER, role="practitioner", teams=["North"],
-                  line_manager=MANAGER),
-            Staff(name="Lee South", login=SOUTH_PRACTITIONER, role="practitioner", teams=["South"],
-                  line_manager=OTHER_MANAGER),
-        ])
-        opened = dt.date(2026, 3, 2)
-        store.save_cases([
-            Case(case_id=NORTH_CASE, family_pseudonym="Oakhurst family", allocated_worker=PRACTITIONER, team="North",
-                 open_date=opened, children=[Child(child_id="K-1", pseudonym="Ann", date_of_birth=dt.date(2015, 5, 1)),
-                                             Child(child_id="K-2", pseudonym="Ben", date_of_birth=dt.date(2018, 9, 9))]),
-            Case(case_id=SECOND_CASE, family_pseudonym="Birchall family", allocated_worker=SECOND_PRACTITIONER,
-                 team="North", open_date=opened, children=[Child(child_id="K-3", pseudonym="Cal")]),
-            Case(case_id=SOUTH_CASE, family_pseudonym="Redmayne family", allocated_worker=SOUTH_PRACTITIONER,
-                 team="South", open_date=opened, children=[Child(child_id="K-4", pseudonym="Dee")]),
-        ])
+        seed_people(store)
         extract = Path(str(url).removeprefix("sqlite:///")).with_name("notes-extract.csv")
         extract.write_text(NOTES, encoding="utf-8")
         store.import_extract(extract, as_of="25/11/2026", progress=False)
@@ -57,7 +42,3 @@ N-5,C-N1,Pat Practitioner,North,Visit,12/11/2026,,No,Draft
 N-6,C-N1,Pat Practitioner,North,Visit,24/11/2026,,No,Draft
 N-7,C-N2,Sam Worker,North,Visit,20/11/2026,21/11/2026 10:00,No,Complete
 """
-
-
-def sqlite_url(folder: Path) -> str:
-    return f"sqlite:///{Path(folder) / 'workbook.db'}"

@@ -58,3 +58,23 @@ def timeliness(event, recorded, risk, status, as_of, region="ENG", closures=froz
     if as_of > due:
         return "overdue", due, None, (as_of - due).days
     return "pending", due, None, None
+
+
+def open_action_ids(discussions) -> list[str]:
+    """The carry-forward rule walked one discussion at a time, as a manager would check it by hand.
+
+    Discussions in date order, then record number; in each, its reviews count first, then what it agrees
+    (an action agreed again moves to its new place and forgets earlier reviews). Open: the action's last
+    review is neither done nor no longer needed. Ids in the order agreed.
+    """
+    closed = {"Done", "No longer needed"}
+    agreed: dict[str, None] = {}
+    latest: dict[str, str] = {}
+    for d in sorted(discussions, key=lambda d: (d.event_date, d.record_id)):
+        for review in d.previous_actions:
+            latest[review.action_id] = str(review.status)
+        for action in d.agreed_actions:
+            agreed.pop(action.action_id, None)
+            agreed[action.action_id] = None
+            latest.pop(action.action_id, None)
+    return [ref for ref in agreed if latest.get(ref) not in closed]

@@ -301,3 +301,47 @@ def test_any_text_is_parsed_or_flagged_never_an_error(text):
 def test_no_two_formats_read_the_same_text_so_their_order_never_changes_a_date(text):
     readers = [fmt for fmt in dates.FORMATS if not np.isnat(dates._to_datetime(pd.Series([text]), fmt)[0])]
     assert len(readers) == 1
+
+
+# --- the one reader of a typed date, and London's clock -------------------------------------------
+
+
+def test_parse_uk_date_names_the_field_in_its_message():
+    with pytest.raises(ValueError, match=r"^FSNB_AS_OF: '04/13/2026' is not a date we can read; write dates as"):
+        parse_uk_date("04/13/2026", field="FSNB_AS_OF")
+    with pytest.raises(ValueError, match=r"^The as-of date: no date was given"):
+        parse_uk_date(None, field="The as-of date")
+
+
+def test_parse_uk_date_takes_dates_and_datetimes_as_they_are():
+    assert parse_uk_date(dt.date(2026, 11, 25)) == dt.date(2026, 11, 25)
+    assert parse_uk_date(dt.datetime(2026, 11, 25, 23, 30)) == dt.date(2026, 11, 25)
+    assert parse_uk_date(" 3/4/2026 ") == dt.date(2026, 4, 3)
+
+
+def test_today_in_london_is_the_london_date():
+    from familyservice_nb.dates import LONDON, now_in_london, today_in_london
+
+    assert str(LONDON) == "Europe/London"
+    assert now_in_london().tzinfo is LONDON
+    assert today_in_london() in {now_in_london().date(), (now_in_london() - dt.timedelta(seconds=5)).date()}
+
+
+@pytest.mark.parametrize("written", ["25-Nov-2026", "2026-11-25T10:00:00Z", "25/11/2026 09:05"])
+def test_a_record_reads_dates_with_the_same_reader_as_an_extract(written):
+    from pydantic import TypeAdapter
+
+    from familyservice_nb.records.base import Day
+
+    assert TypeAdapter(Day).validate_python(written) == parse_uk_date(written) == dt.date(2026, 11, 25)
+
+
+def test_a_record_refuses_unreadable_text_in_plain_words():
+    from pydantic import TypeAdapter, ValidationError
+
+    from familyservice_nb.records.base import Day
+
+    with pytest.raises(ValidationError, match="Write the date as day/month/year"):
+        TypeAdapter(Day).validate_python("next Tuesday")
+    with pytest.raises(ValidationError, match="There is no such date"):
+        TypeAdapter(Day).validate_python("31/11/2026")

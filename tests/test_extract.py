@@ -142,7 +142,7 @@ def test_header_only_gives_no_notes_no_rejects_and_no_error(tmp_path):
     result = read_extract(write(tmp_path, HEADER + "\n"))
     assert len(result.notes) == 0 and len(result.rejects) == 0 and result.rows_in == 0
     assert list(result.notes.columns) == [*EXTRACT_COLUMNS, "row_number"]
-    assert list(result.rejects.columns) == [*HEADER.split(","), "row_number", "reason"]
+    assert list(result.rejects.columns) == [*HEADER.split(","), "row_number", "reason", "reason_code"]
     result = read_extract(write(tmp_path, HEADER))  # no line end at all
     assert result.rows_in == 0
 
@@ -395,7 +395,7 @@ def test_first_problem_found_is_the_reason(tmp_path):
 def test_rejects_keep_original_text_under_the_files_own_headers(tmp_path):
     header = "Note ID,Case,Event Date,Risk Identified,Notes"
     result = read(tmp_path, " N1 ,C1, 04/13/2026 ,maybe,  left as typed ", header=header)
-    assert list(result.rejects.columns) == [*header.split(","), "row_number", "reason"]
+    assert list(result.rejects.columns) == [*header.split(","), "row_number", "reason", "reason_code"]
     reject = result.rejects.iloc[0]
     assert reject["Note ID"] == " N1 " and reject["Event Date"] == " 04/13/2026 "
     assert reject["Notes"] == "  left as typed "

@@ -71,7 +71,7 @@ def test_imports_the_package_and_builds_nothing_itself(path: Path):
             elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
                 # The one exception: declaring a quality standard is what notebook 04 is about.
                 decorators = [ast.unparse(d) for d in getattr(node, "decorator_list", [])]
-                assert any(d.startswith("standard(") for d in decorators), (
+                assert any(d.startswith(("standard(", "fs.standard(")) for d in decorators), (
                     f"{path.name}: define functions and classes in the package, not in a notebook"
                 )
     assert "familyservice_nb" in imported
@@ -95,3 +95,34 @@ def test_make_test_runs_the_notebooks_with_nbval_in_lax_mode():
     by_config = "notebooks" in config.get("testpaths", []) and "--nbval-lax" in config.get("addopts", "")
     by_make = "--nbval-lax" in test_recipe and "notebooks" in test_recipe
     assert by_config or by_make, "make test must run notebooks/ with --nbval-lax"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_reaches_the_package_only_through_fs(path: Path):
+    """`import familyservice_nb as fs` is the one import of the package, and every `fs.name` is listed by
+    `dir(fs)` (so tab completion shows it)."""
+    import familyservice_nb as fs
+
+    used = set()
+    for tree in (ast.parse(s) for s in _code(path)):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert not node.module.startswith("familyservice_nb"), f"{path.name}: from {node.module} import ..."
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.startswith("familyservice_nb"):
+                        assert (alias.name, alias.asname) == ("familyservice_nb", "fs"), f"{path.name}: {alias.name}"
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "fs":
+                used.add(node.attr)
+    assert used and used <= set(dir(fs)), f"{path.name} uses {sorted(used - set(dir(fs)))}"
+
+
+def test_dir_of_the_package_lists_the_names_loaded_on_first_use():
+    import familyservice_nb as fs
+
+    names = dir(fs)
+    assert {"read_extract", "Store", "analysis", "oversight", "charts", "records", "fill_demo"} <= set(names)
+    assert not [n for n in names if n.startswith("_") and not n.startswith("__")]
+    assert fs.charts.__name__ == "familyservice_nb.ui.charts" and fs.analysis.__name__ == "familyservice_nb.analysis"
+    with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
+        fs.no_such_name  # noqa: B018

@@ -150,7 +150,7 @@ def test_overdue_days_late_counts_calendar_days_to_the_as_of_date():
 
 
 def test_as_of_defaults_to_today_in_london():
-    from familyservice_nb.timeliness import today_in_london
+    from familyservice_nb.dates import today_in_london
 
     out = assess_timeliness(notes(("2026-11-16", None, False, "Complete")))
     assert out.attrs["as_of"] == today_in_london()
@@ -286,3 +286,81 @@ def test_assessment_equals_the_oracle(rows, as_of):
         assert day(got.due_date) == due
         assert (None if pd.isna(got.working_days_taken) else got.working_days_taken) == taken
         assert (None if pd.isna(got.days_late) else got.days_late) == late
+
+
+# --- risk and status read through the one vocabulary (vocab.read_risk / read_status) ------------------
+
+
+def _event_monday_16_11_2026(risk_values, dtype=object, status=None):
+    frame = pd.DataFrame({
+        "note_id": [f"N{i}" for i in range(len(risk_values))],
+        "event_date": pd.to_datetime(["2026-11-16"] * len(risk_values)),
+        "risk_identified": pd.Series(risk_values, dtype=dtype),
+    })
+    if status is not None:
+        frame["status"] = status
+    return assess_timeliness(frame, as_of="2026-11-25")
+
+
+@pytest.mark.parametrize("no", ["No", "N", "no", "0", "", "  NO ", "false", None, np.nan, False, 0, 0.0])
+def test_risk_written_as_no_gets_five_working_days_event_monday_16_11_2026(no):
+    out = _event_monday_16_11_2026([no]).iloc[0]
+    assert out["rule"] == "5 working days"
+    assert out["due_date"] == pd.Timestamp("2026-11-23")
+
+
+@pytest.mark.parametrize("yes", ["Yes", "Y", "y", "1", " TRUE ", True, 1, 1.0])
+def test_risk_written_as_yes_gets_the_next_working_day_event_monday_16_11_2026(yes):
+    out = _event_monday_16_11_2026([yes]).iloc[0]
+    assert out["rule"] == "next working day (risk)"
+    assert out["due_date"] == pd.Timestamp("2026-11-17")
+
+
+@pytest.mark.parametrize("dtype", [object, "string", "category", "boolean"])
+def test_risk_read_the_same_in_every_column_type(dtype):
+    values = [True, False, None] if dtype == "boolean" else ["Yes", "No", None]
+    out = _event_monday_16_11_2026(values, dtype=dtype)
+    assert list(out["rule"]) == ["next working day (risk)", "5 working days", "5 working days"]
+
+
+def test_float_column_of_ones_and_blanks_is_read_as_risk_flags():
+    out = _event_monday_16_11_2026([1.0, np.nan, 0.0], dtype=float)
+    assert list(out["rule"]) == ["next working day (risk)", "5 working days", "5 working days"]
+
+
+def test_assess_timeliness_agrees_with_read_extract_on_every_spelling(tmp_path):
+    from familyservice_nb.extract import read_extract
+
+    spellings = ["Yes", "No", "Y", "N", "y", "n", "TRUE", "false", "1", "0", ""]
+    path = tmp_path / "extract.csv"
+    path.write_text("note_id,event_date,risk_identified\n"
+                    + "".join(f"N{i},16/11/2026,{s}\n" for i, s in enumerate(spellings)))
+    typed = assess_timeliness(read_extract(path).notes, as_of="2026-11-25")
+    as_text = _event_monday_16_11_2026(spellings)
+    assert list(typed["rule"]) == list(as_text["rule"])
+
+
+def test_unrecognised_risk_value_refused_naming_the_column_and_value():
+    from familyservice_nb.errors import WorkbookError
+
+    with pytest.raises(WorkbookError, match=r"^The column risk_identified holds 'maybe' \(and 1 other note\), "
+                                            r"which is not a risk value we recognise: use Yes or No\.$"):
+        _event_monday_16_11_2026(["Yes", "maybe", "perhaps"])
+
+
+@pytest.mark.parametrize("status, expected", [
+    ("completed", "on_time"), ("COMPLETE", "on_time"), (" ", "on_time"), (None, "on_time"),
+    ("Timed_out", "overdue"), ("timed-out", "overdue"), ("draft", "overdue"), ("DELETED", "deleted"),
+])
+def test_status_spellings_read_as_read_extract_reads_them(status, expected):
+    frame = pd.DataFrame({"note_id": ["N1"], "event_date": pd.to_datetime(["2026-11-16"]),
+                          "recorded_at": pd.to_datetime(["2026-11-17"]), "status": pd.Series([status], dtype=object)})
+    assert assess_timeliness(frame, as_of="2026-11-25").iloc[0]["timeliness"] == expected
+
+
+def test_unrecognised_status_refused_naming_the_column_and_value():
+    from familyservice_nb.errors import WorkbookError
+
+    with pytest.raises(WorkbookError, match=r"^The column status holds 'Archived', which is not a status we "
+                                            r"recognise: use Draft, Complete, Timed out or Deleted\.$"):
+        _event_monday_16_11_2026(["No"], status=["Archived"])

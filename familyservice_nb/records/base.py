@@ -22,8 +22,9 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from ..calendar import WorkingCalendar
+from ..dates import parse_uk_date
 from ..vocab import RECORDING_DEADLINE, RISK_RECORDING_DEADLINE, UK_DATE, WorkingDays
+from ..working_days import WorkingCalendar
 
 
 def uk(day: dt.date | None) -> str:
@@ -46,20 +47,25 @@ def _login(text: str) -> str:
     return text
 
 
-_UK_DATE = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*")
+_DAY_MONTH_YEAR = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*")
 
 
 def _uk_date(value: Any) -> Any:
-    """Accept 25/11/2026 (day first, never guessed otherwise) as well as dates and ISO text."""
-    if isinstance(value, str) and (m := _UK_DATE.fullmatch(value)):
-        day, month, year = (int(g) for g in m.groups())
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
+    """Text is read by the one UK-date reader (`dates.parse_uk_date`: 25/11/2026, 2026-11-25, never
+    month-first); dates, and blank text (pydantic's own "missing date" message), pass on as they are."""
+    if not isinstance(value, str) or not value.strip():
+        return value
+    try:
+        return parse_uk_date(value)
+    except ValueError:
+        if _DAY_MONTH_YEAR.fullmatch(value):
             raise PydanticCustomError(
                 "no_such_date", "There is no such date.", {"plain": "there is no such date."}
             ) from None
-    return value
+        raise PydanticCustomError(
+            "date_parsing", "Write the date as day/month/year, for example 25/11/2026.",
+            {"plain": "write the date as day/month/year, for example 25/11/2026."},
+        ) from None
 
 
 RequiredText = Annotated[str, AfterValidator(_not_blank)]

@@ -5,11 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+import numpy as np
 from pydantic import Field
 from pydantic_core import InitErrorDetails
 
-from ..timeliness import today_in_london
+from ..dates import today_in_london
 from .base import Day, Login, RecordPart, RequiredText, problem, uk
+
+
+def open_on(open_date, close_date, day) -> np.ndarray:
+    """Which cases are open on `day`: opened on or before it (or no open date known), and not closed on
+    or before it. Dates, or whole columns of them; a time of day is ignored. The one rule: `Case.is_open`
+    and the oversight dashboard's open cases both ask here."""
+    opened = np.asarray(open_date, dtype="datetime64[D]")
+    closed = np.asarray(close_date, dtype="datetime64[D]")
+    day = np.datetime64(day, "D")
+    return (np.isnat(opened) | (opened <= day)) & (np.isnat(closed) | (closed > day))
 
 
 class StaffRole(StrEnum):
@@ -60,7 +71,7 @@ class Case(RecordPart):
 
     def is_open(self, on: dt.date) -> bool:
         """Open on that day: opened on or before it, and not closed on or before it."""
-        return self.open_date <= on and (self.close_date is None or self.close_date > on)
+        return bool(open_on(self.open_date, self.close_date, on))
 
     def _problems(self) -> list[InitErrorDetails]:
         out = super()._problems()

@@ -10,8 +10,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..calendar import WorkingCalendar
 from ..vocab import CHILD_SEEN_INTERVAL, SUPERVISION_INTERVAL
+from ..working_days import WorkingCalendar
 from .base import Day, RecordPart
 from .pbr import PBRProgramme, pbr_outcomes
 

@@ -143,6 +143,30 @@ class Store:
         with self.writing() as conn:
             return repository.save_draft(conn, self.viewer(conn), prepared, record_id)
 
+    def save_unfinished(self, data: dict, record_id: str | int | None = None, kind: str | None = None) -> str:
+        """Save a form's draft, finished or not; returns the record's id.
+
+        When `data` passes its model this *is* `save_draft`; otherwise the dict is kept exactly as given, as
+        the record's current draft, with the same who-sees-what checks, locking and audit trail
+        (`repository.save_unfinished`). Completing it later checks it in full.
+        """
+        try:
+            return self.save_draft(data, record_id, kind)
+        except repository.InvalidRecord:
+            pass
+        with self.writing() as conn:
+            return repository.save_unfinished(conn, self.viewer(conn), data, record_id, kind)
+
+    def saved_payload(self, record_id: str | int) -> dict:
+        """The current version of a record as saved (a dict), whether or not it is a whole record yet."""
+        with self.reading() as conn:
+            return repository.saved_payload(conn, self.viewer(conn), record_id)
+
+    def discard_draft(self, record_id: str | int) -> None:
+        """Remove a draft that was never completed (its author's choice); the audit trail keeps what it held."""
+        with self.writing() as conn:
+            repository.discard_draft(conn, self.viewer(conn), record_id)
+
     def complete(self, record_id: str | int, record: BaseModel | dict | None = None) -> int:
         """Complete (lock) the current draft, optionally with its final contents; returns the version."""
         prepared = None if record is None else self._prepare(record, record_id, None)
@@ -279,6 +303,17 @@ class Store:
 
                 check_case(conn, viewer, case_id)
             return notes.notes_frame(conn, viewer, case_id)
+
+    def has_imported_notes(self) -> bool:
+        """Whether any extract's notes are in the database.
+
+        A yes or no about the database that shows nobody's notes, so it is answered for anyone who can reach
+        it (on the staff list or not: a page then reads the notes through `notes_frame`, who-sees-what applied,
+        and tells a stranger plainly). It reads through this store's own connection, so on PostgreSQL the
+        database's own row rules apply to it as to every other query.
+        """
+        with self.reading() as conn:
+            return notes.any_notes(conn)
 
     def imports(self) -> pd.DataFrame:
         """Every import: file name, as-of date, who, when, and its counts."""

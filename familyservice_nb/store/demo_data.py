@@ -197,7 +197,7 @@ def fill_demo_if_empty(store, seed: int = 7, notes: int = 5000) -> bool:
 
 def fill_demo(store, seed: int = 7, notes: int = 5000, as_of: dt.date | None = None) -> dict[str, int]:
     """Fill an empty database with the demo; returns what was added. Writes with database access."""
-    from ..timeliness import today_in_london
+    from ..dates import today_in_london
 
     store = store.with_database_access()
     as_of = as_of or today_in_london()

@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from ..errors import WorkbookError
+from ..identity import signed_in
 
 DEFAULT_URL = "sqlite:///data/workbook.db"
 BUSY_TIMEOUT_SECONDS = 60  # how long a writer waits for another writer before giving up
@@ -55,14 +56,15 @@ def current_user(user: str | None = None) -> str | None:
     wins over FSNB_USER, and naming someone else is refused); on a laptop FSNB_USER names the person at
     the keyboard. Nobody named means direct database access, which sees everything.
     """
-    hub = os.environ.get("JUPYTERHUB_USER") or None
+    who = signed_in()
+    hub = who.login if who.by_hub else None
     if hub and user and user != hub:
         from .access import NotAllowed
 
         raise NotAllowed(
             f"You are signed in to JupyterHub as '{hub}', so the workbook cannot act as '{user}'."
         )
-    return user or hub or os.environ.get("FSNB_USER") or None
+    return user or who.login
 
 
 def make_engine(url: str) -> Engine:

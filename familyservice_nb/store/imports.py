@@ -21,7 +21,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import ARRAY, Connection, any_, bindparam, insert, select, text, update
 
+from ..dates import parse_uk_date, today_in_london
 from ..errors import WorkbookError
+from ..extract import REJECT_COLUMNS
 from ..vocab import EXTRACT_COLUMNS, UK_DATE
 from . import audit
 from .access import LOADS_DATA, Viewer
@@ -94,7 +96,7 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     out["risk_identified"] = risk.fillna(False).astype(bool)
     rows = frame["row_number"] if "row_number" in frame else pd.Series(None, index=frame.index)
     out["source_row"] = _text(rows.astype("Int64"))
-    passthrough = [c for c in frame.columns if c not in EXTRACT_COLUMNS and c not in ("row_number", "reason")]
+    passthrough = [c for c in frame.columns if c not in EXTRACT_COLUMNS and c not in REJECT_COLUMNS]
     out["extra"] = _json_lines(frame[passthrough]) if passthrough else None
     return out.reset_index(drop=True)
 
@@ -299,7 +301,7 @@ def start(conn: Connection, viewer: Viewer, file_name: str, as_of: dt.date, resu
     ).scalar_one()
     rejects = result.rejects
     if len(rejects):
-        original = [c for c in rejects.columns if c not in ("row_number", "reason")]
+        original = [c for c in rejects.columns if c not in REJECT_COLUMNS]
         values = _json_lines(rejects[original].astype(object)) if original else pd.Series("{}", index=rejects.index)
         numbers = rejects["row_number"] if "row_number" in rejects else pd.Series(None, index=rejects.index)
         conn.execute(
@@ -330,7 +332,6 @@ def run_import(store, path, mapping=None, as_of=None, batch_size: int = BATCH_SI
     from tqdm.auto import tqdm
 
     from ..extract import read_extract
-    from ..timeliness import today_in_london
 
     viewer = store.viewer()
     viewer.require(LOADS_DATA, "load an extract into the workbook")
@@ -364,13 +365,7 @@ def run_import(store, path, mapping=None, as_of=None, batch_size: int = BATCH_SI
 def _as_date(value) -> dt.date | None:
     if value is None:
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    from ..dates import parse_uk_date
-
     try:
-        return parse_uk_date(str(value))
+        return parse_uk_date(value, field="The as-of date")
     except ValueError as exc:
-        raise WorkbookError(f"The as-of date: {exc}") from None
+        raise WorkbookError(str(exc)) from None

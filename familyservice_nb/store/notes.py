@@ -25,6 +25,10 @@ def latest_as_of(conn: Connection) -> dt.date | None:
     return conn.execute(select(func.max(imports.c.as_of))).scalar_one_or_none()
 
 
+def any_notes(conn: Connection) -> bool:
+    return conn.execute(select(notes.c.note_id).limit(1)).first() is not None
+
+
 def notes_frame(conn: Connection, viewer: Viewer, case_id: str | None = None) -> pd.DataFrame:
     """The stored notes in read_extract's shape; `.attrs["as_of"]` is the latest extract's date."""
     columns = [*EXTRACT_COLUMNS, "extra", "source_row"]

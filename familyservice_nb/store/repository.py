@@ -6,6 +6,12 @@ version, and the audit trail says who changed what and when.
 A record is kept as its kind, its model's JSON, and a few indexed columns (case, author, dates). The
 store knows the record models only through `familyservice_nb.records.RECORD_KINDS` and the fields
 every recording has (case_id, event_date, risk_identified, author, due_date).
+
+Unfinished drafts (issue 4, "Nothing typed is lost"): a form saves itself a moment after typing stops, so a
+half-typed date or an empty required box must not stop it being kept. `save_unfinished` keeps the form's dict
+exactly as given, through the same create and overwrite path as a whole record (the same who-sees-what checks,
+the same locking, the same audit trail); its index columns are read leniently (no date yet: today).
+Completing it later checks it in full.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, and_, func, insert, select, update
 
+from ..dates import parse_uk_date, today_in_london
 from ..errors import WorkbookError
 from . import audit
 from .access import NotAllowed, NotFound, Viewer, check_case, record_filter
@@ -29,7 +36,7 @@ class RecordLocked(WorkbookError):
 
 
 class UnfinishedDraft(WorkbookError):
-    """Opening, as a record, a draft that was kept before it was finished (see `unfinished`)."""
+    """Opening, as a record, a draft that was kept before it was finished (see `save_unfinished`)."""
 
 
 class InvalidRecord(WorkbookError):
@@ -306,6 +313,60 @@ def prepare(record: BaseModel | dict, kind: str | None, calendar) -> Prepared:
     return Prepared(kind=kind, data=model.model_dump(mode="json"), meta=_metadata(model, calendar))
 
 
+def _lenient_day(value) -> dt.date | None:
+    try:
+        return parse_uk_date(value)
+    except ValueError:
+        return None
+
+
+def prepare_unfinished(data: dict, kind: str, viewer: Viewer) -> Prepared:
+    """A form's dict kept exactly as typed; its index columns read leniently (see the module's docstring)."""
+    if kind not in record_kinds():
+        raise WorkbookError(f"The workbook does not keep records of the kind '{kind}'.")
+    subject, author = data.get("practitioner"), data.get("author")
+    meta = {
+        "case_id": data.get("case_id") or None,
+        "author": author if isinstance(author, str) and author.strip() else viewer.actor,
+        "subject": subject if isinstance(subject, str) and subject.strip() else None,
+        "event_date": _lenient_day(data.get("event_date")) or today_in_london(),
+        "risk_identified": data.get("risk_identified") is True,
+        "due_date": None,  # worked out when the record is whole
+    }
+    return Prepared(kind=kind, data=dict(data), meta=meta)
+
+
+def save_unfinished(conn: Connection, viewer: Viewer, data: dict, record_id: str | int | None, kind: str | None) -> str:
+    """Keep a form's dict as the record's draft (new when `record_id` is None), finished or not."""
+    if kind is None and record_id is not None:
+        kind = _row(conn, viewer, record_id)["kind"]
+    return save_draft(conn, viewer, prepare_unfinished(data, kind, viewer), record_id)
+
+
+def saved_payload(conn: Connection, viewer: Viewer, record_id: str | int) -> dict:
+    """The current version of a record as saved (a dict), whether or not it is a whole record yet."""
+    row = _row(conn, viewer, record_id)
+    return json.loads(_version_row(conn, row["record_id"], row["current_version"])["payload"])
+
+
+def discard_draft(conn: Connection, viewer: Viewer, record_id: str | int) -> None:
+    """Remove a draft never completed, at its author's (or creator's) wish; the audit trail keeps its text.
+
+    A record completed at any time (so amended drafts too) is never removed: it is evidence.
+    """
+    row = _row(conn, viewer, record_id, lock=True)
+    number = row["record_id"]
+    if row["state"] == "complete" or row["current_version"] != 1:
+        raise RecordLocked(f"Record {number} has been completed, so it is kept; it cannot be discarded.")
+    if viewer.login not in (row["author"], row["created_by"]) and not viewer.sees_all:
+        raise NotAllowed(f"Only the person who wrote draft {number} can discard it.")
+    old = json.loads(_version_row(conn, number, 1)["payload"])
+    conn.execute(record_versions.delete().where(record_versions.c.record_id == number))
+    conn.execute(records.delete().where(records.c.record_id == number))
+    audit.record(conn, actor=viewer.actor, action="discard", entity="record", entity_id=str(number), version=1,
+                 changes=audit.diff(old, {}), at=audit.utcnow())
+
+
 def record_id_of(record: BaseModel | dict) -> str | None:
     found = record.get("record_id") if isinstance(record, dict) else getattr(record, "record_id", None)
     return found or None
@@ -399,7 +460,7 @@ def complete(
     """Lock the current draft (with `prepared` as its final contents, when given).
 
     Without `prepared`, the saved draft is checked in full first: a draft kept unfinished
-    (`unfinished.save_unfinished`) is never locked as it stands.
+    (`save_unfinished`) is never locked as it stands.
     """
     row = _row(conn, viewer, record_id, lock=True)
     if row["state"] == "complete":

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..figures import DAY_LABELS
+from familyservice_nb.figures import DAY_LABELS
 
 BAR_COLOUR = "#1d4f91"
 REFERENCE_COLOUR = "#b26a00"

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
-from familyservice_nb.calendar import WorkingCalendar
 from familyservice_nb.records import uk
+from familyservice_nb.working_days import WorkingCalendar
 
 
 def test_note_on_friday_20_11_2026_due_friday_27_11(make):

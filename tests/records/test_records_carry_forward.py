@@ -106,3 +106,9 @@ def test_an_action_is_open_exactly_when_its_latest_review_leaves_it_open(make, c
     expected = [r for r in ("A1", "A2", "A3")
                 if latest.get(r) not in (ActionStatus.DONE, ActionStatus.NO_LONGER_NEEDED)]
     assert refs(open_actions(chain)) == expected
+
+
+def test_same_day_discussions_taken_in_the_order_given_monday_02_11_2026(supervision):
+    agrees, reviews = supervision(2, agreed=["A1"]), supervision(2, reviewed={"A1": "Done"})
+    assert open_actions([agrees, reviews]) == []
+    assert refs(open_actions([reviews, agrees])) == ["A1"]  # the review came first, so it does not count

@@ -49,3 +49,19 @@ def test_child_born_in_the_future_rejected():
 
 def test_unborn_child_has_no_date_of_birth():
     assert Child(child_id="CH-2", pseudonym="Baby Example").date_of_birth is None
+
+
+def test_open_on_reads_a_column_as_case_is_open_reads_one_case_25_11_2026():
+    import pandas as pd
+
+    from familyservice_nb.records.people import open_on
+
+    opened = pd.to_datetime(pd.Series(["2026-09-01", "2026-11-26", None, "2026-09-01", "2026-11-25"]))
+    closed = pd.to_datetime(pd.Series(["2026-11-25 00:00", None, None, "2026-11-26 09:30", None]))
+    day = dt.date(2026, 11, 25)
+    assert list(open_on(opened, closed, day)) == [False, False, True, True, True]
+    for o, c, expected in zip(opened, closed, open_on(opened, closed, day), strict=True):
+        if pd.notna(o):
+            case = Case(case_id="C1", family_pseudonym="Example", open_date=o.date(),
+                        close_date=None if pd.isna(c) else c.date())
+            assert case.is_open(day) == expected

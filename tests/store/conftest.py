@@ -7,19 +7,14 @@ skip locally and fail when CI=true: in CI they must run for real.
 from __future__ import annotations
 
 import os
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # for storehelp and store_worker
-
-from storehelp import seed_people  # noqa: E402
+from storehelp import seed_people
 
 PG_ENV = "FSNB_TEST_POSTGRES_URL"
 

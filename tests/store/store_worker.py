@@ -15,8 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # a program of its own: storehelp,
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test world it uses,
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # and the package
 
 from storehelp import MANAGER, make_supervision  # noqa: E402
 
@@ -35,7 +36,7 @@ def wait_for(go: str) -> None:
 def save(url: str, count: int, mark: str, go: str) -> None:
     store = Store(url, user=MANAGER)
     store.viewer()  # connect before the start, so the workers race on saving, not on starting
-    records = [make_supervision("CASE-001" if i % 2 else "CASE-002", progress=f"{mark}-{i}") for i in range(count)]
+    records = [make_supervision("C-N1" if i % 2 else "C-N2", progress=f"{mark}-{i}") for i in range(count)]
     wait_for(go)
     ids = [store.save_draft(r) for r in records]
     print(json.dumps({"saved": len(ids)}), flush=True)

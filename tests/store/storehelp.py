@@ -7,46 +7,24 @@ from __future__ import annotations
 
 import datetime as dt
 
+import world
+
 FRI_20_NOV = dt.date(2026, 11, 20)
 
-# -- synthetic people, cases and records ----------------------------------------------------------
+# -- the test world's people and cases (world.py), by the roles the store tests give them ----------
 
-MANAGER, OTHER_MANAGER = "morgan.manager", "riley.manager"
-WORKER, OTHER_WORKER, TEAMMATE = "alex.example", "sam.sample", "jo.teammate"
-ANALYST, ADMIN = "casey.analyst", "drew.admin"
-
-
-def seed_people(store) -> None:
-    """Two teams: Newark (Morgan manages Alex and Jo) and Sherwood (Riley manages Sam)."""
-    from familyservice_nb.records import Case, Child, Staff
-
-    store.save_staff([
-        Staff(name="Morgan Manager", login=MANAGER, role="manager", teams=["Newark"]),
-        Staff(name="Riley Manager", login=OTHER_MANAGER, role="manager", teams=["Sherwood"]),
-        Staff(name="Alex Example", login=WORKER, role="practitioner", teams=["Newark"], line_manager=MANAGER),
-        Staff(name="Jo Teammate", login=TEAMMATE, role="practitioner", teams=["Newark"], line_manager=MANAGER),
-        Staff(name="Sam Sample", login=OTHER_WORKER, role="practitioner", teams=["Sherwood"],
-              line_manager=OTHER_MANAGER),
-        Staff(name="Casey Analyst", login=ANALYST, role="analyst"),
-        Staff(name="Drew Admin", login=ADMIN, role="admin"),
-    ])
-    store.save_cases([
-        Case(case_id="CASE-001", family_pseudonym="Example family", allocated_worker=WORKER, team="Newark",
-             open_date="01/09/2026", children=[
-                 Child(child_id="CH-1", pseudonym="Robin Example", date_of_birth="01/02/2018"),
-                 Child(child_id="CH-2", pseudonym="Kit Example", date_of_birth="12/07/2020"),
-             ]),
-        Case(case_id="CASE-002", family_pseudonym="Teammate family", allocated_worker=TEAMMATE, team="Newark",
-             open_date="01/10/2026"),
-        Case(case_id="CASE-003", family_pseudonym="Sample family", allocated_worker=OTHER_WORKER, team="Sherwood",
-             open_date="15/08/2026", children=[Child(child_id="CH-3", pseudonym="Lee Sample")]),
-    ])
+MANAGER, OTHER_MANAGER = world.MANAGER, world.OTHER_MANAGER  # North, South
+WORKER, TEAMMATE = world.PRACTITIONER, world.SECOND_PRACTITIONER  # North, managed by MANAGER
+OTHER_WORKER = world.SOUTH_PRACTITIONER  # South
+ANALYST, ADMIN = world.ANALYST, world.ADMIN
+seed_people = world.seed_people
 
 
-def supervision_data(case_id: str = "CASE-001", actions: int = 1, children: int = 1, **changes) -> dict:
+def supervision_data(case_id: str = world.NORTH_CASE, actions: int = 1, children: int = 1, **changes) -> dict:
     """A valid case supervision record's data, dated Friday 20/11/2026."""
-    practitioner = {"CASE-001": WORKER, "CASE-002": TEAMMATE, "CASE-003": OTHER_WORKER}.get(case_id, WORKER)
-    manager = OTHER_MANAGER if case_id == "CASE-003" else MANAGER
+    practitioner = {world.NORTH_CASE: WORKER, world.SECOND_CASE: TEAMMATE, world.SOUTH_CASE: OTHER_WORKER}.get(
+        case_id, WORKER)
+    manager = OTHER_MANAGER if case_id == world.SOUTH_CASE else MANAGER
     data = {
         "event_date": FRI_20_NOV, "author": manager, "case_id": case_id, "kind": "Planned supervision",
         "practitioner": practitioner, "manager": manager,
@@ -58,7 +36,7 @@ def supervision_data(case_id: str = "CASE-001", actions: int = 1, children: int 
             for i in range(actions)
         ],
         "children": [
-            {"child_id": f"CH-{i + 1}", "pseudonym": f"Child {i + 1}", "date_spoken_to": "18/11/2026",
+            {"child_id": f"K-{i + 1}", "pseudonym": f"Child {i + 1}", "date_spoken_to": "18/11/2026",
              "seen_alone": True, "views_and_feelings": "I like my new teacher."}
             for i in range(children)
         ],
@@ -66,7 +44,7 @@ def supervision_data(case_id: str = "CASE-001", actions: int = 1, children: int 
     return data | changes
 
 
-def make_supervision(case_id: str = "CASE-001", **changes):
+def make_supervision(case_id: str = world.NORTH_CASE, **changes):
     from familyservice_nb.records import RECORD_KINDS
 
     return RECORD_KINDS["supervision"].model_validate(supervision_data(case_id, **changes))

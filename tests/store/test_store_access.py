@@ -24,35 +24,35 @@ def _case_ids(store) -> list[str]:
 
 
 def test_each_role_sees_the_cases_it_should(seeded, as_user):
-    assert _case_ids(as_user(WORKER)) == ["CASE-001"]
-    assert _case_ids(as_user(TEAMMATE)) == ["CASE-002"]
-    assert _case_ids(as_user(OTHER_WORKER)) == ["CASE-003"]
-    assert _case_ids(as_user(MANAGER)) == ["CASE-001", "CASE-002"]
-    assert _case_ids(as_user(OTHER_MANAGER)) == ["CASE-003"]
+    assert _case_ids(as_user(WORKER)) == ["C-N1"]
+    assert _case_ids(as_user(TEAMMATE)) == ["C-N2"]
+    assert _case_ids(as_user(OTHER_WORKER)) == ["C-S1"]
+    assert _case_ids(as_user(MANAGER)) == ["C-N1", "C-N2"]
+    assert _case_ids(as_user(OTHER_MANAGER)) == ["C-S1"]
     for login in (ANALYST, ADMIN):
-        assert _case_ids(as_user(login)) == ["CASE-001", "CASE-002", "CASE-003"]
+        assert _case_ids(as_user(login)) == ["C-N1", "C-N2", "C-S1"]
 
 
 def test_opening_a_case_one_may_not_see_is_refused_plainly(seeded, as_user):
     worker = as_user(WORKER)
-    assert worker.case("CASE-001").family_pseudonym == "Example family"
-    assert [c.pseudonym for c in worker.case("CASE-001").children] == ["Robin Example", "Kit Example"]
-    with pytest.raises(NotAllowed, match="CASE-002"):
-        worker.case("CASE-002")
+    assert worker.case("C-N1").family_pseudonym == "Oakhurst family"
+    assert [c.pseudonym for c in worker.case("C-N1").children] == ["Ann", "Ben"]
+    with pytest.raises(NotAllowed, match="C-N2"):
+        worker.case("C-N2")
     with pytest.raises(NotAllowed):
-        as_user(MANAGER).case("CASE-003")
+        as_user(MANAGER).case("C-S1")
     with pytest.raises(NotAllowed):
-        worker.notes_frame(case_id="CASE-003")
+        worker.notes_frame(case_id="C-S1")
     with pytest.raises(NotAllowed):
-        worker.open_actions("CASE-003")
+        worker.open_actions("C-S1")
 
 
 def test_records_follow_their_case(seeded, as_user):
     manager = as_user(MANAGER)
-    own = manager.save_draft(make_supervision("CASE-001"))
-    theirs = as_user(OTHER_MANAGER).save_draft(make_supervision("CASE-003"))
+    own = manager.save_draft(make_supervision("C-N1"))
+    theirs = as_user(OTHER_MANAGER).save_draft(make_supervision("C-S1"))
     assert [r.record_id for r in as_user(WORKER).records()] == [own]
-    assert as_user(WORKER).get(own).case_id == "CASE-001"
+    assert as_user(WORKER).get(own).case_id == "C-N1"
     for login in (WORKER, TEAMMATE, MANAGER):
         with pytest.raises(NotAllowed):
             as_user(login).get(theirs)
@@ -66,7 +66,7 @@ def test_records_follow_their_case(seeded, as_user):
 
 def test_nobody_writes_on_a_case_they_cannot_see(seeded, as_user):
     with pytest.raises(NotAllowed):
-        as_user(MANAGER).save_draft(make_supervision("CASE-003"))
+        as_user(MANAGER).save_draft(make_supervision("C-S1"))
     assert as_user(ANALYST).records() == []
 
 
@@ -114,9 +114,9 @@ def test_the_first_staff_list_can_be_loaded_by_whoever_sets_up(store_url):
 def test_notes_are_filtered_the_same_way(seeded, as_user, tmp_path):
     extract = pd.DataFrame({
         "note_id": ["N1", "N2", "N3", "N4"],
-        "case_id": ["CASE-001", "CASE-002", "CASE-003", "CASE-999"],
-        "worker": ["Alex Example", "Jo Teammate", "Sam Sample", "Alex Example"],
-        "team": ["Newark", "Newark", "Sherwood", "Newark"],
+        "case_id": ["C-N1", "C-N2", "C-S1", "CASE-999"],
+        "worker": ["Pat Practitioner", "Sam Worker", "Lee South", "Pat Practitioner"],
+        "team": ["North", "North", "South", "North"],
         "event_date": ["16/11/2026"] * 4,
         "recorded_at": ["17/11/2026 10:00"] * 4,
     })

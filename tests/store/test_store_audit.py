@@ -38,7 +38,7 @@ def test_every_save_of_a_record_is_in_the_trail(seeded, as_user):
     assert trail["changes"][2] == {}
     assert trail["changes"][3] == {"progress": {"old": "Attendance 95%.", "new": "Attendance 96%."}}
     assert trail["reason"][3] == "Figure checked with school"
-    assert trail["changes"][0]["case_id"] == {"old": None, "new": "CASE-001"}
+    assert trail["changes"][0]["case_id"] == {"old": None, "new": "C-N1"}
     at = pd.to_datetime(trail["at"], utc=True)
     assert at.is_monotonic_increasing
     assert (pd.Timestamp.now(tz="UTC") - at.iloc[-1]) < pd.Timedelta(minutes=5)
@@ -46,7 +46,7 @@ def test_every_save_of_a_record_is_in_the_trail(seeded, as_user):
 
 def test_a_note_changed_by_a_later_extract_keeps_its_earlier_values(seeded, as_user, tmp_path):
     first = pd.DataFrame({
-        "note_id": ["N1", "N2"], "case_id": ["CASE-001", "CASE-001"], "worker": ["Alex Example"] * 2,
+        "note_id": ["N1", "N2"], "case_id": ["C-N1", "C-N1"], "worker": ["Pat Practitioner"] * 2,
         "event_date": ["16/11/2026", "16/11/2026"], "recorded_at": ["", "17/11/2026 09:30"],
         "status": ["Draft", "Complete"],
     })
@@ -74,14 +74,14 @@ def test_staff_case_and_settings_changes_are_in_the_trail(seeded, as_user):
     from familyservice_nb.records import Staff
 
     admin = as_user(ADMIN)
-    admin.save_staff([Staff(name="Alex Example-Smith", login="alex.example", role="practitioner",
-                            teams=["Newark"], line_manager=MANAGER)])
+    admin.save_staff([Staff(name="Pat Practitioner-Smith", login="pat.practitioner", role="practitioner",
+                            teams=["North"], line_manager=MANAGER)])
     settings = admin.settings()
     admin.save_settings(settings.model_copy(update={"supervision_interval_days": 21,
                                                     "closure_days": [dt.date(2026, 12, 24)]}))
     trail = admin.audit_trail()
     staff_change = trail[(trail["entity"] == "staff") & (trail["action"] == "update")].iloc[-1]
-    assert staff_change["changes"] == {"name": {"old": "Alex Example", "new": "Alex Example-Smith"}}
+    assert staff_change["changes"] == {"name": {"old": "Pat Practitioner", "new": "Pat Practitioner-Smith"}}
     settings_change = trail[trail["entity"] == "settings"].iloc[-1]
     assert settings_change["changes"]["supervision_interval_days"] == {"old": 28, "new": 21}
     assert admin.settings().supervision_interval_days == 21

@@ -61,16 +61,16 @@ def test_demo_then_check_shows_the_counts(store_url, tmp_path):
 def test_import_staff_and_cases_from_the_command_line(sqlite_url, tmp_path):
     (tmp_path / "staff.csv").write_text(
         "Name,Login,Role,Teams,Line Manager,Newly Qualified\n"
-        "Morgan Manager,morgan.manager,Manager,Newark,,No\n"
-        "Alex Example,alex.example,practitioner,Newark,morgan.manager,Yes\n",
+        "Mo Manager,mo.manager,Manager,North,,No\n"
+        "Pat Practitioner,pat.practitioner,practitioner,North,mo.manager,Yes\n",
         encoding="utf-8",
     )
     (tmp_path / "cases.csv").write_text(
         "case_id,family_pseudonym,allocated_worker,team,open_date,close_date,child_id,child_pseudonym,"
         "child_date_of_birth\n"
-        "CASE-001,Example family,alex.example,Newark,01/09/2026,,CH-1,Robin Example,01/02/2018\n"
-        "CASE-001,Example family,alex.example,Newark,01/09/2026,,CH-2,Kit Example,2020-07-12\n"
-        "CASE-002,Other family,,Newark,2026-10-01,,,,\n",
+        "C-N1,Oakhurst family,pat.practitioner,North,01/09/2026,,K-1,Ann,01/02/2018\n"
+        "C-N1,Oakhurst family,pat.practitioner,North,01/09/2026,,K-2,Ben,2020-07-12\n"
+        "C-N2,Other family,,North,2026-10-01,,,,\n",
         encoding="utf-8",
     )
     staff = run("staff", "import", str(tmp_path / "staff.csv"), "--db", sqlite_url)
@@ -79,10 +79,10 @@ def test_import_staff_and_cases_from_the_command_line(sqlite_url, tmp_path):
     cases = run("cases", "import", str(tmp_path / "cases.csv"), "--db", sqlite_url)
     assert cases.returncode == 0, cases.stderr
     assert cases.stdout.strip() == "Cases: 2 added, 0 updated, 0 unchanged."
-    alex = Store(sqlite_url, user="alex.example")
-    assert [c.case_id for c in alex.cases()] == ["CASE-001"]
-    assert [k.child_id for k in alex.case("CASE-001").children] == ["CH-1", "CH-2"]
-    assert alex.case("CASE-001").children[1].date_of_birth == dt.date(2020, 7, 12)
+    alex = Store(sqlite_url, user="pat.practitioner")
+    assert [c.case_id for c in alex.cases()] == ["C-N1"]
+    assert [k.child_id for k in alex.case("C-N1").children] == ["K-1", "K-2"]
+    assert alex.case("C-N1").children[1].date_of_birth == dt.date(2020, 7, 12)
 
     (tmp_path / "bad.csv").write_text("name,login,role\nPat Person,pat person,boss\n", encoding="utf-8")
     bad = run("staff", "import", str(tmp_path / "bad.csv"), "--db", sqlite_url)

@@ -87,7 +87,7 @@ def test_the_indexed_columns_follow_the_record(seeded, as_user):
     store = as_user(MANAGER)
     record_id = store.save_draft(make_supervision(kind="Advice on a safeguarding concern"))
     info = store.info(record_id)
-    assert (info.kind, info.case_id, info.author, info.subject) == ("supervision", "CASE-001", MANAGER, "alex.example")
+    assert (info.kind, info.case_id, info.author, info.subject) == ("supervision", "C-N1", MANAGER, "pat.practitioner")
     assert info.event_date == dt.date(2026, 11, 20)
     assert info.risk_identified is True
     assert info.due_date == dt.date(2026, 11, 23)  # safeguarding advice: the next working day
@@ -102,7 +102,7 @@ def test_a_rejected_save_changes_nothing(seeded, as_user):
         store.save_draft(bad, record_id, kind="supervision")
     assert any("by when" in p.lower() and "before" in p for p in caught.value.problems), caught.value.problems
     future_child = supervision_data(children=0) | {"children": [{
-        "child_id": "CH-1", "date_spoken_to": "25/11/2026", "seen_alone": False, "views_and_feelings": "Fine.",
+        "child_id": "K-1", "date_spoken_to": "25/11/2026", "seen_alone": False, "views_and_feelings": "Fine.",
     }]}
     with pytest.raises(InvalidRecord, match="spoken to"):
         store.save_draft(future_child, record_id, kind="supervision")
@@ -127,7 +127,7 @@ def test_a_record_of_one_kind_cannot_be_saved_as_another(seeded, as_user):
 
 def test_a_telephone_note_without_a_number_is_refused_in_plain_words(seeded, as_user):
     store = as_user(MANAGER)
-    note = {"event_date": "20/11/2026", "author": MANAGER, "case_id": "CASE-001", "note_type": "Telephone call",
+    note = {"event_date": "20/11/2026", "author": MANAGER, "case_id": "C-N1", "note_type": "Telephone call",
             "text": "Spoke to school.", "caller_name": "Pat Teacher", "caller_role": "Class teacher",
             "call_purpose": "Attendance"}
     with pytest.raises(InvalidRecord, match="Telephone number"):
@@ -151,7 +151,7 @@ def test_every_kind_of_record_saves_and_comes_back_equal(seeded, as_user):
 
     store = as_user(MANAGER)
     sections = {k: v for k, v in supervision_data().items() if k not in ("kind", "practitioner", "manager")}
-    base = {"event_date": "20/11/2026", "author": MANAGER, "case_id": "CASE-001"}
+    base = {"event_date": "20/11/2026", "author": MANAGER, "case_id": "C-N1"}
     action = [{"what": "Book the school meeting", "by_whom": "Alex", "by_when": "27/11/2026"}]
     data = {
         "case_note": {**base, "note_type": "Visit", "text": "Home visit; both children seen."},
@@ -166,7 +166,7 @@ def test_every_kind_of_record_saves_and_comes_back_equal(seeded, as_user):
         "supervision": supervision_data(),
         "review_summary": sections,
         "closure_summary": {**sections, "closure_reason": "Plan outcomes achieved", "closure_date": "30/11/2026"},
-        "line_management": {"event_date": "20/11/2026", "author": MANAGER, "practitioner": "alex.example",
+        "line_management": {"event_date": "20/11/2026", "author": MANAGER, "practitioner": "pat.practitioner",
                             "manager": MANAGER, "workload_management": "Caseload of 14 is manageable."},
     }
     assert set(data) == set(RECORD_KINDS)
@@ -192,18 +192,17 @@ def test_carry_forward_lists_actions_not_yet_closed(seeded, as_user):
         ],
     )
     draft = store.save_draft(second)
-    assert [a.action_id for a in store.open_actions("CASE-001")] == ["A1", "A2", "A3"]  # drafts do not count
+    assert [a.action_id for a in store.open_actions("C-N1")] == ["A1", "A2", "A3"]  # drafts do not count
     store.complete(draft)
-    assert [a.action_id for a in store.open_actions("CASE-001")] == ["A2", "A3"]
+    assert [a.action_id for a in store.open_actions("C-N1")] == ["A2", "A3"]
 
 
 def test_an_unfinished_draft_is_checked_in_full_before_it_is_locked(seeded, as_user):
     from familyservice_nb.store import UnfinishedDraft
-    from familyservice_nb.store.unfinished import save_unfinished
 
     store = as_user(MANAGER)
     half_typed = supervision_data() | {"event_date": "20/11/20", "case_summary": ""}
-    record_id = save_unfinished(store, half_typed, None, "supervision")
+    record_id = store.save_unfinished(half_typed, None, "supervision")
     with pytest.raises(InvalidRecord):
         store.complete(record_id)
     assert store.info(record_id).state == "draft"

@@ -33,23 +33,23 @@ def line_management(practitioner: str, manager: str, day: str = "20/11/2026"):
 def fill(as_user) -> dict[str, str]:
     """Supervisions on both teams' cases (one left a draft), a review of actions, line management."""
     morgan, riley = as_user(MANAGER), as_user(OTHER_MANAGER)
-    first = morgan.save_draft(RECORD_KINDS["supervision"].model_validate(supervision_data("CASE-001") | dict(
+    first = morgan.save_draft(RECORD_KINDS["supervision"].model_validate(supervision_data("C-N1") | dict(
         event_date=dt.date(2026, 10, 1),
         agreed_actions=[{"action_id": f"A{i}", "what": f"Action {i}", "by_whom": WORKER, "by_when": f"0{i + 6}/10/2026"}
                         for i in (1, 2)],
-        children=[{"child_id": f"CH-{i}", "pseudonym": f"Child {i}", "date_spoken_to": "30/09/2026",
+        children=[{"child_id": f"K-{i}", "pseudonym": f"Child {i}", "date_spoken_to": "30/09/2026",
                    "seen_alone": True, "views_and_feelings": "Happy at school."} for i in (1, 2)],
     )))
     morgan.complete(first)
     second = make_supervision(
-        "CASE-001", actions=0, children=1,
+        "C-N1", actions=0, children=1,
         previous_actions=[{"action_id": "A1", "status": "Done"},
                           {"action_id": "A2", "status": "Not done", "comment": "The family were away."}],
     )
     second_id = morgan.save_draft(second)
     morgan.complete(second_id)
-    draft = morgan.save_draft(make_supervision("CASE-002", actions=1))  # never completed
-    south = riley.save_draft(make_supervision("CASE-003", actions=1))
+    draft = morgan.save_draft(make_supervision("C-N2", actions=1))  # never completed
+    south = riley.save_draft(make_supervision("C-S1", actions=1))
     riley.complete(south)
     ids = {"first": first, "second": second_id, "draft": draft, "south": south}
     for key, practitioner, manager in (("lm_alex", WORKER, MANAGER), ("lm_sam", OTHER_WORKER, OTHER_MANAGER)):
@@ -62,11 +62,11 @@ def fill(as_user) -> dict[str, str]:
 def test_frames_hold_what_oversight_needs(seeded, as_user):
     ids = fill(as_user)
     data = as_user(ANALYST).oversight_data()
-    assert sorted(data.cases["case_id"]) == ["CASE-001", "CASE-002", "CASE-003"]
-    case = data.cases.set_index("case_id").loc["CASE-001"]
-    assert (case["family"], case["team"], case["worker"]) == ("Example family", "Newark", WORKER)
-    assert case["open_date"] == pd.Timestamp("2026-09-01") and pd.isna(case["close_date"])
-    assert sorted(data.children["child_id"]) == ["CH-1", "CH-2", "CH-3"]
+    assert sorted(data.cases["case_id"]) == ["C-N1", "C-N2", "C-S1"]
+    case = data.cases.set_index("case_id").loc["C-N1"]
+    assert (case["family"], case["team"], case["worker"]) == ("Oakhurst family", "North", WORKER)
+    assert case["open_date"] == pd.Timestamp("2026-03-02") and pd.isna(case["close_date"])
+    assert sorted(data.children["child_id"]) == ["K-1", "K-2", "K-3", "K-4"]
 
     discussions = data.discussions.set_index("record_id")
     assert set(discussions.index) == {ids["first"], ids["second"], ids["draft"], ids["south"]}
@@ -75,40 +75,40 @@ def test_frames_hold_what_oversight_needs(seeded, as_user):
     assert discussions.loc[ids["south"], "practitioner"] == OTHER_WORKER
     assert discussions.loc[ids["south"], "author"] == OTHER_MANAGER
 
-    # Actions and reviews come from completed discussions only (not the draft on CASE-002).
+    # Actions and reviews come from completed discussions only (not the draft on C-N2).
     assert sorted(zip(data.agreed_actions["record_id"], data.agreed_actions["action_id"], strict=True)) == sorted(
         [(ids["first"], "A1"), (ids["first"], "A2"), (ids["south"], "A1")])
     assert data.agreed_actions["by_when"].dtype.kind == "M"
     reviews = data.action_reviews.set_index("action_id")
     assert reviews.loc["A2", "status"] == "Not done" and reviews.loc["A2", "record_id"] == ids["second"]
     spoken = data.children_spoken_to
-    assert spoken.loc[spoken["record_id"] == ids["first"], "child_id"].tolist() == ["CH-1", "CH-2"]
+    assert spoken.loc[spoken["record_id"] == ids["first"], "child_id"].tolist() == ["K-1", "K-2"]
     assert spoken["date_spoken_to"].iloc[0] == pd.Timestamp("2026-09-30")
 
     line = data.line_management.set_index("practitioner")
     assert line.loc[WORKER, "manager"] == MANAGER and line.loc[WORKER, "record_id"] == ids["lm_alex"]
     staff = data.staff.set_index("login")
-    assert staff.loc[WORKER, "line_manager"] == MANAGER and staff.loc[WORKER, "teams"] == "Newark"
-    assert staff.loc[WORKER, "name"] == "Alex Example"
+    assert staff.loc[WORKER, "line_manager"] == MANAGER and staff.loc[WORKER, "teams"] == "North"
+    assert staff.loc[WORKER, "name"] == "Pat Practitioner"
 
 
 def test_carry_forward_agrees_with_the_forms(seeded, as_user):
     fill(as_user)
     store = as_user(ANALYST)
     standing = oversight.action_standing(store.oversight_data())
-    for case_id in ("CASE-001", "CASE-002", "CASE-003"):
+    for case_id in ("C-N1", "C-N2", "C-S1"):
         expected = {a.action_id for a in store.open_actions(case_id)}
         assert set(standing.loc[standing["open"] & (standing["case_id"] == case_id), "action_id"]) == expected
-    assert {a.action_id for a in store.open_actions("CASE-001")} == {"A2"}
+    assert {a.action_id for a in store.open_actions("C-N1")} == {"A2"}
 
 
 def test_each_role_sees_its_own_oversight(seeded, as_user):
     fill(as_user)
     expect = {
-        WORKER: ({"CASE-001"}, {WORKER}),
-        TEAMMATE: ({"CASE-002"}, {TEAMMATE}),
-        MANAGER: ({"CASE-001", "CASE-002"}, {MANAGER, WORKER, TEAMMATE}),
-        OTHER_MANAGER: ({"CASE-003"}, {OTHER_MANAGER, OTHER_WORKER}),
+        WORKER: ({"C-N1"}, {WORKER}),
+        TEAMMATE: ({"C-N2"}, {TEAMMATE}),
+        MANAGER: ({"C-N1", "C-N2"}, {MANAGER, WORKER, TEAMMATE}),
+        OTHER_MANAGER: ({"C-S1"}, {OTHER_MANAGER, OTHER_WORKER}),
     }
     for login, (case_ids, people) in expect.items():
         data = as_user(login).oversight_data()
@@ -127,27 +127,27 @@ def test_a_practitioner_cannot_see_another_teams_oversight(seeded, as_user):
     later = dt.date(2026, 12, 31)  # when every case, action and person has a gap
     report = oversight.management_oversight(as_user(WORKER).oversight_data(), as_of=later)
     for name, table in report.tables().items():
-        assert set(table["team"]) == {"Newark"}, name
-    assert set(report.counts("team")["team"]) == {"Newark"}
-    assert set(report.counts("manager")["manager"]) == {"Morgan Manager"}
+        assert set(table["team"]) == {"North"}, name
+    assert set(report.counts("team")["team"]) == {"North"}
+    assert set(report.counts("manager")["manager"]) == {"Mo Manager"}
     everyone = oversight.management_oversight(as_user(ANALYST).oversight_data(), as_of=later)
-    assert set(everyone.counts("team")["team"]) == {"Newark", "Sherwood"}
+    assert set(everyone.counts("team")["team"]) == {"North", "South"}
 
 
 def test_report_from_the_store(seeded, as_user):
     ids = fill(as_user)
     report = oversight.management_oversight(as_user(ANALYST).oversight_data(), as_of=AS_OF)
-    # CASE-001: A2 (not done, due 08/10/2026, after its agreement on 01/10) is past its date; A1 is done.
+    # C-N1: A2 (not done, due 08/10/2026, after its agreement on 01/10) is past its date; A1 is done.
     actions = report.overdue_actions
-    assert actions[["case_id", "action_id", "last_review"]].values.tolist() == [["CASE-001", "A2", "Not done"]]
+    assert actions[["case_id", "action_id", "last_review"]].values.tolist() == [["C-N1", "A2", "Not done"]]
     # Completed today (after the test's dates): the supervision of 01/10 was recorded late; the draft
     # of 20/11 is not yet due (due 27/11).
     late = report.late_supervision_records.set_index("record_id")
     assert ids["first"] in late.index and ids["draft"] not in late.index
-    # CASE-002 has only a draft, and opened on 01/10: no supervision since, so a gap from 30/10.
+    # C-N2 has only a draft, and opened on 01/10: no supervision since, so a gap from 30/10.
     gaps = report.cases_without_supervision.set_index("case_id")
-    assert list(gaps.index) == ["CASE-002"]
-    assert gaps.loc["CASE-002", "manager"] == "Morgan Manager"
+    assert list(gaps.index) == ["C-N2"]
+    assert gaps.loc["C-N2", "manager"] == "Mo Manager"
     # Line management: Alex and Sam were supervised on 20/11; Jo never.
     assert report.line_management_due["login"].tolist() == [TEAMMATE]
 
@@ -168,4 +168,4 @@ def test_an_empty_workbook_gives_empty_frames(seeded, as_user):
     data = as_user(ANALYST).oversight_data()
     assert data.discussions.empty and data.agreed_actions.empty and data.line_management.empty
     report = oversight.management_oversight(data, as_of=AS_OF)
-    assert set(report.cases_without_supervision["case_id"]) == {"CASE-001", "CASE-002", "CASE-003"}
+    assert set(report.cases_without_supervision["case_id"]) == {"C-N1", "C-N2", "C-S1"}

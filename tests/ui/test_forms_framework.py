@@ -10,7 +10,6 @@ import pytest
 from familyservice_nb.errors import WorkbookError
 from familyservice_nb.records import CaseNote, GFPOSessionRecord, KeyDate, SessionRecord, SupervisionRecord
 from familyservice_nb.store import NotAllowed, RecordLocked, Store
-from familyservice_nb.store.unfinished import save_unfinished, saved_payload
 from familyservice_nb.ui.forms.framework.autosave import Debouncer
 from familyservice_nb.ui.forms.framework.copy import CopyText
 from familyservice_nb.ui.forms.framework.fields import field_widget, kind_of
@@ -120,15 +119,15 @@ def test_an_unfinished_draft_is_kept_as_typed_and_checked_when_completed(url):
     store = Store(url, user=MANAGER)
     half = {"case_id": NORTH_CASE, "author": MANAGER, "manager": MANAGER, "practitioner": PRACTITIONER,
             "event_date": "25/11/20", "case_summary": "Half"}
-    record_id = save_unfinished(store, half, None, "supervision")
-    assert saved_payload(store, record_id)["event_date"] == "25/11/20"
+    record_id = store.save_unfinished(half, None, "supervision")
+    assert store.saved_payload(record_id)["event_date"] == "25/11/20"
     info = store.info(record_id)
     assert info.state == "draft" and info.case_id == NORTH_CASE and info.subject == PRACTITIONER
     whole = half | {"event_date": "25/11/2026", "kind": "Planned supervision"}
-    assert save_unfinished(store, whole, record_id, "supervision") == record_id
+    assert store.save_unfinished(whole, record_id, "supervision") == record_id
     store.complete(record_id)
     with pytest.raises(RecordLocked):
-        save_unfinished(store, half, record_id, "supervision")
+        store.save_unfinished(half, record_id, "supervision")
     assert [a["action"] for a in store.audit_trail(record_id).to_dict("records")] == ["create", "save draft",
                                                                                          "complete"]
 
@@ -136,9 +135,9 @@ def test_an_unfinished_draft_is_kept_as_typed_and_checked_when_completed(url):
 def test_an_unfinished_draft_obeys_who_sees_what(url):
     store = Store(url, user=MANAGER)
     with pytest.raises(NotAllowed):
-        save_unfinished(store, {"case_id": SOUTH_CASE, "author": MANAGER}, None, "supervision")
+        store.save_unfinished({"case_id": SOUTH_CASE, "author": MANAGER}, None, "supervision")
     with pytest.raises(WorkbookError):
-        save_unfinished(store, {"case_id": NORTH_CASE}, None, "no_such_kind")
+        store.save_unfinished({"case_id": NORTH_CASE}, None, "no_such_kind")
     assert store.records() == []
 
 

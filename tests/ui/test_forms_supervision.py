@@ -8,7 +8,6 @@ import datetime as dt
 import pytest
 
 from familyservice_nb.store import Store
-from familyservice_nb.store.unfinished import saved_payload
 from familyservice_nb.ui.pages.case_supervision import CaseSupervisionApp
 
 from forms_seed import MANAGER, NORTH_CASE, PRACTITIONER, SECOND_PRACTITIONER, SOUTH_CASE, seed, sqlite_url
@@ -64,7 +63,7 @@ def test_a_half_typed_draft_saves_and_comes_back(url):
     assert form.debouncer.pending
     form.debouncer.flush()
     assert "Saved at" in form.status.value
-    saved = saved_payload(Store(url, user=MANAGER), form.record_id)
+    saved = Store(url, user=MANAGER).saved_payload(form.record_id)
     assert saved["case_summary"] == "Half a thou" and saved["event_date"] == "25/11/20"
 
     again = page(url)
@@ -261,7 +260,7 @@ def test_typing_saves_the_draft_a_second_after_it_stops(url):
 
     form = asyncio.run(scenario())
     assert form.record_id is not None
-    assert saved_payload(Store(url, user=MANAGER), form.record_id)["case_summary"] == "ab"
+    assert Store(url, user=MANAGER).saved_payload(form.record_id)["case_summary"] == "ab"
 
 
 def test_dates_are_shown_and_read_the_uk_way(url):

@@ -25,30 +25,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from familyservice_nb.identity import signed_in
+
 DEMO_USER = "demo manager"
 
 
 def current_user(environ: Mapping[str, str] | None = None) -> str:
     """Who is using the page: the hub's user wins (team mode), then FSNB_USER, else the demo manager."""
-    environ = os.environ if environ is None else environ
-    for name in ("JUPYTERHUB_USER", "FSNB_USER"):
-        value = (environ.get(name) or "").strip()
-        if value:
-            return value
-    return DEMO_USER
+    return signed_in(environ).login or DEMO_USER
 
 
 def parse_as_of(text: str | None) -> dt.date | None:
-    """`YYYY-MM-DD` or `DD/MM/YYYY` (never month-first); None when blank."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"FSNB_AS_OF must be a date written 2026-11-25 or 25/11/2026, not '{text}'.")
+    """A UK date (`dates.parse_uk_date`: never month-first); None when blank."""
+    from familyservice_nb.dates import parse_uk_date
+
+    return parse_uk_date(text, field="FSNB_AS_OF") if (text or "").strip() else None
 
 
 @dataclass(frozen=True)
@@ -84,7 +75,7 @@ class PageContext:
         )
 
     def calendar(self):
-        from familyservice_nb.calendar import WorkingCalendar
+        from familyservice_nb.working_days import WorkingCalendar
 
         if self.closures:
             return WorkingCalendar.from_file(self.closures, region=self.region)

@@ -14,7 +14,6 @@ the keyboard started the app with, and say why.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import pandas as pd
 from sqlalchemy.engine import make_url
 
 from familyservice_nb.errors import WorkbookError
+from familyservice_nb.identity import signed_in
 from familyservice_nb.store.access import LOADS_DATA
 from familyservice_nb.ui.kit.context import PageContext
 from familyservice_nb.vocab import UK_DATE
@@ -60,13 +60,8 @@ def open_store(context: PageContext):
 
 
 def has_imported_notes(store) -> bool:
-    """Whether any extract has been imported (asked without a user: it says nothing about anyone's notes)."""
-    from sqlalchemy import func, select
-
-    from familyservice_nb.store.schema import notes
-
-    with store.with_database_access().reading() as conn:
-        return conn.execute(select(func.count()).select_from(select(notes.c.note_id).limit(1).subquery())).scalar() > 0
+    """Whether any extract has been imported (`Store.has_imported_notes`)."""
+    return store.has_imported_notes()
 
 
 @dataclass
@@ -126,7 +121,7 @@ def notes_from_extract(path: Path, mapping=None, as_of: dt.date | None = None, n
 
 def team_mode() -> bool:
     """Behind JupyterHub (DESIGN.md trust model): the identity is the hub's, and nothing falls back."""
-    return bool(os.environ.get("JUPYTERHUB_USER", "").strip())
+    return signed_in().by_hub
 
 
 def notes_for(context: PageContext) -> NotesSource:

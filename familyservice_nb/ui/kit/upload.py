@@ -17,8 +17,8 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 
+from familyservice_nb.dates import today_in_london
 from familyservice_nb.errors import WorkbookError
-from familyservice_nb.timeliness import today_in_london
 from familyservice_nb.ui.kit.data import NotesSource, notes_from_store
 from familyservice_nb.ui.kit.dateinput import UKDateInput
 from familyservice_nb.ui.kit.html import esc

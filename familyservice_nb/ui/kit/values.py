@@ -12,10 +12,9 @@ from functools import cache
 
 from pydantic import TypeAdapter, ValidationError
 
+from familyservice_nb.dates import LONDON, now_in_london, today_in_london
 from familyservice_nb.records.base import Day, uk
-from familyservice_nb.timeliness import today_in_london
 
-LONDON = "Europe/London"
 DATE_PLACEHOLDER = "dd/mm/yyyy"
 DATE_HINT = "Write the date as day/month/year, for example 25/11/2026."
 
@@ -55,20 +54,16 @@ def today_text() -> str:
 
 
 def london_now() -> dt.datetime:
-    from zoneinfo import ZoneInfo
-
-    return dt.datetime.now(ZoneInfo(LONDON))
+    return now_in_london()
 
 
 def london_time(moment: dt.datetime | None) -> str:
     """A stored moment (UTC) as London wall-clock time, 25/11/2026 at 14:05."""
     if moment is None:
         return ""
-    from zoneinfo import ZoneInfo
-
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
-    local = moment.astimezone(ZoneInfo(LONDON))
+    local = moment.astimezone(LONDON)
     return f"{uk(local.date())} at {local:%H:%M}"
 
 

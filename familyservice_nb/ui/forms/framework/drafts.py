@@ -26,6 +26,4 @@ def as_payload(saved) -> dict:
 
 def load_payload(store, record_id: str) -> dict:
     """What was saved for the record's current version, as a dict (finished or not)."""
-    from familyservice_nb.store.unfinished import saved_payload
-
-    return as_payload(saved_payload(store, record_id))
+    return as_payload(store.saved_payload(record_id))

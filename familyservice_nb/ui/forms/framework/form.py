@@ -21,7 +21,6 @@ from pydantic import BaseModel, ValidationError
 
 from familyservice_nb.errors import WorkbookError
 from familyservice_nb.records import explain, render_text
-from familyservice_nb.store.unfinished import save_unfinished
 from familyservice_nb.ui.forms.framework.autosave import Debouncer, running_loop
 from familyservice_nb.ui.forms.framework.copy import CopyText
 from familyservice_nb.ui.forms.framework.history import history_html
@@ -245,7 +244,7 @@ class RecordForm(widgets.VBox):
         self.debouncer.cancel()
         when = london_now()
         try:
-            self.record_id = save_unfinished(self.store, self.draft_data(), self.record_id, self.kind)
+            self.record_id = self.store.save_unfinished(self.draft_data(), self.record_id, self.kind)
         except WorkbookError as exc:
             self._save_failed(when, str(exc))
             return False
@@ -314,7 +313,7 @@ class RecordForm(widgets.VBox):
         self.show_problems([], everything=True)
         try:
             if self.record_id is None:
-                self.record_id = save_unfinished(self.store, self.draft_data(), None, self.kind)
+                self.record_id = self.store.save_unfinished(self.draft_data(), None, self.kind)
             self.store.complete(self.record_id, model)
         except WorkbookError as exc:
             problems = getattr(exc, "problems", None) or [str(exc)]

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from familyservice_nb.calendar import UnknownRegion, WorkingCalendar
+from familyservice_nb.working_days import UnknownRegion, WorkingCalendar
 
 import oracle
 

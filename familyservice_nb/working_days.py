@@ -35,7 +35,7 @@ class BadClosures(WorkbookError, ValueError):
     """A line of the closures file is not a date written YYYY-MM-DD."""
 
 
-def _as_day_array(values) -> np.ndarray:
+def as_day_array(values) -> np.ndarray:
     """Any dates (a Series, Index, list, array or single value) as a numpy datetime64[D] array."""
     if isinstance(values, pd.Series | pd.Index):
         values = values.to_numpy()
@@ -64,7 +64,7 @@ class WorkingCalendar:
                 + "."
             )
         self.region = region
-        self.closures = frozenset(_as_day_array(list(closures)).tolist()) if closures else frozenset()
+        self.closures = frozenset(as_day_array(list(closures)).tolist()) if closures else frozenset()
         self._first_year: int | None = None
         self._last_year: int | None = None
         self._busdaycal: np.busdaycalendar | None = None
@@ -118,7 +118,7 @@ class WorkingCalendar:
 
     def bank_holiday_name(self, day: DateLike) -> str | None:
         """The name of the bank holiday or 'Council closure day' on that day, else None."""
-        d = _as_day_array([day])[0]
+        d = as_day_array([day])[0]
         year = int(str(d)[:4])
         name = holidays.country_holidays("GB", subdiv=self.region, years=[year]).get(d.astype(dt.date))
         if name:
@@ -127,7 +127,7 @@ class WorkingCalendar:
 
     # -- arithmetic -----------------------------------------------------------------------------
     def is_working_day(self, days) -> np.ndarray:
-        arr = _as_day_array(days)
+        arr = as_day_array(days)
         cal = self._cover(arr)
         out = np.zeros(arr.shape, dtype=bool)
         ok = ~np.isnat(arr)
@@ -141,7 +141,7 @@ class WorkingCalendar:
         numpy's `busday_offset` rolls a non-working start day *backward* first, which is what
         makes "strictly after" hold for weekend and holiday events.
         """
-        arr = _as_day_array(days)
+        arr = as_day_array(days)
         n = np.asarray(n, dtype=np.int64)
         if np.any(n < 1):
             raise ValueError("A deadline must be at least one working day after the event.")
@@ -156,8 +156,8 @@ class WorkingCalendar:
         Negative when end is before start; NaT on either side gives a count of 0 and should be
         masked by the caller (timeliness masks it to missing).
         """
-        a = _as_day_array(start)
-        b = _as_day_array(end)
+        a = as_day_array(start)
+        b = as_day_array(end)
         cal = self._cover(np.concatenate([a.ravel(), b.ravel()]))
         one = np.timedelta64(1, "D")
         nat = np.isnat(a) | np.isnat(b)
