@@ -140,13 +140,9 @@ class Timeliness(StrEnum):
         return TIMELINESS_LABELS[self]
 
 
-TIMELINESS_LABELS: dict[Timeliness, str] = {
-    Timeliness.ON_TIME: "On time",
-    Timeliness.LATE: "Recorded late",
-    Timeliness.OVERDUE: "Overdue (not recorded)",
-    Timeliness.PENDING: "Not yet due",
-    Timeliness.DELETED: "Deleted",
-}
+# In the order of the enum: on time, late, overdue, pending, deleted.
+TIMELINESS_LABELS: dict[Timeliness, str] = dict(zip(Timeliness, (
+    "On time", "Recorded late", "Overdue (not recorded)", "Not yet due", "Deleted"), strict=True))
 
 # Accepted spellings of the risk flag, compared after trimming and lower-casing (DESIGN.md: columns).
 RISK_TRUE = frozenset({"y", "yes", "true", "1"})
