@@ -183,7 +183,13 @@ def prepare_runtime(root: Path) -> dict[str, str]:
     template = root / "voila" / "templates" / TEMPLATE
     shutil.copytree(PACKAGE_DIR / "templates" / TEMPLATE, template)
     # Shipped as index.jinja2 (a name the package data includes); Voila looks for index.html.j2.
-    (template / "index.jinja2").rename(template / "index.html.j2")
+    # The page's upload limit is the extract's (a page does not read a larger file into memory).
+    from .extract import UPLOAD_MAX_BYTES
+
+    page = (template / "index.jinja2").read_text(encoding="utf-8")
+    (template / "index.html.j2").write_text(page.replace("__FSNB_UPLOAD_MAX_BYTES__", str(UPLOAD_MAX_BYTES)),
+                                            encoding="utf-8")
+    (template / "index.jinja2").unlink()
     env: dict[str, str] = {}
     bundle = plotly_bundle()
     if bundle:

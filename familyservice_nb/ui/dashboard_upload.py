@@ -18,7 +18,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..errors import WorkbookError
-from ..extract import UPLOAD_MAX_BYTES, check_upload_size, upload_limit_text
+from ..extract import check_upload_size, upload_limit_text
 from ..timeliness import today_in_london
 from ..vocab import UK_DATE
 from .dashboard_data import NotesSource, notes_from_store
@@ -30,12 +30,14 @@ ACCEPT = ".csv,.xlsx,.xlsm"
 REJECT_COLUMNS = {"row_number": "Row", "reason": "Why it was not used"}
 
 
-def uploaded_file(value) -> tuple[str, bytes] | None:
-    """(name, bytes) of the file a FileUpload holds (ipywidgets 8 gives a tuple of dicts)."""
+def uploaded_file(value) -> tuple[str, bytes, int] | None:
+    """(name, bytes, size) of the file a FileUpload holds (ipywidgets 8 gives a tuple of dicts). The size
+    is the file's own: over the limit, the page sends its name and size but not its bytes."""
     if not value:
         return None
     item = value[0] if isinstance(value, list | tuple) else next(iter(value.values()))
-    return Path(str(item["name"])).name, bytes(item["content"])
+    content = bytes(item["content"])
+    return Path(str(item["name"])).name, content, max(len(content), int(item.get("size") or 0))
 
 
 class ExtractUpload(widgets.VBox):
@@ -53,7 +55,6 @@ class ExtractUpload(widgets.VBox):
         self.file = widgets.FileUpload(accept=ACCEPT, multiple=False, description="Choose the extract",
                                        button_style="", layout=widgets.Layout(width="auto", margin="26px 0 0 0"))
         self.file.add_class("fsnb-upload-file")
-        self.file.add_class(f"fsnb-max-bytes-{UPLOAD_MAX_BYTES}")  # the page refuses a larger file before sending it
         limit = widgets.HTML(f'<p class="fsnb-muted fsnb-upload-limit">CSV or Excel, {esc(upload_limit_text())}.</p>',
                              layout=widgets.Layout(margin="30px 0 0 0"))
         self.file.observe(self._uploaded, names="value")
@@ -81,12 +82,12 @@ class ExtractUpload(widgets.VBox):
         found = uploaded_file(change["new"])
         if found is None:
             return
-        name, content = found
+        name, content, size = found
         try:
             as_of = self.as_of.date
             if as_of is None:
                 raise WorkbookError("Say when the extract was taken, as day/month/year (for example 25/11/2026).")
-            check_upload_size(len(content), name)
+            check_upload_size(size, name)
             self.load(name, content, as_of)
         except WorkbookError as exc:
             self.say([str(exc)], problem=True)

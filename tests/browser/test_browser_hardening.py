@@ -173,3 +173,54 @@ def test_ten_gets_start_no_more_than_the_cap_and_unconnected_kernels_go(guarded_
     assert gone_after >= GRACE  # not before the grace period
     assert "no browser connected to within 20 seconds" in guarded_server.log(tail=4000)
     assert fetch(guarded_server.url(PAGE))[0] == 200
+
+
+# -- uploads over the limit --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def manager_server(tmp_path_factory):
+    from dashboard_seed import MANAGER, seed, sqlite_url
+
+    ensure_python3_kernelspec()
+    data = tmp_path_factory.mktemp("upload-data")
+    env = server_environment(data, FSNB_DATABASE_URL=seed(sqlite_url(data)), FSNB_USER=MANAGER)
+    server = AppServer(port=free_port(), data_dir=data, env=env, log_path=data / "server.log", user=MANAGER)
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_an_upload_over_the_limit_is_answered_in_words_and_the_page_lives_on(manager_server, browser, watch_page,
+                                                                            tmp_path):
+    from familyservice_nb.extract import UPLOAD_MAX_BYTES
+
+    big = tmp_path / "running-record.csv"
+    with open(big, "wb") as file:  # 300 MB on paper, sparse on disk: the page must not read it
+        file.truncate(300_000_000)
+    assert big.stat().st_size > UPLOAD_MAX_BYTES
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 1000})
+    try:
+        page = context.new_page()
+        seen = watch_page(page)
+        page.goto(manager_server.url("voila/render/recording-timeliness.ipynb"), wait_until="domcontentloaded")
+        page.wait_for_selector(".fsnb-upload .fsnb-upload-file", timeout=90_000)
+        assert "up to 25 MB" in page.locator(".fsnb-upload-limit").inner_text()  # said beside the button
+        with page.expect_file_chooser() as chooser:
+            page.locator(".fsnb-upload .fsnb-upload-file").click()
+        chooser.value.set_files(str(big))
+        message = page.locator(".fsnb-upload-message")
+        page.wait_for_function(
+            "document.querySelector('.fsnb-upload-message').innerText.includes('a page accepts')", timeout=60_000)
+        assert message.inner_text().strip().startswith(
+            "running-record.csv is 300 MB; a page accepts extracts up to 25 MB.")
+        # The page is still live: its kernel answers the next file.
+        small = tmp_path / "small.csv"
+        small.write_text("note_id,event_date\nN1,16/11/2026\n", encoding="utf-8")
+        with page.expect_file_chooser() as chooser:
+            page.locator(".fsnb-upload .fsnb-upload-file").click()
+        chooser.value.set_files(str(small))
+        page.wait_for_function(
+            "document.querySelector('.fsnb-upload-message').innerText.includes('small.csv')", timeout=60_000)
+        assert not seen.page_errors and not seen.console_errors
+    finally:
+        context.close()
