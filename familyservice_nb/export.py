@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -83,6 +84,23 @@ def excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 neutralise_text = excel_safe  # the earlier name
+
+
+def plain_labels(values) -> np.ndarray:
+    """Names (workers, teams, note types...) as chart labels that show as text, never as markup.
+
+    plotly draws a subset of HTML in labels and hover text (`<a href>`, `<b>`, `<br>`): a worker named
+    `<a href="http://x.invalid">` became a live link inside a chart. `<`, `>` and `&` are written as
+    entities, which plotly shows as the characters themselves. Every chart builder passes its category
+    labels through here."""
+    text = pd.Series(np.asarray(values, dtype=object)).astype(str)
+    return (text.str.replace("&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False)
+            .str.replace(">", "&gt;", regex=False).to_numpy(dtype=object))
+
+
+def plain_label(value) -> str:
+    """One name as a chart label that shows as text (see `plain_labels`)."""
+    return str(plain_labels([value])[0])
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..export import plain_labels
 from ..vocab import RECORDING_DEADLINE, RISK_RECORDING_DEADLINE, RULE_RISK, RULE_STANDARD
 from .charts import BAR_COLOUR, FONT, REFERENCE_COLOUR, ROW_HEIGHT, _on_time_labels
 
@@ -60,7 +61,7 @@ def on_time_bars_figure(rows: pd.DataFrame, by: str, title: str, axis_title: str
         showlegend=False, bargap=0.25, height=max(320, ROW_HEIGHT * len(counted) + 140),
     ))
     fig.add_trace(go.Bar(
-        orientation="h", x=counted["pct_on_time"].to_numpy(), y=counted[by].astype(str).to_numpy(),
+        orientation="h", x=counted["pct_on_time"].to_numpy(), y=plain_labels(counted[by]),
         text=_on_time_labels(counted) if len(counted) else [], textposition="outside", cliponaxis=False,
         textfont=dict(color="#1b1b1b", size=13), marker=dict(color=BAR_COLOUR), customdata=custom,
         hovertemplate=("<b>%{y}</b><br>%{x:.1f}% on time<br>on time %{customdata[0]}, late %{customdata[1]}, "

@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..export import plain_labels
+
 # Colour is never the only carrier of meaning: every bar has its figure written on it.
 BAR_COLOUR = "#1d4f91"
 REFERENCE_COLOUR = "#b26a00"
@@ -119,7 +121,7 @@ def update_worker_on_time(fig: go.Figure, by_worker: pd.DataFrame, overall_pct: 
     with batch:
         bar = fig.data[0]
         bar.x = rows["pct_on_time"].to_numpy()
-        bar.y = rows["worker"].astype(str).to_numpy()
+        bar.y = plain_labels(rows["worker"])  # names are text, never markup
         bar.text = _on_time_labels(rows)
         bar.customdata = custom
         fig.layout.height = height

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..export import plain_labels
 from ..vocab import RECORDING_DEADLINE, RISK_RECORDING_DEADLINE
 from .charts import BAR_COLOUR, FONT, REFERENCE_COLOUR, ROW_HEIGHT, label_margin
 
@@ -112,7 +113,7 @@ def update_on_time_bars(fig: go.Figure, rows: pd.DataFrame, overall_pct=None, *,
     with batch(fig):
         bar = fig.data[0]
         bar.x = counted["pct_on_time"].to_numpy(dtype="float64")
-        bar.y = counted[by].astype(str).to_numpy()
+        bar.y = plain_labels(counted[by])  # names are text, never markup
         bar.text = on_time_labels(counted) if len(counted) else []
         bar.customdata = custom
         fig.layout.height = max(260, ROW_HEIGHT * len(counted) + 140)
@@ -254,7 +255,7 @@ def gaps_figure(counts: pd.DataFrame, by: str, titles: dict[str, str], axis_titl
 
 
 def update_gaps(fig: go.Figure, counts: pd.DataFrame, by: str) -> None:
-    labels = counts[by].astype(str).to_numpy()
+    labels = plain_labels(counts[by])  # names are text, never markup
     total = counts["total"].to_numpy() if len(counts) else np.array([], dtype=int)
     with batch(fig):
         for trace in fig.data[:-1]:

@@ -224,3 +224,29 @@ def test_an_upload_over_the_limit_is_answered_in_words_and_the_page_lives_on(man
         assert not seen.page_errors and not seen.console_errors
     finally:
         context.close()
+
+
+# -- chart labels ------------------------------------------------------------------------------------
+
+def test_a_worker_named_like_a_link_is_text_in_the_chart_chromium_draws(browser):
+    import pandas as pd
+
+    from familyservice_nb.ui import charts
+
+    link = '<a href="http://x.invalid">Sam</a>'
+    by_worker = pd.DataFrame({"worker": [link, "Alex Ashdown"], "pct_on_time": [40.0, 90.0], "on_time": [2, 9],
+                              "late": [3, 1], "overdue": [0, 0], "counted": [5, 10], "median_working_days": [4.0, 2.0]})
+    page_html = charts.worker_on_time_figure(by_worker, overall_pct=73.3).to_html(include_plotlyjs=True)
+    context = browser.new_context(locale="en-GB")
+    try:
+        page = context.new_page()
+        requests = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.set_content(page_html, wait_until="load")
+        page.wait_for_selector(".ytick text", timeout=30_000)
+        ticks = [t.strip() for t in page.locator(".ytick text").all_text_contents()]
+        assert link in ticks and "Alex Ashdown" in ticks  # the characters themselves, shown as text
+        assert page.locator("svg a").count() == 0  # no link anywhere in the chart
+        assert not [url for url in requests if "x.invalid" in url]
+    finally:
+        context.close()
