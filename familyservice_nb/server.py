@@ -341,19 +341,22 @@ def prepare_database(url: str, demo: bool) -> None:
         return
     from .errors import WorkbookError
     from .store import Store
-    from .store.demo_data import fill_demo_if_empty
+    from .store.demo_data import demo_manager, fill_demo_if_empty
 
     try:
         with Store(url, user=None) as store:
             if fill_demo_if_empty(store):
                 _say("Filled the empty database with synthetic demo data.")
             if not (os.environ.get("JUPYTERHUB_USER") or os.environ.get("FSNB_USER")):
-                # On a laptop with the demo, the person at the keyboard is a demo team manager, so
-                # the forms open with that manager's teams (a name not on the staff list sees nothing).
-                managers = sorted(p.login for p in store.staff() if p.role == "manager")
-                if managers:
-                    os.environ["FSNB_USER"] = managers[0]
-                    _say(f"You are signed in as the demo manager '{managers[0]}' (set FSNB_USER to change).")
+                # On a laptop with the demo's own data, the person at the keyboard is a demo team manager,
+                # so the forms open with that manager's teams. Never on a database with real staff.
+                manager = demo_manager(store)
+                if manager:
+                    os.environ["FSNB_USER"] = manager
+                    _say(f"You are signed in as the demo manager '{manager}' (set FSNB_USER to change).")
+                else:
+                    _say("This database holds staff the demo did not make, so nobody is signed in as a demo "
+                         "manager. Set FSNB_USER to your login on the staff list to use the app as yourself.")
     except WorkbookError as exc:
         raise ServeProblem(str(exc)) from None
 
