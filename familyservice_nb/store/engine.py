@@ -88,14 +88,19 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(parsed, pool_pre_ping=True)
-    database = parsed.database
-    if database and database != ":memory:" and not database.startswith("file:") and not Path(database).exists():
-        make_private_folder(Path(database).parent)
-        try:
-            create_private_file(database)  # a new database is private (0600), and so its -wal and -shm
-        except FileExistsError:  # another process made it a moment ago
-            pass
     engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+    database = parsed.database
+
+    @event.listens_for(engine, "do_connect")
+    def _private_file(_dialect, _record, _args, _kwargs):
+        # SQLite would create a missing file readable by every account (the umask's 0644). Made first,
+        # 0600, it stays private, and SQLite gives its -wal and -shm files the same mode.
+        if database and database != ":memory:" and not database.startswith("file:") and not Path(database).exists():
+            make_private_folder(Path(database).parent)
+            try:
+                create_private_file(database)
+            except FileExistsError:  # another process made it a moment ago
+                pass
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
