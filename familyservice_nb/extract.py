@@ -30,11 +30,13 @@ from .dates import DATE_HELP, DATETIME_DTYPE, parse_uk_datetimes
 from .errors import MappingError, UnusableFile
 from .vocab import (
     EXTRACT_COLUMNS,
+    OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
     RISK_FALSE,
     RISK_TRUE,
     STATUS_SPELLINGS,
     UNKNOWN,
+    WORKER_ID,
     NoteStatus,
     NoteType,
 )
@@ -131,9 +133,10 @@ def read_mapping(mapping: str | Path | Mapping[str, str] | None) -> dict[str, st
             raise MappingError(f'{where} has no [columns] table (lines like event_date = "Date of Contact").')
     checked: dict[str, str] = {}
     for canonical, theirs in table.items():
-        if canonical not in EXTRACT_COLUMNS:
+        if canonical not in EXTRACT_COLUMNS + OPTIONAL_COLUMNS:
             raise MappingError(
-                f"{where} names '{canonical}', which is not one of our columns: {', '.join(EXTRACT_COLUMNS)}."
+                f"{where} names '{canonical}', which is not one of our columns: "
+                f"{', '.join(EXTRACT_COLUMNS + OPTIONAL_COLUMNS)}."
             )
         if not isinstance(theirs, str) or not theirs.strip():
             raise MappingError(f'{where} should give {canonical} a column name in quotes, like {canonical} = "Date".')
@@ -171,7 +174,7 @@ def _match_columns(headers: list[str], wanted: dict[str, str]) -> dict[str, int]
             raise MappingError(f"The mapping names the column '{theirs}' for both {other} and {canonical}.")
         found[canonical] = places[0]
     taken = set(found.values())
-    for canonical in EXTRACT_COLUMNS:
+    for canonical in EXTRACT_COLUMNS + OPTIONAL_COLUMNS:
         if canonical in found:
             continue
         places = [i for i, h in enumerate(normal) if h == _normal(canonical) and i not in taken]
@@ -759,6 +762,9 @@ def _notes(table, columns, rows, note_id, event_day, recorded, risk, status_code
         "risk_identified": take(risk),
         "status": pd.Categorical.from_codes(take(status_codes), categories=STATUS_ORDER),
     }
+    if WORKER_ID in columns:  # the author's login, when the extract carries it
+        login = text_column(WORKER_ID).iloc[rows].str.strip().reset_index(drop=True)
+        frame[WORKER_ID] = login.where(login != "")
     used = set(columns.values())
     for position, header in enumerate(table.headers):
         if position not in used:
