@@ -4,11 +4,11 @@
   `familyservice-nb timeliness` and `familyservice-nb import`, each in a child process: wall time and the
   child's own peak memory (os.wait4), and the sentence it says;
 - a sheet declaring the whole grid (A1:XFD1048576) with 20,000 real rows: `read_extract` time (the
-  issue measured 16 s before the used range was worked out from the data), and, with --old, the old
-  way of reading it (openpyxl read-only with the declared dimension) for comparison;
+  issue measured 16 s before the used range was worked out from the data), and, with --old COMMIT,
+  the same read by the package as it was at COMMIT (e.g. da50512, before issue 12), in a child process;
 - an honest workbook of 100,000 notes: its unpacked size against the ceiling, and its read time.
 
-    .venv/bin/python benchmarks/bench_hostile.py [--old]
+    .venv/bin/python benchmarks/bench_hostile.py [--old da50512]
 """
 
 from __future__ import annotations
@@ -49,15 +49,19 @@ def timed(fn) -> tuple[object, float, float]:
     return out, time.perf_counter() - wall, time.process_time() - cpu
 
 
-def old_read(path: Path) -> None:
-    """The read before issue 12: read-only, trusting the declared dimension (rows padded to 16,384 cells)."""
-    import openpyxl
-
-    with path.open("rb") as handle:
-        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-        for _ in book.worksheets[0].iter_rows(values_only=True):
-            pass
-        book.close()
+def old_read(commit: str, path: Path, folder: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of `read_extract(path)` by the package as it was at `commit`."""
+    package = folder / f"at-{commit}"
+    package.mkdir()
+    archive = subprocess.run(["git", "archive", commit, "familyservice_nb"], cwd=ROOT, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(package)], input=archive.stdout, check=True)
+    code = f"from familyservice_nb.extract import read_extract; read_extract({str(path)!r})"
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=str(package)), cwd=folder)
+    _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"The read at {commit} failed.")
+    return time.perf_counter() - started, usage.ru_utime + usage.ru_stime
 
 
 def unpacked(path: Path) -> int:
@@ -67,7 +71,7 @@ def unpacked(path: Path) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--old", action="store_true", help="also time the old read of the whole-grid sheet")
+    parser.add_argument("--old", metavar="COMMIT", help="also time the whole-grid read by the package at COMMIT")
     args = parser.parse_args()
     print(f"Ceiling: {XLSX_MAX_UNPACKED_BYTES / 1e6:.0f} MB unpacked, ratio {XLSX_MAX_RATIO}.")
     with tempfile.TemporaryDirectory(prefix="fsnb-bench-hostile-") as folder:
@@ -88,8 +92,9 @@ def main() -> None:
         print(f"Whole grid declared, 20,000 rows ({grid.stat().st_size / 1e6:.1f} MB): read in "
               f"{wall:.2f} s ({cpu:.2f} s CPU), {len(result.notes):,} notes.")
         if args.old:
-            _, wall, cpu = timed(lambda: old_read(grid))
-            print(f"  the old read of the same file (openpyxl alone, no checks): {wall:.1f} s ({cpu:.1f} s CPU)")
+            wall, cpu = old_read(args.old, grid, folder)
+            print(f"  the same file read by the package at {args.old}: {wall:.1f} s ({cpu:.1f} s CPU, "
+                  "including starting Python)")
 
         honest = write_xlsx(folder / "honest.xlsx", note_rows(100_000), level=6)
         result, wall, cpu = timed(lambda: read_extract(honest))
