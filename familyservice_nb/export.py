@@ -108,7 +108,7 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     path = Path(path)
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-    excel_safe(_iso_dates(frame)).to_csv(path, index=False, encoding="utf-8")
+    _iso_dates(excel_safe(frame)).to_csv(path, index=False, encoding="utf-8")  # dates need no scan
     return path
 
 
