@@ -1,4 +1,4 @@
-"""Bounded kernels (issue 12): 10 plain GETs of a page against the real `serve`, with the default cap.
+"""Bounded kernels (issue 12): 10 plain GETs of a page at once against the real `serve`, default cap.
 
 Before issue 12, 10 GETs started 10 kernels (+1 GB) that lived 15 minutes. This prints, for the default
 cap (server.MAX_OPEN_PAGES) and a grace period of GRACE seconds (FSNB_UNCONNECTED_GRACE_SECONDS; the
@@ -17,6 +17,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,7 +96,8 @@ def main() -> None:
             pooled = settle(voila)
             print(f"Pre-heated kernels: {len(pooled)} ({rss_mb(pooled):.0f} MB).")
             started = time.monotonic()
-            codes = [get(server.url(PAGE)) for _ in range(10)]
+            with ThreadPoolExecutor(10) as pool:  # all at once, as a page of links or a script would
+                codes = list(pool.map(lambda _: get(server.url(PAGE)), range(10)))
             page_kernels = children(voila, b"ipykernel_launcher") - pooled
             print(f"10 GETs of {PAGE} in {time.monotonic() - started:.1f} s: {codes.count(200)} served, "
                   f"{codes.count(503)} answered 'busy' (cap {MAX_OPEN_PAGES}); {len(page_kernels)} page kernels, "
