@@ -508,12 +508,18 @@ def workbook_voila_class():
             if self._finished:
                 return
             app = self.settings["fsnb_app"]
-            if len(app.page_kernel_ids()) >= app.max_open_pages:
+            self._fsnb_admitted = app.admit()
+            if not self._fsnb_admitted:
                 app.log.warning("A page was refused: %d pages already hold a kernel.", app.max_open_pages)
                 self.set_status(503)
                 self.set_header("Retry-After", "60")
                 self.set_header("Content-Type", "text/html; charset=UTF-8")
                 self.finish(BUSY_PAGE)
+
+        def on_finish(self):
+            super().on_finish()
+            if getattr(self, "_fsnb_admitted", False) and self.get_status() >= 400:
+                self.settings["fsnb_app"].withdraw()  # no kernel came of it
 
     class RequestInfoHandler(RequestInfoSocketHandler):
         def prepare(self):
@@ -534,6 +540,8 @@ def workbook_voila_class():
             self._connected: set[str] = set()
             self._first_seen: dict[str, float] = {}
             self._reaped: set[str] = set()
+            self._claimed: set[str] = set()  # page kernels already set against an admitted page
+            self._waiting: list[float] = []  # admitted pages whose kernel has not appeared yet (when admitted)
             manager = self.kernel_manager
             notify_connect = manager.notify_connect
 
@@ -560,9 +568,31 @@ def workbook_voila_class():
         def page_kernel_ids(self) -> set[str]:
             return set(self.kernel_manager.list_kernel_ids()) - self.pooled_kernel_ids() - self._reaped
 
-        def reap_unconnected(self) -> None:
+        def settle(self) -> set[str]:
+            """The page kernels now; each new one is set against the oldest admitted page still waiting
+            for its kernel (a page whose kernel never came is forgotten after the kernel start timeout)."""
+            current = self.page_kernel_ids()
+            del self._waiting[:len(current - self._claimed)]
+            self._claimed = current
             now = time.monotonic()
-            live = self.page_kernel_ids()
+            self._waiting = [t for t in self._waiting if now - t < KERNEL_STARTUP_TIMEOUT_SECONDS]
+            return current
+
+        def admit(self) -> bool:
+            """Whether one more page may have a kernel: the page kernels, and the pages admitted a moment
+            ago whose kernels are still starting, count against the cap (10 GETs at once get no more)."""
+            if len(self.settle()) + len(self._waiting) >= self.max_open_pages:
+                return False
+            self._waiting.append(time.monotonic())
+            return True
+
+        def withdraw(self) -> None:
+            if self._waiting:
+                self._waiting.pop()
+
+        def reap_unconnected(self) -> None:
+            live = self.settle()  # every page kernel is seen here (it lives the grace period) before it goes
+            now = time.monotonic()
             self._first_seen = {k: t for k, t in self._first_seen.items() if k in live}
             self._reaped &= set(self.kernel_manager.list_kernel_ids())
             for kernel_id in live:

@@ -3,7 +3,7 @@
 - DNS rebinding: a request naming another Host (with a matching Origin) is refused, page and kernel
   socket, while 127.0.0.1 and localhost with the token are served (in Chromium, widgets live).
 - Another account on the machine: without the token printed at start, no page and no kernel socket.
-- Kernels without limit: 10 plain GETs start no more page kernels than the cap (the rest get the plain
+- Kernels without limit: 10 plain GETs at once start no more page kernels than the cap (the rest get the plain
   "busy" page, 503), and the kernels no browser connected to are gone after the grace period.
 The guarded server here runs with a cap of 2 and a grace of 20 seconds (FSNB_MAX_OPEN_PAGES,
 FSNB_UNCONNECTED_GRACE_SECONDS), so the test is quick; the mechanism is the same as with the defaults.
@@ -15,6 +15,7 @@ import http.client
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -157,7 +158,8 @@ def test_ten_gets_start_no_more_than_the_cap_and_unconnected_kernels_go(guarded_
     parent = voila_pid(guarded_server)
     before = settled_kernels(parent)  # the pre-heated pages' kernels
     started = time.monotonic()
-    answers = [fetch(guarded_server.url(PAGE)) for _ in range(10)]
+    with ThreadPoolExecutor(10) as pool:  # all at once, as a script or a page of links would
+        answers = list(pool.map(lambda _: fetch(guarded_server.url(PAGE)), range(10)))
     codes = [code for code, _ in answers]
     assert codes.count(200) == CAP and codes.count(503) == 10 - CAP, codes
     busy = next(body for code, body in answers if code == 503)
