@@ -29,10 +29,12 @@ from .dates import DATE_HELP, DATETIME_DTYPE, parse_uk_datetimes
 from .errors import MappingError, UnusableFile
 from .vocab import (
     EXTRACT_COLUMNS,
+    OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
     STATUS_CHOICES,
     STATUS_ORDER,
     UNKNOWN,
+    WORKER_ID,
     NoteStatus,
     NoteType,
     normalised,
@@ -63,6 +65,14 @@ REJECT_COLUMNS = ("row_number", "reason", "reason_code")  # what read_extract ad
 PROGRESS_BYTES = 20_000_000  # files larger than this show a progress bar (when stderr is a terminal)
 CHUNK_ROWS = 200_000
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+# The cost ceiling of an extract, in one place (issue 12). An Excel file is a zip of XML: a few hundred
+# kilobytes can unpack to gigabytes (a "zip bomb"), so its members are measured before anything is
+# parsed. A real extract of 300,000 notes unpacks to about 150 MB and compresses 8 to 15 times.
+XLSX_MAX_UNPACKED_BYTES = 200_000_000  # the whole workbook, unpacked
+XLSX_MAX_RATIO = 100  # unpacked size / packed size of any one part over XLSX_RATIO_FROM_BYTES
+XLSX_RATIO_FROM_BYTES = 1_000_000  # small parts (styles, a few rows) may compress very well
+UPLOAD_MAX_BYTES = 25_000_000  # a file uploaded in a page; under the server's websocket message limit
 
 _COMMA, _NEWLINE, _CR, _QUOTE = 44, 10, 13, 34
 _BOM = b"\xef\xbb\xbf"
@@ -145,9 +155,10 @@ def read_mapping(mapping: str | Path | Mapping[str, str] | None) -> dict[str, st
             raise MappingError(f'{where} has no [columns] table (lines like event_date = "Date of Contact").')
     checked: dict[str, str] = {}
     for canonical, theirs in table.items():
-        if canonical not in EXTRACT_COLUMNS:
+        if canonical not in EXTRACT_COLUMNS + OPTIONAL_COLUMNS:
             raise MappingError(
-                f"{where} names '{canonical}', which is not one of our columns: {', '.join(EXTRACT_COLUMNS)}."
+                f"{where} names '{canonical}', which is not one of our columns: "
+                f"{', '.join(EXTRACT_COLUMNS + OPTIONAL_COLUMNS)}."
             )
         if not isinstance(theirs, str) or not theirs.strip():
             raise MappingError(f'{where} should give {canonical} a column name in quotes, like {canonical} = "Date".')
@@ -180,7 +191,7 @@ def _match_columns(headers: list[str], wanted: dict[str, str]) -> dict[str, int]
             raise MappingError(f"The mapping names the column '{theirs}' for both {other} and {canonical}.")
         found[canonical] = places[0]
     taken = set(found.values())
-    for canonical in EXTRACT_COLUMNS:
+    for canonical in EXTRACT_COLUMNS + OPTIONAL_COLUMNS:
         if canonical in found:
             continue
         places = [i for i, h in enumerate(normal) if h == normalised(canonical) and i not in taken]
@@ -418,10 +429,60 @@ def _table(headers: list[str], text: pd.DataFrame, fields: np.ndarray) -> _Table
     )
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:,.0f} MB" if size >= 10_000_000 else f"{size / 1_000_000:,.1f} MB"
+
+
+def upload_limit_text() -> str:
+    """The page's upload limit in words, as shown beside the upload button ("up to 25 MB")."""
+    return f"up to {_megabytes(UPLOAD_MAX_BYTES)}"
+
+
+def check_upload_size(size: int, name: str) -> None:
+    """Refuse, in plain words, a file larger than a page accepts (UPLOAD_MAX_BYTES)."""
+    if size > UPLOAD_MAX_BYTES:
+        raise UnusableFile(
+            f"{name} is {_megabytes(size)}; a page accepts extracts up to {_megabytes(UPLOAD_MAX_BYTES)}. "
+            "Load a larger extract with the command line (familyservice-nb import) or ask an analyst."
+        )
+
+
+def check_xlsx_cost(path: Path) -> None:
+    """Refuse a workbook whose parts unpack to more than XLSX_MAX_UNPACKED_BYTES, or any large part
+    packed more than XLSX_MAX_RATIO times, before any of it is parsed. Reads only the zip's directory."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UnusableFile(f"{path.name} is not an Excel workbook we can read ({exc}).") from None
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > XLSX_MAX_UNPACKED_BYTES:
+        raise UnusableFile(
+            f"{path.name} would unpack to {_megabytes(unpacked)}, more than the {_megabytes(XLSX_MAX_UNPACKED_BYTES)} "
+            "an Excel extract may hold, so it was not read. Save the extract as CSV, or split it, and try again."
+        )
+    for member in members:
+        if member.file_size > XLSX_RATIO_FROM_BYTES and member.file_size > XLSX_MAX_RATIO * max(member.compress_size, 1):
+            raise UnusableFile(
+                f"{path.name} is packed {member.file_size // max(member.compress_size, 1):,} times smaller than it "
+                f"unpacks (a real Excel file is under {XLSX_MAX_RATIO} times), so it was not read. Save the extract "
+                "again from Mosaic or Excel, as CSV if you can, and try again."
+            )
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _read_xlsx(path: Path, show: bool) -> _Table:
-    """The first sheet of a workbook; real date cells are kept as dates."""
+    """The first sheet of a workbook; real date cells are kept as dates.
+
+    Read only, row by row, with the used range worked out from the cells themselves: the dimension a
+    file declares (`A1:XFD1048576`) is ignored, so a sheet's rows are as long as their last value, and
+    rows with no value are not kept."""
     import openpyxl
 
+    check_xlsx_cost(path)
     handle = path.open("rb")  # a file object: openpyxl would refuse a workbook saved with a .csv name
     try:
         book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
@@ -437,13 +498,12 @@ def _read_xlsx(path: Path, show: bool) -> _Table:
             warnings.append(
                 f"The workbook has {len(book.worksheets)} sheets; only the first, '{sheet.title}', was read."
             )
-        if sheet.max_row is None or sheet.max_column is None:
-            sheet.reset_dimensions()
+        declared_rows = sheet.max_row
+        sheet.reset_dimensions()  # never trust the declared range: rows come as long as their values
         rows = sheet.iter_rows(values_only=True)
-        first_row = sheet.min_row or 1
         header_row, header = None, []
-        for number, row in enumerate(rows, start=first_row):
-            if any(v is not None and str(v).strip() for v in row):
+        for number, row in enumerate(rows, start=1):
+            if not all(_blank(v) for v in row):
                 header_row, header = number, list(row)
                 break
         if header_row is None:
@@ -453,14 +513,16 @@ def _read_xlsx(path: Path, show: bool) -> _Table:
         headers = _unique_headers(header)
         width = len(headers)
         values, numbers, spill = [], [], []
-        bar = _bar(show, sheet.max_row, path)
+        bar = _bar(show, declared_rows if declared_rows and declared_rows < 2_000_000 else None, path)
+        padding = (None,) * width
         for number, row in enumerate(rows, start=header_row + 1):
-            row = tuple(row)
-            values.append(row[:width] + (None,) * (width - len(row)))
-            numbers.append(number)
-            spill.append(any(v is not None and str(v).strip() for v in row[width:]))
             if bar is not None and number % 10_000 == 0:
                 bar.update(10_000)
+            if all(_blank(v) for v in row):
+                continue  # a blank row is not a row (it keeps its number: the next row's is counted on)
+            values.append(row[:width] + padding[len(row):])
+            numbers.append(number)
+            spill.append(not all(_blank(v) for v in row[width:]))
         if bar is not None:
             bar.close()
     except _BROKEN_WORKBOOK as exc:
@@ -710,6 +772,9 @@ def _notes(table, columns, rows, note_id, event_day, recorded, risk, status_code
         "risk_identified": take(risk),
         "status": pd.Categorical.from_codes(take(status_codes), categories=STATUS_ORDER),
     }
+    if WORKER_ID in columns:  # the author's login, when the extract carries it
+        login = text_column(WORKER_ID).iloc[rows].str.strip().reset_index(drop=True)
+        frame[WORKER_ID] = login.where(login != "")
     used = set(columns.values())
     for position, header in enumerate(table.headers):
         if position not in used:

@@ -1,8 +1,17 @@
 """`familyservice-nb serve`: the workbook's pages (the notebooks in `dashboards/`) served by Voila.
 
-What the server guarantees (DESIGN.md: Web; issue: the Voila app):
+What the server guarantees (DESIGN.md: Web; issue: the Voila app; issue 12: hardening):
 - it listens on 127.0.0.1 only, on the port asked for, and never hops to another port: a port in use
   is said in a plain sentence (exit 2);
+- it answers only its own address and its own person: a request whose Host is not 127.0.0.1 or
+  localhost is refused (403, page and kernel socket: a website the person visits cannot reach it by
+  DNS rebinding), and every page needs the random token made at each start, in the link `serve` prints
+  and opens (another account on the machine cannot walk in); the browser keeps a sign-in cookie after;
+- kernels are bounded: at most MAX_OPEN_PAGES pages have a kernel at once (one more is answered with a
+  plain "The workbook is busy" page, HTTP 503), and a page's kernel that no browser connected to within
+  UNCONNECTED_GRACE_SECONDS is shut down;
+- a page may send up to WEBSOCKET_MAX_MESSAGE_BYTES in one message (an upload; the pages accept
+  extracts up to `extract.UPLOAD_MAX_BYTES`, well under it, and say so when a file is larger);
 - pages open fast: each page keeps a kernel pre-heated (the notebook already run), and idle kernels
   are shut down after a while; users never see a traceback;
 - every script, style and font comes from this server: the `fsnb` template drops the CDN links of
@@ -10,8 +19,9 @@ What the server guarantees (DESIGN.md: Web; issue: the Voila app):
 - the page kernels are this Python, with this package importable, and know where the data is through
   environment variables (`familyservice_nb.ui.kit.context` lists them).
 
-Voila runs as a child process (`python -m voila`), in this process group, so stopping this command
-(Ctrl+C, or SIGTERM to the group) stops the server and its kernels.
+Voila runs as a child process (`python -m familyservice_nb.server`: Voila's app with the host check,
+the busy page and the unconnected-kernel reaper added, see `workbook_voila_class`), in this process
+group, so stopping this command (Ctrl+C, or SIGTERM to the group) stops the server and its kernels.
 """
 
 from __future__ import annotations
@@ -19,6 +29,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -26,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import webbrowser
 from pathlib import Path
 
 HOST = "127.0.0.1"
@@ -43,6 +55,15 @@ STARTUP_TIMEOUT_SECONDS = 120
 IOPUB_TIMEOUT_SECONDS = 30
 KERNEL_STARTUP_TIMEOUT_SECONDS = 120
 STOP_TIMEOUT_SECONDS = 20
+
+# Bounded kernels (issue 12). Each page open in a browser holds a kernel (about 150 MB), besides the
+# pre-heated ones. FSNB_MAX_OPEN_PAGES and FSNB_UNCONNECTED_GRACE_SECONDS change these for one run.
+MAX_OPEN_PAGES = 8
+UNCONNECTED_GRACE_SECONDS = 120  # longer than the slowest page takes to reach a browser on a busy laptop
+BUSY_MESSAGE = "The workbook is busy, try again in a minute."
+# Tornado's default is 10 MiB; an upload over it dropped the page's socket without a word.
+WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+LOCAL_HOSTNAMES = ("localhost",)
 
 EXIT_OK, EXIT_UNUSABLE = 0, 2
 
@@ -162,7 +183,13 @@ def prepare_runtime(root: Path) -> dict[str, str]:
     template = root / "voila" / "templates" / TEMPLATE
     shutil.copytree(PACKAGE_DIR / "templates" / TEMPLATE, template)
     # Shipped as index.jinja2 (a name the package data includes); Voila looks for index.html.j2.
-    (template / "index.jinja2").rename(template / "index.html.j2")
+    # The page's upload limit is the extract's (a page does not read a larger file into memory).
+    from .extract import UPLOAD_MAX_BYTES
+
+    page = (template / "index.jinja2").read_text(encoding="utf-8")
+    (template / "index.html.j2").write_text(page.replace("__FSNB_UPLOAD_MAX_BYTES__", str(UPLOAD_MAX_BYTES)),
+                                            encoding="utf-8")
+    (template / "index.jinja2").unlink()
     env: dict[str, str] = {}
     bundle = plotly_bundle()
     if bundle:
@@ -226,12 +253,20 @@ def preheated_pages(dashboards: Path) -> list[str]:
     return names
 
 
-def voila_config(dashboards: Path) -> dict:
+def voila_config(dashboards: Path, token: str = "") -> dict:
     """Voila's settings that are not single values (written to voila.json, which Voila reads from its
-    working folder)."""
+    working folder). The token goes here rather than on the command line, which other accounts can read."""
     pools = {"default": {"pool_size": 0}}
     pools.update({name: {"pool_size": POOL_SIZE} for name in preheated_pages(dashboards)})
     return {
+        "Voila": {
+            "token": token,
+            "tornado_settings": {
+                "allow_remote_access": False,  # a foreign Host header is refused (403), page and socket
+                "local_hostnames": list(LOCAL_HOSTNAMES),
+                "websocket_max_message_size": WEBSOCKET_MAX_MESSAGE_BYTES,
+            },
+        },
         "VoilaConfiguration": {
             # plotly's mime renderer fails under Voila ("r.setData is not a function") and is not used:
             # figures are widgets. Leaving it out also spares every page 5 MB of JavaScript.
@@ -241,9 +276,33 @@ def voila_config(dashboards: Path) -> dict:
     }
 
 
-def voila_command(dashboards: Path, port: int) -> list[str]:
+def _setting(name: str, default: int) -> int:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise ServeProblem(f"{name} must be a whole number, not '{text}'.") from None
+    if value < 1:
+        raise ServeProblem(f"{name} must be at least 1, not {value}.")
+    return value
+
+
+def kernel_limits() -> tuple[int, int]:
+    """(pages open at once, seconds a page's kernel may wait for its browser): the constants, or
+    FSNB_MAX_OPEN_PAGES and FSNB_UNCONNECTED_GRACE_SECONDS."""
+    return (_setting("FSNB_MAX_OPEN_PAGES", MAX_OPEN_PAGES),
+            _setting("FSNB_UNCONNECTED_GRACE_SECONDS", UNCONNECTED_GRACE_SECONDS))
+
+
+def voila_command(dashboards: Path, port: int, limits: tuple[int, int] = (MAX_OPEN_PAGES, UNCONNECTED_GRACE_SECONDS)
+                  ) -> list[str]:
+    pages, grace = limits
     return [
-        sys.executable, "-m", "voila", str(dashboards),
+        sys.executable, "-m", "familyservice_nb.server", str(dashboards),
+        f"--WorkbookVoila.max_open_pages={pages}",
+        f"--WorkbookVoila.unconnected_grace_seconds={grace}",
         "--no-browser",
         f"--Voila.ip={HOST}",
         f"--Voila.port={port}",
@@ -283,24 +342,39 @@ def prepare_database(url: str, demo: bool) -> None:
     from .errors import WorkbookError
     from .identity import signed_in
     from .store import Store
-    from .store.demo_data import fill_demo_if_empty
+    from .store.demo_data import demo_manager, fill_demo_if_empty
 
     try:
         with Store(url, user=None) as store:
             if fill_demo_if_empty(store):
                 _say("Filled the empty database with synthetic demo data.")
             if signed_in().login is None:
-                # On a laptop with the demo, the person at the keyboard is a demo team manager, so
-                # the forms open with that manager's teams (a name not on the staff list sees nothing).
-                managers = sorted(p.login for p in store.staff() if p.role == "manager")
-                if managers:
-                    os.environ["FSNB_USER"] = managers[0]
-                    _say(f"You are signed in as the demo manager '{managers[0]}' (set FSNB_USER to change).")
+                # On a laptop with the demo's own data, the person at the keyboard is a demo team manager,
+                # so the forms open with that manager's teams. Never on a database with real staff.
+                manager = demo_manager(store)
+                if manager:
+                    os.environ["FSNB_USER"] = manager
+                    _say(f"You are signed in as the demo manager '{manager}' (set FSNB_USER to change).")
+                else:
+                    _say("This database holds staff the demo did not make, so nobody is signed in as a demo "
+                         "manager. Set FSNB_USER to your login on the staff list to use the app as yourself.")
     except WorkbookError as exc:
         raise ServeProblem(str(exc)) from None
 
 
 # -- running ---------------------------------------------------------------------------------------
+
+def open_in_browser(link: str) -> None:
+    """Open the app in the person's browser, unless FSNB_NO_BROWSER is set or there is no screen."""
+    if os.environ.get("FSNB_NO_BROWSER", "").strip():
+        return
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return  # no screen (a server, a test run): the printed link is enough
+    try:
+        webbrowser.open(link, new=2)
+    except webbrowser.Error:
+        pass
+
 
 class _Stop(Exception):
     pass
@@ -327,6 +401,7 @@ def serve(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False) -
         check_port_free(port)
         extract = choose_extract(dashboards, demo)
         database = database_url(db, dashboards)
+        limits = kernel_limits()
         prepare_database(database, demo)
     except ServeProblem as exc:
         _say(str(exc), err=True)
@@ -341,10 +416,13 @@ def serve(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False) -
     proc = None
     try:
         env = server_environment(runtime, dashboards, extract, database)
-        config = voila_config(dashboards)
-        (runtime / "voila.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
-        # Voila reads voila.json from its working folder first (before any user config).
-        proc = subprocess.Popen(voila_command(dashboards, port), env=env, cwd=str(runtime))
+        token = secrets.token_urlsafe(32)  # a new one at every start
+        config = voila_config(dashboards, token)
+        # Voila reads voila.json from its working folder first (before any user config). The folder is
+        # private (mkdtemp), and so is the file: it holds the token.
+        with os.fdopen(os.open(runtime / "voila.json", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+            json.dump(config, file, indent=1)
+        proc = subprocess.Popen(voila_command(dashboards, port, limits), env=env, cwd=str(runtime))
         deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
         while proc.poll() is None and not _port_open(port):
             if time.monotonic() > deadline:
@@ -364,8 +442,10 @@ def serve(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False) -
             "No extract was found, so the dashboards will say so: run with --demo for synthetic demo data, "
             "or set FSNB_EXTRACT to a Mosaic extract."
         )
-        _say(f"The Family Service workbook is running at http://{HOST}:{port}/{LANDING_PATH} "
-             f"(press Ctrl+C to stop it). {source}")
+        link = f"http://{HOST}:{port}/{LANDING_PATH}?token={token}"
+        _say(f"The Family Service workbook is running at {link} (press Ctrl+C to stop it). "
+             f"Open it with this link: it holds a key made for this start only. {source}")
+        open_in_browser(link)
         rc = proc.wait()
         return rc
     except (KeyboardInterrupt, _Stop):
@@ -377,3 +457,161 @@ def serve(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False) -
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
         shutil.rmtree(runtime, ignore_errors=True)
+
+
+# -- the Voila app with the workbook's guards ---------------------------------------------------------
+
+BUSY_PAGE = f"""<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="utf-8"><title>The workbook is busy</title>
+<meta http-equiv="refresh" content="60"></head>
+<body style="font-family: sans-serif; margin: 3em; max-width: 40em; line-height: 1.5">
+<h1>{BUSY_MESSAGE}</h1>
+<p>Too many pages of the workbook are open at once. Close a page you no longer need, or wait a
+minute: this page tries again by itself.</p></body></html>"""
+
+
+def is_local_host(host_header: str) -> bool:
+    """Whether a request's Host names this machine: 127.0.0.1 (any loopback address) or localhost."""
+    import ipaddress
+    import re
+
+    host = re.match(r"^(.*?)(:\d+)?$", host_header or "").group(1)
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host.lower() in LOCAL_HOSTNAMES
+
+
+def workbook_voila_class():
+    """Voila's app with three guards added (imported only in the server process):
+    - the page handler answers BUSY_PAGE (503) when MAX_OPEN_PAGES pages already hold a kernel;
+    - every `unconnected_grace_seconds / 4` a reaper shuts down each page kernel no browser has
+      connected to since it started, once it is idle and older than the grace period (pre-heated
+      kernels waiting in their pool are not page kernels, and an open page keeps its kernel);
+    - Voila's request-info socket, a plain tornado socket, refuses a foreign Host like the rest.
+    """
+    import asyncio
+
+    from jupyter_core.utils import ensure_async
+    from tornado import ioloop, web
+    from traitlets import Int
+    from voila.app import Voila
+    from voila.request_info_handler import RequestInfoSocketHandler
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    class PageHandler(TornadoVoilaHandler):
+        async def prepare(self):
+            outcome = super().prepare()  # the Host check and the token come first
+            if asyncio.iscoroutine(outcome) or isinstance(outcome, asyncio.Future):
+                await outcome
+            if self._finished:
+                return
+            app = self.settings["fsnb_app"]
+            self._fsnb_admitted = app.admit()
+            if not self._fsnb_admitted:
+                app.log.warning("A page was refused: %d pages already hold a kernel.", app.max_open_pages)
+                self.set_status(503)
+                self.set_header("Retry-After", "60")
+                self.set_header("Content-Type", "text/html; charset=UTF-8")
+                self.finish(BUSY_PAGE)
+
+        def on_finish(self):
+            super().on_finish()
+            if getattr(self, "_fsnb_admitted", False) and self.get_status() >= 400:
+                self.settings["fsnb_app"].withdraw()  # no kernel came of it
+
+    class RequestInfoHandler(RequestInfoSocketHandler):
+        def prepare(self):
+            if not is_local_host(self.request.host):
+                raise web.HTTPError(403)
+            return super().prepare()
+
+    replace = {TornadoVoilaHandler: PageHandler, RequestInfoSocketHandler: RequestInfoHandler}
+
+    class WorkbookVoila(Voila):
+        max_open_pages = Int(MAX_OPEN_PAGES, help="pages that may hold a kernel at once").tag(config=True)
+        unconnected_grace_seconds = Int(
+            UNCONNECTED_GRACE_SECONDS, help="seconds a page's kernel may wait for its browser").tag(config=True)
+
+        def init_settings(self):
+            settings = super().init_settings()
+            settings["fsnb_app"] = self
+            self._connected: set[str] = set()
+            self._first_seen: dict[str, float] = {}
+            self._reaped: set[str] = set()
+            self._claimed: set[str] = set()  # page kernels already set against an admitted page
+            self._waiting: list[float] = []  # admitted pages whose kernel has not appeared yet (when admitted)
+            manager = self.kernel_manager
+            notify_connect = manager.notify_connect
+
+            def connected(kernel_id):
+                self._connected.add(kernel_id)
+                return notify_connect(kernel_id)
+
+            manager.notify_connect = connected
+            every = max(1000, self.unconnected_grace_seconds * 250)
+            ioloop.PeriodicCallback(self.reap_unconnected, every).start()
+            return settings
+
+        def init_handlers(self):
+            return [(route[0], replace.get(route[1], route[1]), *route[2:]) for route in super().init_handlers()]
+
+        def pooled_kernel_ids(self) -> set[str]:
+            ids = set()
+            for pool in getattr(self.kernel_manager, "_pools", {}).values():
+                for task in pool:
+                    if task.done() and not task.cancelled() and task.exception() is None:
+                        ids.add(task.result().get("kernel_id"))
+            return ids
+
+        def page_kernel_ids(self) -> set[str]:
+            return set(self.kernel_manager.list_kernel_ids()) - self.pooled_kernel_ids() - self._reaped
+
+        def settle(self) -> set[str]:
+            """The page kernels now; each new one is set against the oldest admitted page still waiting
+            for its kernel (a page whose kernel never came is forgotten after the kernel start timeout)."""
+            current = self.page_kernel_ids()
+            del self._waiting[:len(current - self._claimed)]
+            self._claimed = current
+            now = time.monotonic()
+            self._waiting = [t for t in self._waiting if now - t < KERNEL_STARTUP_TIMEOUT_SECONDS]
+            return current
+
+        def admit(self) -> bool:
+            """Whether one more page may have a kernel: the page kernels, and the pages admitted a moment
+            ago whose kernels are still starting, count against the cap (10 GETs at once get no more)."""
+            if len(self.settle()) + len(self._waiting) >= self.max_open_pages:
+                return False
+            self._waiting.append(time.monotonic())
+            return True
+
+        def withdraw(self) -> None:
+            if self._waiting:
+                self._waiting.pop()
+
+        def reap_unconnected(self) -> None:
+            live = self.settle()  # every page kernel is seen here (it lives the grace period) before it goes
+            now = time.monotonic()
+            self._first_seen = {k: t for k, t in self._first_seen.items() if k in live}
+            self._reaped &= set(self.kernel_manager.list_kernel_ids())
+            for kernel_id in live:
+                first = self._first_seen.setdefault(kernel_id, now)
+                if kernel_id in self._connected or now - first < self.unconnected_grace_seconds:
+                    continue
+                try:
+                    idle = self.kernel_manager.get_kernel(kernel_id).execution_state == "idle"
+                except KeyError:
+                    continue
+                if idle:
+                    self.log.info("Shutting down a page kernel no browser connected to within %d seconds.",
+                                  self.unconnected_grace_seconds)
+                    self._reaped.add(kernel_id)
+                    asyncio.ensure_future(ensure_async(self.kernel_manager.shutdown_kernel(kernel_id)))
+
+    return WorkbookVoila
+
+
+if __name__ == "__main__":  # the server process that `serve` starts
+    workbook_voila_class().launch_instance()

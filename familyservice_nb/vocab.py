@@ -222,6 +222,11 @@ EXTRACT_COLUMNS = (
     "note_id", "case_id", "worker", "team", "note_type", "event_date", "recorded_at", "risk_identified", "status",
 )
 REQUIRED_COLUMNS = ("note_id", "event_date")
+# Optional columns read when a file has them (never added when it does not): `worker_id` is the worker's
+# login on the workbook's staff list (Mosaic's worker id), which is how a note finds its author. Without
+# it a note's author is found by name, and a name two people share is reported, never guessed (issue 12).
+WORKER_ID = "worker_id"
+OPTIONAL_COLUMNS = (WORKER_ID,)
 
 # The columns assess_timeliness adds.
 TIMELINESS_COLUMNS = ("due_date", "working_days_taken", "days_late", "timeliness", "rule")

@@ -57,7 +57,7 @@ def test_timeliness_writes_every_input_column_plus_the_rule(extract, tmp_path):
     assert rows.loc["N2", "rule"] == "next working day (risk)"
     assert rows.loc["N3", "timeliness"] == "overdue"
     assert rows.loc["N1", "event_date"] == "2026-11-16"  # ISO in files
-    assert rows.loc["N2", "free_text"] == "=SUM(A1)"  # passed through as it was
+    assert rows.loc["N2", "free_text"] == "'=SUM(A1)"  # passed through, kept from running as a formula
     rej = pd.read_csv(rejects, dtype=str, keep_default_na=False)
     assert list(rej["row_number"]) == ["5", "6"]
     assert rej["reason"].str.len().min() > 10

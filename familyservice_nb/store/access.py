@@ -121,15 +121,20 @@ def record_filter(viewer: Viewer) -> ColumnElement[bool]:
 
 
 def note_filter(viewer: Viewer) -> ColumnElement[bool]:
-    """Notes on cases they see, and notes they (or, for a manager, their teams) wrote."""
+    """Notes on cases they see, and notes they (or, for a manager, their teams) wrote.
+
+    Who wrote a note is its `worker_staff_id` (set at import from the extract's worker_id, or a name only
+    one person has), never its display name: a newcomer who shares a colleague's name sees none of the
+    colleague's notes (issue 12)."""
     if viewer.sees_all:
         return true()
     on_cases = notes.c.case_id.in_(visible_case_ids(viewer))
     if viewer.role == "practitioner":
-        return or_(on_cases, notes.c.worker.in_([viewer.name, viewer.login]))
+        return or_(on_cases, notes.c.worker_staff_id == viewer.staff_id)
     if viewer.role == "manager":
-        member_names = select(staff.c.name).where(staff.c.staff_id.in_(_team_members(viewer)))
-        return or_(on_cases, notes.c.team.in_(viewer.team_names), notes.c.worker.in_(member_names))
+        members = _team_members(viewer)
+        return or_(on_cases, notes.c.team.in_(viewer.team_names), notes.c.worker_staff_id.in_(members),
+                   notes.c.worker_staff_id == viewer.staff_id)
     return false()
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from ..errors import WorkbookError
-from .engine import make_engine, sqlite_path
+from .engine import create_private_file, make_engine, make_private_folder, sqlite_path
 
 
 def _default_destination(engine: Engine, suffix: str) -> Path:
@@ -39,10 +39,14 @@ def backup(url: str, destination: str | Path | None = None) -> Path:
             target = Path(destination) if destination else _default_destination(engine, ".db")
             if target.exists():
                 raise WorkbookError(f"{target} already exists; choose a new file for the backup.")
-            target.parent.mkdir(parents=True, exist_ok=True)
+            make_private_folder(target.parent)
+            create_private_file(target)  # VACUUM INTO writes into an empty file, keeping its mode (0600)
             source = sqlite3.connect(path, timeout=60)
             try:
                 source.execute("VACUUM INTO ?", (str(target),))
+            except sqlite3.Error:
+                target.unlink(missing_ok=True)
+                raise
             finally:
                 source.close()
             copy = sqlite3.connect(target)
@@ -67,7 +71,8 @@ def _pg_dump(engine: Engine, destination) -> Path:
     target = Path(destination) if destination else _default_destination(engine, ".dump")
     if target.exists():
         raise WorkbookError(f"{target} already exists; choose a new file for the backup.")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_private_folder(target.parent)
+    create_private_file(target)  # pg_dump writes into it and keeps its mode (0600)
     url = engine.url
     env = dict(os.environ)
     if url.password:
@@ -79,6 +84,7 @@ def _pg_dump(engine: Engine, destination) -> Path:
     args.append(f"--dbname={url.database}")
     done = subprocess.run(args, env=env, capture_output=True, text=True)
     if done.returncode != 0:
+        target.unlink(missing_ok=True)
         raise WorkbookError(f"pg_dump could not back up the database: {done.stderr.strip()}")
     return target
 

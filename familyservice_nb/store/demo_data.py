@@ -187,6 +187,43 @@ def is_empty(store) -> bool:
         return not any(conn.execute(select(func.count()).select_from(t)).scalar_one() for t in (staff, notes, records))
 
 
+DEMO_MARK = "demo"  # a settings row the demo writes: which staff it made up
+
+
+def _mark_as_demo(store, logins: list[str]) -> None:
+    from sqlalchemy import insert
+
+    from .schema import settings
+
+    with store.writing() as conn:
+        conn.execute(insert(settings).values(
+            key=DEMO_MARK, value=audit.dumps({"staff": sorted(logins)}), updated_at=audit.utcnow(),
+            updated_by=store.viewer(conn).actor))
+
+
+def demo_manager(store) -> str | None:
+    """The login of the demo's first team manager, when every person on the staff list was made up by
+    the demo (`fill_demo`); None on a database with anyone else on it. `serve --demo` signs the laptop
+    user in as this manager, and as nobody on a database with real staff."""
+    import json
+
+    from sqlalchemy import select
+
+    from .schema import settings
+
+    store = store.with_database_access()
+    with store.reading() as conn:
+        mark = conn.execute(select(settings.c.value).where(settings.c.key == DEMO_MARK)).scalar_one_or_none()
+    if mark is None:
+        return None
+    made_up = set(json.loads(mark).get("staff", []))
+    people = store.staff()
+    if not people or any(p.login not in made_up for p in people):
+        return None
+    managers = sorted(p.login for p in people if p.role == "manager")
+    return managers[0] if managers else None
+
+
 def fill_demo_if_empty(store, seed: int = 7, notes: int = 5000) -> bool:
     """For `serve --demo`: fill the database with the demo unless it already holds data; True when filled."""
     if not is_empty(store.with_database_access()):
@@ -207,6 +244,7 @@ def fill_demo(store, seed: int = 7, notes: int = 5000, as_of: dt.date | None = N
     extract = make_demo_extract(rows=notes, seed=seed, as_of=as_of, workers=WORKERS, teams=TEAMS)
     staff, worker_login, manager_login = _staff(extract, rng)
     store.save_staff(staff)
+    _mark_as_demo(store, [person.login for person in staff])
     cases = _cases(extract, worker_login, as_of, rng)
     store.save_cases(cases)
     with tempfile.TemporaryDirectory() as folder:

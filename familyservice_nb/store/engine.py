@@ -20,6 +20,24 @@ from ..identity import signed_in
 DEFAULT_URL = "sqlite:///data/workbook.db"
 BUSY_TIMEOUT_SECONDS = 60  # how long a writer waits for another writer before giving up
 WRITE = {"fsnb_write": True}  # execution option: this transaction writes (BEGIN IMMEDIATE on SQLite)
+PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700  # databases, backups and uploads: this account alone
+
+
+def create_private_file(path: str | Path) -> Path:
+    """Create an empty file readable and writable by this account alone (0600, whatever the umask);
+    refused when it exists. SQLite gives a database's -wal and -shm files the database file's mode."""
+    path = Path(path)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    os.chmod(path, PRIVATE_FILE)  # the umask may have taken bits away, never added: make it exact
+    return path
+
+
+def make_private_folder(path: str | Path) -> Path:
+    """A folder (and its parents), created 0700 when it is new; an existing one is left as it is."""
+    path = Path(path)
+    if not path.exists():
+        path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+    return path
 
 
 def database_url(url: str | None = None) -> str:
@@ -40,7 +58,7 @@ def database_url(url: str | None = None) -> str:
         parsed = parsed.set(drivername="postgresql+psycopg")
     elif backend == "sqlite":
         if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            make_private_folder(Path(parsed.database).parent)
     else:
         raise WorkbookError(
             f"The workbook keeps its data in SQLite or PostgreSQL, not {backend}. "
@@ -73,6 +91,18 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(parsed, pool_pre_ping=True)
     engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+    database = parsed.database
+
+    @event.listens_for(engine, "do_connect")
+    def _private_file(_dialect, _record, _args, _kwargs):
+        # SQLite would create a missing file readable by every account (the umask's 0644). Made first,
+        # 0600, it stays private, and SQLite gives its -wal and -shm files the same mode.
+        if database and database != ":memory:" and not database.startswith("file:") and not Path(database).exists():
+            make_private_folder(Path(database).parent)
+            try:
+                create_private_file(database)
+            except FileExistsError:  # another process made it a moment ago
+                pass
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):

@@ -24,10 +24,10 @@ from sqlalchemy import ARRAY, Connection, any_, bindparam, insert, select, text,
 from ..dates import parse_uk_date, today_in_london
 from ..errors import WorkbookError
 from ..extract import REJECT_COLUMNS
-from ..vocab import EXTRACT_COLUMNS, UK_DATE
+from ..vocab import EXTRACT_COLUMNS, UK_DATE, WORKER_ID
 from . import audit
 from .access import LOADS_DATA, Viewer
-from .schema import ID_LENGTH, NAME_LENGTH, import_rejects, imports, notes
+from .schema import ID_LENGTH, NAME_LENGTH, import_rejects, imports, notes, staff
 
 BATCH_SIZE = 5_000
 PROGRESS_FROM = 20_000  # imports of at least this many notes show a progress bar
@@ -37,8 +37,9 @@ AUDITED = ("case_id", "worker", "team", "note_type", "event_date", "recorded_at"
 TEXT_COLUMNS = ("case_id", "worker", "team", "note_type", "status")
 STORED = (
     "note_id", "case_id", "worker", "team", "note_type", "event_date", "recorded_at", "risk_identified", "status",
-    "extra", "source_row", "as_of", "first_import_id", "last_import_id",
+    "extra", "source_row", "worker_staff_id", "as_of", "first_import_id", "last_import_id",
 )
+NAMES_SHOWN = 5  # shared names listed one by one in an import's notes, then "and N more"
 DATE_TEXT, TIME_TEXT = "%Y-%m-%d", "%Y-%m-%d %H:%M:%S.%f"  # as SQLAlchemy keeps them in SQLite
 
 
@@ -98,7 +99,49 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     out["source_row"] = _text(rows.astype("Int64"))
     passthrough = [c for c in frame.columns if c not in EXTRACT_COLUMNS and c not in REJECT_COLUMNS]
     out["extra"] = _json_lines(frame[passthrough]) if passthrough else None
+    out["worker_staff_id"] = None  # `owners` fills it in from the staff list
     return out.reset_index(drop=True)
+
+
+# -- who wrote each note ----------------------------------------------------------------------------
+
+
+def owners(conn: Connection, frame: pd.DataFrame) -> tuple[pd.Series, list[str]]:
+    """Each note's author on the staff list (staff_id, or None), and plain sentences on the notes left
+    without one. By the extract's worker_id (a login, any case) when it has one; else by the worker's
+    name when exactly one person on the staff list has it. A name two people share is never guessed."""
+    rows = conn.execute(select(staff.c.staff_id, staff.c.login, staff.c.name)).all()
+    by_login = {r.login.casefold(): r.staff_id for r in rows}
+    people = pd.DataFrame(rows, columns=["staff_id", "login", "name"])
+    sharing = people.groupby("name")["staff_id"].count() if len(people) else pd.Series(dtype=int)
+    by_name = people[people["name"].map(sharing) == 1].set_index("name")["staff_id"] if len(people) else {}
+    names = frame["worker"].astype(object) if "worker" in frame else pd.Series(None, index=frame.index, dtype=object)
+    found = names.map(by_name).astype(object)
+    said: list[str] = []
+    if WORKER_ID in frame:
+        logins = frame[WORKER_ID].astype(object)
+        given = logins.notna().to_numpy()
+        from_login = logins[given].map(lambda v: by_login.get(str(v).casefold()))
+        found[given] = from_login
+        unknown = logins[given][from_login.isna().to_numpy()]
+        if len(unknown):
+            shown = ", ".join(f"'{v}'" for v in unknown.drop_duplicates().head(3))
+            said.append(f"{len(unknown):,} notes give a worker_id that is not a login on the staff list ({shown}); "
+                        "they are kept, on their cases, but belong to nobody's own list until the staff list has them.")
+        named = ~given
+    else:
+        named = np.ones(len(frame), dtype=bool)
+    shared = names[named & names.isin(sharing[sharing > 1].index).to_numpy()]
+    counts = shared.value_counts()
+    for name, n in counts.head(NAMES_SHOWN).items():
+        said.append(
+            f"{n:,} notes name the worker '{name}', and {int(sharing[name])} people on the staff list have that "
+            "name, so the workbook cannot tell whose they are: they are kept, on their cases, but belong to nobody's "
+            "own list. Add a worker_id column (the worker's login) to the extract to say whose each note is."
+        )
+    if len(counts) > NAMES_SHOWN:
+        said.append(f"Notes naming {len(counts) - NAMES_SHOWN:,} more names that people share were left the same way.")
+    return found.where(found.notna(), None), said
 
 
 def _json_lines(frame: pd.DataFrame) -> pd.Series:
@@ -147,7 +190,7 @@ def _rows(batch: pd.DataFrame, as_of: dt.date, import_id: int) -> list[tuple]:
         _day_text(batch["event_date"]),
         _text(batch["recorded_at"].dt.strftime(TIME_TEXT)),
         batch["risk_identified"].astype(object),
-        batch["status"], batch["extra"], batch["source_row"],
+        batch["status"], batch["extra"], batch["source_row"], batch["worker_staff_id"],
     ]
     n = len(batch)
     constant = [as_of.strftime(DATE_TEXT), import_id, import_id]
@@ -186,9 +229,10 @@ def _update_changed(conn: Connection, changed: pd.DataFrame, as_of: dt.date, imp
     for row in changed.to_dict("records"):
         p = {f"v_{f}": _python(row[f]) for f in fields}
         p["v_event_date"] = p["v_event_date"].date()
-        p |= {"v_extra": row["extra"], "v_source_row": _python(row["source_row"]), "b_note_id": row["note_id"]}
+        p |= {"v_extra": row["extra"], "v_source_row": _python(row["source_row"]), "b_note_id": row["note_id"],
+              "v_worker_staff_id": _python(row["worker_staff_id"])}
         params.append(p)
-    values = {f: bindparam(f"v_{f}") for f in (*fields, "extra", "source_row")}
+    values = {f: bindparam(f"v_{f}") for f in (*fields, "extra", "source_row", "worker_staff_id")}
     conn.execute(
         update(notes)
         .where(notes.c.note_id == bindparam("b_note_id"))
@@ -343,6 +387,9 @@ def run_import(store, path, mapping=None, as_of=None, batch_size: int = BATCH_SI
         result.rejects = rejects.sort_values("row_number", kind="stable").reset_index(drop=True)
     file_name = Path(str(path)).name
     frame = prepare(kept)
+    with store.reading() as conn:
+        frame["worker_staff_id"], unowned = owners(conn, kept.reset_index(drop=True))
+    result.warnings = [*result.warnings, *unowned]
     with store.writing() as conn:
         import_id = start(conn, viewer, file_name, as_of, result)
     # progress None: a bar for long imports, on a terminal only; True or False: always or never.

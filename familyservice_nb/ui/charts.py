@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from familyservice_nb.export import plain_labels
 from familyservice_nb.figures import DAY_LABELS
 
 BAR_COLOUR = "#1d4f91"
@@ -155,7 +156,7 @@ def update_on_time_bars(fig: go.Figure, rows: pd.DataFrame, overall_pct=None, *,
     with batch(fig):
         bar = fig.data[0]
         bar.x = counted["pct_on_time"].to_numpy(dtype="float64")
-        bar.y = counted[by].astype(str).to_numpy()
+        bar.y = plain_labels(counted[by].astype(str))  # names are text, never markup
         bar.text = on_time_labels(counted) if len(counted) else []
         bar.customdata = custom
         fig.layout.height = max(260, ROW_HEIGHT * len(counted) + 140)
@@ -301,7 +302,7 @@ def gaps_figure(counts: pd.DataFrame, by: str, titles: dict[str, str], axis_titl
 
 
 def update_gaps(fig: go.Figure, counts: pd.DataFrame, by: str) -> None:
-    labels = counts[by].astype(str).to_numpy()
+    labels = plain_labels(counts[by].astype(str))  # names are text, never markup
     total = counts["total"].to_numpy() if len(counts) else np.array([], dtype=int)
     with batch(fig):
         for trace in fig.data[:-1]:

@@ -2,6 +2,7 @@
 
 - `app_server` (session): the real `familyservice-nb serve` on a free port, with a temporary data folder
   holding a synthetic demo extract as of 25/11/2026; its log is printed if it does not start.
+  `app_server.url(path)` carries the token `serve` printed (read from its log), as a person's link does.
 - `browser` (module): headless Debian Chromium through Playwright (skipped when missing, except with
   CI=true, where a missing browser fails the test).
   `app_server.as_of` and `app_server.user` are what its pages should show.
@@ -24,7 +25,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -90,13 +91,25 @@ class AppServer:
     as_of: dt.date = AS_OF
     user: str = TEST_USER
     proc: subprocess.Popen | None = None
+    token: str = ""
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/"
 
-    def url(self, path: str = "") -> str:
-        return self.base_url + path.lstrip("/")
+    def url(self, path: str = "", token: bool = True) -> str:
+        """The page's address, with the token `serve` printed (token=False: as a stranger would ask)."""
+        url = self.base_url + path.lstrip("/")
+        if token and self.token:
+            url += ("&" if "?" in url else "?") + "token=" + self.token
+        return url
+
+    def printed_link(self) -> str | None:
+        """The link `serve` printed ("... is running at http://127.0.0.1:PORT/...?token=..."), if it has."""
+        for line in self.log(tail=400).splitlines():
+            if "is running at http" in line:
+                return line.split("is running at ", 1)[1].split()[0]
+        return None
 
     def start(self, *args: str) -> AppServer:
         command = [sys.executable, "-m", "familyservice_nb", "serve", "--port", str(self.port), *args]
@@ -121,7 +134,9 @@ class AppServer:
             if self.proc.poll() is not None:
                 self.stop()
                 pytest.fail(f"The app exited with code {self.proc.returncode} as it started. Its log:\n{self.log()}")
-            if "is running at" in self.log(tail=400):
+            link = self.printed_link()
+            if link:
+                self.token = parse_qs(urlparse(link).query).get("token", [""])[0]
                 try:
                     with urllib.request.urlopen(self.url(), timeout=5) as response:
                         if response.status == 200:
@@ -183,6 +198,7 @@ def server_environment(data_dir: Path, **extra: str) -> dict:
     env["FSNB_DATA_DIR"] = str(data_dir)
     env["FSNB_AS_OF"] = AS_OF.isoformat()
     env["FSNB_USER"] = TEST_USER
+    env["FSNB_NO_BROWSER"] = "1"  # serve opens a browser where there is a screen; tests open their own
     for name in ("FSNB_EXTRACT", "JUPYTERHUB_USER", "FSNB_DATABASE_URL", "FSNB_PLOTLY_ESM", "FSNB_DASHBOARDS"):
         env.pop(name, None)
     env.update(extra)

@@ -38,7 +38,7 @@ def test_port_in_use_is_a_plain_sentence_and_exit_2(tmp_path):
 
 def test_voila_listens_on_localhost_only_without_port_hopping_or_tracebacks():
     command = server.voila_command(ROOT / "dashboards", 9999)
-    assert command[:3] == [sys.executable, "-m", "voila"]
+    assert command[:3] == [sys.executable, "-m", "familyservice_nb.server"]  # Voila, with the workbook's guards
     for option in (
         "--Voila.ip=127.0.0.1", "--Voila.port=9999", "--Voila.port_retries=0", "--no-browser",
         "--show_tracebacks=False", "--preheat_kernel=True", "--template=fsnb",
@@ -117,6 +117,8 @@ def test_only_the_landing_page_and_pages_that_ask_keep_a_kernel_preheated(tmp_pa
         "default": {"pool_size": 0}, "index.ipynb": {"pool_size": 1}, "busy.ipynb": {"pool_size": 1},
     }
     assert config["VoilaConfiguration"]["extension_denylist"] == ["jupyterlab-plotly"]
+    assert config["Voila"]["tornado_settings"]["allow_remote_access"] is False
+    assert config["Voila"]["token"] == ""  # serve puts a new random one here at each start
     assert "recording-timeliness.ipynb" in server.preheated_pages(ROOT / "dashboards")
 
 

@@ -37,10 +37,10 @@ def engine(store_url):
 
 def test_an_empty_database_is_brought_to_the_newest_schema(engine):
     assert migrate.current_revision(engine) is None
-    assert migrate.upgrade(engine) == migrate.head_revision() == "0002"
+    assert migrate.upgrade(engine) == migrate.head_revision()
     with engine.connect() as conn:  # the migrations build exactly the tables the code uses
         assert compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata) == []
-    assert migrate.upgrade(engine) == "0002"  # a second upgrade changes nothing
+    assert migrate.upgrade(engine) == migrate.head_revision()  # a second upgrade changes nothing
 
 
 def _fill_first_schema(engine) -> None:
@@ -83,7 +83,7 @@ def test_a_database_at_the_previous_revision_upgrades_without_losing_rows(engine
     _fill_first_schema(engine)
     with pytest.raises(NeedsUpgrade, match="db upgrade"):
         Store(store_url).records()
-    assert Store(store_url).upgrade() == "0002"
+    assert Store(store_url).upgrade() == migrate.head_revision()
     with engine.connect() as conn:
         counts = {t.name: _count(conn, t) for t in (teams, staff, cases, records, record_versions, imports, notes, audit)}
         assert counts == {"teams": 1, "staff": 1, "cases": 1, "records": 1, "record_versions": 1, "imports": 1,
@@ -105,3 +105,32 @@ def test_a_database_the_workbook_did_not_make_is_left_alone(engine, store_url):
         conn.execute(text("CREATE TABLE someone_elses (id INTEGER PRIMARY KEY)"))
     with pytest.raises(WorkbookError, match="did not make"):
         Store(store_url).cases()
+
+
+def test_notes_stored_before_0005_get_their_one_named_author_and_a_shared_name_gets_none(engine, store_url):
+    """0005: a note's author is a place on the staff list. Existing notes keep being read; each gets the one
+    person whose name (or login) it gives; a name two people share is left without an owner, never guessed."""
+    migrate.upgrade(engine, "0001")
+    _fill_first_schema(engine)  # 300 notes by "Alex Example"
+    migrate.upgrade(engine, "0002")
+    with engine.begin() as conn:
+        conn.execute(insert(staff), [
+            {"staff_id": 2, "login": "alex.example", "name": "Alex Example", "role": "practitioner",
+             "newly_qualified": False},
+            {"staff_id": 3, "login": "sam.one", "name": "Sam Shared", "role": "practitioner", "newly_qualified": False},
+            {"staff_id": 4, "login": "sam.two", "name": "Sam Shared", "role": "practitioner", "newly_qualified": False},
+        ])
+        conn.execute(insert(notes), [
+            {"note_id": f"S{i}", "case_id": "CASE-001", "worker": worker, "event_date": NOW.date(),
+             "risk_identified": False, "status": "Complete", "as_of": NOW.date(), "first_import_id": 1,
+             "last_import_id": 1}
+            for i, worker in enumerate(["Sam Shared", "sam.two", "Nobody Known", None])
+        ])
+    assert migrate.upgrade(engine) == migrate.head_revision()
+    with engine.connect() as conn:
+        owner = dict(conn.execute(select(notes.c.note_id, notes.c.worker_staff_id)).all())
+    assert {owner[f"N{i}"] for i in range(300)} == {2}
+    assert [owner[f"S{i}"] for i in range(4)] == [None, 4, None, None]
+    report = Store(store_url).check()
+    assert report.intact, report.problems
+    assert report.counts["notes"] == 304

@@ -131,6 +131,9 @@ function render({ model, el }) {
   const button = document.createElement("button");
   button.type = "button";
   button.className = "fsnb-download-button";
+  const problem = document.createElement("span");
+  problem.className = "fsnb-download-problem";
+  problem.setAttribute("role", "alert");
   const show = () => {
     button.textContent = model.get("label");
     button.disabled = model.get("disabled") || button.dataset.busy === "1";
@@ -145,6 +148,7 @@ function render({ model, el }) {
     if (!msg || msg.event !== "file") { return; }
     button.dataset.busy = "0";
     show();
+    problem.textContent = msg.error || "";
     if (!buffers || !buffers.length) { return; }
     const blob = new Blob(buffers, { type: msg.mime });
     const url = URL.createObjectURL(blob);
@@ -163,10 +167,14 @@ function render({ model, el }) {
   show();
   el.classList.add("fsnb-download");
   el.appendChild(button);
+  el.appendChild(problem);
   return () => model.off("msg:custom", onMessage);
 }
 export default { render };
 """
+
+
+DOWNLOAD_FAILED = "The Excel file could not be made, so nothing was downloaded. Please try again."
 
 
 class ExcelDownload(anywidget.AnyWidget):
@@ -195,12 +203,11 @@ class ExcelDownload(anywidget.AnyWidget):
             return
         try:
             data = self.excel_bytes()
-        except Exception:  # never a traceback on screen; the button comes back
+        except Exception as exc:  # never a traceback on screen, and no cell text in the log
             import sys
-            import traceback
 
-            traceback.print_exc(file=sys.__stderr__ or sys.stderr)
-            self.send({"event": "file", "filename": self.filename, "mime": XLSX}, buffers=[])
+            print(f"An Excel download failed: {type(exc).__name__}", file=sys.__stderr__ or sys.stderr)
+            self.send({"event": "file", "filename": self.filename, "mime": XLSX, "error": DOWNLOAD_FAILED}, buffers=[])
             return
         self.send({"event": "file", "filename": self.filename, "mime": XLSX}, buffers=[data])
 

@@ -8,9 +8,9 @@ analysts and administrators only). `on_notes(notes, as_of, source)` hands the ne
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import tempfile
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +19,7 @@ import pandas as pd
 
 from familyservice_nb.dates import today_in_london
 from familyservice_nb.errors import WorkbookError
+from familyservice_nb.extract import check_upload_size, upload_limit_text
 from familyservice_nb.ui.kit.data import NotesSource, notes_from_store
 from familyservice_nb.ui.kit.dateinput import UKDateInput
 from familyservice_nb.ui.kit.html import esc
@@ -29,12 +30,14 @@ ACCEPT = ".csv,.xlsx,.xlsm"
 REJECT_COLUMNS = {"row_number": "Row", "reason": "Why it was not used"}
 
 
-def uploaded_file(value) -> tuple[str, bytes] | None:
-    """(name, bytes) of the file a FileUpload holds (ipywidgets 8 gives a tuple of dicts)."""
+def uploaded_file(value) -> tuple[str, bytes, int] | None:
+    """(name, bytes, size) of the file a FileUpload holds (ipywidgets 8 gives a tuple of dicts). The size
+    is the file's own: over the limit, the page sends its name and size but not its bytes."""
     if not value:
         return None
     item = value[0] if isinstance(value, list | tuple) else next(iter(value.values()))
-    return Path(str(item["name"])).name, bytes(item["content"])
+    content = bytes(item["content"])
+    return Path(str(item["name"])).name, content, max(len(content), int(item.get("size") or 0))
 
 
 class ExtractUpload(widgets.VBox):
@@ -52,6 +55,8 @@ class ExtractUpload(widgets.VBox):
         self.file = widgets.FileUpload(accept=ACCEPT, multiple=False, description="Choose the extract",
                                        button_style="", layout=widgets.Layout(width="auto", margin="26px 0 0 0"))
         self.file.add_class("fsnb-upload-file")
+        limit = widgets.HTML(f'<p class="fsnb-muted fsnb-upload-limit">CSV or Excel, {esc(upload_limit_text())}.</p>',
+                             layout=widgets.Layout(margin="30px 0 0 0"))
         self.file.observe(self._uploaded, names="value")
         self.message = widgets.HTML("")
         self.message.add_class("fsnb-upload-message")
@@ -62,7 +67,7 @@ class ExtractUpload(widgets.VBox):
         )
         self.rejects.layout.display = "none"
         line = widgets.Layout(flex_flow="row wrap", align_items="flex-start")
-        choose = widgets.HBox([self.as_of, self.file], layout=line)
+        choose = widgets.HBox([self.as_of, self.file, limit], layout=line)
         choose.add_class("fsnb-filter-line")
         super().__init__([intro, choose,
                           self.message, self.rejects])
@@ -77,17 +82,18 @@ class ExtractUpload(widgets.VBox):
         found = uploaded_file(change["new"])
         if found is None:
             return
-        name, content = found
+        name, content, size = found
         try:
             as_of = self.as_of.date
             if as_of is None:
                 raise WorkbookError("Say when the extract was taken, as day/month/year (for example 25/11/2026).")
+            check_upload_size(size, name)
             self.load(name, content, as_of)
         except WorkbookError as exc:
             self.say([str(exc)], problem=True)
-        except Exception:  # never a traceback on screen
-            traceback.print_exc(file=sys.__stderr__ or sys.stderr)
-            self.say(["The extract could not be read. The details are in the server's log."], problem=True)
+        except Exception as exc:  # never a traceback on screen, and no cell text in the log
+            print(f"An uploaded extract could not be read: {type(exc).__name__}", file=sys.__stderr__ or sys.stderr)
+            self.say(["The extract could not be read: it may be damaged. Save it again from Mosaic or Excel (as CSV if you can) and try again."], problem=True)
         finally:
             self.file.value = ()  # the same file may be chosen again; its bytes are not kept
 
@@ -96,7 +102,8 @@ class ExtractUpload(widgets.VBox):
         suffix = Path(name).suffix.lower() or ".csv"
         with tempfile.TemporaryDirectory(prefix="fsnb-upload-") as folder:
             path = Path(folder) / (Path(name).stem[:80] + suffix)
-            path.write_bytes(content)
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as saved:
+                saved.write(content)  # private to this account, like the database
             if self.source.imports_to_store:
                 summary = self.source.store.import_extract(path, as_of=as_of, progress=False)
                 sentences, rejects = summary.sentences(), summary.rejects

@@ -3,7 +3,7 @@
 `CaseFormApp` is the page for records about one case (supervision, session, GFPO, case note, review,
 closure); `line_management.LineManagementApp` the one for a practitioner. A page notebook shows one::
 
-    from familyservice_nb.ui.forms import CaseSupervisionApp
+    from familyservice_nb.ui.pages.case_supervision import CaseSupervisionApp
     CaseSupervisionApp.from_environment()
 """
 
