@@ -8,6 +8,8 @@ The Python API analysts use (DESIGN.md: Python API)::
     out = fs.assess_timeliness(res.notes, calendar=cal, as_of="2026-11-25")
     fs.timeliness_by_worker(out)
     store = fs.Store("sqlite:///data/workbook.db")
+    fs.export_record(store, "12", "record-12.pdf")  # a completed record as a tagged PDF (or .docx)
+    fs.export_case(store, "CASE-001", "case.docx")  # a case's oversight story
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ _LAZY = {
     "standard": ("standards", "standard"),
     "write_excel": ("export", "write_excel"),
     "write_csv": ("export", "write_csv"),
+    "export_record": ("documents", "export_record"),
+    "export_case": ("documents", "export_case"),
 }
 
 
