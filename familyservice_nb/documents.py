@@ -108,6 +108,7 @@ class Table:
     caption: str
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    widths: tuple[int, ...] = ()  # % of the width for each column; equal when not given
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,14 @@ def _alone(value: bool | None) -> str:
     return "" if value is None else ("Yes" if value else "No")
 
 
+def _trail_text(steps) -> str:
+    """One line per step: "20/11/2026 (record 12) Partly done: waiting for the school"."""
+    return "\n".join(
+        f"{uk(s.meeting_date)} (record {s.record_id}) {s.event}" + (f": {s.comment}" if s.comment else "")
+        for s in steps
+    )
+
+
 def story_blocks(story: CaseStory) -> list[tuple[str, list[Block]]]:
     """The story's sections in order, each a heading and its blocks (level-2 headings are the sections)."""
     sections: list[tuple[str, list[Block]]] = []
@@ -235,30 +244,32 @@ def story_blocks(story: CaseStory) -> list[tuple[str, list[Block]]]:
          str(s.version or ""))
         for s in story.supervisions
     )
-    blocks: list[Block] = [Table("Supervisions and case discussions, oldest first",
-                                 ("Meeting", "Kind", "Manager", "Practitioner", "Entered", "Record", "Version"), rows)]
-    if not rows:
-        blocks = [Paragraph("No completed supervision or case discussion is recorded for this case.")]
-    for s in story.supervisions:
-        blocks.append(Heading(3, f"{uk(s.meeting_date)}: {s.kind} with {s.manager} (record {s.record_id})"))
-        blocks.append(Fields((("Case summary", s.case_summary or BLANK), ("Progress", s.progress or BLANK),
-                              ("What still needs to happen", s.still_to_happen or BLANK))))
+    blocks: list[Block] = [Paragraph("No completed supervision or case discussion is recorded for this case.")]
+    if rows:
+        blocks = [Table("Supervisions and case discussions, oldest first",
+                        ("Meeting", "Kind", "Manager", "Practitioner", "Entered", "Record", "Version"), rows,
+                        (14, 22, 18, 18, 14, 7, 7))]
+        blocks.append(Table("What each supervision recorded", ("Meeting", "Case summary", "Progress",
+                                                               "What still needs to happen"),
+                            tuple((uk(s.meeting_date), s.case_summary or BLANK, s.progress or BLANK,
+                                   s.still_to_happen or BLANK) for s in story.supervisions), (14, 28, 30, 28)))
     sections.append(("Supervisions", blocks))
 
-    blocks = []
-    if not story.actions:
-        blocks.append(Paragraph("No actions have been agreed at this case's supervisions."))
-    for a in story.actions:
-        blocks.append(Heading(3, f"{a.what} ({a.standing})"))
-        blocks.append(Fields((("Reference", a.action_id), ("By whom", a.by_whom), ("By when", uk(a.by_when)),
-                              ("Agreed", f"{uk(a.agreed_on)} (record {a.agreed_in})"), ("Where it stands", a.standing),
-                              ("Latest review", a.last_review))))
-        blocks.append(Table(f"The trail of action {a.action_id}", ("Meeting", "Record", "What happened", "Comment"),
-                            tuple((uk(s.meeting_date), str(s.record_id or ""), s.event, s.comment) for s in a.steps)))
+    if story.actions:
+        open_count = len(story.open_actions)
+        blocks = [
+            Paragraph(f"{len(story.actions)} actions agreed; {open_count} still open. Each action's trail runs from "
+                      "the supervision that agreed it through each review."),
+            Table("Agreed actions and their trail, in the order agreed",
+                  ("Action", "By whom", "By when", "Trail: meeting, record, what happened", "Where it stands"),
+                  tuple((f"{a.what} ({a.action_id})", a.by_whom, uk(a.by_when), _trail_text(a.steps), a.standing)
+                        for a in story.actions), (23, 13, 14, 38, 12)),
+        ]
+    else:
+        blocks = [Paragraph("No actions have been agreed at this case's supervisions.")]
     if story.unmatched_reviews:
-        blocks.append(Heading(3, "Reviews of actions not agreed at this case's supervisions"))
-        blocks.append(Table("Reviews with no agreement on this case", ("Reference", "Meeting", "Record", "Status",
-                                                                        "Comment"),
+        blocks.append(Table("Reviews of actions not agreed at this case's supervisions",
+                            ("Reference", "Meeting", "Record", "Status", "Comment"),
                             tuple((ref, uk(s.meeting_date), str(s.record_id or ""), s.event, s.comment)
                                   for ref, s in story.unmatched_reviews)))
     sections.append(("Agreed actions", blocks))
@@ -274,26 +285,27 @@ def story_blocks(story: CaseStory) -> list[tuple[str, list[Block]]]:
         blocks.append(Table(f"What {child.name} said, by supervision",
                             ("Meeting", "Spoken to", "Seen alone", "Their views, in their own words", "Or why not"),
                             tuple((uk(e.meeting_date), uk(e.spoken_to), _alone(e.seen_alone), e.views, e.why_not)
-                                  for e in child.entries)))
+                                  for e in child.entries), (14, 14, 9, 43, 20)))
     sections.append(("Children's views over time", blocks))
 
     sections.append(("Key dates", [
         Table("Key dates and deadlines", ("Date", "What", "Recorded at the meeting on"),
-              tuple((uk(k.date), k.what, uk(k.set_on)) for k in story.key_dates))
+              tuple((uk(k.date), k.what, uk(k.set_on)) for k in story.key_dates), (15, 60, 25))
         if story.key_dates else Paragraph(NONE_RECORDED)]))
     sections.append(("Significant adults not living in the household", [
         Table("Significant adults", ("Name", "Relationship", "Contact", "Involvement", "First named", "Last named"),
               tuple((a.name, a.relationship, a.contact, a.involvement, uk(a.first_named), uk(a.last_named))
-                    for a in story.significant_adults))
+                    for a in story.significant_adults), (16, 13, 15, 28, 14, 14))
         if story.significant_adults else Paragraph(NONE_RECORDED)]))
     blocks = [
         Table("PBR outcomes", ("Outcome", "First listed", "Last listed", "Times listed", "Status"),
               tuple((p.outcome, uk(p.first_listed), uk(p.last_listed), str(p.times_listed), p.status)
-                    for p in story.pbr_outcomes))
+                    for p in story.pbr_outcomes), (30, 14, 14, 10, 32))
         if story.pbr_outcomes else Paragraph(NONE_RECORDED)]
     if story.pbr_comments:
         blocks.append(Table("PBR comments", ("Meeting", "Programme", "Comment"),
-                            tuple((uk(c.meeting_date), c.programme, c.comment) for c in story.pbr_comments)))
+                            tuple((uk(c.meeting_date), c.programme, c.comment) for c in story.pbr_comments),
+                            (15, 30, 55)))
     sections.append(("PBR outcomes", blocks))
     return sections
 
@@ -325,9 +337,12 @@ def _block_html(block: Block) -> str:
     if isinstance(block, Bullets):
         return "<ul>" + "".join(f"<li>{esc(i)}</li>" for i in block.items) + "</ul>"
     if isinstance(block, Table):
+        widths = block.widths or (100 // len(block.headers),) * len(block.headers)
+        cols = "".join(f'<col style="width: {int(w)}%">' for w in widths)
         head = "".join(f'<th scope="col">{esc(h)}</th>' for h in block.headers)
         body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in block.rows)
-        return f"<table><caption>{esc(block.caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        return (f"<table><caption>{esc(block.caption)}</caption><colgroup>{cols}</colgroup>"
+                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
     raise TypeError(f"No HTML for {type(block).__name__}")
 
 
@@ -351,7 +366,7 @@ h3 { font-size: 11pt; margin: 10pt 0 4pt; } h4, h5, h6 { font-size: 10pt; margin
 dl { margin: 0 0 6pt; display: grid; grid-template-columns: 14em 1fr; column-gap: 8pt; row-gap: 3pt; }
 dt { font-weight: bold; grid-column: 1; } dd { margin: 0; grid-column: 2; white-space: pre-wrap; overflow-wrap: break-word; }
 p, li, td { white-space: pre-wrap; overflow-wrap: break-word; }
-table { border-collapse: collapse; width: 100%; margin: 4pt 0 8pt; font-size: 9pt; }
+table { border-collapse: collapse; table-layout: fixed; width: 100%; margin: 4pt 0 8pt; font-size: 9pt; }
 caption { text-align: left; font-weight: bold; padding-bottom: 3pt; }
 th, td { border: 1px solid #b1b4b6; padding: 2pt 4pt; text-align: left; vertical-align: top; }
 thead { display: table-header-group; } tr { break-inside: avoid; }
