@@ -22,6 +22,7 @@ WeasyPrint and python-docx are imported only when a document is made.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -331,9 +332,10 @@ def _block_html(block: Block) -> str:
         return f"<h{level}>{esc(block.text)}</h{level}>"
     if isinstance(block, Paragraph):
         return f"<p>{esc(block.text)}</p>"
-    if isinstance(block, Fields):
-        items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in block.pairs)
-        return f"<dl>{items}</dl>"
+    if isinstance(block, Fields):  # a table of row headers: read as "label, value" by a screen reader
+        rows = "".join(f'<tr><th scope="row">{esc(k)}</th><td>{esc(v)}</td></tr>' for k, v in block.pairs)
+        return f'<table class="fields"><colgroup><col style="width: 30%"><col style="width: 70%"></colgroup>' \
+               f"<tbody>{rows}</tbody></table>"
     if isinstance(block, Bullets):
         return "<ul>" + "".join(f"<li>{esc(i)}</li>" for i in block.items) + "</ul>"
     if isinstance(block, Table):
@@ -363,8 +365,8 @@ html { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-si
   color: #0b0c0c; }
 h1 { font-size: 16pt; margin: 0 0 8pt; } h2 { font-size: 13pt; margin: 14pt 0 6pt; border-bottom: 1px solid #b1b4b6; }
 h3 { font-size: 11pt; margin: 10pt 0 4pt; } h4, h5, h6 { font-size: 10pt; margin: 8pt 0 3pt; }
-dl { margin: 0 0 6pt; display: grid; grid-template-columns: 14em 1fr; column-gap: 8pt; row-gap: 3pt; }
-dt { font-weight: bold; grid-column: 1; } dd { margin: 0; grid-column: 2; white-space: pre-wrap; overflow-wrap: break-word; }
+table.fields { font-size: 10pt; margin: 0 0 6pt; }
+table.fields th, table.fields td { border: none; padding: 1.5pt 6pt 1.5pt 0; }
 p, li, td { white-space: pre-wrap; overflow-wrap: break-word; }
 table { border-collapse: collapse; table-layout: fixed; width: 100%; margin: 4pt 0 8pt; font-size: 9pt; }
 caption { text-align: left; font-weight: bold; padding-bottom: 3pt; }
@@ -375,24 +377,35 @@ thead { display: table-header-group; } tr { break-inside: avoid; }
 """
 
 
-def outline_html(outline: Outline) -> str:
+def outline_html(outline: Outline, style: bool = True) -> str:
     """A whole HTML document: language en-GB, a title, headings; every text escaped."""
     footer = "".join(f"<p>{esc(line)}</p>" for line in outline.footer)
     return (
         f'<!DOCTYPE html>\n<html lang="{LANGUAGE}"><head><meta charset="utf-8"><title>{esc(outline.title)}</title>'
-        f"<style>{STYLE}</style></head><body>"
+        + (f"<style>{STYLE}</style>" if style else "") + "</head><body>"
         f'<div id="footer">{footer}</div><main>{blocks_html(outline.blocks)}</main></body></html>'
     )
 
 
-def pdf_bytes(outline: Outline) -> bytes:
-    """A tagged PDF (PDF/UA-1), made offline by WeasyPrint."""
+@functools.lru_cache(maxsize=1)
+def _weasyprint():
+    """WeasyPrint, its font configuration and the parsed style sheet, made once per process: a batch of
+    records then spends its time on the records, not on reading fonts and CSS again."""
     import logging
 
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)  # font notices are not the user's business
-    return HTML(string=outline_html(outline), base_url=None).write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+    fonts = FontConfiguration()
+    return HTML, CSS(string=STYLE, font_config=fonts), fonts
+
+
+def pdf_bytes(outline: Outline) -> bytes:
+    """A tagged PDF (PDF/UA-1), made offline by WeasyPrint."""
+    html_class, style, fonts = _weasyprint()
+    return html_class(string=outline_html(outline, style=False), base_url=None).write_pdf(
+        pdf_variant="pdf/ua-1", stylesheets=[style], font_config=fonts)
 
 
 # -- Word ------------------------------------------------------------------------------------------------
