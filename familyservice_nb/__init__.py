@@ -8,9 +8,11 @@ The Python API analysts use (DESIGN.md: Python API)::
     out = fs.assess_timeliness(res.notes, calendar=cal, as_of="2026-11-25")
     fs.timeliness_by_worker(out)
     store = fs.Store("sqlite:///data/workbook.db")
+    fs.export_record(store, "12", "record-12.pdf")  # a completed record as a tagged PDF (or .docx)
+    fs.export_case(store, "CASE-001", "case.docx")  # a case's oversight story
 
 Whole modules are reachable the same way, loaded on first use: `fs.analysis`, `fs.oversight`, `fs.records`,
-`fs.standards`, `fs.export`, `fs.charts` (the figures, `familyservice_nb.ui.charts`). `dir(fs)` lists them all.
+`fs.standards`, `fs.export`, `fs.figures`, `fs.charts` (`familyservice_nb.ui.charts`). `dir(fs)` lists them all.
 """
 
 from __future__ import annotations
@@ -58,6 +60,8 @@ _LAZY = {
     "days_taken": ("figures", "days_taken"),
     "fill_demo": ("store.demo_data", "fill_demo"),
     "render_text": ("records", "render_text"),
+    "export_record": ("documents", "export_record"),
+    "export_case": ("documents", "export_case"),
 }
 # Whole modules, for notebooks: `fs.analysis.reading_summary(...)`, `fs.charts.worker_on_time_figure(...)`.
 _LAZY_MODULES = {

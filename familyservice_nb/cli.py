@@ -78,6 +78,20 @@ def build_parser() -> argparse.ArgumentParser:
         _add_db(k)
         k.set_defaults(func=_store_command(f"cmd_{kind}_import"))
 
+    p = sub.add_parser("export", help="a completed record, or a case's oversight story, as a PDF or Word file")
+    esub = p.add_subparsers(dest="what", metavar="WHAT")
+    esub.required = True
+    e = esub.add_parser("record", help="completed records as tagged PDFs or Word files")
+    e.add_argument("record_ids", nargs="*", metavar="ID", help="one or more record ids")
+    e.add_argument("--all-completed", action="store_true", help="every completed record you may see")
+    e.add_argument("--out-dir", help="the folder for several files (default: the current folder)")
+    _add_export_options(e)
+    e.set_defaults(func=_store_command("cmd_export_record"))
+    e = esub.add_parser("case", help="a case's oversight story as a tagged PDF or a Word file")
+    e.add_argument("case_id", metavar="CASE_ID")
+    _add_export_options(e)
+    e.set_defaults(func=_store_command("cmd_export_case"))
+
     p = sub.add_parser("db", help="database upgrade, check and backup")
     dsub = p.add_subparsers(dest="action", metavar="ACTION")
     dsub.required = True
@@ -92,6 +106,14 @@ def build_parser() -> argparse.ArgumentParser:
             d.add_argument("destination", nargs="?", help="the file to write (default: data/backups/...)")
         d.set_defaults(func=_store_command(f"cmd_db_{action}"))
     return parser
+
+
+def _add_export_options(p: argparse.ArgumentParser) -> None:
+    kind = p.add_mutually_exclusive_group()
+    kind.add_argument("--pdf", dest="format", action="store_const", const="pdf", help="a tagged PDF (PDF/UA)")
+    kind.add_argument("--docx", dest="format", action="store_const", const="docx", help="a Word document")
+    p.add_argument("--out", help="the file to write (its ending, .pdf or .docx, can stand for --pdf or --docx)")
+    _add_db(p)
 
 
 def _store_command(name: str):

@@ -43,7 +43,7 @@ def test_layout():
 def test_domain_modules_import_no_ui_or_database_libraries():
     code = (
         "import sys, familyservice_nb, familyservice_nb.extract, familyservice_nb.standards, "
-        "familyservice_nb.demo, familyservice_nb.records\n"
+        "familyservice_nb.demo, familyservice_nb.records, familyservice_nb.story, familyservice_nb.documents\n"
         "bad = [m for m in ('ipywidgets', 'plotly', 'sqlalchemy', 'voila') if m in sys.modules]\n"
         "print(','.join(bad))"
     )

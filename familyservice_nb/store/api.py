@@ -335,6 +335,32 @@ class Store:
         with self.reading() as conn:
             return oversight_data(conn, self.viewer(conn))
 
+    # -- a case's story and printed records -------------------------------------------------------
+
+    def case_story(self, case_id: str):
+        """A case's oversight story (`familyservice_nb.story.CaseStory`): its supervisions in order, every
+        agreed action's trail, each child's entries, key dates, significant adults and PBR outcomes.
+        NotAllowed when this user may not open the case."""
+        from .story_queries import case_story
+
+        with self.reading() as conn:
+            return case_story(conn, self.viewer(conn), case_id)
+
+    def printable(self, record_id: str | int, version: int | None = None):
+        """A completed record with its footer facts (record id, version, author, meeting and entered dates),
+        for `familyservice_nb.documents`; a draft is refused in plain words."""
+        from .story_queries import printable
+
+        with self.reading() as conn:
+            return printable(conn, self.viewer(conn), record_id, version)
+
+    def completed_record_ids(self) -> list[str]:
+        """Every record this user may see that has a completed version, oldest event first."""
+        from .story_queries import completed_record_ids
+
+        with self.reading() as conn:
+            return completed_record_ids(conn, self.viewer(conn))
+
     # -- looking after the database --------------------------------------------------------------
 
     def check(self) -> check_module.CheckReport:

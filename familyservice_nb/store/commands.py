@@ -10,6 +10,7 @@ import argparse
 
 from sqlalchemy.engine import make_url
 
+from ..errors import WorkbookError
 from .api import Store
 
 EXIT_OK, EXIT_NOT_INTACT = 0, 1
@@ -85,4 +86,74 @@ def cmd_db_check(args: argparse.Namespace) -> int:
 def cmd_db_backup(args: argparse.Namespace) -> int:
     path = Store(args.db).backup(getattr(args, "destination", None))
     _say(f"A consistent copy of the database was written to {path}.")
+    return EXIT_OK
+
+
+# -- export: printed records and a case's story -----------------------------------------------------
+
+
+def _format(args: argparse.Namespace) -> str:
+    from ..documents import format_of
+
+    if args.format:
+        return args.format
+    if args.out:
+        return format_of(args.out)
+    raise WorkbookError("Say which kind of file to make: add --pdf or --docx.")
+
+
+def _safe_name(text: str) -> str:
+    """A file name part from an id (a case id is user text: no folders, no odd characters)."""
+    import re
+
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "record"
+
+
+def cmd_export_record(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from ..documents import write_record
+
+    fmt = _format(args)
+    with Store(args.db) as store:
+        ids = list(args.record_ids)
+        if args.all_completed:
+            if ids:
+                raise WorkbookError("Give record ids or --all-completed, not both.")
+            ids = store.completed_record_ids()
+            if not ids:
+                raise WorkbookError("There are no completed records you may see.")
+        if not ids:
+            raise WorkbookError("Say which record to export: give its id, or --all-completed.")
+        if args.out and len(ids) > 1:
+            raise WorkbookError("--out names one file; for several records use --out-dir FOLDER.")
+        printed = [store.printable(record_id) for record_id in ids]  # every refusal before any file is written
+        folder = Path(args.out_dir or ".")
+        written = []
+        for item in tqdm(printed, desc="Saving records", unit="record", disable=None if len(printed) > 20 else True):
+            path = Path(args.out) if args.out else folder / f"record-{item.record_id}-v{item.version}.{fmt}"
+            written.append(write_record(item, path, fmt))
+    if len(written) == 1:
+        _say(f"Record {printed[0].record_id} (version {printed[0].version}) was saved to {written[0]}.")
+    else:
+        _say(f"{len(written):,} records were saved in {folder}.")
+    return EXIT_OK
+
+
+def cmd_export_case(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ..documents import write_story
+
+    fmt = _format(args)
+    with Store(args.db) as store:
+        story = store.case_story(args.case_id)
+        viewer = store.viewer()
+        produced_by = viewer.name or viewer.actor
+    path = Path(args.out) if args.out else Path(f"case-{_safe_name(args.case_id)}-story.{fmt}")
+    write_story(story, path, fmt, produced_by=produced_by)
+    _say(f"The oversight story of case {story.case_id} ({len(story.supervisions)} supervisions, "
+         f"{len(story.actions)} agreed actions) was saved to {path}.")
     return EXIT_OK

@@ -1,0 +1,308 @@
+"""Print and Word: every completed record and a case's story as a tagged PDF and a Word file.
+
+The text pdftotext reads from each PDF, and the text python-docx reads from each Word file, holds every
+field of the stored record and the footer facts; hostile text stays text; the PDF is tagged (PDF/UA-1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import shutil
+import subprocess
+import sys
+from enum import Enum
+from pathlib import Path
+
+import pytest
+from conftest import in_ci
+from pydantic import BaseModel
+from storehelp import ANALYST, MANAGER, OTHER_WORKER, WORKER, seed_people
+
+from familyservice_nb import documents
+from familyservice_nb.records import GFPO_PROMPTS, RECORD_KINDS
+from familyservice_nb.store import NotAllowed, Store
+
+ROOT = Path(__file__).resolve().parents[2]
+FRI_20_NOV = dt.date(2026, 11, 20)
+HOSTILE = ['<script>alert("x")</script>', '=HYPERLINK("http://evil.example/x","Click")', "</p><h1>Not a heading</h1>"]
+HOSTILE_TEXT = " ".join(HOSTILE)
+ACTION = {"action_id": "ACT-77", "what": "Book the school meeting", "by_whom": "alex.example", "by_when": "27/11/2026"}
+SECTIONS = {
+    "case_summary": "Two children; early help plan since September.",
+    "intervention_offered": "Intensive Support",
+    "progress": HOSTILE_TEXT,
+    "still_to_happen": "Housing referral.",
+    "key_dates": [{"date": "10/12/2026", "what": "Family plan review"}],
+    "risk_assessments_and_tools": "Scaling 1-10 with mum each visit.",
+    "if_unable_to_engage": "Joint visit with the school nurse.",
+    "pbr_outcomes": ["School attendance", "Health"],
+    "pbr_comment": "Attendance at 80%.",
+    "children": [{"child_id": "K-1", "pseudonym": "Ann", "date_spoken_to": "18/11/2026",
+                  "seen_alone": True, "views_and_feelings": "I like my new teacher."}],
+    "significant_adults": [{"name": "Pat Example", "relationship": "Grandmother", "contact": "07700 900123",
+                            "involvement": "Collects the children on Fridays."}],
+    "agreed_actions": [ACTION],
+}
+BASE = {"event_date": FRI_20_NOV, "case_id": "C-N1"}
+RECORDS = {  # kind: (who writes it, its data)
+    "case_note": (WORKER, {**BASE, "author": WORKER, "note_type": "Visit", "text": HOSTILE_TEXT}),
+    "session": (WORKER, {**BASE, "author": WORKER, "who": "Alex Example and Ann",
+                         "aim": "Introduce a bedtime routine", "method": "Routine chart", "aims_met": True,
+                         "outcome": "Chart agreed", "observations_and_reflections": HOSTILE_TEXT, "actions": [ACTION]}),
+    "gfpo_session": (WORKER, {**BASE, "author": WORKER, "intervention": "Intensive Support",
+                              "purpose": "Introduce a behaviour chart", "desired_outcome": "Chart in use daily",
+                              "present_and_took_part": "Alex Example", "location": "Family home", "start_time": "07:45",
+                              "activities": "Made the chart together", "observations": HOSTILE_TEXT,
+                              "prompt_answers": {GFPO_PROMPTS[3]: "Robin joined in."}, "next_steps": [ACTION]}),
+    "supervision": (MANAGER, {**BASE, **SECTIONS, "author": MANAGER, "kind": "Planned supervision",
+                              "practitioner": WORKER, "manager": MANAGER}),
+    "review_summary": (MANAGER, {**BASE, **SECTIONS, "author": MANAGER}),
+    "closure_summary": (MANAGER, {**BASE, **SECTIONS, "author": MANAGER, "closure_reason": "Plan outcomes achieved",
+                                  "closure_date": "30/11/2026"}),
+    "line_management": (MANAGER, {"event_date": FRI_20_NOV, "author": MANAGER, "practitioner": WORKER,
+                                  "manager": MANAGER, "workload_management": HOSTILE_TEXT,
+                                  "next_epdr_date": "01/04/2027", "case_discussions": ["SUP-1", "SUP-2"],
+                                  "opening_figures": {"as_of": "20/11/2026", "caseload": 14, "notes": 40,
+                                                      "on_time": 30, "late": 6, "overdue": 2, "pending": 2,
+                                                      "pct_on_time": 78.9, "median_working_days": 3.5}}),
+}
+
+
+def squeeze(text: str) -> str:
+    """Text without whitespace: a PDF wraps lines where it likes, so words are compared run together."""
+    return "".join(text.split())
+
+
+def shown(value) -> str:
+    """How a stored value is written in a document: UK dates, Yes/No."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def expected_texts(model: BaseModel) -> list[str]:
+    """Every field's title and every stored value (blank text is shown as 'Left blank.')."""
+    out = []
+    for name, info in type(model).model_fields.items():
+        out.append(info.title or name.replace("_", " ").capitalize())
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            out += expected_texts(value)
+        elif isinstance(value, list):
+            for item in value:
+                out += expected_texts(item) if isinstance(item, BaseModel) else [shown(item)]
+        elif isinstance(value, dict):
+            out += [t for k, v in value.items() for t in (str(k), shown(v))]
+        elif value is not None and shown(value).strip():
+            out.append(shown(value))
+    return out
+
+
+def pdf_text(data: bytes, tmp_path: Path) -> str:
+    if shutil.which("pdftotext") is None:  # .ci/run installs poppler-utils: in CI a missing pdftotext fails
+        (pytest.fail if in_ci() else pytest.skip)("pdftotext (poppler-utils) is missing")
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def docx_text(data: bytes) -> str:
+    from docx import Document
+
+    doc = Document(io.BytesIO(data))
+    parts = [p.text for p in doc.paragraphs]
+    parts += [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+    parts += [p.text for section in doc.sections for p in section.footer.paragraphs]
+    return "\n".join(parts)
+
+
+def struct_roles(data: bytes) -> list[str]:
+    """The structure types in the PDF's tag tree (H1, P, Table ...), in order."""
+    import pikepdf
+
+    pdf = pikepdf.open(io.BytesIO(data))
+    roles, stack = [], [pdf.Root.StructTreeRoot]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Dictionary):
+            if "/S" in node:
+                roles.append(str(node.S)[1:])
+            kids = node.get("/K")
+            if kids is not None:
+                stack.extend(reversed(list(kids)) if isinstance(kids, pikepdf.Array) else [kids])
+    return roles
+
+
+@pytest.fixture
+def workbook(sqlite_url):
+    store = Store(sqlite_url)
+    seed_people(store)
+    store.close()
+    return sqlite_url
+
+
+def completed(url: str, kind: str) -> tuple[str, BaseModel]:
+    author, data = RECORDS[kind]
+    with Store(url, user=author) as store:
+        record_id = store.save_draft(RECORD_KINDS[kind].model_validate(data))
+        store.complete(record_id)
+        return record_id, store.get(record_id)
+
+
+@pytest.mark.parametrize("kind", sorted(RECORDS))
+def test_every_field_and_the_footer_are_in_the_pdf_and_the_word_file(workbook, tmp_path, kind):
+    record_id, record = completed(workbook, kind)
+    with Store(workbook, user=MANAGER) as store:
+        printed = store.printable(record_id)
+    outline = documents.record_outline(printed)
+    footer = [f"Record {record_id}, version 1", "Recorded by Mo Manager" if RECORDS[kind][0] == MANAGER
+              else "Recorded by Pat Practitioner", "Meeting 20/11/2026", f"Entered {documents.uk_time(printed.entered_at)}"]
+    for text in (pdf_text(documents.pdf_bytes(outline), tmp_path), docx_text(documents.docx_bytes(outline))):
+        flat = squeeze(text)
+        missing = [t for t in expected_texts(record) + footer + HOSTILE if squeeze(t) not in flat]
+        assert missing == []
+
+
+def test_hostile_text_stays_text_in_both_formats(workbook, tmp_path):
+    record_id, _ = completed(workbook, "supervision")
+    with Store(workbook, user=MANAGER) as store:
+        outline = documents.record_outline(store.printable(record_id))
+    page = documents.outline_html(outline)
+    assert "<script>" not in page and "<h1>Not a heading" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    pdf = documents.pdf_bytes(outline)
+    assert struct_roles(pdf).count("H1") == 1  # the record's title only: "</p><h1>" made no heading
+    assert squeeze(HOSTILE_TEXT) in squeeze(pdf_text(pdf, tmp_path))
+    from docx import Document
+
+    word = Document(io.BytesIO(documents.docx_bytes(outline)))
+    xml = word.element.xml
+    assert "w:hyperlink" not in xml and "w:instrText" not in xml and "w:fldSimple" not in xml
+    assert [p.text for p in word.paragraphs if p.style.name == "Heading 1"] == [outline.title]
+    assert any(HOSTILE_TEXT in p.text for p in word.paragraphs)
+
+
+def test_the_pdf_is_tagged_pdf_ua_in_british_english_with_a_title(workbook):
+    import pikepdf
+
+    record_id, _ = completed(workbook, "supervision")
+    with Store(workbook, user=MANAGER) as store:
+        outline = documents.record_outline(store.printable(record_id))
+    data = documents.pdf_bytes(outline)
+    pdf = pikepdf.open(io.BytesIO(data))
+    assert "/StructTreeRoot" in pdf.Root and bool(pdf.Root.MarkInfo.Marked)
+    assert str(pdf.Root.Lang) == "en-GB" and str(pdf.docinfo.Title) == outline.title
+    with pdf.open_metadata() as meta:
+        assert meta.get("pdfuaid:part") == "1"
+    roles = struct_roles(data)
+    assert {"H1", "H2", "H3", "P"} <= set(roles) and roles.count("H1") == 1
+
+
+def test_an_amended_record_prints_its_version_reason_and_both_entered_times(workbook, tmp_path):
+    record_id, record = completed(workbook, "supervision")
+    with Store(workbook, user=MANAGER) as store:
+        store.amend(record_id, record.model_copy(update={"progress": "Corrected progress."}), reason="Wrong figure")
+        printed = store.printable(record_id)
+    text = squeeze(pdf_text(documents.pdf_bytes(documents.record_outline(printed)), tmp_path))
+    assert squeeze(f"Record {record_id}, version 2") in text and squeeze("Amended (version 2): Wrong figure") in text
+    assert squeeze("Corrected progress.") in text and squeeze(f"version 2 entered {documents.uk_time(printed.entered_at)}") in text
+
+
+def test_the_story_pdf_and_word_file_hold_the_trail_and_the_childs_words(workbook, tmp_path):
+    completed(workbook, "supervision")
+    with Store(workbook, user=MANAGER) as store:
+        later = RECORD_KINDS["supervision"].model_validate({
+            **RECORDS["supervision"][1], "event_date": dt.date(2026, 12, 4), "agreed_actions": [],
+            "previous_actions": [{"action_id": "ACT-77", "status": "Done"}], "key_dates": [], "pbr_outcomes": ["Health"],
+            "children": [{"child_id": "K-2", "date_spoken_to": "03/12/2026", "seen_alone": False,
+                          "views_and_feelings": "I miss my dad."}]})
+        store.complete(store.save_draft(later))
+        story = store.case_story("C-N1")
+    outline = documents.story_outline(story, produced_by="Mo Manager")
+    assert {"H1", "H2", "H3", "Table", "TH", "TD"} <= set(struct_roles(documents.pdf_bytes(outline)))
+    facts = ["20/11/2026", "04/12/2026", "Planned supervision", "Mo Manager", "Book the school meeting",
+             "Agreed", "Done", "I like my new teacher.", "I miss my dad.", "Ann", "Ben",
+             "Family plan review", "Pat Example", "Grandmother", "School attendance", "Not listed since 20/11/2026",
+             "Attendance at 80%.", HOSTILE_TEXT, "Produced", "by Mo Manager"]
+    for text in (pdf_text(documents.pdf_bytes(outline), tmp_path), docx_text(documents.docx_bytes(outline))):
+        flat = squeeze(text)
+        assert [f for f in facts if squeeze(f) not in flat] == []
+
+
+def test_story_sections_are_escaped_html_a_page_can_show(workbook):
+    completed(workbook, "supervision")
+    with Store(workbook, user=MANAGER) as store:
+        sections = documents.story_sections(store.case_story("C-N1"))
+    assert [h for h, _ in sections] == [
+        "The case", "Supervisions", "Agreed actions", "Children's views over time", "Key dates",
+        "Significant adults not living in the household", "PBR outcomes"]
+    body = "".join(html for _, html in sections)
+    assert "<script>" not in body and "&lt;/p&gt;&lt;h1&gt;" in body
+
+
+def test_python_api_saves_through_who_sees_what(workbook, tmp_path):
+    import familyservice_nb as fs
+
+    record_id, _ = completed(workbook, "supervision")
+    with Store(workbook, user=WORKER) as store:
+        assert fs.export_record(store, record_id, tmp_path / "r.docx").stat().st_size > 0
+        assert fs.export_case(store, "C-N1", tmp_path / "c.pdf").read_bytes()[:5] == b"%PDF-"
+    with Store(workbook, user=OTHER_WORKER) as store, pytest.raises(NotAllowed):
+        fs.export_record(store, record_id, tmp_path / "no.pdf")
+    assert not (tmp_path / "no.pdf").exists()
+
+
+# -- the command line --------------------------------------------------------------------------------
+
+
+def run(*args: str, user: str | None = MANAGER, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("FSNB_USER", "JUPYTERHUB_USER", "FSNB_DATABASE_URL")}
+    if user:
+        env["FSNB_USER"] = user
+    return subprocess.run([sys.executable, "-m", "familyservice_nb", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=300, env=env)
+
+
+def test_export_record_and_case_from_the_command_line(workbook, tmp_path):
+    record_id, record = completed(workbook, "supervision")
+    out = run("export", "record", record_id, "--pdf", "--out", str(tmp_path / "r.pdf"), "--db", workbook)
+    assert out.returncode == 0, out.stderr
+    assert f"Record {record_id} (version 1) was saved to" in out.stdout
+    assert squeeze(record.case_summary) in squeeze(pdf_text((tmp_path / "r.pdf").read_bytes(), tmp_path))
+    out = run("export", "case", "C-N1", "--out", str(tmp_path / "story.docx"), "--db", workbook)
+    assert out.returncode == 0, out.stderr
+    assert "Book the school meeting" in docx_text((tmp_path / "story.docx").read_bytes())
+    out = run("export", "record", "--all-completed", "--docx", "--out-dir", str(tmp_path / "all"), "--db", workbook,
+              user=ANALYST)
+    assert out.returncode == 0, out.stderr
+    assert sorted(p.name for p in (tmp_path / "all").iterdir()) == [f"record-{record_id}-v1.docx"]
+
+
+@pytest.mark.parametrize("args, user, message", [
+    (["record", "999", "--pdf"], MANAGER, "There is no record 999 in the workbook."),
+    (["record", "1", "--pdf"], OTHER_WORKER, "You cannot open record 1"),
+    (["record", "2", "--pdf"], MANAGER, "Record 2 is still a draft"),
+    (["record", "1"], MANAGER, "Say which kind of file to make: add --pdf or --docx."),
+    (["record", "1", "--out", "x.txt"], MANAGER, "end its name in .pdf or .docx"),
+    (["record", "1", "2", "--pdf", "--out", "x.pdf"], MANAGER, "--out names one file"),
+    (["record", "--pdf"], MANAGER, "Say which record to export"),
+    (["case", "NO-SUCH", "--pdf"], MANAGER, "There is no case NO-SUCH in the workbook."),
+    (["case", "C-N1", "--docx"], OTHER_WORKER, "You cannot open case C-N1"),
+])
+def test_bad_input_exits_2_with_one_plain_line(workbook, tmp_path, args, user, message):
+    completed(workbook, "supervision")  # record 1
+    with Store(workbook, user=MANAGER) as store:  # record 2, a draft
+        store.save_draft(RECORD_KINDS["supervision"].model_validate(RECORDS["supervision"][1]))
+    out = run("export", *args, "--db", workbook, user=user, cwd=tmp_path)
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert message in out.stderr and len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
+    assert list(tmp_path.glob("*.pdf")) == list(tmp_path.glob("*.docx")) == []
