@@ -185,5 +185,14 @@ audit = Table(
     Index("ix_audit_entity", "entity", "entity_id"),
 )
 
+# PostgreSQL: the login role each hub user's server connects with, and the staff login it acts for
+# (store/db_logins.py). Row-level security reads it to know who a session is; logins cannot read it.
+database_logins = Table(
+    "database_logins", metadata,
+    Column("role_name", String(63), primary_key=True),
+    Column("login", String(200), nullable=False, unique=True),
+    Column("made_at", When, nullable=False),
+)
+
 # What `db check` counts, in the order it prints them.
 COUNTED_TABLES = (teams, staff, cases, children, records, record_versions, notes, imports, import_rejects, audit)
