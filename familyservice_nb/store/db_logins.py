@@ -117,11 +117,22 @@ def provision_login(owner_url: str, hub_user: str) -> str:
                 conn.execute(text("INSERT INTO database_logins (role_name, login, made_at) VALUES (:r, :l, :t)"),
                              {"r": name, "l": hub_user, "t": audit.utcnow()})
             quoted, verifier = _quote(conn, name), _literal(scram_verifier(password))
-            rights = "LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
             if _role_exists(conn, name):
-                conn.exec_driver_sql(f"ALTER ROLE {quoted} {rights} PASSWORD {verifier}")
+                conn.exec_driver_sql(f"ALTER ROLE {quoted} LOGIN INHERIT PASSWORD {verifier}")
             else:
-                conn.exec_driver_sql(f"CREATE ROLE {quoted} {rights} PASSWORD {verifier}")
+                conn.exec_driver_sql(
+                    f"CREATE ROLE {quoted} LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION "
+                    f"NOBYPASSRLS PASSWORD {verifier}"
+                )
+            unsafe = conn.execute(text(
+                "SELECT rolsuper OR rolbypassrls OR rolcreaterole OR rolcreatedb OR rolreplication FROM pg_roles "
+                "WHERE rolname = :n"), {"n": name}).scalar()
+            if unsafe:
+                raise WorkbookError(
+                    f"The database role {name} has been given rights beyond a workbook login (superuser, bypassing "
+                    "row-level security, or making roles or databases), so the hub will not use it. A database "
+                    "administrator should take those rights away."
+                )
             group = f"{conn.execute(text('SELECT fsnb_role_prefix_here()')).scalar()}_{role}"
             for other in _groups(conn):
                 if other != group:
