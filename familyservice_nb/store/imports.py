@@ -162,7 +162,7 @@ def _insert_new(conn: Connection, rows: list[tuple]) -> None:
         driver = conn.connection.driver_connection
         with driver.cursor() as cursor:
             cursor.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS fsnb_new_notes (LIKE notes) ON COMMIT DELETE ROWS"
+                "CREATE TEMP TABLE IF NOT EXISTS fsnb_new_notes (LIKE notes) ON COMMIT DROP"
             )
             with cursor.copy(f"COPY fsnb_new_notes ({names}) FROM STDIN") as copy:
                 for row in rows:

@@ -385,3 +385,31 @@ def test_for_any_allocation_the_database_shows_what_the_store_filter_shows(
         with engine.connect() as conn:
             assert ids_of(conn.execute(text("SELECT case_id FROM cases"))) == expected_cases, login
             assert ids_of(conn.execute(text("SELECT note_id FROM notes"))) == expected_notes, login
+
+
+def test_the_migration_can_be_undone_and_done_again(team, sql):
+    from alembic import command
+
+    from familyservice_nb.store import migrate
+    from familyservice_nb.store.engine import make_engine
+
+    owner, _, urls, _ = team
+    group_roles = "SELECT count(*) FROM pg_roles WHERE rolname = ANY (fsnb_group_roles())"
+    assert sql(owner.url, group_roles) == [(4,)]
+    login = make_url(urls[WORKER]).username
+    engine = make_engine(owner.url)
+    try:
+        sql(urls[WORKER], "SELECT 1")  # an open session of the login: it is dropped all the same
+        with engine.connect() as conn:
+            command.downgrade(migrate.alembic_config(connection=conn), "0002")
+        assert migrate.current_revision(engine) == "0002"
+        assert sql(owner.url, "SELECT count(*) FROM pg_roles WHERE rolname = :r", r=login) == [(0,)]
+        assert sql(owner.url, "SELECT count(*) FROM pg_policies") == [(0,)]
+        assert sql(owner.url, "SELECT bool_or(relrowsecurity) FROM pg_class WHERE relname IN ('cases', 'notes')") == [
+            (False,)]
+        assert migrate.upgrade(engine) == migrate.head_revision()
+        assert sql(owner.url, group_roles) == [(4,)]
+        assert sql(owner.url, "SELECT count(*) FROM pg_policies") == [(7,)]
+        assert len(owner.cases()) == 3
+    finally:
+        engine.dispose()

@@ -289,7 +289,13 @@ def downgrade() -> None:
             if bind.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first():
                 for what in ("ALL TABLES IN SCHEMA", "ALL SEQUENCES IN SCHEMA", "SCHEMA"):
                     op.execute(f"REVOKE ALL ON {what} {_schema(bind)} FROM {quote(role)}")
-                op.execute(f"DROP ROLE {quote(role)}")
+                if role in logins:
+                    op.execute(f"ALTER ROLE {quote(role)} NOLOGIN")
+                try:
+                    with bind.begin_nested():
+                        bind.execute(sa.text(f"DROP ROLE {quote(role)}"))
+                except sa.exc.DBAPIError:
+                    pass  # a session still open holds something of it: it stays, unable to log in, with no rights
         for table in POLICIES:
             op.execute(f"DROP POLICY who_sees_what ON {table}")
             op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
