@@ -272,6 +272,9 @@ def test_the_store_takes_the_user_from_the_login_and_puts_refusals_in_plain_word
         store.cases()
     with pytest.raises(NotFound):  # under its login, another team's case is not there at all
         as_login(WORKER).case("CASE-003")
+    # "Direct database access" through a login is still that login.
+    with as_login(WORKER).with_database_access() as direct:
+        assert [c.case_id for c in direct.cases()] == ["CASE-001"]
     # With the store's filter out of the way, the database still refuses, in the store's words.
     alex = as_login(WORKER)
     with alex.writing() as conn:
