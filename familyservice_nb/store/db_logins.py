@@ -104,11 +104,16 @@ def provision_login(owner_url: str, hub_user: str) -> str:
                     "An administrator can add them with `familyservice-nb staff import`."
                 )
             _setup_groups(conn)
+            prefix = conn.execute(text("SELECT fsnb_role_prefix_here()")).scalar()
             name = conn.execute(
                 text("SELECT role_name FROM database_logins WHERE login = :l"), {"l": hub_user}
             ).scalar()
+            if name is not None and not name.startswith(prefix + "_"):
+                # Copied from another database with a backup: that login is the other database's, not ours.
+                conn.execute(text("DELETE FROM database_logins WHERE role_name = :r"), {"r": name})
+                name = None
             if name is None:
-                name = login_role_name(conn.execute(text("SELECT fsnb_role_prefix_here()")).scalar(), hub_user)
+                name = login_role_name(prefix, hub_user)
                 if _role_exists(conn, name):
                     raise WorkbookError(
                         f"A database role named {name} already exists and is not a workbook login, so the "
@@ -133,7 +138,7 @@ def provision_login(owner_url: str, hub_user: str) -> str:
                     "row-level security, or making roles or databases), so the hub will not use it. A database "
                     "administrator should take those rights away."
                 )
-            group = f"{conn.execute(text('SELECT fsnb_role_prefix_here()')).scalar()}_{role}"
+            group = f"{prefix}_{role}"
             for other in _groups(conn):
                 if other != group:
                     conn.exec_driver_sql(f"REVOKE {_quote(conn, other)} FROM {quoted}")

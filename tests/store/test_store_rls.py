@@ -416,3 +416,14 @@ def test_the_migration_can_be_undone_and_done_again(team, sql):
         assert len(owner.cases()) == 3
     finally:
         engine.dispose()
+
+
+def test_a_login_copied_from_another_database_is_not_reused(postgres_url, sql):
+    """A backup restored elsewhere brings database_logins rows naming the first database's roles."""
+    with Store(postgres_url) as owner:
+        seed_people(owner)
+    sql(postgres_url, "INSERT INTO database_logins VALUES ('elsewhere_jo_teammate_0370b81a', :l, now())", l=TEAMMATE)
+    url = provision_login(postgres_url, TEAMMATE)
+    assert make_url(url).username.startswith(make_url(postgres_url).database + "_")
+    assert sql(postgres_url, "SELECT role_name FROM database_logins") == [(make_url(url).username,)]
+    assert ids_of(sql(url, "SELECT case_id FROM cases")) == {"CASE-002"}
