@@ -392,6 +392,7 @@ def test_for_any_allocation_the_database_shows_what_the_store_filter_shows(
 
 def test_the_migration_can_be_undone_and_done_again(team, sql):
     from alembic import command
+    from alembic.script import ScriptDirectory
 
     from familyservice_nb.store import migrate
     from familyservice_nb.store.engine import make_engine
@@ -404,8 +405,9 @@ def test_the_migration_can_be_undone_and_done_again(team, sql):
     try:
         sql(urls[WORKER], "SELECT 1")  # an open session of the login: it is dropped all the same
         with engine.connect() as conn:
-            command.downgrade(migrate.alembic_config(connection=conn), "0002")
-        assert migrate.current_revision(engine) == "0002"
+            before = ScriptDirectory.from_config(migrate.alembic_config()).get_revision("0004").down_revision
+            command.downgrade(migrate.alembic_config(connection=conn), before)
+        assert migrate.current_revision(engine) == before
         assert sql(owner.url, "SELECT count(*) FROM pg_roles WHERE rolname = :r", r=login) == [(0,)]
         assert sql(owner.url, "SELECT count(*) FROM pg_policies") == [(0,)]
         assert sql(owner.url, "SELECT bool_or(relrowsecurity) FROM pg_class WHERE relname IN ('cases', 'notes')") == [
