@@ -17,12 +17,13 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine, select
+from sqlalchemy.exc import DBAPIError
 
 from ..errors import WorkbookError
 from . import backup as backup_module
 from . import check as check_module
+from . import db_logins, migrate, notes, people, repository
 from . import imports as imports_module
-from . import migrate, notes, people, repository
 from .access import NotAllowed, Viewer, load_viewer
 from .engine import WRITE, current_user, database_url, make_engine
 from .schema import audit
@@ -41,6 +42,7 @@ class Store:
         self.user = current_user(user)
         self._engine: Engine | None = None
         self._calendar = None
+        self._login_checked = False
 
     def __repr__(self) -> str:
         from sqlalchemy.engine import make_url
@@ -64,16 +66,28 @@ class Store:
     @contextlib.contextmanager
     def reading(self) -> Iterator[Connection]:
         """A read transaction: one consistent view of the database."""
-        with self.engine.connect() as conn, conn.begin():
+        with self._refusals_in_plain_words(), self.engine.connect() as conn, conn.begin():
             yield conn
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Connection]:
         """A write transaction: all of it is saved, or none of it."""
-        with self.engine.connect() as conn:
+        with self._refusals_in_plain_words(), self.engine.connect() as conn:
             conn = conn.execution_options(**WRITE)
             with conn.begin():
                 yield conn
+
+    @contextlib.contextmanager
+    def _refusals_in_plain_words(self) -> Iterator[None]:
+        """On PostgreSQL the database refuses too (a login's rights, row-level security, locked records):
+        its refusals become the store's NotAllowed and RecordLocked."""
+        try:
+            yield
+        except DBAPIError as exc:
+            refused = db_logins.refusal(exc)
+            if refused is None:
+                raise
+            raise refused from None
 
     def with_database_access(self) -> Store:
         """The same database acting as direct database access (no login): for maintenance such as the demo.
@@ -83,6 +97,7 @@ class Store:
         """
         other = Store.__new__(Store)
         other.url, other.user, other._engine, other._calendar = self.url, None, None, None
+        other._login_checked = False
         return other
 
     def close(self) -> None:
@@ -114,11 +129,29 @@ class Store:
     # -- who -------------------------------------------------------------------------------------
 
     def viewer(self, conn: Connection | None = None) -> Viewer:
-        """The current user as the staff list describes them (NotAllowed when they are not on it)."""
+        """The current user as the staff list describes them (NotAllowed when they are not on it).
+
+        Connected to PostgreSQL with a login of one's own (team mode), the user is the one the database
+        login stands for, whatever else the store was told.
+        """
         if conn is None:
             with self.reading() as conn:
-                return load_viewer(conn, self.user)
+                return self.viewer(conn)
+        if not self._login_checked and conn.dialect.name == "postgresql":
+            self._take_user_from_login(conn)
         return load_viewer(conn, self.user)
+
+    def _take_user_from_login(self, conn: Connection) -> None:
+        kind, login = db_logins.session_login(conn)
+        if kind == "gone":
+            raise NotAllowed("This database login belongs to someone no longer on the workbook's staff list.")
+        if kind == "login":
+            if self.user is not None and self.user != login:
+                raise NotAllowed(
+                    f"This server's database login is '{login}'s, so the workbook cannot act as '{self.user}'."
+                )
+            self.user = login
+        self._login_checked = True
 
     def calendar(self):
         """The working-day calendar of the council's settings (region and closure days)."""

@@ -7,7 +7,7 @@ added twice.
 Notes go in batches, each its own transaction: a killed import leaves every finished batch in place and
 the database consistent, and importing the file again completes it (the notes already in are counted
 as unchanged). Within a batch the work is done on whole columns; new notes go in with one executemany
-(SQLite) or COPY (PostgreSQL). Writers take turns per batch (SQLite's write lock, a PostgreSQL advisory
+(SQLite) or COPY through a temporary table (PostgreSQL). Writers take turns per batch (SQLite's write lock, a PostgreSQL advisory
 lock), so notes counted as new really were new, however many imports run at once.
 """
 
@@ -202,10 +202,18 @@ def _insert_new(conn: Connection, rows: list[tuple]) -> None:
         return
     names = ", ".join(STORED)
     if conn.dialect.name == "postgresql":
+        # PostgreSQL refuses COPY into a table under row-level security (migration 0004): the rows are
+        # copied into a temporary table first, then moved across in one INSERT, which the policy checks.
         driver = conn.connection.driver_connection
-        with driver.cursor() as cursor, cursor.copy(f"COPY notes ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        with driver.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS fsnb_new_notes (LIKE notes) ON COMMIT DROP"
+            )
+            with cursor.copy(f"COPY fsnb_new_notes ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(f"INSERT INTO notes ({names}) SELECT {names} FROM fsnb_new_notes")
+            cursor.execute("TRUNCATE fsnb_new_notes")
     else:
         marks = ", ".join("?" * len(STORED))
         conn.exec_driver_sql(f"INSERT INTO notes ({names}) VALUES ({marks})", rows)

@@ -160,7 +160,7 @@ notes = Table(
     Column("worker", String(500), nullable=True, index=True),  # the name the extract gives, as given
     # Who wrote it, on the staff list: from the extract's worker_id (a login), else a name exactly one
     # person has; none when the name is shared or unknown (issue 12: never matched by name at read time).
-    Column("worker_staff_id", Integer, ForeignKey("staff.staff_id"), nullable=True, index=True),
+    Column("worker_staff_id", Integer, ForeignKey("staff.staff_id", ondelete="SET NULL"), nullable=True, index=True),
     Column("team", String(500), nullable=True),
     Column("note_type", Text, nullable=True),
     Column("event_date", Date, nullable=False),
@@ -186,6 +186,15 @@ audit = Table(
     Column("changes", Text, nullable=True),  # JSON: {"field.path": {"old": ..., "new": ...}}
     Column("reason", Text, nullable=True),
     Index("ix_audit_entity", "entity", "entity_id"),
+)
+
+# PostgreSQL: the login role each hub user's server connects with, and the staff login it acts for
+# (store/db_logins.py). Row-level security reads it to know who a session is; logins cannot read it.
+database_logins = Table(
+    "database_logins", metadata,
+    Column("role_name", String(63), primary_key=True),
+    Column("login", String(200), nullable=False, unique=True),
+    Column("made_at", When, nullable=False),
 )
 
 # What `db check` counts, in the order it prints them.

@@ -64,17 +64,36 @@ def postgres_url(_postgres_server) -> str:
 
 
 def drop_database(server, name: str) -> None:
-    """Drop a test database, its leftover connections too. FORCE cannot end an autovacuum worker for a role
-    that is not a superuser, so a busy database is tried again shortly after."""
+    """Drop a test database, its leftover connections too, then its roles (roles belong to the whole server;
+    a workbook database's roles are named after it, see store/db_logins.py). FORCE cannot end an autovacuum
+    worker for a role that is not a superuser, so a busy database is tried again shortly after."""
+    with server.connect() as conn:  # to end a login's leftover session, one must be a member of its role
+        for role in _roles_of(conn, name):
+            conn.execute(text(f'GRANT "{role}" TO CURRENT_USER'))
     for attempt in range(20):
         try:
             with server.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            return
+            break
         except DBAPIError:
             if attempt == 19:
                 raise
             time.sleep(0.25)
+    drop_roles_of(server, name)
+
+
+def drop_roles_of(server, database: str) -> None:
+    """Drop the group roles and logins the migrations and provision_login made for a (dropped) test database."""
+    with server.connect() as conn:
+        for role in _roles_of(conn, database):
+            conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+
+
+def _roles_of(conn, database: str) -> list[str]:
+    # fsnb_t_<16 hex digits> is short and plain, so it is its own role prefix (fsnb_role_prefix in 0004)
+    return conn.execute(
+        text("SELECT rolname FROM pg_roles WHERE starts_with(rolname, :p)"), {"p": database + "_"}
+    ).scalars().all()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
