@@ -13,7 +13,8 @@ from pydantic import Field
 from pydantic_core import InitErrorDetails
 
 from ..vocab import KeyEvent, NoteType
-from .base import CaseRecord, Day, RequiredText, problem
+from .actions import repeated
+from .base import CaseRecord, Day, RequiredText, children_spoken_to_field, problem
 
 # The details each note type must carry (field name -> how messages name it). Other types need only the text.
 NOTE_DETAILS: dict[NoteType, dict[str, str]] = {
@@ -29,6 +30,8 @@ NOTE_DETAILS: dict[NoteType, dict[str, str]] = {
     },
     NoteType.KEY_EVENT: {"key_event": "key event it refers to"},
     NoteType.CASE_DISCUSSION: {"participants": "people who took part"},
+    # guidance: "Manager's recordings (e.g. decisions made on the case ...)": the decision and why.
+    NoteType.MANAGER_RECORDING: {"decision": "decision made", "decision_rationale": "rationale for the decision"},
 }
 
 
@@ -70,6 +73,11 @@ class CaseNote(CaseRecord):
     participants: list[str] = Field(
         default_factory=list, title="Who took part", description="Everyone who took part in the discussion."
     )
+    decision: str = Field("", title="Decision", description="The decision made on the case.")
+    decision_rationale: str = Field(
+        "", title="Rationale for the decision", description="Why the decision was made."
+    )
+    children_spoken_to: list[str] = children_spoken_to_field()
 
     def _problems(self) -> list[InitErrorDetails]:
         out = super()._problems()
@@ -98,4 +106,5 @@ class CaseNote(CaseRecord):
                 "A telephone number can hold only digits, spaces, brackets, + and -.",
                 "this can hold only digits, spaces, brackets, + and -.",
             ))
+        out += repeated(self.children_spoken_to, "children_spoken_to", "Child")
         return out

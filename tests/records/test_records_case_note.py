@@ -23,7 +23,19 @@ def problems(note):
 
 
 PLAIN_TYPES = [t for t in NoteType if t not in (
-    NoteType.TELEPHONE_CALL, NoteType.DOCUMENT_REFERENCE, NoteType.KEY_EVENT, NoteType.CASE_DISCUSSION)]
+    NoteType.TELEPHONE_CALL, NoteType.DOCUMENT_REFERENCE, NoteType.KEY_EVENT, NoteType.CASE_DISCUSSION,
+    NoteType.MANAGER_RECORDING)]
+
+
+def test_managers_recording_needs_decision_and_rationale(note, problems):
+    """Rule (issue 10, item 3): a Manager's recording records the decision and its rationale."""
+    assert problems(note_type="Manager's recording") == [
+        "Decision: this is needed for a manager's recording.",
+        "Rationale for the decision: this is needed for a manager's recording.",
+    ]
+    made = note(note_type="Manager's recording", decision="Step down to universal services.",
+                decision_rationale="Plan outcomes achieved and sustained for three months.")
+    assert made.decision_rationale.startswith("Plan outcomes")
 
 
 @pytest.mark.parametrize("note_type", PLAIN_TYPES)
