@@ -21,7 +21,7 @@ import json
 from sqlalchemy import insert
 
 from ..errors import WorkbookError
-from . import audit, repository
+from . import audit, authorship, repository
 from .repository import InvalidRecord, RecordLocked
 from .schema import record_versions, records
 
@@ -38,7 +38,7 @@ def _day(value) -> dt.date | None:
     return None
 
 
-def _metadata(data: dict, viewer) -> dict:
+def _metadata(data: dict, viewer, kind: str) -> dict:
     from ..timeliness import today_in_london
 
     subject = data.get("practitioner")
@@ -47,6 +47,8 @@ def _metadata(data: dict, viewer) -> dict:
         "case_id": data.get("case_id") or None,
         "author": author if isinstance(author, str) and author.strip() else viewer.actor,
         "subject": subject if isinstance(subject, str) and subject.strip() else None,
+        "manager": authorship.manager_named(kind, data),
+        "manager_required": authorship.manager_required(kind, data),
         "event_date": _day(data.get("event_date")) or today_in_london(),
         "risk_identified": data.get("risk_identified") is True,
         "due_date": None,  # worked out when the record is whole
@@ -65,7 +67,8 @@ def save_unfinished(store, data: dict, record_id: str | int | None = None, kind:
         if record_id is None:
             if kind not in repository.record_kinds():
                 raise WorkbookError(f"The workbook does not keep records of the kind '{kind}'.")
-            meta = _metadata(data, viewer)
+            meta = _metadata(data, viewer, kind)
+            authorship.check_new_author(viewer, meta["author"])
             repository._check_new(conn, viewer, meta)
             now = audit.utcnow()
             number = conn.execute(
@@ -88,7 +91,9 @@ def save_unfinished(store, data: dict, record_id: str | int | None = None, kind:
                 f"Record {row['record_id']} was completed and is locked, so it cannot be saved over. "
                 "To change it, make an amendment and give the reason."
             )
-        meta = _metadata(data, viewer)
+        meta = _metadata(data, viewer, row["kind"])
+        authorship.check_may_change(conn, viewer, row, "save over")
+        authorship.check_author_kept(viewer, row, meta["author"])
         if meta["case_id"] != row["case_id"]:
             repository._check_new(conn, viewer, meta)
         payload = data | ({"record_id": str(row["record_id"])} if "record_id" in data else {})

@@ -41,7 +41,7 @@ def test_nothing_is_opened_until_it_is_used(tmp_path):
     assert not (tmp_path / "lazy.db").exists()
     assert store.cases() == []  # first use: the database is created at the newest revision
     assert (tmp_path / "lazy.db").exists()
-    assert store.revision() == "0002"
+    assert store.revision() == "0003"
     assert "secret" not in repr(Store("postgresql+psycopg://fsnb:secret@127.0.0.1/x"))
 
 

@@ -26,7 +26,8 @@ AS_OF = dt.date(2026, 11, 25)
 
 def line_management(practitioner: str, manager: str, day: str = "20/11/2026"):
     return RECORD_KINDS["line_management"].model_validate(
-        {"event_date": day, "author": manager, "practitioner": practitioner, "manager": manager}
+        {"event_date": day, "author": manager, "practitioner": practitioner, "manager": manager,
+         "next_epdr_date": "01/04/2027"}
     )
 
 
