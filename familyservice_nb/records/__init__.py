@@ -22,17 +22,24 @@ from .pbr import (
 )
 from .people import Case, Child, Staff, StaffRole
 from .registry import RECORD_KINDS
-from .render import COPY_DESTINATIONS, NONE_RECORDED, NOT_DISCUSSED, CopyDestination, copy_destination, render_text
+from .render import (
+    COPY_DESTINATIONS,
+    NONE_RECORDED,
+    NOT_DISCUSSED,
+    CopyDestination,
+    copy_destination,
+    render_text,
+)
 from .session import SessionRecord
 from .settings import CouncilSettings
 from .summaries import ClosureSummary, ReviewSummary
 from .supervision import (
+    OPTIONAL_SECTIONS,
     CaseDiscussion,
     ChildSpokenTo,
     KeyDate,
     LeftEmpty,
     NotSpokenTo,
-    OPTIONAL_SECTIONS,
     SignificantAdult,
     SupervisionKind,
     SupervisionRecord,

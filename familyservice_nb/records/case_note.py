@@ -30,9 +30,11 @@ NOTE_DETAILS: dict[NoteType, dict[str, str]] = {
     },
     NoteType.KEY_EVENT: {"key_event": "key event it refers to"},
     NoteType.CASE_DISCUSSION: {"participants": "people who took part"},
-    # guidance: "Manager's recordings (e.g. decisions made on the case ...)": the decision and why.
-    NoteType.MANAGER_RECORDING: {"decision": "decision made", "decision_rationale": "rationale for the decision"},
 }
+
+# guidance: "Manager's recordings (e.g. decisions made on the case ...)": the decision and why. Asked for at
+# completion (records/completion.py), so Manager's recordings kept before they were asked for still read.
+DECISION_DETAILS = {"decision": "decision made", "decision_rationale": "rationale for the decision"}
 
 
 def _a_note(note_type: NoteType) -> str:
@@ -90,6 +92,13 @@ class CaseNote(CaseRecord):
                     f"{this_note[0].upper()}{this_note[1:]} needs the {words}.",
                     f"this is needed for {this_note.removesuffix(' note')}.",
                 ))
+        if self.note_type is not NoteType.MANAGER_RECORDING:
+            for field in DECISION_DETAILS:
+                if not _empty(getattr(self, field)):
+                    out.append(problem(
+                        (field,), f"'{type(self).model_fields[field].title}' belongs only on a Manager's recording.",
+                        f"this belongs only on a manager's recording; clear it for {this_note}.",
+                    ))
         for note_type, details in NOTE_DETAILS.items():
             for field in details:
                 if field not in needed and not _empty(getattr(self, field)):  # the text would not show it

@@ -16,7 +16,8 @@ The rules (issue 10, item 2-4; each cites the guidance it serves):
   by choice, never left silent; a section both filled and marked is a contradiction.
 - PBR outcomes come from the council's outcomes plan (else the programme's national list).
 - "where advice and guidance on a safeguarding concern has been sought": the concern, the advice given, the
-  decision and its rationale.
+  decision and its rationale. Types of case records, "Manager's recordings (e.g. decisions made on the
+  case ...)": the decision and its rationale.
 - GFPO template, "Were there any emerging safeguarding concerns?": an answer says whether harm or risk was
   identified (yes or no).
 - Line Management Supervision, "annual EPDR": the next EPDR date is recorded, within the council's EPDR cycle.
@@ -29,8 +30,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..vocab import NoteType
 from .base import uk
 from .carry_forward import unreviewed_actions
+from .case_note import DECISION_DETAILS, CaseNote
 from .gfpo import SAFEGUARDING_PROMPT, GFPOSessionRecord
 from .line_management import LineManagementSupervision
 from .supervision import OPTIONAL_SECTIONS, CaseDiscussion, SupervisionKind, SupervisionRecord
@@ -86,6 +89,11 @@ def completion_problems(
             if _blank(getattr(record, name)):
                 out.append(Problem((name,), f"{_title(record, name)}: this is needed to complete a record of advice "
                                             "on a safeguarding concern."))
+    if isinstance(record, CaseNote) and record.note_type is NoteType.MANAGER_RECORDING:
+        for name in DECISION_DETAILS:
+            if _blank(getattr(record, name)):
+                out.append(Problem((name,), f"{_title(record, name)}: this is needed to complete a Manager's "
+                                            "recording."))
     if isinstance(record, GFPOSessionRecord):
         answered = not _blank(record.prompt_answers.get(SAFEGUARDING_PROMPT))
         if answered and record.safeguarding_risk is None:

@@ -11,7 +11,6 @@ of the programme is the default.
 from __future__ import annotations
 
 from enum import StrEnum
-
 from typing import Annotated
 
 from pydantic import BeforeValidator, Field

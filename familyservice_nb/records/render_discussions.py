@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from .base import uk
 from .line_management import CWDC_AREAS, LineManagementSupervision
-from .render_parts import action_lines, chosen, document, header, labelled, lines, listing, section, text, yes_no
+from .render_parts import (
+    action_lines,
+    chosen,
+    document,
+    header,
+    labelled,
+    lines,
+    listing,
+    section,
+    text,
+    yes_no,
+)
 from .summaries import ClosureSummary, ReviewSummary
 from .supervision import CaseDiscussion, ChildSpokenTo, NotSpokenTo, SupervisionKind, SupervisionRecord
 
