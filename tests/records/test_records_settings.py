@@ -6,7 +6,12 @@ import pytest
 from pydantic import ValidationError
 
 from familyservice_nb.records import CouncilSettings, PBRProgramme, explain, pbr_outcomes
-from familyservice_nb.vocab import CHILD_SEEN_INTERVAL, EPDR_CYCLE, LINE_MANAGEMENT_INTERVAL, SUPERVISION_INTERVAL
+from familyservice_nb.vocab import (
+    CHILD_SEEN_INTERVAL,
+    EPDR_CYCLE,
+    LINE_MANAGEMENT_INTERVAL,
+    SUPERVISION_INTERVAL,
+)
 
 
 def test_defaults_come_from_the_vocabulary():
