@@ -124,7 +124,7 @@ def test_form_pbr_outcomes_carry_a_status_under_the_extended_troubled_families_h
     fill_discussion(form)
     part = form.parts["pbr_outcomes"]
     assert "Extended Troubled Families programme" in part.head.value
-    form.parts["left_empty"].choices["pbr_outcomes"].value = None
+    form.parts["left_empty"].choices["pbr_outcomes"].index = 0
     part.boxes[1].value = True
     part.statuses[1].value = "Progressing"
     assert form.complete(), form.summary.value

@@ -48,7 +48,7 @@ def fill_minimum(form, summary="Two children; school attendance the focus."):
 
 def mark_filled(form, *sections):
     for name in sections:
-        form.parts["left_empty"].choices[name].value = None
+        form.parts["left_empty"].choices[name].index = 0
 
 
 def speak_to(row, day, alone, views):

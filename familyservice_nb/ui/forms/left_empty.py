@@ -17,13 +17,18 @@ from familyservice_nb.ui.kit.html import esc
 FILLED = "Filled in (or to fill in)"
 
 
+def label_of(title: str) -> str:
+    """The choice's label: distinct from the section's own input ('Key dates: left empty because')."""
+    return f"{title}: left empty because"
+
+
 class LeftEmptyPart(Part):
     """`left_empty`: one choice per optional section."""
 
     def __init__(self):
         self.name = "left_empty"
         options = [(FILLED, None), *((c.value, c.value) for c in LeftEmpty)]
-        self.choices = {name: widgets.Dropdown(description=title, options=options, value=None,
+        self.choices = {name: widgets.Dropdown(description=label_of(title), options=options, index=0,
                                                style={"description_width": "initial"},
                                                layout=widgets.Layout(width="auto"))
                         for name, title in OPTIONAL_SECTIONS.items()}
@@ -37,7 +42,11 @@ class LeftEmptyPart(Part):
     def load(self, value) -> None:
         value = value or {}
         for name, box in self.choices.items():
-            box.value = value.get(name) if value.get(name) in (c.value for c in LeftEmpty) else None
+            chosen = value.get(name)
+            if chosen in (c.value for c in LeftEmpty):
+                box.value = chosen
+            else:
+                box.index = 0  # "Filled in": an index, so the page's list shows it chosen
 
     def show_problems(self, problems: Sequence[Problem]) -> None:
         items = "".join(f"<span>{esc(m)}</span>" for _loc, m in problems)
