@@ -129,7 +129,8 @@ def test_a_practitioner_cannot_see_another_teams_oversight(seeded, as_user):
     later = dt.date(2026, 12, 31)  # when every case, action and person has a gap
     report = oversight.management_oversight(as_user(WORKER).oversight_data(), as_of=later)
     for name, table in report.tables().items():
-        assert set(table["team"]) == {"Newark"}, name
+        expected = set() if name == "epdr_due" else {"Newark"}  # Alex's next EPDR (01/04/2027) is still to come
+        assert set(table["team"]) == expected, name
     assert set(report.counts("team")["team"]) == {"Newark"}
     assert set(report.counts("manager")["manager"]) == {"Morgan Manager"}
     everyone = oversight.management_oversight(as_user(ANALYST).oversight_data(), as_of=later)
