@@ -416,14 +416,14 @@ def fix_rows(
 
 
 def children_views_frame(discussions: Iterable) -> pd.DataFrame:
-    """When each child was spoken to and what they said, one row per child per case discussion, by child and
+    """When each child was spoken to and what they said, one row per child spoken to per case discussion, by child and
     date: case_id, child_id, child (pseudonym), discussed_on, spoken_to_on, seen_alone, views_and_feelings."""
     ordered = sorted(discussions, key=lambda d: d.event_date)
     rows = [{
         "case_id": d.case_id, "child_id": c.child_id, "child": c.pseudonym,
         "discussed_on": pd.Timestamp(d.event_date), "spoken_to_on": pd.Timestamp(c.date_spoken_to),
         "seen_alone": c.seen_alone, "views_and_feelings": c.views_and_feelings,
-    } for d in ordered for c in d.children]
+    } for d in ordered for c in d.children if c.not_spoken_to is None]  # a child not spoken to has no views
     columns = ["case_id", "child_id", "child", "discussed_on", "spoken_to_on", "seen_alone", "views_and_feelings"]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.sort_values(["case_id", "child_id", "discussed_on"], kind="stable").reset_index(drop=True)

@@ -7,13 +7,13 @@ previous agreed actions" and "A record of when children have been spoken to"; a 
 is recorded (a manager's recording, so the timeliness rule applies to it).
 guidance: Line Management Supervision - "undertaken in line with corporate guidance".
 
-Five measures, each a table with one line per gap, and each line carrying what to open (`case_id`,
+The measures (`MEASURES`), each a table with one line per gap, and each line carrying what to open (`case_id`,
 `record_id`, or the practitioner's `login`) plus its `team` and `manager`::
 
     from familyservice_nb import oversight
     data = store.oversight_data()                       # the frames, who-sees-what applied
     report = oversight.management_oversight(data, settings=store.settings(), as_of="2026-11-25")
-    report.cases_without_supervision                    # ... and the other four tables
+    report.cases_without_supervision                    # ... and the other tables
     report.counts("team")                               # gaps per team, one column per measure
     report.counts("manager")
 
@@ -23,13 +23,21 @@ Readings the workbook had to choose (the guidance gives no numbers):
 - "Within the interval" means at most that many calendar days ago: with 28 days, a case supervised
   on 28/10/2026 is still in time on 25/11/2026, and a gap from 26/11/2026.
 - A family never supervised (a child never spoken to) counts from the day the case opened.
-- Line management supervision is due every 4 weeks (`LINE_MANAGEMENT_INTERVAL`, a council setting
-  `line_management_interval_days` when the settings have one): monthly, as corporate supervision
-  policies commonly ask, and the same cycle as case supervision. A practitioner with a line manager
-  and no line management supervision recorded is due now.
-- A supervision record is late when first completed after its due date (next working day for advice
-  on a safeguarding concern, else 5 working days), and overdue when still not completed after it;
-  later amendments do not change when it was first completed.
+- Line management supervision is due every `line_management_interval_days` (a council setting, default
+  4 weeks: `vocab.LINE_MANAGEMENT_INTERVAL`), monthly as corporate supervision policies commonly ask. A
+  practitioner with a line manager and no line management supervision recorded is due now.
+- The EPDR is past due when the next EPDR date recorded at the practitioner's latest completed line
+  management supervision that gives one is before the as-of date; with none recorded it is listed as not
+  known (the EPDR cycle, a council setting, bounds the date at completion: records/completion.py).
+- A child counts as spoken to from any completed record that says so (`SPOKEN_TO_SOURCES`): the page
+  shows `SPOKEN_TO_NOTE`, which says what is counted.
+- Every record the workbook holds about a case (case supervisions, review and closure summaries,
+  sessions, GFPO sessions, case notes) is late when first completed after its due date (the one
+  timeliness rule: next working day when risk was identified - always for advice on a safeguarding
+  concern - else 5 working days), and overdue when still not completed after it; later amendments do not
+  change when it was first completed. Line management records are personnel records, not case records,
+  and are not in this measure. The date held (the meeting, session or event) and the date entered in
+  the workbook are kept apart, in columns of their own.
 
 Everything here works on whole columns (merges, group-bys, masks); there is no loop over cases.
 """
@@ -46,9 +54,14 @@ from .dates import LONDON, today_in_london
 from .records import carry_forward
 from .records.people import open_on
 from .timeliness import assess_timeliness
-from .vocab import CHILD_SEEN_INTERVAL, SUPERVISION_INTERVAL, TIMELINESS_LABELS, Timeliness, Weeks
+from .vocab import (
+    CHILD_SEEN_INTERVAL,
+    LINE_MANAGEMENT_INTERVAL,
+    SUPERVISION_INTERVAL,
+    TIMELINESS_LABELS,
+    Timeliness,
+)
 
-LINE_MANAGEMENT_INTERVAL = Weeks(4)
 NO_MANAGER = "(no manager)"
 NO_TEAM = "(no team)"
 SUPERVISION_KIND = "supervision"  # the record kind of a case supervision
@@ -58,8 +71,29 @@ MEASURES: dict[str, str] = {
     "cases_without_supervision": "Open cases without a recent case supervision",
     "overdue_actions": "Agreed actions past their date",
     "children_not_spoken_to": "Children not spoken to recently",
-    "late_supervision_records": "Supervision records recorded late",
+    "late_records": "Records completed late or overdue",
     "line_management_due": "Line management supervisions due",
+    "epdr_due": "EPDRs past due",
+}
+
+# What counts as "spoken to", record kind by record kind (issue 10): only completed records count.
+SPOKEN_TO_SOURCES: dict[str, str] = {
+    "supervision": "case supervisions: each child recorded as spoken to, on the date given, or (too young to "
+                   "speak) observed",
+    "review_summary": "review summaries: the same",
+    "closure_summary": "closure summaries: the same",
+    "session": "session records: the children named as spoken to, on the session's date",
+    "gfpo_session": "GFPO session records: the children named as spoken to, on the session's date",
+    "case_note": "case notes with a 'Children spoken to' detail (visits, contacts and the like), on the note's date",
+}
+SPOKEN_TO_NOTE = (
+    "A child counts as spoken to from any completed record that says so: "
+    + "; ".join(SPOKEN_TO_SOURCES.values())
+    + ". A child recorded as not spoken to (not seen, declined, another reason) does not count."
+)
+RECORD_KIND_LABELS = {
+    "supervision": "Case supervision", "review_summary": "Review summary", "closure_summary": "Closure summary",
+    "session": "Session record", "gfpo_session": "GFPO session record", "case_note": "Case note",
 }
 
 
@@ -76,11 +110,14 @@ class OversightData:
     | `cases` | case | case_id, family, team, worker (login), open_date, close_date |
     | `children` | child on a case | case_id, child_id, child |
     | `staff` | person on the staff list | login, name, role, teams ("; " between several), line_manager (login), overseen (whether the viewer's oversight covers them) |
-    | `discussions` | case discussion record (supervision, review, closure summary), drafts too | record_id, kind, case_id, event_date, risk_identified, author, practitioner, state, completed_at (first completion, UTC) |
+    | `discussions` | case discussion record (supervision, review, closure summary), drafts too | record_id, kind, case_id, event_date, risk_identified, author, practitioner, state, completed_at (first completion, UTC), entered_at (first saved, UTC) |
     | `agreed_actions` | action agreed in a completed discussion | record_id, case_id, event_date, action_id, what, by_whom, by_when |
     | `action_reviews` | review of an earlier action in a completed discussion | record_id, case_id, event_date, action_id, status |
-    | `children_spoken_to` | child in a completed discussion | record_id, case_id, event_date, child_id, child, date_spoken_to |
-    | `line_management` | line management supervision record, drafts too | record_id, practitioner, manager, event_date, state, completed_at |
+    | `children_spoken_to` | child a completed record counts as spoken to | record_id, case_id, event_date, child_id, child, date_spoken_to |
+    | `line_management` | line management supervision record, drafts too | record_id, practitioner, manager, event_date, state, completed_at, next_epdr_date (of its latest completed version) |
+    | `recordings` | session, GFPO session and case note record, drafts too | record_id, kind, case_id, event_date, risk_identified, author, state, entered_at (first saved, UTC), completed_at |
+
+    `children_spoken_to` holds every child a completed record counts as spoken to (`SPOKEN_TO_SOURCES`).
 
     Dates are datetime64 columns; record ids are text.
     """
@@ -93,6 +130,7 @@ class OversightData:
     action_reviews: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(**REVIEW_COLUMNS))
     children_spoken_to: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(**SPOKEN_COLUMNS))
     line_management: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(**LINE_COLUMNS))
+    recordings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(**RECORDING_COLUMNS))
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every frame by name (as `standards.Evidence.tables` takes them)."""
@@ -103,12 +141,16 @@ CASE_COLUMNS = _columns("case_id", "family", "team", "worker", "open_date", "clo
 CHILD_COLUMNS = _columns("case_id", "child_id", "child")
 STAFF_COLUMNS = _columns("login", "name", "role", "teams", "line_manager", "overseen")
 DISCUSSION_COLUMNS = _columns(
-    "record_id", "kind", "case_id", "event_date", "risk_identified", "author", "practitioner", "state", "completed_at"
+    "record_id", "kind", "case_id", "event_date", "risk_identified", "author", "practitioner", "state", "completed_at",
+    "entered_at",
 )
 ACTION_COLUMNS = _columns("record_id", "case_id", "event_date", "action_id", "what", "by_whom", "by_when")
 REVIEW_COLUMNS = _columns("record_id", "case_id", "event_date", "action_id", "status")
 SPOKEN_COLUMNS = _columns("record_id", "case_id", "event_date", "child_id", "child", "date_spoken_to")
-LINE_COLUMNS = _columns("record_id", "practitioner", "manager", "event_date", "state", "completed_at")
+LINE_COLUMNS = _columns("record_id", "practitioner", "manager", "event_date", "state", "completed_at",
+                        "next_epdr_date")
+RECORDING_COLUMNS = _columns("record_id", "kind", "case_id", "event_date", "risk_identified", "author", "state",
+                             "entered_at", "completed_at")
 
 
 # -- helpers on whole columns -----------------------------------------------------------------------
@@ -260,7 +302,7 @@ def children_not_spoken_to(
     spoken = data.children_spoken_to.assign(
         date_spoken_to=_dates(data.children_spoken_to["date_spoken_to"]),
         _n=_record_number(data.children_spoken_to["record_id"]),
-    )
+    ).dropna(subset=["date_spoken_to"])
     latest = spoken.sort_values(["date_spoken_to", "_n"]).drop_duplicates(["case_id", "child_id"], keep="last")
     known = pd.concat([data.children[["case_id", "child_id", "child"]], latest[["case_id", "child_id", "child"]]])
     known = known.assign(child=known["child"].where(known["child"].astype(str) != ""))
@@ -276,17 +318,25 @@ def children_not_spoken_to(
     return _most_overdue(out)
 
 
-def late_supervision_records(data: OversightData, as_of=None, calendar=None) -> pd.DataFrame:
-    """Case supervision records first completed after their due date, or not completed and past it.
+def late_records(data: OversightData, as_of=None, calendar=None) -> pd.DataFrame:
+    """Records of every kind on a case (supervisions, summaries, sessions, GFPO sessions, case notes) first
+    completed after their due date, or not completed and past it.
 
-    The due date is the one timeliness rule (`assess_timeliness`): a supervision record is a manager's
-    recording, due by the next working day when it records advice on a safeguarding concern, else
-    within 5 working days. Lines: record_id, case_id, team, practitioner, manager, event_date, rule,
-    due_date, completed_on, timeliness, days_late; most days late first.
+    The due date is the one timeliness rule (`assess_timeliness`): next working day when harm or risk was
+    identified (always for advice on a safeguarding concern), else within 5 working days. Lines: record_id,
+    kind (in words), case_id, team, practitioner, manager, event_date (the day it was held), entered_on (the day
+    it was first saved in the workbook), rule, due_date, completed_on, timeliness, days_late; most days late first.
+    A supervision's manager is its author; another record's is the case's manager.
     """
     day = _day(as_of)
-    records = data.discussions[data.discussions["kind"] == SUPERVISION_KIND]
+    frames = [data.discussions.assign(kind=data.discussions["kind"])]
+    if len(data.recordings):
+        frames.append(data.recordings.assign(practitioner=data.recordings["author"]))
+    columns = ["record_id", "kind", "case_id", "event_date", "risk_identified", "author", "practitioner",
+               "completed_at", "entered_at"]
+    records = pd.concat([f.reindex(columns=columns) for f in frames], ignore_index=True)
     completed = pd.to_datetime(records["completed_at"], utc=True).dt.tz_convert(LONDON).dt.tz_localize(None)
+    entered = pd.to_datetime(records["entered_at"], utc=True).dt.tz_convert(LONDON).dt.tz_localize(None)
     as_notes = pd.DataFrame({
         "note_id": records["record_id"].to_numpy(),
         "event_date": _dates(records["event_date"]).to_numpy(),
@@ -298,13 +348,19 @@ def late_supervision_records(data: OversightData, as_of=None, calendar=None) -> 
     late = assessed["timeliness"].isin([Timeliness.LATE.value, Timeliness.OVERDUE.value]).to_numpy()
     names = _names(data.staff)
     teams = data.cases.set_index("case_id")["team"]
+    case_manager = _case_managers(data.cases, data.staff)
+    is_supervision = (records["kind"] == SUPERVISION_KIND).to_numpy()
+    manager = np.where(is_supervision, records["author"].to_numpy(dtype=object),
+                       records["case_id"].map(case_manager).to_numpy(dtype=object))
     out = pd.DataFrame({
         "record_id": records["record_id"].to_numpy()[late],
+        "kind": records["kind"].map(RECORD_KIND_LABELS).fillna(records["kind"]).to_numpy()[late],
         "case_id": records["case_id"].to_numpy()[late],
         "team": records["case_id"].map(teams).fillna(NO_TEAM).to_numpy()[late],
         "practitioner": _display(records["practitioner"], names, "(not named)").to_numpy()[late],
-        "manager": _display(records["author"], names, NO_MANAGER).to_numpy()[late],
+        "manager": _display(pd.Series(manager), names, NO_MANAGER).to_numpy()[late],
         "event_date": assessed["event_date"].to_numpy()[late],
+        "entered_on": pd.Series(entered.to_numpy()).dt.normalize().to_numpy()[late],
         "rule": assessed["rule"].astype(str).to_numpy()[late],
         "due_date": assessed["due_date"].to_numpy()[late],
         "completed_on": pd.Series(completed.to_numpy()).dt.normalize().to_numpy()[late],
@@ -312,9 +368,24 @@ def late_supervision_records(data: OversightData, as_of=None, calendar=None) -> 
         "days_late": assessed["days_late"].to_numpy()[late],
     })
     out["days_late"] = out["days_late"].astype("Int64")
-    out["event_date"] = out["event_date"].astype("datetime64[ns]")
-    out["due_date"] = out["due_date"].astype("datetime64[ns]")
+    for name in ("event_date", "due_date", "entered_on", "completed_on"):
+        out[name] = out[name].astype("datetime64[ns]")
     return out.sort_values(["days_late", "due_date", "record_id"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+def late_supervision_records(data: OversightData, as_of=None, calendar=None) -> pd.DataFrame:
+    """`late_records` for case supervisions only (the measure before issue 10 widened it to every record)."""
+    lines = late_records(OversightData(**{**data.tables(), "recordings": pd.DataFrame(**RECORDING_COLUMNS),
+                                          "discussions": data.discussions[
+                                              data.discussions["kind"] == SUPERVISION_KIND]}), as_of, calendar)
+    return lines.drop(columns=["kind", "entered_on"])
+
+
+def _case_managers(cases: pd.DataFrame, staff: pd.DataFrame) -> pd.Series:
+    """Each case's manager login: the allocated worker's line manager, else the manager of the case's team."""
+    line_manager = cases["worker"].map(staff.set_index("login")["line_manager"]) if len(staff) else cases["worker"]
+    manager = line_manager.fillna(cases["team"].map(_team_managers(staff)))
+    return pd.Series(manager.to_numpy(), index=cases["case_id"].to_numpy())
 
 
 _TIMELINESS_LABELS = {t.value: TIMELINESS_LABELS[t] for t in Timeliness}
@@ -352,6 +423,40 @@ def line_management_due(
     return _most_overdue(out)
 
 
+def epdr_due(data: OversightData, as_of=None) -> pd.DataFrame:
+    """People overseen with a line manager whose next EPDR date is past, or was never recorded.
+
+    guidance: Line Management Supervision - "annual EPDR ... in line with corporate guidance". The date is
+    the next EPDR date of their latest completed line management supervision that gives one. Lines: login,
+    practitioner, team, manager, due_by (the EPDR date), record_id (where it was recorded), days_overdue;
+    none recorded first, then most overdue.
+    """
+    day = _day(as_of)
+    staff = data.staff
+    overseen = staff["overseen"].fillna(True).astype(bool) if "overseen" in staff else True
+    staff = staff[overseen & staff["line_manager"].notna() & (staff["line_manager"].astype(str) != "")]
+    lm = data.line_management
+    if "next_epdr_date" not in lm:
+        lm = lm.assign(next_epdr_date=pd.NaT)
+    done = lm[lm["completed_at"].notna() & lm["next_epdr_date"].notna()]
+    done = done.assign(event_date=_dates(done["event_date"]), next_epdr_date=_dates(done["next_epdr_date"]),
+                       _n=_record_number(done["record_id"]))
+    latest = done.sort_values(["event_date", "_n"]).drop_duplicates("practitioner", keep="last").set_index(
+        "practitioner")
+    names = _names(data.staff)
+    out = pd.DataFrame({
+        "login": staff["login"].to_numpy(),
+        "practitioner": _display(staff["login"], names, "").to_numpy(),
+        "team": staff["teams"].where(staff["teams"].fillna("") != "", NO_TEAM).to_numpy(),
+        "manager": _display(staff["line_manager"], names, NO_MANAGER).to_numpy(),
+    })
+    out["due_by"] = pd.Series(_lookup(latest["next_epdr_date"], out["login"]), dtype="datetime64[ns]")
+    out["record_id"] = _lookup(latest["record_id"], out["login"])
+    out = out[(out["due_by"].isna() | (out["due_by"] < day)).to_numpy()]
+    out["days_overdue"] = _days_overdue(out["due_by"], day)
+    return _most_overdue(out)
+
+
 def _most_overdue(lines: pd.DataFrame) -> pd.DataFrame:
     """Lines with no date at all first (never done), then most days overdue; ties by due date and id."""
     never = lines["due_by"].isna().to_numpy()
@@ -367,7 +472,7 @@ def _most_overdue(lines: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass
 class OversightReport:
-    """The five tables for one as-of date, and their counts by team or by manager."""
+    """The measures' tables for one as-of date, and their counts by team or by manager."""
 
     as_of: dt.date
     supervision_interval_days: int
@@ -376,12 +481,20 @@ class OversightReport:
     cases_without_supervision: pd.DataFrame
     overdue_actions: pd.DataFrame
     children_not_spoken_to: pd.DataFrame
-    late_supervision_records: pd.DataFrame
+    late_records: pd.DataFrame
     line_management_due: pd.DataFrame
+    epdr_due: pd.DataFrame
     open_case_count: int = 0
+    epdr_cycle_days: int = 365
+
+    @property
+    def late_supervision_records(self) -> pd.DataFrame:
+        """The case supervisions among `late_records`."""
+        table = self.late_records
+        return table[table["kind"] == RECORD_KIND_LABELS[SUPERVISION_KIND]].reset_index(drop=True)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The five tables by measure name, in `MEASURES` order."""
+        """The tables by measure name, in `MEASURES` order."""
         return {name: getattr(self, name) for name in MEASURES}
 
     def titles(self) -> dict[str, str]:
@@ -416,14 +529,14 @@ class OversightReport:
 
 
 def management_oversight(data: OversightData, settings=None, as_of=None, calendar=None) -> OversightReport:
-    """All five measures for the as-of date (default today in London), with the council's settings
+    """All the measures for the as-of date (default today in London), with the council's settings
     (a `records.CouncilSettings`; defaults when None) and its working calendar."""
     from .records import CouncilSettings
 
     settings = settings or CouncilSettings()
     calendar = calendar or settings.calendar()
     day = _day(as_of)
-    lm_days = int(getattr(settings, "line_management_interval_days", LINE_MANAGEMENT_INTERVAL.days))
+    lm_days = settings.line_management_interval_days
     return OversightReport(
         as_of=day.date(),
         supervision_interval_days=settings.supervision_interval_days,
@@ -432,7 +545,9 @@ def management_oversight(data: OversightData, settings=None, as_of=None, calenda
         cases_without_supervision=cases_without_supervision(data, day, settings.supervision_interval_days),
         overdue_actions=overdue_actions(data, day),
         children_not_spoken_to=children_not_spoken_to(data, day, settings.child_seen_interval_days),
-        late_supervision_records=late_supervision_records(data, day, calendar),
+        late_records=late_records(data, day, calendar),
         line_management_due=line_management_due(data, day, lm_days),
+        epdr_due=epdr_due(data, day),
         open_case_count=len(_open_cases(data.cases, day, data.staff)),
+        epdr_cycle_days=settings.epdr_cycle_days,
     )

@@ -322,19 +322,20 @@ def significant_adults(ordered: Sequence[CaseDiscussion]) -> list[AdultLine]:
 
 
 def pbr_lines(ordered: Sequence[CaseDiscussion]) -> list[PBRLine]:
-    """Each PBR outcome the discussions refer to: when first and last listed, and whether it still is."""
+    """Each PBR outcome the discussions refer to: when first and last listed, and where it stands now (its
+    status at the latest discussion: identified, progressing, achieved or sustained), or since when it is
+    no longer listed."""
     if not ordered:
         return []
-    latest = set(ordered[-1].pbr_outcomes)
+    latest = {o.outcome: o.status for o in ordered[-1].pbr_outcomes}
     found: dict[str, list[dt.date]] = {}
     for d in ordered:
-        for outcome in d.pbr_outcomes:
-            found.setdefault(str(outcome), []).append(d.event_date)
-
+        for o in d.pbr_outcomes:
+            found.setdefault(o.outcome, []).append(d.event_date)
     return [
         PBRLine(
             outcome=outcome, first_listed=days[0], last_listed=days[-1], times_listed=len(days),
-            status="Current (listed at the latest discussion)" if outcome in latest
+            status=f"Current: {str(latest[outcome]).lower()} (at the latest discussion)" if outcome in latest
             else f"Not listed since {uk(days[-1])}",
         )
         for outcome, days in found.items()

@@ -56,6 +56,12 @@ RISK_RECORDING_DEADLINE = WorkingDays(1)
 SUPERVISION_INTERVAL = CalendarDays(28)
 CHILD_SEEN_INTERVAL = Weeks(6)
 
+# guidance: Line Management Supervision - "Line management supervision and annual EPDR should be undertaken
+# in line with corporate guidance". Corporate guidance is the council's: monthly supervision (4 weeks, the
+# same cycle as case supervision) and an EPDR every year are the defaults, changeable in the settings.
+LINE_MANAGEMENT_INTERVAL = Weeks(4)
+EPDR_CYCLE = CalendarDays(365)
+
 RULE_STANDARD = f"{RECORDING_DEADLINE}"  # "5 working days"
 RULE_RISK = f"{RISK_RECORDING_DEADLINE} (risk)"  # "next working day (risk)"
 # Why a note has its deadline, in words (the rule applied to each note, shown beside it).

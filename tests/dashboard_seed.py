@@ -59,9 +59,14 @@ def seed(url: str) -> str:
         line_management = RECORD_KINDS["line_management"]
 
         def discussion(case_id, practitioner, manager, day, **more):
+            # Complete under issue 10's rules: progress and next steps written, the other sections marked.
+            left_empty = {name: "Nothing to record" for name in (
+                "key_dates", "risk_assessments_and_tools", "if_unable_to_engage", "pbr_outcomes", "significant_adults",
+                *(() if more.get("agreed_actions") else ("agreed_actions",)))}
             return supervision.model_validate({
                 "event_date": day, "author": manager, "case_id": case_id, "kind": "Planned supervision",
                 "practitioner": practitioner, "manager": manager, "case_summary": "Two children; early help plan.",
+                "progress": "Routines settling.", "still_to_happen": "School review.", "left_empty": left_empty,
                 **more,
             })
 
@@ -79,7 +84,8 @@ def seed(url: str) -> str:
             {"action_id": "A2", "what": "Complete the housing referral", "by_whom": PRACTITIONER,
              "by_when": "2026-12-15"},
         ], children=[{"child_id": "K-1", "pseudonym": "Ann", "date_spoken_to": "2026-09-30", "seen_alone": True,
-                      "views_and_feelings": "I like my new teacher."}]), "2026-10-12")
+                      "views_and_feelings": "I like my new teacher."},
+                     {"child_id": "K-2", "pseudonym": "Ben", "not_spoken_to": "Not seen this period"}]), "2026-10-12")
         keep(discussion("C-N2", SECOND_PRACTITIONER, MANAGER, "2026-11-20"), None, complete=False)
         # South: supervised on Fri 20/11/2026, written the same day; every child spoken to.
         keep(discussion("C-S1", SOUTH_PRACTITIONER, OTHER_MANAGER, "2026-11-20", agreed_actions=[
@@ -89,7 +95,9 @@ def seed(url: str) -> str:
                       "views_and_feelings": "School is better now."}]), None)
         # Line management: Pat on 02/11 (due again after 30/11), Lee on 01/10 (due since 29/10); Sam never.
         keep(line_management.model_validate({"event_date": "2026-11-02", "author": MANAGER,
-                                             "practitioner": PRACTITIONER, "manager": MANAGER}), None)
+                                             "practitioner": PRACTITIONER, "manager": MANAGER,
+                                             "next_epdr_date": "2027-03-01"}), None)
         keep(line_management.model_validate({"event_date": "2026-10-01", "author": OTHER_MANAGER,
-                                             "practitioner": SOUTH_PRACTITIONER, "manager": OTHER_MANAGER}), None)
+                                             "practitioner": SOUTH_PRACTITIONER, "manager": OTHER_MANAGER,
+                                             "next_epdr_date": "2026-11-20"}), None)  # EPDR past due
     return url

@@ -42,3 +42,25 @@ N-5,C-N1,Pat Practitioner,North,Visit,12/11/2026,,No,Draft
 N-6,C-N1,Pat Practitioner,North,Visit,24/11/2026,,No,Draft
 N-7,C-N2,Sam Worker,North,Visit,20/11/2026,21/11/2026 10:00,No,Complete
 """
+
+
+# What a case discussion needs before it completes (issue 10): used by the form tests.
+COMPLETE_DISCUSSION = {
+    "progress": "Attendance up to 92%.", "still_to_happen": "Housing referral.",
+    "children": [{"child_id": "K-1", "not_spoken_to": "Not seen this period"},
+                 {"child_id": "K-2", "not_spoken_to": "Not seen this period"}],
+    "left_empty": {name: "Nothing to record" for name in (
+        "key_dates", "risk_assessments_and_tools", "if_unable_to_engage", "pbr_outcomes", "significant_adults",
+        "agreed_actions")},
+}
+
+
+def fill_discussion(form):
+    """Fill a discussion form's inputs so it can complete: progress and next steps, every child accounted for
+    ('Not seen this period'), every optional section marked 'Nothing to record'."""
+    form.parts["progress"].field.value = COMPLETE_DISCUSSION["progress"]
+    form.parts["still_to_happen"].field.value = COMPLETE_DISCUSSION["still_to_happen"]
+    for row in form.parts["children"].rows:
+        row.fields["not_spoken_to"].value = "Not seen this period"
+    for box in form.parts["left_empty"].choices.values():
+        box.value = "Nothing to record"

@@ -1,4 +1,4 @@
-"""Management oversight: the five measures on hand-made frames, with explicit dates (as of Wed 25/11/2026)."""
+"""Management oversight: the measures on hand-made frames, with explicit dates (as of Wed 25/11/2026)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ AS_OF = dt.date(2026, 11, 25)
 def frame(columns: dict, rows: list[tuple]) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=columns["columns"]) if rows else pd.DataFrame(**columns)
     for name in out.columns:
-        if name.endswith(("_date", "_when", "_to")) or name in ("completed_at",):
-            out[name] = pd.to_datetime(out[name], utc=name == "completed_at")
+        if name.endswith(("_date", "_when", "_to")) or name in ("completed_at", "entered_at"):
+            out[name] = pd.to_datetime(out[name], utc=name in ("completed_at", "entered_at"))
     return out
 
 
@@ -45,7 +45,7 @@ def data(**frames) -> OversightData:
 def supervision(record_id, case_id, event_date, completed_at=None, kind="supervision", risk=False,
                 author="mo.manager", practitioner="pat.worker"):
     state = "complete" if completed_at else "draft"
-    return (str(record_id), kind, case_id, event_date, risk, author, practitioner, state, completed_at)
+    return (str(record_id), kind, case_id, event_date, risk, author, practitioner, state, completed_at, None)
 
 
 # -- open cases without a recent case supervision --------------------------------------------------
@@ -276,11 +276,11 @@ def test_line_management_due_after_four_weeks_and_when_never_held():
         ("zed.worker", "Zed Worker", "practitioner", "West", "mo.manager", False),  # not overseen by the viewer
     ])
     d = OversightData(staff=staff, line_management=frame(oversight.LINE_COLUMNS, [
-        ("10", "pat.worker", "mo.manager", "2026-10-28", "complete", "2026-10-28 16:00"),  # in time (28 days)
-        ("11", "lee.worker", "sue.manager", "2026-10-27", "complete", "2026-10-27 16:00"),  # due 24/11
-        ("12", "kim.worker", "mo.manager", "2026-11-20", "draft", None),  # a draft: none recorded yet
-        ("13", "ray.worker", "mo.manager", "2026-09-01", "complete", "2026-09-01 16:00"),
-        ("14", "ray.worker", "mo.manager", "2026-11-01", "complete", "2026-11-02 16:00"),  # the latest counts
+        ("10", "pat.worker", "mo.manager", "2026-10-28", "complete", "2026-10-28 16:00", None),  # in time (28 days)
+        ("11", "lee.worker", "sue.manager", "2026-10-27", "complete", "2026-10-27 16:00", None),  # due 24/11
+        ("12", "kim.worker", "mo.manager", "2026-11-20", "draft", None, None),  # a draft: none recorded yet
+        ("13", "ray.worker", "mo.manager", "2026-09-01", "complete", "2026-09-01 16:00", None),
+        ("14", "ray.worker", "mo.manager", "2026-11-01", "complete", "2026-11-02 16:00", None),  # the latest counts
     ]))
     assert oversight.LINE_MANAGEMENT_INTERVAL.days == 28
     lines = oversight.line_management_due(d, AS_OF)
@@ -347,3 +347,65 @@ def test_every_line_carries_team_manager_and_something_to_open(name):
     table = report.tables()[name]
     assert {"team", "manager"} <= set(table.columns)
     assert {"case_id", "record_id", "login"} & set(table.columns)
+
+
+# -- issue 10: every record's timeliness, EPDRs, what counts as spoken to ----------------------------------
+
+
+def test_late_records_cover_every_kind_with_meeting_and_entered_dates_apart():
+    """Rule (issue 10, item 5): timeliness of every record the workbook holds shows; held and entered dates apart."""
+    d = data(
+        cases=cases(("C1", "Oak family", "North", "pat.worker", "2026-01-05", None)),
+        discussions=frame(oversight.DISCUSSION_COLUMNS, [supervision(8, "C1", "2026-11-02", "2026-11-30 10:00",
+                                                                     kind="review_summary")]),
+        recordings=frame(oversight.RECORDING_COLUMNS, [
+            # Monday 16/11/2026 session, entered Tuesday, completed Tuesday 24/11: late by a day.
+            ("20", "session", "C1", "2026-11-16", False, "pat.worker", "complete", "2026-11-17 09:00",
+             "2026-11-24 09:00"),
+            ("21", "case_note", "C1", "2026-11-23", True, "pat.worker", "draft", "2026-11-23 17:00", None),  # overdue
+            ("22", "gfpo_session", "C1", "2026-11-23", False, "pat.worker", "complete", "2026-11-23 17:00",
+             "2026-11-23 17:00"),  # on time
+        ]),
+    )
+    lines = oversight.late_records(d, AS_OF).set_index("record_id")
+    assert sorted(lines.index) == ["20", "21", "8"]
+    assert lines.loc["20", "kind"] == "Session record" and lines.loc["8", "kind"] == "Review summary"
+    assert (lines.loc["20", "event_date"], lines.loc["20", "entered_on"], lines.loc["20", "completed_on"]) == (
+        pd.Timestamp("2026-11-16"), pd.Timestamp("2026-11-17"), pd.Timestamp("2026-11-24"))
+    assert lines.loc["21", "rule"] == "next working day (risk)" and lines.loc["21", "timeliness"] == "Overdue (not recorded)"
+    assert lines.loc["20", "manager"] == "Mo Manager"  # the case's manager (the worker's line manager)
+    report = management_oversight(d, as_of=AS_OF)
+    assert report.late_supervision_records.empty and len(report.late_records) == 3
+
+
+def test_epdr_past_due_shows_and_a_future_one_does_not():
+    """Rule (issue 10, item 5): an EPDR past its recorded date shows on the oversight page."""
+    d = OversightData(staff=STAFF, line_management=frame(oversight.LINE_COLUMNS, [
+        ("10", "pat.worker", "mo.manager", "2026-06-01", "complete", "2026-06-01 16:00", "2026-11-24"),  # past
+        ("11", "lee.worker", "sue.manager", "2026-11-01", "complete", "2026-11-01 16:00", "2026-11-25"),  # today
+    ]))
+    lines = oversight.epdr_due(d, AS_OF)
+    assert lines["login"].tolist() == ["pat.worker"]
+    assert (lines.iloc[0]["due_by"], lines.iloc[0]["days_overdue"], lines.iloc[0]["record_id"]) == (
+        pd.Timestamp("2026-11-24"), 1, "10")
+    none = OversightData(staff=STAFF, line_management=frame(oversight.LINE_COLUMNS, []))
+    assert sorted(oversight.epdr_due(none, AS_OF)["login"]) == ["lee.worker", "pat.worker"]  # never recorded
+
+
+def test_line_management_interval_is_a_council_setting():
+    d = OversightData(staff=STAFF, line_management=frame(oversight.LINE_COLUMNS, [
+        ("10", "pat.worker", "mo.manager", "2026-10-20", "complete", "2026-10-20 16:00", None),
+        ("11", "lee.worker", "sue.manager", "2026-10-20", "complete", "2026-10-20 16:00", None),
+    ]))
+    assert len(management_oversight(d, as_of=AS_OF).line_management_due) == 2  # 36 days > 28
+    settings = CouncilSettings(line_management_interval_days=42, epdr_cycle_days=400)
+    report = management_oversight(d, settings=settings, as_of=AS_OF)
+    assert report.line_management_due.empty and report.line_management_interval_days == 42
+    assert report.epdr_cycle_days == 400
+
+
+def test_the_page_says_what_counts_as_spoken_to():
+    for kind in ("supervision", "session", "gfpo_session", "case_note"):
+        assert kind in oversight.SPOKEN_TO_SOURCES
+    assert "case notes with a 'Children spoken to' detail" in oversight.SPOKEN_TO_NOTE
+    assert "does not count" in oversight.SPOKEN_TO_NOTE

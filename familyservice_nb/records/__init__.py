@@ -8,27 +8,48 @@ from .actions import CLOSED_STATUSES, ActionReview, ActionStatus, AgreedAction
 from .base import CaseRecord, Recording, RecordPart, uk
 from .carry_forward import open_actions, unreviewed_actions
 from .case_note import NOTE_DETAILS, CaseNote
+from .completion import Problem, completion_problems
 from .explain import explain
-from .gfpo import GFPO_PROMPTS, GFPOIntervention, GFPOSessionRecord
+from .gfpo import GFPO_PROMPTS, SAFEGUARDING_PROMPT, GFPOIntervention, GFPOSessionRecord
 from .line_management import CWDC_AREAS, LineManagementSupervision, OpeningFigures, opening_figures
-from .pbr import SUPPORTING_FAMILIES_OUTCOMES, TROUBLED_FAMILIES_PROBLEMS, PBRProgramme, pbr_outcomes
+from .pbr import (
+    SUPPORTING_FAMILIES_OUTCOMES,
+    TROUBLED_FAMILIES_PROBLEMS,
+    OutcomeStatus,
+    PBROutcomeBase,
+    PBRProgramme,
+    pbr_outcomes,
+)
 from .people import Case, Child, Staff, StaffRole
 from .registry import RECORD_KINDS
-from .render import NONE_RECORDED, render_text
+from .render import (
+    COPY_DESTINATIONS,
+    NONE_RECORDED,
+    NOT_DISCUSSED,
+    CopyDestination,
+    copy_destination,
+    render_text,
+)
 from .session import SessionRecord
 from .settings import CouncilSettings
 from .summaries import ClosureSummary, ReviewSummary
 from .supervision import (
+    OPTIONAL_SECTIONS,
     CaseDiscussion,
     ChildSpokenTo,
     KeyDate,
+    LeftEmpty,
+    NotSpokenTo,
     SignificantAdult,
     SupervisionKind,
     SupervisionRecord,
 )
 
 __all__ = [
-    "CLOSED_STATUSES", "CWDC_AREAS", "GFPO_PROMPTS", "NONE_RECORDED", "NOTE_DETAILS", "RECORD_KINDS",
+    "CLOSED_STATUSES", "COPY_DESTINATIONS", "CWDC_AREAS", "GFPO_PROMPTS", "NONE_RECORDED", "NOTE_DETAILS",
+    "NOT_DISCUSSED", "OPTIONAL_SECTIONS", "RECORD_KINDS", "SAFEGUARDING_PROMPT",
+    "CopyDestination", "LeftEmpty", "NotSpokenTo", "OutcomeStatus", "PBROutcomeBase", "Problem",
+    "completion_problems", "copy_destination",
     "SUPPORTING_FAMILIES_OUTCOMES", "TROUBLED_FAMILIES_PROBLEMS",
     "ActionReview", "ActionStatus", "AgreedAction", "Case", "CaseDiscussion", "CaseNote", "CaseRecord", "Child",
     "ChildSpokenTo", "ClosureSummary", "CouncilSettings", "GFPOIntervention", "GFPOSessionRecord", "KeyDate",

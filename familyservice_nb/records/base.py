@@ -132,3 +132,15 @@ class CaseRecord(Recording):
     """A recording about one case (family)."""
 
     case_id: RequiredText = Field(title="Case ID", description="The Mosaic case (family) this record belongs to.")
+
+
+def children_spoken_to_field():
+    """The "child spoken to" detail of a session, GFPO session or case note (issue 10: oversight counts it).
+
+    guidance: Supervision Recording Expectations - "A record of when children have been spoken to"; the
+    children are spoken to at visits and sessions, so those records say so too (the date is the record's).
+    """
+    return Field(
+        default_factory=list, title="Children spoken to",
+        description="The Mosaic IDs of the children of the case spoken to at this session or contact.",
+    )

@@ -13,7 +13,8 @@ from pydantic import Field
 from pydantic_core import InitErrorDetails
 
 from ..vocab import KeyEvent, NoteType
-from .base import CaseRecord, Day, RequiredText, problem
+from .actions import repeated
+from .base import CaseRecord, Day, RequiredText, children_spoken_to_field, problem
 
 # The details each note type must carry (field name -> how messages name it). Other types need only the text.
 NOTE_DETAILS: dict[NoteType, dict[str, str]] = {
@@ -30,6 +31,10 @@ NOTE_DETAILS: dict[NoteType, dict[str, str]] = {
     NoteType.KEY_EVENT: {"key_event": "key event it refers to"},
     NoteType.CASE_DISCUSSION: {"participants": "people who took part"},
 }
+
+# guidance: "Manager's recordings (e.g. decisions made on the case ...)": the decision and why. Asked for at
+# completion (records/completion.py), so Manager's recordings kept before they were asked for still read.
+DECISION_DETAILS = {"decision": "decision made", "decision_rationale": "rationale for the decision"}
 
 
 def _a_note(note_type: NoteType) -> str:
@@ -70,6 +75,11 @@ class CaseNote(CaseRecord):
     participants: list[str] = Field(
         default_factory=list, title="Who took part", description="Everyone who took part in the discussion."
     )
+    decision: str = Field("", title="Decision", description="The decision made on the case.")
+    decision_rationale: str = Field(
+        "", title="Rationale for the decision", description="Why the decision was made."
+    )
+    children_spoken_to: list[str] = children_spoken_to_field()
 
     def _problems(self) -> list[InitErrorDetails]:
         out = super()._problems()
@@ -82,6 +92,13 @@ class CaseNote(CaseRecord):
                     f"{this_note[0].upper()}{this_note[1:]} needs the {words}.",
                     f"this is needed for {this_note.removesuffix(' note')}.",
                 ))
+        if self.note_type is not NoteType.MANAGER_RECORDING:
+            for field in DECISION_DETAILS:
+                if not _empty(getattr(self, field)):
+                    out.append(problem(
+                        (field,), f"'{type(self).model_fields[field].title}' belongs only on a Manager's recording.",
+                        f"this belongs only on a manager's recording; clear it for {this_note}.",
+                    ))
         for note_type, details in NOTE_DETAILS.items():
             for field in details:
                 if field not in needed and not _empty(getattr(self, field)):  # the text would not show it
@@ -98,4 +115,5 @@ class CaseNote(CaseRecord):
                 "A telephone number can hold only digits, spaces, brackets, + and -.",
                 "this can hold only digits, spaces, brackets, + and -.",
             ))
+        out += repeated(self.children_spoken_to, "children_spoken_to", "Child")
         return out

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_core import InitErrorDetails
 
 from .actions import AgreedAction, actions_due_before, repeated
-from .base import CaseRecord, RequiredText, problem
+from .base import CaseRecord, RequiredText, children_spoken_to_field, problem
 
 
 class GFPOIntervention(StrEnum):
@@ -36,6 +36,9 @@ GFPO_PROMPTS: tuple[str, ...] = (
     "What needs to happen next?",
     "How well was the desired outcome of the session achieved?",
 )
+
+# The prompt whose answer says whether harm or risk was identified (issue 10: an answer here must say yes or no).
+SAFEGUARDING_PROMPT = GFPO_PROMPTS[2]
 
 
 class GFPOSessionRecord(CaseRecord):
@@ -83,6 +86,20 @@ class GFPOSessionRecord(CaseRecord):
         title="Next steps and agreed actions",
         description="What needs to happen following this session, by whom and by when.",
     )
+    safeguarding_risk: bool | None = Field(
+        None, title="Harm or risk identified (safeguarding concerns)",
+        description="When you answer 'Were there any emerging safeguarding concerns?': was harm or risk "
+        "identified? Yes makes the record due by the next working day.",
+    )
+    children_spoken_to: list[str] = children_spoken_to_field()
+
+    @model_validator(mode="after")
+    def _safeguarding_risk_sets_deadline(self):
+        # guidance: "If ... potential harm or risk is identified, recording must be completed by the following
+        # working day": a yes under the safeguarding prompt is risk identified.
+        if self.safeguarding_risk:
+            self.risk_identified = True
+        return self
 
     @property
     def intervention_name(self) -> str:
@@ -106,4 +123,5 @@ class GFPOSessionRecord(CaseRecord):
                                "this is needed, here or under the suggested points."))
         out += actions_due_before(self.next_steps, "next_steps", self.event_date, self.occasion)
         out += repeated([a.action_id for a in self.next_steps], "next_steps", "Action reference", "action_id")
+        out += repeated(self.children_spoken_to, "children_spoken_to", "Child")
         return out

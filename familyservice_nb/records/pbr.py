@@ -1,19 +1,65 @@
-"""Payment-by-results (PBR) outcomes a case supervision refers to.
+"""Payment-by-results (PBR) outcomes a case supervision refers to, each with where it stands.
 
 guidance: Supervision Recording Expectations - "Reference to Extended Troubled Families PBR outcomes".
-The Expanded Troubled Families programme (2015-2021) counted six headline problems; its successor, the
-Supporting Families programme, counts ten headline outcomes (Supporting Families outcome framework, 2022).
-Which list a council uses is a council setting (`CouncilSettings.pbr_programme`).
+The Extended Troubled Families programme (2015-2021, the "expanded" programme) counted six headline
+problems; its successor, the Supporting Families programme, counts ten headline outcomes (Supporting
+Families outcome framework, 2022). Which programme a council reports to, and its own outcomes plan, are
+council settings (`CouncilSettings.pbr_programme`, `CouncilSettings.pbr_outcome_list`); the national list
+of the programme is the default.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field
+
+from .base import RecordPart, RequiredText
 
 
 class PBRProgramme(StrEnum):
-    EXPANDED_TROUBLED_FAMILIES = "Expanded Troubled Families"
+    EXTENDED_TROUBLED_FAMILIES = "Extended Troubled Families"
     SUPPORTING_FAMILIES = "Supporting Families"
+    EXPANDED_TROUBLED_FAMILIES = "Extended Troubled Families"  # an alias: the name code used before issue 10
+
+    @classmethod
+    def _missing_(cls, value):
+        # Records saved before issue 10 said "Expanded Troubled Families": the same programme.
+        if isinstance(value, str) and value.strip().lower() == "expanded troubled families":
+            return cls.EXTENDED_TROUBLED_FAMILIES
+        return None
+
+    @property
+    def heading(self) -> str:
+        """How screens and Mosaic text head the section: 'Extended Troubled Families programme'."""
+        return f"{self.value} programme"
+
+
+class OutcomeStatus(StrEnum):
+    """Where a case stands on one PBR outcome."""
+
+    IDENTIFIED = "Identified"
+    PROGRESSING = "Progressing"
+    ACHIEVED = "Achieved"
+    SUSTAINED = "Sustained"
+
+
+def _outcome(value):
+    """An outcome saved before statuses existed was a bare name: it was identified."""
+    if isinstance(value, str):
+        return {"outcome": value, "status": OutcomeStatus.IDENTIFIED.value}
+    return value
+
+
+class PBROutcomeBase(RecordPart):
+    outcome: RequiredText = Field(title="Outcome", description="The programme's headline problem or outcome.")
+    status: OutcomeStatus = Field(
+        OutcomeStatus.IDENTIFIED, title="Status", description="Identified, progressing, achieved or sustained."
+    )
+
+
+PBROutcome = Annotated[PBROutcomeBase, BeforeValidator(_outcome)]
 
 
 TROUBLED_FAMILIES_PROBLEMS: tuple[str, ...] = (
@@ -39,13 +85,13 @@ SUPPORTING_FAMILIES_OUTCOMES: tuple[str, ...] = (
 )
 
 _OUTCOMES = {
-    PBRProgramme.EXPANDED_TROUBLED_FAMILIES: TROUBLED_FAMILIES_PROBLEMS,
+    PBRProgramme.EXTENDED_TROUBLED_FAMILIES: TROUBLED_FAMILIES_PROBLEMS,
     PBRProgramme.SUPPORTING_FAMILIES: SUPPORTING_FAMILIES_OUTCOMES,
 }
 
 
-def pbr_outcomes(programme: PBRProgramme | str = PBRProgramme.EXPANDED_TROUBLED_FAMILIES) -> tuple[str, ...]:
-    """The headline problems or outcomes of a programme, in the programme's own order."""
+def pbr_outcomes(programme: PBRProgramme | str = PBRProgramme.EXTENDED_TROUBLED_FAMILIES) -> tuple[str, ...]:
+    """The national headline problems or outcomes of a programme, in the programme's own order."""
     try:
         return _OUTCOMES[PBRProgramme(programme)]
     except ValueError:

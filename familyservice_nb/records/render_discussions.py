@@ -1,37 +1,62 @@
 """Mosaic-ready text for case supervision, review and closure summaries, and line management supervision.
 
 guidance: Supervision Recording Expectations - the bullet points, in the guidance's order;
-Line Management Supervision - the five CWDC areas, in the guidance's order.
+Line Management Supervision - the five CWDC areas, in the guidance's order. An optional section shows what
+the writer chose ("Not discussed." or "None recorded.") and is left out when nothing was chosen.
 """
 
 from __future__ import annotations
 
 from .base import uk
 from .line_management import CWDC_AREAS, LineManagementSupervision
-from .render_parts import NONE_RECORDED, action_lines, document, header, listing, section, text, yes_no
+from .render_parts import (
+    action_lines,
+    chosen,
+    document,
+    header,
+    labelled,
+    lines,
+    listing,
+    section,
+    text,
+    yes_no,
+)
 from .summaries import ClosureSummary, ReviewSummary
-from .supervision import CaseDiscussion, SupervisionRecord
+from .supervision import CaseDiscussion, ChildSpokenTo, NotSpokenTo, SupervisionKind, SupervisionRecord
 
 
-def discussion_sections(record: CaseDiscussion) -> list[str]:
+def _child(c: ChildSpokenTo) -> str:
+    name = f"{c.child_id}{f' ({c.pseudonym})' if c.pseudonym.strip() else ''}"
+    if c.not_spoken_to is None:
+        body = [f"Spoken to: {uk(c.date_spoken_to)}", f"Seen alone: {yes_no(c.seen_alone)}",
+                f"Views and feelings: {c.views_and_feelings}"]
+    elif c.not_spoken_to is NotSpokenTo.TOO_YOUNG:
+        body = [f"Too young to speak; observed on {uk(c.date_spoken_to)}", f"What was observed: {c.observations}"]
+    else:
+        body = [f"Not spoken to: {c.not_spoken_to.value}"]
+        if c.reason_detail.strip():
+            body.append(f"Reason: {c.reason_detail}")
+    return "\n".join([name, *(f"   {b}" for b in body)])
+
+
+def discussion_sections(record: CaseDiscussion) -> list[str | None]:
     """The guidance's points, in its order, then the actions agreed today."""
-    summary = f"{text(record.case_summary)}\nIntervention offered: {text(record.intervention_offered)}"
+    def optional(name: str, body: str | None) -> str | None:
+        return chosen(body, record.left_empty.get(name))
+
+    summary = lines(text(record.case_summary), labelled("Intervention offered", record.intervention_offered))
     reviews = listing(
-        f"{r.action_id}: {text(r.what)}\n   Status: {r.status}\n   Comment: {text(r.comment)}"
+        "\n".join(x for x in (f"{r.action_id}: {r.what}" if r.what.strip() else r.action_id,
+                              f"   Status: {r.status}", labelled("   Comment", r.comment)) if x)
         for r in record.previous_actions
     )
     key_dates = listing(f"{uk(k.date)}: {k.what}" for k in record.key_dates)
-    pbr = "\n".join([*(f"- {o}" for o in record.pbr_outcomes)] or [NONE_RECORDED])
-    if record.pbr_comment.strip():
+    pbr = "\n".join(f"- {o.outcome}: {o.status}" for o in record.pbr_outcomes) or None
+    if pbr and record.pbr_comment.strip():
         pbr += f"\nComment: {record.pbr_comment}"
-    children = listing(
-        f"{c.child_id}{f' ({c.pseudonym})' if c.pseudonym.strip() else ''}\n"
-        f"   Spoken to: {uk(c.date_spoken_to)}\n   Seen alone: {yes_no(c.seen_alone)}\n"
-        f"   Views and feelings: {c.views_and_feelings}"
-        for c in record.children
-    )
     adults = listing(
-        f"{a.name} ({a.relationship})\n   Contact: {text(a.contact)}\n   Involvement: {text(a.involvement)}"
+        "\n".join(x for x in (f"{a.name} ({a.relationship})", labelled("   Contact", a.contact),
+                              labelled("   Involvement", a.involvement)) if x)
         for a in record.significant_adults
     )
     return [
@@ -39,28 +64,43 @@ def discussion_sections(record: CaseDiscussion) -> list[str]:
         section("REVIEW OF PREVIOUS AGREED ACTIONS", reviews),
         section("PROGRESS BEING MADE", text(record.progress)),
         section("WHAT STILL NEEDS TO HAPPEN TO BRING ABOUT CHANGE", text(record.still_to_happen)),
-        section("KEY DATES AND DEADLINES FOR REVIEW OF PLANS", key_dates),
-        section("RISK ASSESSMENTS, SCALING TOOLS OR ACTIVITIES TO BE USED", text(record.risk_assessments_and_tools)),
-        section("ACTION IF THE FAMILY CANNOT BE ENGAGED", text(record.if_unable_to_engage)),
-        section(f"{record.pbr_programme.value.upper()} PBR OUTCOMES", pbr),
-        section("CHILDREN SPOKEN TO: VIEWS AND FEELINGS", children),
-        section("SIGNIFICANT ADULTS NOT LIVING IN THE HOUSEHOLD", adults),
-        section("NEW AGREED ACTIONS", action_lines(record.agreed_actions)),
+        section("KEY DATES AND DEADLINES FOR REVIEW OF PLANS", optional("key_dates", key_dates)),
+        section("RISK ASSESSMENTS, SCALING TOOLS OR ACTIVITIES TO BE USED",
+                optional("risk_assessments_and_tools", text(record.risk_assessments_and_tools))),
+        section("ACTION IF THE FAMILY CANNOT BE ENGAGED",
+                optional("if_unable_to_engage", text(record.if_unable_to_engage))),
+        section(f"{record.pbr_programme.heading.upper()}: PBR OUTCOMES", optional("pbr_outcomes", pbr)),
+        section("CHILDREN SPOKEN TO: VIEWS AND FEELINGS", listing(_child(c) for c in record.children)),
+        section("SIGNIFICANT ADULTS NOT LIVING IN THE HOUSEHOLD", optional("significant_adults", adults)),
+        section("NEW AGREED ACTIONS", optional("agreed_actions", action_lines(record.agreed_actions))),
+    ]
+
+
+def _advice(record: SupervisionRecord) -> list[str | None]:
+    if record.kind is not SupervisionKind.SAFEGUARDING_ADVICE:
+        return []
+    return [
+        section("THE SAFEGUARDING CONCERN", text(record.concern)),
+        section("ADVICE GIVEN", text(record.advice_given)),
+        section("DECISION", text(record.decision)),
+        section("RATIONALE FOR THE DECISION", text(record.decision_rationale)),
     ]
 
 
 def supervision_text(record: SupervisionRecord) -> str:
     head = header(f"CASE SUPERVISION: {record.kind.value.upper()}", record, f"Case: {record.case_id}",
-                  f"Practitioner: {record.practitioner}", f"Manager: {record.manager}")
-    return document(head, *discussion_sections(record))
+                  f"Practitioner: {record.practitioner}", f"Manager: {record.manager}",
+                  date_label="Date of the discussion")
+    return document(head, *_advice(record), *discussion_sections(record))
 
 
 def review_text(record: ReviewSummary) -> str:
-    return document(header("REVIEW SUMMARY", record, f"Case: {record.case_id}"), *discussion_sections(record))
+    head = header("REVIEW SUMMARY", record, f"Case: {record.case_id}", date_label="Date of the review")
+    return document(head, *discussion_sections(record))
 
 
 def closure_text(record: ClosureSummary) -> str:
-    head = header("CLOSURE SUMMARY", record, f"Case: {record.case_id}")
+    head = header("CLOSURE SUMMARY", record, f"Case: {record.case_id}", date_label="Date of the summary")
     return document(
         head,
         section("CLOSURE REASON", text(record.closure_reason)),
@@ -69,13 +109,18 @@ def closure_text(record: ClosureSummary) -> str:
     )
 
 
+PERSONNEL_NOTICE = ("PERSONNEL RECORD: for the practitioner's supervision file. Not for a child's or family's "
+                    "running record.")
+
+
 def line_management_text(record: LineManagementSupervision) -> str:
-    head = header("LINE MANAGEMENT SUPERVISION", record,
-                  f"Practitioner: {record.practitioner}", f"Manager: {record.manager}", risk=False)
+    head = header("LINE MANAGEMENT SUPERVISION", record, PERSONNEL_NOTICE,
+                  f"Practitioner: {record.practitioner}", f"Manager: {record.manager}", risk=False,
+                  date_label="Date of the supervision")
     f = record.opening_figures
-    figures = NONE_RECORDED if f is None else "\n".join([
+    figures = None if f is None else "\n".join([
         f"Figures as of: {uk(f.as_of)}",
-        f"Caseload (open cases allocated): {NONE_RECORDED if f.caseload is None else f.caseload}",
+        f"Caseload (open cases allocated): {'not known' if f.caseload is None else f.caseload}",
         f"Case notes: {f.notes} (on time {f.on_time}, late {f.late}, overdue {f.overdue}, not yet due {f.pending})",
         f"% on time: {'not yet known' if f.pct_on_time is None else f'{f.pct_on_time:.1f}%'}",
         "Median working days to record: "
@@ -87,6 +132,6 @@ def line_management_text(record: LineManagementSupervision) -> str:
         head,
         section("CASELOAD AND RECORDING TIMELINESS", figures),
         *areas,
-        section("NEXT EPDR DATE", uk(record.next_epdr_date) or NONE_RECORDED),
+        section("NEXT EPDR DATE", uk(record.next_epdr_date) or None),
         section("CASE DISCUSSIONS HELD", listing(record.case_discussions)),
     )

@@ -1,6 +1,8 @@
-"""The pieces Mosaic-ready text is made of: headings, sections, lists and 'None recorded.'.
+"""The pieces Mosaic-ready text is made of: headings, sections, lists, and what an empty section says.
 
-User text goes in exactly as typed: no HTML, no escaping, no trimming.
+Honest text (issue 10): an unanswered section or prompt is left out; "None recorded." appears only where
+the writer chose "Nothing to record", and "Not discussed." where they chose that. User text goes in exactly
+as typed: no HTML, no escaping, no trimming.
 """
 
 from __future__ import annotations
@@ -11,39 +13,67 @@ from .actions import AgreedAction
 from .base import Recording, uk
 
 NONE_RECORDED = "None recorded."
+NOT_DISCUSSED = "Not discussed."
 
 
-def text(value: str) -> str:
-    """The text as typed, or 'None recorded.' when it is empty or only spaces."""
-    return value if value.strip() else NONE_RECORDED
+def filled(value: str | None) -> bool:
+    return bool(value and value.strip())
 
 
-def yes_no(value: bool) -> str:
+def text(value: str | None) -> str | None:
+    """The text as typed, or None (left out) when it is empty or only spaces."""
+    return value if filled(value) else None
+
+
+def labelled(label: str, value: str | None) -> str | None:
+    """'Label: value', or None (left out) when the value is empty."""
+    return f"{label}: {value}" if filled(value) else None
+
+
+def lines(*parts: str | None) -> str | None:
+    """The parts that are there, one a line; None when none is."""
+    kept = [p for p in parts if p]
+    return "\n".join(kept) if kept else None
+
+
+def yes_no(value: bool | None) -> str:
     return "Yes" if value else "No"
 
 
-def section(heading: str, body: str) -> str:
-    return f"{heading}\n{body}"
+def section(heading: str, body: str | None) -> str | None:
+    """A heading and its body; None (the section left out) when there is no body."""
+    return f"{heading}\n{body}" if body else None
 
 
-def listing(items: Iterable[str]) -> str:
-    """Numbered entries, or 'None recorded.' when there are none."""
-    return "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1)) or NONE_RECORDED
+def listing(items: Iterable[str]) -> str | None:
+    """Numbered entries, or None when there are none."""
+    return "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1)) or None
 
 
-def action_lines(actions: list[AgreedAction]) -> str:
+def chosen(body: str | None, choice: str | None) -> str | None:
+    """A section's body; empty, what the writer chose to say instead (or None: left out)."""
+    if body:
+        return body
+    if choice == "Nothing to record":
+        return NONE_RECORDED
+    if choice == "Not discussed":
+        return NOT_DISCUSSED
+    return None
+
+
+def action_lines(actions: list[AgreedAction]) -> str | None:
     return listing(
         f"{a.what}\n   By whom: {a.by_whom}\n   By when: {uk(a.by_when)}\n   Reference: {a.action_id}"
         for a in actions
     )
 
 
-def header(title: str, record: Recording, *lines: str, risk: bool = True) -> str:
+def header(title: str, record: Recording, *rows: str | None, risk: bool = True, date_label: str = "Date") -> str:
     """The title, the date, any further lines, and (for case records) the risk flag that sets the deadline."""
     flag = [f"Harm or risk identified: {yes_no(record.risk_identified)}"] if risk else []
-    return "\n".join([title, f"Date: {uk(record.event_date)}", *lines, *flag])
+    return "\n".join([title, f"{date_label}: {uk(record.event_date)}", *(r for r in rows if r), *flag])
 
 
-def document(*parts: str) -> str:
-    """Sections separated by a blank line, ending with one newline."""
-    return "\n\n".join(parts) + "\n"
+def document(*parts: str | None) -> str:
+    """Sections that are there, separated by a blank line, ending with one newline."""
+    return "\n\n".join(p for p in parts if p) + "\n"

@@ -12,7 +12,7 @@ from pydantic import Field
 from pydantic_core import InitErrorDetails
 
 from .actions import AgreedAction, actions_due_before, repeated
-from .base import CaseRecord, RequiredText, problem
+from .base import CaseRecord, RequiredText, children_spoken_to_field, problem
 
 
 class SessionRecord(CaseRecord):
@@ -51,6 +51,7 @@ class SessionRecord(CaseRecord):
         title="Other observations or incidents",
         description="Observations or incidents not directly linked to the aim of the session.",
     )
+    children_spoken_to: list[str] = children_spoken_to_field()
 
     def _problems(self) -> list[InitErrorDetails]:
         out = super()._problems()
@@ -65,4 +66,5 @@ class SessionRecord(CaseRecord):
                     ))
         out += actions_due_before(self.actions, "actions", self.event_date, self.occasion)
         out += repeated([a.action_id for a in self.actions], "actions", "Action reference", "action_id")
+        out += repeated(self.children_spoken_to, "children_spoken_to", "Child")
         return out

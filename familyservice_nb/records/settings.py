@@ -1,7 +1,7 @@
-"""The council's own settings: intervals, the PBR programme, the region and closure days.
+"""The council's own settings: intervals, the EPDR cycle, the PBR programme and outcomes, region and closures.
 
 Defaults come from the vocabulary (vocab.py), where each cites the guidance it serves; the guidance
-gives no supervision or child-seen interval, so these are the council's choice.
+gives no supervision, child-seen, line-management or EPDR interval, so these are the council's choice.
 """
 
 from __future__ import annotations
@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import Field
+from pydantic_core import InitErrorDetails
 
-from ..vocab import CHILD_SEEN_INTERVAL, SUPERVISION_INTERVAL
+from ..vocab import CHILD_SEEN_INTERVAL, EPDR_CYCLE, LINE_MANAGEMENT_INTERVAL, SUPERVISION_INTERVAL
 from ..working_days import WorkingCalendar
-from .base import Day, RecordPart
+from .base import Day, RecordPart, problem
 from .pbr import PBRProgramme, pbr_outcomes
 
 
@@ -25,9 +26,24 @@ class CouncilSettings(RecordPart):
         CHILD_SEEN_INTERVAL.days, ge=1, title="Child spoken to interval (days)",
         description="How long a child may go without being spoken to before it shows as a gap, in calendar days.",
     )
+    line_management_interval_days: int = Field(
+        LINE_MANAGEMENT_INTERVAL.days, ge=1, title="Line management supervision interval (days)",
+        description="How often each practitioner should have a line management supervision, in calendar days.",
+    )
+    epdr_cycle_days: int = Field(
+        EPDR_CYCLE.days, ge=1, title="EPDR cycle (days)",
+        description="How often each practitioner has an EPDR (appraisal), in calendar days: the next EPDR date "
+        "recorded at line management supervision is at most this far ahead.",
+    )
     pbr_programme: PBRProgramme = Field(
-        PBRProgramme.EXPANDED_TROUBLED_FAMILIES, title="PBR programme",
-        description="Whose payment-by-results outcomes supervision records refer to.",
+        PBRProgramme.EXTENDED_TROUBLED_FAMILIES, title="PBR programme",
+        description="Whose payment-by-results outcomes supervision records refer to: Extended Troubled Families "
+        "or Supporting Families.",
+    )
+    pbr_outcome_list: list[str] | None = Field(
+        None, title="PBR outcomes plan",
+        description="The council's own outcomes plan, one outcome a line; leave empty for the programme's "
+        "national list.",
     )
     region: Literal["ENG", "WLS", "SCT", "NIR"] = Field(
         "ENG", description="Whose bank holidays count: England, Wales, Scotland or Northern Ireland."
@@ -36,9 +52,29 @@ class CouncilSettings(RecordPart):
         default_factory=list, description="Days the council is closed that are not bank holidays."
     )
 
+    def _problems(self) -> list[InitErrorDetails]:
+        out = super()._problems()
+        if self.pbr_outcome_list is not None:
+            names = [o.strip() for o in self.pbr_outcome_list]
+            if not any(names):
+                out.append(problem(("pbr_outcome_list",), "The PBR outcomes plan has no outcomes in it.",
+                                   "list at least one outcome, or leave it empty for the national list."))
+            for i, name in enumerate(names):
+                if name and name in names[:i]:
+                    out.append(problem(("pbr_outcome_list", i), f"PBR outcome '{name}' appears twice.",
+                                       f"'{name}' appears twice."))
+        return out
+
     @property
     def pbr_outcomes(self) -> tuple[str, ...]:
+        """The outcomes supervision records choose from: the council's plan, else the national list."""
+        if self.pbr_outcome_list:
+            return tuple(o.strip() for o in self.pbr_outcome_list if o.strip())
         return pbr_outcomes(self.pbr_programme)
+
+    @property
+    def pbr_heading(self) -> str:
+        return self.pbr_programme.heading
 
     def calendar(self) -> WorkingCalendar:
         """The working-day calendar these settings describe."""

@@ -207,6 +207,15 @@ class Store:
         with self.writing() as conn:
             return repository.complete(conn, self.viewer(conn), record_id, prepared, calendar)
 
+    def completion_problems(self, record: BaseModel | dict, record_id: str | int | None = None,
+                            kind: str | None = None) -> list:
+        """What stops this record being completed, as `records.Problem`s (field path and sentence), for a
+        form to list before it tries; empty when it can be. Who may complete it is checked on completing."""
+        record_id = record_id or repository.record_id_of(record)
+        prepared = self._prepare(record, record_id, kind)
+        with self.reading() as conn:
+            return repository.completion_problems(conn, self.viewer(conn), prepared, record_id)
+
     def amend(self, record_id: str | int, record: BaseModel | dict, reason: str, complete: bool = True) -> int:
         """A new version of a completed record, with the reason; earlier versions are kept."""
         prepared = self._prepare(record, record_id, None)

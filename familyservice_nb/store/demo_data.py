@@ -17,6 +17,7 @@ import pandas as pd
 from ..demo import FIRST_NAMES, SURNAMES, make_demo_extract, synthetic_people
 from ..errors import WorkbookError
 from . import audit, repository
+from .access import Viewer, load_viewer
 
 WORKERS, TEAMS = 24, 4
 PHRASES = {
@@ -43,6 +44,18 @@ PHRASES = {
         "I don't like it when mum and dad shout.", "I want my own bedroom.",
     ],
 }
+# Sections every demo supervision fills the same way (no random draws, so the figures stay comparable).
+FIXED = {
+    "risk_assessments_and_tools": "Scaling 1-10 with the parents at each visit; the family's own safety plan.",
+    "if_unable_to_engage": "Joint visit with the school nurse; if still not engaging, the team manager reviews.",
+    "left_empty": {"significant_adults": "Nothing to record"},
+    "concern": "The school reported an unexplained bruise on the youngest child's arm.",
+    "advice_given": "Speak to the parents today; consult the MASH on whether a referral is needed.",
+    "decision": "Consultation with the MASH held; the family stays open to early help with a safety plan.",
+    "decision_rationale": "Parents gave a consistent explanation that the school confirmed; no other concerns.",
+}
+TOO_YOUNG_DAYS = 3 * 365  # a child under three is recorded as observed, not spoken to
+OBSERVED = "Settled and responsive; reached for a parent when unsure; meeting milestones as the health visitor expects."
 
 
 def _login(name: str) -> str:
@@ -129,23 +142,38 @@ def _supervisions(cases: list, manager_login: dict[str, str], as_of: dt.date, rn
                  "by_when": day + dt.timedelta(days=int(rng.integers(7, 35)))}
                 for _ in range(int(rng.integers(1, 4)))
             ]
-            children = [
-                {"child_id": c.child_id, "pseudonym": c.pseudonym,
-                 "date_spoken_to": day - dt.timedelta(days=int(rng.integers(0, 20))),
-                 "seen_alone": bool(rng.random() < 0.6), "views_and_feelings": pick(PHRASES["views"])}
-                for c in case.children if rng.random() < 0.8
-            ]
+            children = []
+            for c in case.children:
+                if rng.random() < 0.8:  # spoken to (the same draws as before issue 10)
+                    seen = day - dt.timedelta(days=int(rng.integers(0, 20)))
+                    alone, views = bool(rng.random() < 0.6), pick(PHRASES["views"])
+                    if c.date_of_birth and (seen - c.date_of_birth).days < TOO_YOUNG_DAYS:
+                        children.append({"child_id": c.child_id, "pseudonym": c.pseudonym, "date_spoken_to": seen,
+                                         "not_spoken_to": "Too young to speak: observed", "observations": OBSERVED})
+                    else:
+                        children.append({"child_id": c.child_id, "pseudonym": c.pseudonym, "date_spoken_to": seen,
+                                         "seen_alone": alone, "views_and_feelings": views})
+                else:
+                    children.append({"child_id": c.child_id, "pseudonym": c.pseudonym,
+                                     "not_spoken_to": "Not seen this period"})
             safeguarding = rng.random() < 0.08
             manager = manager_login[case.team]
+            # The same draws, in the same order, as before issue 10: summary, progress, still to happen, outcomes.
+            summary, progress, still = pick(PHRASES["summary"]), pick(PHRASES["progress"]), pick(PHRASES["still"])
+            outcomes = list(rng.choice(TROUBLED_FAMILIES_PROBLEMS, size=2, replace=False))
+            statuses = ["Identified", "Progressing", "Achieved", "Sustained"]
             record = supervision.model_validate({
+                **{k: v for k, v in FIXED.items() if safeguarding or k not in (
+                    "concern", "advice_given", "decision", "decision_rationale")},
                 "event_date": day, "author": manager, "case_id": case.case_id,
                 "kind": "Advice on a safeguarding concern" if safeguarding else "Planned supervision",
                 "practitioner": case.allocated_worker, "manager": manager,
-                "case_summary": pick(PHRASES["summary"]), "intervention_offered": "Intensive Support",
-                "previous_actions": reviews, "progress": pick(PHRASES["progress"]),
-                "still_to_happen": pick(PHRASES["still"]),
+                "case_summary": summary, "intervention_offered": "Intensive Support",
+                "previous_actions": reviews, "progress": progress,
+                "still_to_happen": still,
                 "key_dates": [{"date": day + dt.timedelta(days=42), "what": "Family plan review"}],
-                "pbr_outcomes": list(rng.choice(TROUBLED_FAMILIES_PROBLEMS, size=2, replace=False)),
+                "pbr_outcomes": [{"outcome": o, "status": statuses[min(len(earlier) // 2 + i, 3)]}
+                                 for i, o in enumerate(outcomes)],
                 "children": children, "agreed_actions": actions,
             })
             earlier.append(record)
@@ -255,8 +283,16 @@ def fill_demo(store, seed: int = 7, notes: int = 5000, as_of: dt.date | None = N
     calendar = store.calendar()
     discussed: dict[str, list[str]] = {}
     with store.writing() as conn:  # one transaction: the demo's records appear all at once
-        viewer = store.viewer(conn)
+        viewers: dict[str, Viewer] = {}
+
+        def as_author(record) -> Viewer:
+            """Each record is written and completed by its author, under the same rules as everyone's."""
+            if record.author not in viewers:
+                viewers[record.author] = load_viewer(conn, record.author)
+            return viewers[record.author]
+
         for record, done in records:
+            viewer = as_author(record)
             with audit.clock_at(_written_on(record.event_date, as_of, rng)):
                 record_id = repository.save_draft(conn, viewer, repository.prepare(record, None, calendar), None)
                 if done:
@@ -265,6 +301,7 @@ def fill_demo(store, seed: int = 7, notes: int = 5000, as_of: dt.date | None = N
         for person in staff:
             if person.role == "practitioner":
                 record = _line_management(person, discussed.get(person.login, [])[-3:], as_of, rng)
+                viewer = as_author(record)
                 with audit.clock_at(_written_on(record.event_date, as_of, rng)):
                     record_id = repository.save_draft(conn, viewer, repository.prepare(record, None, calendar), None)
                     repository.complete(conn, viewer, record_id, None, calendar)

@@ -21,11 +21,14 @@ from ..oversight import (
     CHILD_COLUMNS,
     DISCUSSION_COLUMNS,
     LINE_COLUMNS,
+    RECORDING_COLUMNS,
     REVIEW_COLUMNS,
     SPOKEN_COLUMNS,
+    SPOKEN_TO_SOURCES,
     STAFF_COLUMNS,
     OversightData,
 )
+from ..records import NotSpokenTo
 from .access import Viewer, case_filter, record_filter, visible_case_ids
 from .imports import frame_of
 from .repository import discussion_kinds
@@ -123,17 +126,19 @@ def _records(conn: Connection, viewer: Viewer, kinds: list[str]) -> pd.DataFrame
     first = _first_completed()
     query = (
         select(records.c.record_id, records.c.kind, records.c.case_id, records.c.event_date,
-               records.c.risk_identified, records.c.author, records.c.subject, records.c.state, first.c.completed_at)
+               records.c.risk_identified, records.c.author, records.c.subject, records.c.state, first.c.completed_at,
+               records.c.created_at)
         .outerjoin(first, first.c.record_id == records.c.record_id)
         .where(record_filter(viewer), records.c.kind.in_(kinds))
         .order_by(records.c.event_date, records.c.record_id)
     )
     columns = ["record_id", "kind", "case_id", "event_date", "risk_identified", "author", "practitioner", "state",
-               "completed_at"]
+               "completed_at", "entered_at"]
     frame = _dates(_frame(conn, query, columns), "event_date")
     frame["record_id"] = frame["record_id"].astype(str)
     frame["risk_identified"] = frame["risk_identified"].astype(bool)
     frame["completed_at"] = _utc(frame["completed_at"])
+    frame["entered_at"] = _utc(frame["entered_at"])
     return frame
 
 
@@ -174,6 +179,28 @@ def _parts(payloads: pd.DataFrame, part: str, names: dict[str, str], columns: li
     return pd.concat([items.drop(columns="_item"), fields], axis=1)[columns]
 
 
+def _seen_in_discussions(payloads: pd.DataFrame) -> pd.DataFrame:
+    """Children a discussion counts as spoken to: spoken to, or (too young to speak) observed, with a date."""
+    names = {"child_id": "child_id", "pseudonym": "child", "date_spoken_to": "date_spoken_to",
+             "not_spoken_to": "not_spoken_to"}
+    rows = _parts(payloads, "children", names, [*SPOKEN_COLUMNS["columns"], "not_spoken_to"])
+    counted = rows["not_spoken_to"].isna() | (rows["not_spoken_to"] == NotSpokenTo.TOO_YOUNG.value)
+    return rows[counted.to_numpy() & rows["date_spoken_to"].notna().to_numpy()][SPOKEN_COLUMNS["columns"]]
+
+
+def _seen_at_sessions(payloads: pd.DataFrame) -> pd.DataFrame:
+    """Children named as spoken to at a session, GFPO session or case note: on the record's date."""
+    columns = SPOKEN_COLUMNS["columns"]
+    if payloads.empty:
+        return pd.DataFrame(columns=columns)
+    parsed = pd.read_json(io.StringIO("\n".join(payloads["payload"])), lines=True, dtype=False)
+    if "children_spoken_to" not in parsed:
+        return pd.DataFrame(columns=columns)
+    items = payloads[["record_id", "case_id", "event_date"]].assign(child_id=parsed["children_spoken_to"].to_numpy())
+    items = items.explode("child_id").dropna(subset=["child_id"]).reset_index(drop=True)
+    return items.assign(child="", date_spoken_to=items["event_date"])[columns]
+
+
 def oversight_data(conn: Connection, viewer: Viewer) -> OversightData:
     """Everything the oversight measures need, for what this viewer may see."""
     kinds = discussion_kinds()
@@ -182,9 +209,11 @@ def oversight_data(conn: Connection, viewer: Viewer) -> OversightData:
                                                   "by_when": "by_when"}, ACTION_COLUMNS["columns"])
     reviews = _parts(payloads, "previous_actions", {"action_id": "action_id", "status": "status"},
                      REVIEW_COLUMNS["columns"])
-    spoken = _parts(payloads, "children", {"child_id": "child_id", "pseudonym": "child",
-                                           "date_spoken_to": "date_spoken_to"}, SPOKEN_COLUMNS["columns"])
+    session_kinds = [k for k in SPOKEN_TO_SOURCES if k not in kinds]
+    spoken = pd.concat([_seen_in_discussions(payloads),
+                        _seen_at_sessions(_latest_complete_payloads(conn, viewer, session_kinds))], ignore_index=True)
     line = _records(conn, viewer, [LINE_MANAGEMENT]).rename(columns={"author": "manager"})
+    line["next_epdr_date"] = _epdr_dates(conn, viewer).reindex(line["record_id"]).to_numpy()
     return OversightData(
         cases=cases_frame(conn, viewer),
         children=children_frame(conn, viewer),
@@ -193,5 +222,16 @@ def oversight_data(conn: Connection, viewer: Viewer) -> OversightData:
         agreed_actions=_dates(actions, "by_when"),
         action_reviews=reviews,
         children_spoken_to=_dates(spoken, "date_spoken_to"),
-        line_management=line[LINE_COLUMNS["columns"]],
+        line_management=_dates(line, "next_epdr_date")[LINE_COLUMNS["columns"]],
+        recordings=_records(conn, viewer, session_kinds)[RECORDING_COLUMNS["columns"]],
     )
+
+
+def _epdr_dates(conn: Connection, viewer: Viewer) -> pd.Series:
+    """The next EPDR date of each line management record's latest completed version, by record id."""
+    payloads = _latest_complete_payloads(conn, viewer, [LINE_MANAGEMENT])
+    if payloads.empty:
+        return pd.Series(dtype="datetime64[ns]")
+    parsed = pd.read_json(io.StringIO("\n".join(payloads["payload"])), lines=True, dtype=False)
+    dates = parsed["next_epdr_date"] if "next_epdr_date" in parsed else pd.Series(None, index=parsed.index)
+    return pd.Series(pd.to_datetime(dates).to_numpy(), index=payloads["record_id"].to_numpy())

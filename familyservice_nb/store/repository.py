@@ -26,7 +26,7 @@ from sqlalchemy import Connection, and_, func, insert, select, update
 
 from ..dates import parse_uk_date, today_in_london
 from ..errors import WorkbookError
-from . import audit
+from . import audit, authorship
 from .access import NotAllowed, NotFound, Viewer, check_case, record_filter
 from .schema import ID_LENGTH, record_versions, records
 
@@ -47,6 +47,15 @@ class InvalidRecord(WorkbookError):
         super().__init__("The record was not saved: " + " ".join(problems))
 
 
+class IncompleteRecord(InvalidRecord):
+    """A record refused at completion: `details` are `records.Problem`s (field path and sentence) to list."""
+
+    def __init__(self, details: list):
+        self.details = list(details)
+        self.problems = [p.message for p in self.details]
+        WorkbookError.__init__(self, "The record was not completed: " + " ".join(self.problems))
+
+
 @dataclass(frozen=True)
 class RecordInfo:
     """What the store knows about a record without opening it."""
@@ -56,6 +65,8 @@ class RecordInfo:
     case_id: str | None
     author: str
     subject: str | None
+    manager: str | None
+    manager_required: bool
     event_date: dt.date
     risk_identified: bool
     due_date: dt.date | None
@@ -138,7 +149,7 @@ def load_model(kind: str, payload: str, record_id=None) -> BaseModel:
         ) from None
 
 
-def _metadata(model: BaseModel, calendar) -> dict[str, Any]:
+def _metadata(model: BaseModel, calendar, kind: str | None = None) -> dict[str, Any]:
     """The indexed columns, from the fields every recording has."""
     try:
         due = model.due_date(calendar)
@@ -153,10 +164,14 @@ def _metadata(model: BaseModel, calendar) -> dict[str, Any]:
     ]
     if problems:
         raise InvalidRecord(problems)
+    data = model.model_dump(mode="json")
+    kind = kind or kind_of(model)
     return {
         "case_id": getattr(model, "case_id", None),
         "author": model.author,
         "subject": subject if isinstance(subject, str) else None,
+        "manager": authorship.manager_named(kind, data),
+        "manager_required": authorship.manager_required(kind, data),
         "event_date": model.event_date,
         "risk_identified": bool(model.risk_identified),
         "due_date": due,
@@ -301,6 +316,7 @@ class Prepared:
     kind: str
     data: dict[str, Any]
     meta: dict[str, Any]
+    model: BaseModel | None = None
 
     def payload(self, record_id: int) -> dict[str, Any]:
         if "record_id" in self.data:
@@ -310,7 +326,7 @@ class Prepared:
 
 def prepare(record: BaseModel | dict, kind: str | None, calendar) -> Prepared:
     kind, model = validated(record, kind)
-    return Prepared(kind=kind, data=model.model_dump(mode="json"), meta=_metadata(model, calendar))
+    return Prepared(kind=kind, data=model.model_dump(mode="json"), meta=_metadata(model, calendar, kind), model=model)
 
 
 def _lenient_day(value) -> dt.date | None:
@@ -329,6 +345,8 @@ def prepare_unfinished(data: dict, kind: str, viewer: Viewer) -> Prepared:
         "case_id": data.get("case_id") or None,
         "author": author if isinstance(author, str) and author.strip() else viewer.actor,
         "subject": subject if isinstance(subject, str) and subject.strip() else None,
+        "manager": authorship.manager_named(kind, data),
+        "manager_required": authorship.manager_required(kind, data),
         "event_date": _lenient_day(data.get("event_date")) or today_in_london(),
         "risk_identified": data.get("risk_identified") is True,
         "due_date": None,  # worked out when the record is whole
@@ -399,6 +417,8 @@ def save_draft(conn: Connection, viewer: Viewer, prepared: Prepared, record_id: 
             f"Record {row['record_id']} was completed and is locked, so it cannot be saved over. "
             "To change it, make an amendment and give the reason."
         )
+    authorship.check_may_change(conn, viewer, row, "save over")
+    authorship.check_author_kept(viewer, row, prepared.meta["author"])
     if prepared.meta["case_id"] != row["case_id"]:
         _check_new(conn, viewer, prepared.meta)
     _overwrite_draft(conn, viewer, row, prepared.payload(row["record_id"]), prepared.meta, "save draft")
@@ -406,6 +426,7 @@ def save_draft(conn: Connection, viewer: Viewer, prepared: Prepared, record_id: 
 
 
 def _create(conn: Connection, viewer: Viewer, prepared: Prepared) -> str:
+    authorship.check_new_author(viewer, prepared.meta["author"])
     _check_new(conn, viewer, prepared.meta)
     now = audit.utcnow()
     number = conn.execute(
@@ -467,12 +488,15 @@ def complete(
         if prepared is None:
             return row["current_version"]  # completing twice (a double click) changes nothing
         raise RecordLocked(f"Record {row['record_id']} is already completed and locked; amend it instead.")
+    authorship.check_may_change(conn, viewer, row, "complete")
     if prepared is None:
         saved = json.loads(_version_row(conn, row["record_id"], row["current_version"])["payload"])
         prepared = prepare(saved, row["kind"], calendar)
     _same_kind(row, prepared)
+    authorship.check_author_kept(viewer, row, prepared.meta["author"])
     if prepared.meta["case_id"] != row["case_id"]:
         _check_new(conn, viewer, prepared.meta)
+    check_completion(conn, viewer, prepared, row["record_id"])
     _overwrite_draft(
         conn, viewer, row, prepared.payload(row["record_id"]), prepared.meta, "complete", complete=True
     )
@@ -490,8 +514,12 @@ def amend(
             f"Record {row['record_id']} is still a draft: save the draft (or complete it) instead of amending it."
         )
     _same_kind(row, prepared)
+    authorship.check_may_change(conn, viewer, row, "amend")
+    authorship.check_author_kept(viewer, row, prepared.meta["author"])
     if prepared.meta["case_id"] != row["case_id"]:
         _check_new(conn, viewer, prepared.meta)
+    if complete:
+        check_completion(conn, viewer, prepared, row["record_id"])
     number, version = row["record_id"], row["current_version"] + 1
     old = json.loads(_version_row(conn, number, row["current_version"])["payload"])
     payload = prepared.payload(number)
@@ -514,3 +542,31 @@ def amend(
         changes=audit.diff(old, payload), reason=reason, at=now,
     )
     return version
+
+
+# -- completing: who may, and nothing silent ----------------------------------------------------------
+
+
+def completion_problems(conn: Connection, viewer: Viewer, prepared: Prepared, record_id=None) -> list:
+    """What stops the record being completed (`records.completion_problems`, with the case's facts)."""
+    from ..records import completion_problems as problems_of
+    from .people import get_case, get_settings
+
+    model = prepared.model or validated(prepared.data, prepared.kind)[1]
+    case_id = prepared.meta["case_id"]
+    case = get_case(conn, viewer, case_id) if case_id is not None else None
+    earlier = []
+    if case_id is not None and prepared.kind in discussion_kinds():
+        own = None if record_id is None else str(record_id)
+        earlier = [d for d in completed_discussions(conn, viewer, case_id)
+                   if d.record_id != own and d.event_date <= model.event_date]
+    return problems_of(model, earlier=earlier, case=case, settings=get_settings(conn))
+
+
+def check_completion(conn: Connection, viewer: Viewer, prepared: Prepared, record_id=None) -> None:
+    """Refuse a completion the signed-in person may not make (authorship rule 3), or one that leaves
+    something silent (`IncompleteRecord`, listing every problem)."""
+    authorship.check_may_complete(conn, viewer, prepared.kind, prepared.meta, prepared.data)
+    problems = completion_problems(conn, viewer, prepared, record_id)
+    if problems:
+        raise IncompleteRecord(problems)

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 NAMING = {
@@ -97,6 +98,9 @@ records = Table(
     Column("case_id", String(200), ForeignKey("cases.case_id"), nullable=True),
     Column("subject", String(200), nullable=True),  # the practitioner a line-management record is about
     Column("author", String(200), nullable=False),
+    Column("manager", String(200), nullable=True, index=True),  # the manager a supervision names (0003)
+    # only a manager of the case's team may complete it (store/authorship.py; 0003)
+    Column("manager_required", Boolean, nullable=False, default=False, server_default=false()),
     Column("event_date", Date, nullable=False),
     Column("risk_identified", Boolean, nullable=False),
     Column("due_date", Date, nullable=True),

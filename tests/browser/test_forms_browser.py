@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from familyservice_nb.records import OPTIONAL_SECTIONS
+from familyservice_nb.ui.forms.left_empty import label_of
+
 from forms_seed import MANAGER, NORTH_CASE, PRACTITIONER, SECOND_CASE, SOUTH_CASE, seed, sqlite_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
@@ -134,9 +137,22 @@ def test_a_supervision_completed_by_keyboard_alone_with_a_script_payload(open_fo
     page.keyboard.type(HOSTILE)
     tab_to(page, f"({label_is})('Progress')")
     page.keyboard.type("Attendance up to 94%.")
+    tab_to(page, f"({label_is})('What still needs to happen')")
+    page.keyboard.type("Housing referral.")
+    # Issue 10: every child accounted for, every optional section marked, by keyboard too.
+    for child in ("Ann", "Ben"):
+        tab_to(page, f"({label_is})('Not spoken to because ({child})')")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowDown")  # Not seen this period
+    for title in OPTIONAL_SECTIONS.values():
+        tab_to(page, f"({label_is})({label_of(title)!r})")
+        page.keyboard.press("ArrowDown")  # Not discussed
     tab_to(page, "e => e.textContent.includes('Complete the supervision record')")
     page.keyboard.press("Enter")
-    page.wait_for_selector(".fsnb-done", timeout=SAVED_MS)
+    try:
+        page.wait_for_selector(".fsnb-done", timeout=SAVED_MS)
+    except Exception:
+        raise AssertionError(page.locator(".fsnb-summary").inner_text()) from None
     assert page.locator(".fsnb-form input[type=radio]").first.is_disabled()
     mosaic = page.locator("textarea.fsnb-copy-text")
     assert HOSTILE in mosaic.input_value(), mosaic.input_value()[:900]
@@ -155,6 +171,9 @@ def test_a_second_supervision_shows_the_first_ones_open_actions(open_form, forms
     first = SupervisionRecord.model_validate({
         "kind": "Planned supervision", "event_date": "02/11/2026", "author": MANAGER, "manager": MANAGER,
         "practitioner": "sam.worker", "case_id": SECOND_CASE, "case_summary": "One child; routines.",
+        "progress": "Routines settling.", "still_to_happen": "School review.",
+        "children": [{"child_id": "K-3", "not_spoken_to": "Not seen this period"}],
+        "left_empty": {n: "Nothing to record" for n in OPTIONAL_SECTIONS if n != "agreed_actions"},
         "agreed_actions": [{"what": "Arrange a joint visit with the school nurse <b>soon</b>", "by_whom": "Sam Worker",
                             "by_when": "20/11/2026"}],
     })
@@ -296,6 +315,7 @@ def test_the_other_forms_fill_complete_and_land_in_the_database(open_form, forms
     page.get_by_label("Activities", exact=True).fill("Kitchen walk-through")
     assert page.locator(".fsnb-prompts li").count() == 9
     page.get_by_label("Were there any emerging safeguarding concerns?").fill("None.")
+    page.locator(".fsnb-field-safeguarding-risk").get_by_label("No").check()  # issue 10: harm or risk? say so
     _complete(page, "GFPO session record")
     assert_no_script_ran(visit)
 
@@ -307,6 +327,12 @@ def test_the_other_forms_fill_complete_and_land_in_the_database(open_form, forms
         choose(page, None, "C-N1 – Oakhurst family", f"Start the {noun}")
         fresh_form(page)
         page.get_by_label("Case summary", exact=True).fill("Plan reviewed with the family.")
+        page.get_by_label("Progress", exact=True).fill("Attendance up to 94%.")
+        page.get_by_label("What still needs to happen", exact=True).fill("Nothing further.")
+        for child in ("Ann", "Ben"):
+            page.get_by_label(f"Not spoken to because ({child})").select_option(label="Not seen this period")
+        for title in OPTIONAL_SECTIONS.values():
+            page.get_by_label(label_of(title), exact=True).select_option(label="Nothing to record")
         for label, value in extra.items():
             page.get_by_label(label, exact=True).fill(value)
         _complete(page, noun)

@@ -26,6 +26,21 @@ PLAIN_TYPES = [t for t in NoteType if t not in (
     NoteType.TELEPHONE_CALL, NoteType.DOCUMENT_REFERENCE, NoteType.KEY_EVENT, NoteType.CASE_DISCUSSION)]
 
 
+def test_managers_recording_completes_only_with_decision_and_rationale(note, problems):
+    """Rule (issue 10, item 3): a Manager's recording records the decision and its rationale (at completion)."""
+    from familyservice_nb.records import completion_problems
+
+    draft = note(note_type="Manager's recording")
+    assert [(p.path, p.message) for p in completion_problems(draft)] == [
+        ("decision", "Decision: this is needed to complete a Manager's recording."),
+        ("decision_rationale", "Rationale for the decision: this is needed to complete a Manager's recording."),
+    ]
+    made = note(note_type="Manager's recording", decision="Step down to universal services.",
+                decision_rationale="Plan outcomes achieved and sustained for three months.")
+    assert completion_problems(made) == []
+    assert problems(note_type="Visit", decision="Close")[0].startswith("Decision: this belongs only on a manager")
+
+
 @pytest.mark.parametrize("note_type", PLAIN_TYPES)
 def test_plain_types_need_only_the_text(note_type, note):
     assert note(note_type=note_type).note_type is note_type

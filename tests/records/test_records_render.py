@@ -1,8 +1,20 @@
-"""Mosaic-ready text: headings in the guidance's order, UK dates, 'None recorded.', text verbatim."""
+"""Mosaic-ready text: headings in the guidance's order, UK dates, honest empties, text verbatim.
+
+Rule (issue 10, item 4, "honest text"): an unanswered prompt or empty section is left out; "None recorded."
+appears only where the writer chose "Nothing to record" ("Not discussed." where they chose that).
+"""
 
 import pytest
 
-from familyservice_nb.records import GFPO_PROMPTS, NONE_RECORDED, RECORD_KINDS, render_text
+from familyservice_nb.records import (
+    GFPO_PROMPTS,
+    NONE_RECORDED,
+    NOT_DISCUSSED,
+    RECORD_KINDS,
+    SAFEGUARDING_PROMPT,
+    copy_destination,
+    render_text,
+)
 
 
 def positions(text: str, headings: list[str]) -> list[int]:
@@ -18,24 +30,24 @@ def in_order(text: str, headings: list[str]) -> bool:
 @pytest.mark.parametrize("kind", list(RECORD_KINDS))
 def test_every_kind_renders_plain_text_with_uk_dates(kind, make):
     text = render_text(make(kind))
-    assert "Date: 20/11/2026" in text
+    assert ": 20/11/2026\n" in text.split("\n\n")[0]  # the meeting's date, in the header
     assert "2026-11-20" not in text and "<" not in text
     assert text.endswith("\n") and not text.endswith("\n\n")
 
 
 def test_session_headings_in_the_template_order(make):
-    text = render_text(make("session"))
+    text = render_text(make("session", present_not_taking_part="Baby Kit, asleep", other_observations="Dog barking"))
     assert in_order(text, ["WHO", "AIM", "METHOD", "OUTCOME", "ANY IMPORTANT OBSERVATIONS AND/OR REFLECTIONS",
                            "ACTIONS", "PRESENT BUT DID NOT TAKE PART",
                            "OBSERVATIONS OR INCIDENTS NOT LINKED TO THE AIM"])
     assert "By when: 27/11/2026" in text
 
 
-def test_session_empty_sections_say_none_recorded(make):
+def test_session_empty_sections_are_left_out_not_none_recorded(make):
     text = render_text(make("session", actions=[]))
-    assert f"ACTIONS\n{NONE_RECORDED}\n" in text
-    assert f"PRESENT BUT DID NOT TAKE PART\n{NONE_RECORDED}\n" in text
-    assert text.endswith(f"OBSERVATIONS OR INCIDENTS NOT LINKED TO THE AIM\n{NONE_RECORDED}\n")
+    assert NONE_RECORDED not in text
+    assert "\nACTIONS\n" not in text and "PRESENT BUT DID NOT TAKE PART" not in text
+    assert text.endswith("ANY IMPORTANT OBSERVATIONS AND/OR REFLECTIONS\nWarm interaction.\n")
 
 
 def test_session_aims_not_met_says_why_and_what_changes(make):
@@ -49,42 +61,79 @@ def test_gfpo_rows_in_the_table_order_with_all_nine_prompts(make):
     assert in_order(text, ["GFPO Intervention Name:", "Purpose of this Session:", "Present:",
                            "Location and Time of session:", "Description of the Session:",
                            "Observation and Analysis:", "Next Steps / Agreed Actions from Session:"])
-    assert [text.index(p) for p in GFPO_PROMPTS] == sorted(text.index(p) for p in GFPO_PROMPTS)
     assert f"{GFPO_PROMPTS[3]}\nRobin joined in." in text
-    assert f"{GFPO_PROMPTS[0]}\n{NONE_RECORDED}" in text
     assert "Time: 07:45" in text
+
+
+def test_gfpo_unanswered_prompts_are_left_out(make):
+    """Rule: an unanswered GFPO prompt is not printed, so no reader takes silence for 'no concerns'."""
+    text = render_text(make("gfpo_session"))
+    assert [p for p in GFPO_PROMPTS if p in text] == [GFPO_PROMPTS[3]]
+    assert SAFEGUARDING_PROMPT not in text and NONE_RECORDED not in text
+
+
+def test_gfpo_safeguarding_answer_shows_harm_or_risk(make):
+    text = render_text(make("gfpo_session", prompt_answers={SAFEGUARDING_PROMPT: "Bruise on Robin's arm."},
+                            safeguarding_risk=True))
+    assert f"{SAFEGUARDING_PROMPT}\nBruise on Robin's arm.\nHarm or risk identified: Yes" in text
 
 
 SUPERVISION_ORDER = [
     "CASE SUMMARY AND INTERVENTION OFFERED", "REVIEW OF PREVIOUS AGREED ACTIONS", "PROGRESS BEING MADE",
     "WHAT STILL NEEDS TO HAPPEN TO BRING ABOUT CHANGE", "KEY DATES AND DEADLINES FOR REVIEW OF PLANS",
     "RISK ASSESSMENTS, SCALING TOOLS OR ACTIVITIES TO BE USED", "ACTION IF THE FAMILY CANNOT BE ENGAGED",
-    "EXPANDED TROUBLED FAMILIES PBR OUTCOMES", "CHILDREN SPOKEN TO: VIEWS AND FEELINGS",
+    "EXTENDED TROUBLED FAMILIES PROGRAMME: PBR OUTCOMES", "CHILDREN SPOKEN TO: VIEWS AND FEELINGS",
     "SIGNIFICANT ADULTS NOT LIVING IN THE HOUSEHOLD", "NEW AGREED ACTIONS",
 ]
 
 
 @pytest.mark.parametrize("kind", ["supervision", "review_summary", "closure_summary"])
 def test_discussion_points_in_the_guidance_order(kind, make):
-    text = render_text(make(kind))
+    review = {"action_id": "A0", "what": "Refer to housing", "status": "Done"}
+    text = render_text(make(kind, previous_actions=[review]))
     assert in_order(text, SUPERVISION_ORDER)
     assert "10/12/2026: Family plan review" in text
     assert "Spoken to: 18/11/2026\n   Seen alone: Yes\n   Views and feelings: I like my new teacher." in text
 
 
 def test_supervision_header_names_kind_practitioner_and_manager(make):
-    text = render_text(make("supervision", kind="Advice on a safeguarding concern"))
-    assert text.startswith("CASE SUPERVISION: ADVICE ON A SAFEGUARDING CONCERN\nDate: 20/11/2026\n")
+    text = render_text(make("supervision", kind="Advice on a safeguarding concern", concern="Bruise seen at school.",
+                            advice_given="Refer to the MASH today.", decision="Referral made.",
+                            decision_rationale="Unexplained injury to a child under five."))
+    assert text.startswith("CASE SUPERVISION: ADVICE ON A SAFEGUARDING CONCERN\nDate of the discussion: 20/11/2026\n")
+    assert in_order(text, ["THE SAFEGUARDING CONCERN", "ADVICE GIVEN", "DECISION", "RATIONALE FOR THE DECISION",
+                           SUPERVISION_ORDER[0]])
     assert "Practitioner: alex.example\nManager: morgan.manager\nHarm or risk identified: Yes" in text
 
 
-def test_supervision_empty_sections_say_none_recorded(make):
+def test_supervision_unanswered_sections_are_left_out(make):
     record = make("supervision", previous_actions=[], key_dates=[], children=[], significant_adults=[],
                   agreed_actions=[], pbr_outcomes=[], progress="", still_to_happen=" ",
                   risk_assessments_and_tools="", if_unable_to_engage="")
     text = render_text(record)
+    assert NONE_RECORDED not in text
     for heading in SUPERVISION_ORDER[1:]:
-        assert f"{heading}\n{NONE_RECORDED}" in text, heading
+        assert f"\n{heading}\n" not in text, heading
+
+
+def test_none_recorded_only_where_the_writer_chose_it(make):
+    record = make("supervision", key_dates=[], significant_adults=[], risk_assessments_and_tools="",
+                  left_empty={"key_dates": "Nothing to record", "significant_adults": "Not discussed",
+                              "risk_assessments_and_tools": "Nothing to record"})
+    text = render_text(record)
+    assert f"KEY DATES AND DEADLINES FOR REVIEW OF PLANS\n{NONE_RECORDED}" in text
+    assert f"RISK ASSESSMENTS, SCALING TOOLS OR ACTIVITIES TO BE USED\n{NONE_RECORDED}" in text
+    assert f"SIGNIFICANT ADULTS NOT LIVING IN THE HOUSEHOLD\n{NOT_DISCUSSED}" in text
+    assert text.count(NONE_RECORDED) == 2
+
+
+def test_child_not_spoken_to_shows_the_reason(make):
+    children = [{"child_id": "CH-1", "pseudonym": "Robin", "not_spoken_to": "Too young to speak: observed",
+                 "date_spoken_to": "18/11/2026", "observations": "Settled, babbling, reached for mum."},
+                {"child_id": "CH-2", "not_spoken_to": "Not seen this period"}]
+    text = render_text(make("supervision", children=children))
+    assert "1. CH-1 (Robin)\n   Too young to speak; observed on 18/11/2026\n   What was observed: Settled" in text
+    assert "2. CH-2\n   Not spoken to: Not seen this period" in text
 
 
 def test_review_of_previous_actions_shows_status_and_comment(make):
@@ -94,8 +143,9 @@ def test_review_of_previous_actions_shows_status_and_comment(make):
 
 
 def test_supporting_families_heading_when_that_programme(make):
-    text = render_text(make("supervision", pbr_programme="Supporting Families", pbr_outcomes=["Secure housing"]))
-    assert "SUPPORTING FAMILIES PBR OUTCOMES\n- Secure housing" in text
+    text = render_text(make("supervision", pbr_programme="Supporting Families",
+                            pbr_outcomes=[{"outcome": "Secure housing", "status": "Progressing"}]))
+    assert "SUPPORTING FAMILIES PROGRAMME: PBR OUTCOMES\n- Secure housing: Progressing" in text
 
 
 def test_closure_reason_and_date_come_first(make):
@@ -107,20 +157,33 @@ def test_closure_reason_and_date_come_first(make):
 def test_line_management_areas_in_order_and_figures(make):
     figures = {"as_of": "2026-11-20", "caseload": 14, "notes": 40, "on_time": 30, "late": 8, "overdue": 2,
                "pending": 0, "pct_on_time": 75.0, "median_working_days": 2.0}
-    text = render_text(make("line_management", opening_figures=figures))
+    areas = {"performance_and_quality": "Quality good.", "reflection_on_focus_and_methods": "Genograms.",
+             "commitment_to_outcomes": "Joint work with school.", "motivation_development_and_support": "Course."}
+    text = render_text(make("line_management", opening_figures=figures, **areas))
     assert in_order(text, ["CASELOAD AND RECORDING TIMELINESS", "WORKLOAD MANAGEMENT", "PERFORMANCE AND QUALITY",
                            "REFLECTION ON FOCUS AND METHODS", "COMMITMENT TO OUTCOMES AND WORKING WITH OTHERS",
                            "MOTIVATION, DEVELOPMENT AND SUPPORT", "NEXT EPDR DATE", "CASE DISCUSSIONS HELD"])
     assert "Caseload (open cases allocated): 14" in text and "% on time: 75.0%" in text
     assert "Harm or risk" not in text
     assert "NEXT EPDR DATE\n01/04/2027" in text and "1. SUP-1\n2. SUP-2" in text
-    assert f"PERFORMANCE AND QUALITY\n{NONE_RECORDED}" in text
+    less = render_text(make("line_management", opening_figures=figures))
+    assert "PERFORMANCE AND QUALITY" not in less  # not written: left out
 
 
 def test_line_management_without_figures_or_epdr(make):
     text = render_text(make("line_management", next_epdr_date=None, case_discussions=[]))
-    assert f"CASELOAD AND RECORDING TIMELINESS\n{NONE_RECORDED}" in text
-    assert f"NEXT EPDR DATE\n{NONE_RECORDED}" in text and f"CASE DISCUSSIONS HELD\n{NONE_RECORDED}" in text
+    assert NONE_RECORDED not in text
+    assert "CASELOAD AND RECORDING TIMELINESS" not in text and "NEXT EPDR DATE" not in text
+
+
+def test_line_management_is_a_personnel_record_never_for_a_childs_running_record(make):
+    """Rule (issue 10, item 4): line-management text is copied as a personnel record."""
+    text = render_text(make("line_management"))
+    assert "PERSONNEL RECORD" in text.split("\n\n")[0] and "Not for a child's or family's running record" in text
+    personnel, case = copy_destination("line_management"), copy_destination("supervision")
+    assert not personnel.running_record and "running record" not in personnel.intro.replace(
+        "does not belong on a child's or family's running record", "")
+    assert case.running_record and "case's running record" in case.intro
 
 
 def test_telephone_note_shows_its_details(make):

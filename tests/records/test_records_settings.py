@@ -6,14 +6,21 @@ import pytest
 from pydantic import ValidationError
 
 from familyservice_nb.records import CouncilSettings, PBRProgramme, explain, pbr_outcomes
-from familyservice_nb.vocab import CHILD_SEEN_INTERVAL, SUPERVISION_INTERVAL
+from familyservice_nb.vocab import (
+    CHILD_SEEN_INTERVAL,
+    EPDR_CYCLE,
+    LINE_MANAGEMENT_INTERVAL,
+    SUPERVISION_INTERVAL,
+)
 
 
 def test_defaults_come_from_the_vocabulary():
     s = CouncilSettings()
     assert s.supervision_interval_days == SUPERVISION_INTERVAL.days == 28
     assert s.child_seen_interval_days == CHILD_SEEN_INTERVAL.days == 42
-    assert s.pbr_programme is PBRProgramme.EXPANDED_TROUBLED_FAMILIES and s.region == "ENG"
+    assert s.pbr_programme is PBRProgramme.EXTENDED_TROUBLED_FAMILIES and s.region == "ENG"
+    assert s.line_management_interval_days == LINE_MANAGEMENT_INTERVAL.days == 28
+    assert s.epdr_cycle_days == EPDR_CYCLE.days == 365
 
 
 def test_six_troubled_families_problems():
@@ -47,3 +54,26 @@ def test_region_and_interval_checked():
         "Case supervision interval (days): this should be at least 1.",
         "Region: choose one of 'ENG', 'WLS', 'SCT' or 'NIR'.",
     ]
+
+
+def test_line_management_interval_and_epdr_cycle_are_council_settings():
+    """Rule (issue 10, item 5): the settings accept them (they were refused before), checked like the others."""
+    s = CouncilSettings(line_management_interval_days=42, epdr_cycle_days=180)
+    assert (s.line_management_interval_days, s.epdr_cycle_days) == (42, 180)
+    with pytest.raises(ValidationError) as caught:
+        CouncilSettings(epdr_cycle_days=0)
+    assert explain(caught.value) == ["EPDR cycle (days): this should be at least 1."]
+
+
+def test_pbr_heading_and_the_councils_own_outcomes_plan():
+    """Rule (issue 10, item 6): 'Extended Troubled Families programme' (or 'Supporting Families' where chosen);
+    the outcomes are the council's plan, the national list by default."""
+    assert CouncilSettings().pbr_heading == "Extended Troubled Families programme"
+    assert CouncilSettings(pbr_programme="Supporting Families").pbr_heading == "Supporting Families programme"
+    assert CouncilSettings(pbr_programme="Expanded Troubled Families").pbr_programme is (
+        PBRProgramme.EXTENDED_TROUBLED_FAMILIES)  # settings saved before the name was corrected
+    plan = CouncilSettings(pbr_outcome_list=["School attendance", " Healthy homes "])
+    assert plan.pbr_outcomes == ("School attendance", "Healthy homes")
+    with pytest.raises(ValidationError) as caught:
+        CouncilSettings(pbr_outcome_list=["Health", "Health"])
+    assert explain(caught.value) == ["PBR outcomes plan, entry 2: 'Health' appears twice."]

@@ -86,9 +86,28 @@ def test_child_needs_seen_alone_answer_and_views(make):
     with pytest.raises(ValidationError) as caught:
         make("supervision", children=[{"child_id": "CH-1", "date_spoken_to": "18/11/2026"}])
     assert explain(caught.value) == [
-        "Children spoken to, entry 1, Seen alone: this is needed.",
-        "Children spoken to, entry 1, Views and feelings: this is needed.",
+        "Children spoken to, entry 1, Seen alone: this is needed when the child was spoken to; otherwise say why "
+        "they were not.",
+        "Children spoken to, entry 1, Views and feelings: this is needed when the child was spoken to; otherwise "
+        "say why they were not.",
     ]
+
+
+@pytest.mark.parametrize(("entry", "needed"), [
+    ({"not_spoken_to": "Too young to speak: observed"}, ["Date spoken to", "What was observed"]),
+    ({"not_spoken_to": "Another reason"}, ["Reason"]),
+    ({"not_spoken_to": "Not seen this period"}, []),
+    ({"not_spoken_to": "Declined to speak"}, []),
+])
+def test_child_not_spoken_to_needs_its_reason_and_too_young_is_observed(make, entry, needed):
+    """Rule (issue 10, item 2): a child is spoken to, or given a reason; too young to speak is recorded as observed."""
+    child = {"child_id": "CH-1", **entry}
+    if not needed:
+        assert make("supervision", children=[child]).children[0].seen_on is None
+        return
+    with pytest.raises(ValidationError) as caught:
+        make("supervision", children=[child])
+    assert [p.split(", ")[2].split(":")[0] for p in explain(caught.value)] == needed
 
 
 def test_key_date_before_the_supervision_rejected(make):
@@ -139,11 +158,16 @@ def test_action_reviewed_twice_rejected(make):
         make("supervision", previous_actions=[review, review])
 
 
-def test_pbr_outcomes_follow_the_programme(make):
-    with pytest.raises(ValidationError, match="'Secure housing' is not one of the Expanded Troubled Families"):
-        make("supervision", pbr_outcomes=["Secure housing"])
-    record = make("supervision", pbr_programme="Supporting Families", pbr_outcomes=["Secure housing"])
-    assert record.pbr_outcomes == ["Secure housing"]
+def test_pbr_outcomes_carry_a_status_and_old_names_read_as_identified(make):
+    """Rule (issue 10, item 6): each PBR outcome carries a status; a record saved as bare names still reads."""
+    record = make("supervision", pbr_programme="Supporting Families",
+                  pbr_outcomes=["Secure housing", {"outcome": "Financial stability", "status": "Achieved"}])
+    assert [(o.outcome, o.status.value) for o in record.pbr_outcomes] == [
+        ("Secure housing", "Identified"), ("Financial stability", "Achieved")]
+    old = make("supervision", pbr_programme="Expanded Troubled Families")  # as records were saved before
+    assert old.pbr_programme.heading == "Extended Troubled Families programme"
+    with pytest.raises(ValidationError, match="'Identified', 'Progressing', 'Achieved' or 'Sustained'"):
+        make("supervision", pbr_outcomes=[{"outcome": "Health", "status": "Done"}])
 
 
 def test_pbr_outcome_chosen_twice_rejected(make):

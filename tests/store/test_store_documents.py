@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FRI_20_NOV = dt.date(2026, 11, 20)
 HOSTILE = ['<script>alert("x")</script>', '=HYPERLINK("http://evil.example/x","Click")', "</p><h1>Not a heading</h1>"]
 HOSTILE_TEXT = " ".join(HOSTILE)
-ACTION = {"action_id": "ACT-77", "what": "Book the school meeting", "by_whom": "alex.example", "by_when": "27/11/2026"}
+ACTION = {"action_id": "ACT-77", "what": "Book the school meeting", "by_whom": "pat.practitioner", "by_when": "27/11/2026"}
 SECTIONS = {
     "case_summary": "Two children; early help plan since September.",
     "intervention_offered": "Intensive Support",
@@ -40,7 +40,8 @@ SECTIONS = {
     "pbr_outcomes": ["School attendance", "Health"],
     "pbr_comment": "Attendance at 80%.",
     "children": [{"child_id": "K-1", "pseudonym": "Ann", "date_spoken_to": "18/11/2026",
-                  "seen_alone": True, "views_and_feelings": "I like my new teacher."}],
+                  "seen_alone": True, "views_and_feelings": "I like my new teacher."},
+                 {"child_id": "K-2", "pseudonym": "Ben", "not_spoken_to": "Not seen this period"}],
     "significant_adults": [{"name": "Pat Example", "relationship": "Grandmother", "contact": "07700 900123",
                             "involvement": "Collects the children on Fridays."}],
     "agreed_actions": [ACTION],
@@ -223,8 +224,10 @@ def test_the_story_pdf_and_word_file_hold_the_trail_and_the_childs_words(workboo
         later = RECORD_KINDS["supervision"].model_validate({
             **RECORDS["supervision"][1], "event_date": dt.date(2026, 12, 4), "agreed_actions": [],
             "previous_actions": [{"action_id": "ACT-77", "status": "Done"}], "key_dates": [], "pbr_outcomes": ["Health"],
-            "children": [{"child_id": "K-2", "date_spoken_to": "03/12/2026", "seen_alone": False,
-                          "views_and_feelings": "I miss my dad."}]})
+            "children": [{"child_id": "K-1", "not_spoken_to": "Not seen this period"},
+                         {"child_id": "K-2", "date_spoken_to": "03/12/2026", "seen_alone": False,
+                          "views_and_feelings": "I miss my dad."}],
+            "left_empty": {"key_dates": "Nothing to record", "agreed_actions": "Nothing to record"}})
         store.complete(store.save_draft(later))
         story = store.case_story("C-N1")
     outline = documents.story_outline(story, produced_by="Mo Manager")

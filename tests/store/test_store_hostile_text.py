@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from storehelp import ANALYST, MANAGER, make_supervision, seed_people
+from storehelp import MANAGER, make_supervision, seed_people
 
 from familyservice_nb.records import Case
 from familyservice_nb.store import Store
@@ -36,11 +36,15 @@ def test_hostile_text_in_a_record_comes_back_exactly(store_url):
                            team="North", open_date="01/09/2026")])
     manager = Store(store_url, user=MANAGER)
     ids = []
+    last_action: dict[str, str] = {}  # each supervision reviews the action the case's previous one agreed
     for i, text in enumerate(HOSTILE):
+        case_id = "C-N1" if i % 2 else "CASE-<'\";>"
+        reviews = [{"action_id": last_action[case_id], "status": "Done"}] if case_id in last_action else []
+        last_action[case_id] = f"A{i}"
         record = make_supervision(
-            case_id="C-N1" if i % 2 else "CASE-<'\";>",
+            case_id=case_id, previous_actions=reviews,
             progress=text, case_summary=text if text.strip() else "summary",
-            agreed_actions=[{"action_id": "A1", "what": text if text.strip() else "x", "by_whom": "=cmd",
+            agreed_actions=[{"action_id": f"A{i}", "what": text if text.strip() else "x", "by_whom": "=cmd",
                              "by_when": "27/11/2026"}],
         )
         record_id = manager.save_draft(record)
@@ -93,7 +97,7 @@ def one_store(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('hypothesis') / 'workbook.db'}"
     store = Store(url)
     seed_people(store)
-    yield Store(url, user=ANALYST)
+    yield Store(url, user=MANAGER)  # the author of the records it saves
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import column, func, insert, select, table, text, update
 from sqlalchemy.exc import DBAPIError
 
 from familyservice_nb.errors import WorkbookError
@@ -43,6 +43,12 @@ def test_an_empty_database_is_brought_to_the_newest_schema(engine):
     assert migrate.upgrade(engine) == migrate.head_revision()  # a second upgrade changes nothing
 
 
+# `records` as revisions 0001 and 0002 kept it (0003 added manager and manager_required).
+FIRST_RECORDS = table("records", *(column(c) for c in (
+    "record_id", "kind", "case_id", "subject", "author", "event_date", "risk_identified", "due_date", "state",
+    "current_version", "created_at", "created_by", "updated_at")))
+
+
 def _fill_first_schema(engine) -> None:
     """Rows as the first revision keeps them."""
     with engine.begin() as conn:
@@ -51,7 +57,7 @@ def _fill_first_schema(engine) -> None:
                                           newly_qualified=False))
         conn.execute(insert(cases).values(case_id="CASE-001", family_pseudonym="Example family",
                                           allocated_worker_id=1, team_id=1))
-        conn.execute(insert(records).values(
+        conn.execute(insert(FIRST_RECORDS).values(
             record_id=1, kind="supervision", case_id="CASE-001", author="morgan.manager", event_date=NOW.date(),
             risk_identified=False, state="complete", current_version=1, created_at=NOW, created_by="morgan.manager",
             updated_at=NOW,
@@ -134,3 +140,61 @@ def test_notes_stored_before_0005_get_their_one_named_author_and_a_shared_name_g
     report = Store(store_url).check()
     assert report.intact, report.problems
     assert report.counts["notes"] == 304
+
+
+# A supervision and a Manager's recording as the workbook kept them before issue 10: "Expanded Troubled
+# Families", PBR outcomes as bare names, children without a reason field.
+OLD_SUPERVISION = (
+    '{"record_id":"1","event_date":"2026-11-20","risk_identified":false,"author":"morgan.manager",'
+    '"case_id":"CASE-001","case_summary":"Two children.","intervention_offered":"","previous_actions":[],'
+    '"progress":"Better.","still_to_happen":"","key_dates":[],"risk_assessments_and_tools":"",'
+    '"if_unable_to_engage":"","pbr_programme":"Expanded Troubled Families","pbr_outcomes":["Health"],'
+    '"pbr_comment":"","children":[{"child_id":"CH-1","pseudonym":"","date_spoken_to":"2026-11-18",'
+    '"seen_alone":true,"views_and_feelings":"Happy."}],"significant_adults":[],"agreed_actions":[],'
+    '"kind":"Planned supervision","practitioner":"alex.example","manager":"morgan.manager"}'
+)
+OLD_NOTE = ('{"record_id":"2","event_date":"2026-11-20","risk_identified":false,"author":"morgan.manager",'
+            '"case_id":"CASE-001","note_type":"Manager\'s recording","text":"Case to step down."}')
+
+
+def test_0003_keeps_old_records_readable_and_fills_who_may_complete(engine, store_url):
+    """Migration 0003 (issue 10): records.manager and records.manager_required filled from the kept payloads;
+    records saved before the new rules still read (old PBR name and outcome list, old children entries)."""
+    migrate.upgrade(engine, "0002")
+    with engine.begin() as conn:
+        conn.execute(insert(teams).values(team_id=1, name="Newark"))
+        conn.execute(insert(staff).values(staff_id=1, login="morgan.manager", name="Morgan Manager", role="manager",
+                                          newly_qualified=False))
+        conn.execute(insert(cases).values(case_id="CASE-001", family_pseudonym="Example family", team_id=1))
+        conn.execute(insert(FIRST_RECORDS).values(
+            record_id=1, kind="review_summary", case_id="CASE-001", author="morgan.manager", event_date=NOW.date(),
+            risk_identified=False, state="draft", current_version=1, created_at=NOW, created_by="morgan.manager",
+            updated_at=NOW))
+        conn.execute(insert(record_versions).values(
+            record_id=1, version=1, state="draft", payload='{"progress":"kept"}', saved_at=NOW,
+            saved_by="morgan.manager"))
+        conn.execute(insert(FIRST_RECORDS).values(
+            record_id=2, kind="supervision", case_id="CASE-001", author="morgan.manager", event_date=NOW.date(),
+            risk_identified=False, state="complete", current_version=1, created_at=NOW, created_by="morgan.manager",
+            updated_at=NOW))
+        conn.execute(insert(record_versions).values(
+            record_id=2, version=1, state="complete", payload=OLD_SUPERVISION.replace('"1"', '"2"', 1), saved_at=NOW,
+            saved_by="morgan.manager", completed_at=NOW, completed_by="morgan.manager"))
+        conn.execute(insert(FIRST_RECORDS).values(
+            record_id=3, kind="case_note", case_id="CASE-001", author="morgan.manager", event_date=NOW.date(),
+            risk_identified=False, state="complete", current_version=1, created_at=NOW, created_by="morgan.manager",
+            updated_at=NOW))
+        conn.execute(insert(record_versions).values(
+            record_id=3, version=1, state="complete", payload=OLD_NOTE.replace('"2"', '"3"', 1), saved_at=NOW,
+            saved_by="morgan.manager", completed_at=NOW, completed_by="morgan.manager"))
+    assert Store(store_url).upgrade() == migrate.head_revision()
+    with engine.connect() as conn:
+        kept = {r.record_id: (r.manager, bool(r.manager_required)) for r in conn.execute(
+            select(records.c.record_id, records.c.manager, records.c.manager_required))}
+    assert kept == {1: (None, True), 2: ("morgan.manager", True), 3: (None, True)}
+    old = Store(store_url).get(2)
+    assert old.pbr_programme.heading == "Extended Troubled Families programme"
+    assert [(o.outcome, o.status.value) for o in old.pbr_outcomes] == [("Health", "Identified")]
+    assert old.children[0].seen_on == dt.date(2026, 11, 18) and old.children[0].not_spoken_to is None
+    note = Store(store_url).get(3)  # a Manager's recording kept before decisions were asked for still reads
+    assert note.decision == "" and note.text == "Case to step down."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 from storehelp import (
     ADMIN,
     ANALYST,
@@ -26,7 +27,8 @@ AS_OF = dt.date(2026, 11, 25)
 
 def line_management(practitioner: str, manager: str, day: str = "20/11/2026"):
     return RECORD_KINDS["line_management"].model_validate(
-        {"event_date": day, "author": manager, "practitioner": practitioner, "manager": manager}
+        {"event_date": day, "author": manager, "practitioner": practitioner, "manager": manager,
+         "next_epdr_date": "01/04/2027"}
     )
 
 
@@ -127,7 +129,8 @@ def test_a_practitioner_cannot_see_another_teams_oversight(seeded, as_user):
     later = dt.date(2026, 12, 31)  # when every case, action and person has a gap
     report = oversight.management_oversight(as_user(WORKER).oversight_data(), as_of=later)
     for name, table in report.tables().items():
-        assert set(table["team"]) == {"North"}, name
+        expected = set() if name == "epdr_due" else {"North"}  # Pat's next EPDR (01/04/2027) is still to come
+        assert set(table["team"]) == expected, name
     assert set(report.counts("team")["team"]) == {"North"}
     assert set(report.counts("manager")["manager"]) == {"Mo Manager"}
     everyone = oversight.management_oversight(as_user(ANALYST).oversight_data(), as_of=later)
@@ -169,3 +172,61 @@ def test_an_empty_workbook_gives_empty_frames(seeded, as_user):
     assert data.discussions.empty and data.agreed_actions.empty and data.line_management.empty
     report = oversight.management_oversight(data, as_of=AS_OF)
     assert set(report.cases_without_supervision["case_id"]) == {"C-N1", "C-N2", "C-S1"}
+
+
+def test_a_child_counts_as_spoken_to_from_any_completed_record_that_says_so(seeded, as_user):
+    """Rule (issue 10, item 5): sessions, GFPO sessions and case notes with a 'children spoken to' detail count,
+    on the record's date; a child recorded as not seen does not; drafts do not."""
+    worker = as_user(WORKER)
+    base = {"author": WORKER, "case_id": "C-N1"}
+    session = RECORD_KINDS["session"].model_validate({
+        **base, "event_date": "23/11/2026", "who": "Mum and Robin", "aim": "Routine", "method": "Chart",
+        "aims_met": True, "outcome": "Agreed", "observations_and_reflections": "Warm.", "children_spoken_to": ["K-1"]})
+    worker.complete(worker.save_draft(session))
+    visit = RECORD_KINDS["case_note"].model_validate({
+        **base, "event_date": "24/11/2026", "note_type": "Visit", "text": "Home visit.", "children_spoken_to": ["K-2"]})
+    draft_visit = worker.save_draft(visit)  # a draft is not evidence
+    data = as_user(MANAGER).oversight_data()
+    assert data.children_spoken_to[["child_id", "date_spoken_to"]].values.tolist() == [
+        ["K-1", pd.Timestamp("2026-11-23")]]
+    worker.complete(draft_visit)
+    manager = as_user(MANAGER)
+    manager.complete(manager.save_draft(make_supervision(children=0)))  # K-1, K-2 'Not seen this period'
+    data = manager.oversight_data()
+    seen = dict(zip(data.children_spoken_to["child_id"], data.children_spoken_to["date_spoken_to"], strict=True))
+    assert seen == {"K-1": pd.Timestamp("2026-11-23"), "K-2": pd.Timestamp("2026-11-24")}
+    report = oversight.management_oversight(data, as_of=AS_OF)
+    assert not {"K-1", "K-2"} & set(report.children_not_spoken_to["child_id"])
+    session_line = data.recordings.set_index("kind").loc["session"]
+    assert session_line["entered_at"].tzinfo is not None and session_line["state"] == "complete"
+
+
+def test_a_child_named_at_a_session_must_be_on_the_case(seeded, as_user):
+    from familyservice_nb.store import IncompleteRecord
+
+    worker = as_user(WORKER)
+    visit = RECORD_KINDS["case_note"].model_validate({
+        "author": WORKER, "case_id": "C-N1", "event_date": "24/11/2026", "note_type": "Visit",
+        "text": "Home visit.", "children_spoken_to": ["K-4"]})
+    with pytest.raises(IncompleteRecord, match="'K-4' is not a child on case C-N1"):
+        worker.complete(worker.save_draft(visit))
+
+
+def test_epdr_and_line_management_interval_come_from_the_stored_settings(seeded, as_user, store_url):
+    from familyservice_nb.records import CouncilSettings
+    from familyservice_nb.store import Store
+
+    Store(store_url).save_settings(CouncilSettings(line_management_interval_days=3, epdr_cycle_days=200))
+    manager = as_user(MANAGER)
+    settings = manager.settings()
+    assert (settings.line_management_interval_days, settings.epdr_cycle_days) == (3, 200)
+    far = line_management(WORKER, MANAGER).model_copy(update={"next_epdr_date": dt.date(2027, 11, 1)})
+    record_id = manager.save_draft(far)
+    from familyservice_nb.store import IncompleteRecord
+
+    with pytest.raises(IncompleteRecord, match="EPDR cycle of 200 days"):
+        manager.complete(record_id)
+    manager.complete(record_id, line_management(WORKER, MANAGER))  # 01/04/2027: within 200 days
+    report = oversight.management_oversight(manager.oversight_data(), settings=settings, as_of=AS_OF)
+    assert WORKER in set(report.line_management_due["login"])  # 5 days ago > 3 days
+    assert WORKER not in set(report.epdr_due["login"])

@@ -64,7 +64,7 @@ def team(postgres_url, tmp_path):
     alex.complete(ids["case_note"])
     ids["line_management"] = morgan.save_draft(RECORD_KINDS["line_management"].model_validate({
         "event_date": "20/11/2026", "author": MANAGER, "practitioner": WORKER, "manager": MANAGER,
-        "workload_management": "Caseload of 14 is manageable.",
+        "workload_management": "Caseload of 14 is manageable.", "next_epdr_date": "01/04/2027",
     }))
     morgan.complete(ids["line_management"])
     extract = pd.DataFrame({
@@ -177,7 +177,7 @@ def test_an_amendment_is_made_by_the_author_or_a_manager_of_the_team_and_refused
     _, ids, urls, as_login = team
     supervision = as_login(MANAGER).get(ids["supervision"])
     # Alex sees the manager's supervision of their case, but did not write it.
-    with pytest.raises(NotAllowed, match="Only the author of record .* or a manager of its case's team"):
+    with pytest.raises(NotAllowed, match=r"cannot amend record .*: only its author \(mo.manager\), a manager of the case's team"):
         as_login(WORKER).amend(ids["supervision"], _amended(supervision, progress="Changed"), reason="Typo")
     with pytest.raises(DBAPIError, match="Only the author"):  # nor by raw SQL
         sql(urls[WORKER], """INSERT INTO record_versions (record_id, version, state, payload, saved_at, saved_by)

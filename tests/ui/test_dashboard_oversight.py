@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 
@@ -76,15 +77,27 @@ def test_the_seeded_gaps_are_found(db):
     assert late[["case_id", "days_late"]].values.tolist() == [["C-N1", 4]]  # completed Mon 12/10, due Thu 08/10
     assert sorted(report.children_not_spoken_to["child_id"]) == ["K-1", "K-2", "K-3"]
     assert report.line_management_due["login"].tolist() == ["sam.worker", SOUTH_PRACTITIONER]
+    # Issue 10: Lee's EPDR (20/11/2026) is past; Sam has none recorded; Pat's (01/03/2027) is to come.
+    assert report.epdr_due["login"].tolist() == ["sam.worker", SOUTH_PRACTITIONER]
+    late = report.late_records
+    assert (late.loc[0, "event_date"], late.loc[0, "entered_on"]) == (pd.Timestamp("2026-10-01"),
+                                                                     pd.Timestamp("2026-10-12"))
+
+
+def test_the_page_says_what_counts_as_spoken_to_and_shows_epdrs(db):
+    from familyservice_nb.oversight import SPOKEN_TO_NOTE
+
+    page = page_for(db, ANALYST)
+    assert html.escape(SPOKEN_TO_NOTE) in page.sections["children_not_spoken_to"].children[0].value
+    assert "Lee South" in page.sections["epdr_due"].table.value
 
 
 def test_lines_link_to_the_case_record_or_practitioner(db):
     page = page_for(db, ANALYST)
     html = page.sections["cases_without_supervision"].table.value
     assert '<a href="case-supervision.ipynb?case=C-N2">C-N2</a>' in html
-    late = page.sections["late_supervision_records"].table.value
-    record_id = direct(db, ANALYST).late_supervision_records["record_id"].iloc[0]
-    assert f'<a href="case-supervision.ipynb?record={record_id}">{record_id}</a>' in late
+    late = page.sections["late_records"].table.value
+    assert '<a href="case-supervision.ipynb?case=C-N1">C-N1</a>' in late and "Case supervision" in late
     due = page.sections["line_management_due"].table.value
     assert '<a href="line-management-supervision.ipynb?practitioner=sam.worker">Sam Worker</a>' in due
 

@@ -18,7 +18,7 @@ from familyservice_nb.ui.forms.framework.request import parse_query
 from familyservice_nb.ui.forms.framework.rows import RowList
 from familyservice_nb.ui.kit.values import date_text, read_date
 
-from forms_seed import MANAGER, NORTH_CASE, PRACTITIONER, SOUTH_CASE, seed, sqlite_url
+from forms_seed import COMPLETE_DISCUSSION, MANAGER, NORTH_CASE, PRACTITIONER, SOUTH_CASE, seed, sqlite_url
 
 
 @pytest.fixture
@@ -123,7 +123,7 @@ def test_an_unfinished_draft_is_kept_as_typed_and_checked_when_completed(url):
     assert store.saved_payload(record_id)["event_date"] == "25/11/20"
     info = store.info(record_id)
     assert info.state == "draft" and info.case_id == NORTH_CASE and info.subject == PRACTITIONER
-    whole = half | {"event_date": "25/11/2026", "kind": "Planned supervision"}
+    whole = half | {"event_date": "25/11/2026", "kind": "Planned supervision"} | COMPLETE_DISCUSSION
     assert store.save_unfinished(whole, record_id, "supervision") == record_id
     store.complete(record_id)
     with pytest.raises(RecordLocked):

@@ -14,7 +14,7 @@ from familyservice_nb.ui.pages.line_management_supervision import LineManagement
 from familyservice_nb.ui.pages.review_summary import ReviewSummaryApp
 from familyservice_nb.ui.pages.session_record import SessionRecordApp
 
-from forms_seed import MANAGER, NORTH_CASE, PRACTITIONER, seed, sqlite_url
+from forms_seed import MANAGER, NORTH_CASE, PRACTITIONER, fill_discussion, seed, sqlite_url
 
 
 @pytest.fixture
@@ -95,9 +95,14 @@ def test_gfpo_prompts_are_beside_the_observations_and_answerable(url):
     assert "needed when the intervention is" in form.parts["other_intervention"].field.problem.value
     put(form, other_intervention="Home conditions support")
     part.boxes[2].value = "None seen."
+    # Rule (issue 10): an answer under the safeguarding prompt says whether harm or risk was identified.
+    assert not form.complete()
+    assert "Harm or risk identified (safeguarding concerns): you answered" in form.summary.value
+    assert 'href="#fsnb-field-safeguarding-risk"' in form.summary.value  # the list links to the input
+    put(form, safeguarding_risk=False)
     assert form.complete(), form.summary.value
     record = stored(url, form)
-    assert record.prompt_answers == {GFPO_PROMPTS[2]: "None seen."}
+    assert record.prompt_answers == {GFPO_PROMPTS[2]: "None seen."} and record.safeguarding_risk is False
     assert record.intervention_name == "Home conditions support"
 
 
@@ -105,6 +110,7 @@ def test_gfpo_prompts_are_beside_the_observations_and_answerable(url):
 def test_review_and_closure_summaries_reuse_the_supervision_sections(url, app_class):
     form = open_case(app_class, url, user=MANAGER)
     put(form, event_date="25/11/2026", case_summary="Plan reviewed with the family.")
+    fill_discussion(form)
     if "closure_reason" in form.parts:
         put(form, closure_reason="Plan outcomes achieved", closure_date="30/11/2026")
     assert "children" in form.parts and "agreed_actions" in form.parts
@@ -138,13 +144,14 @@ def test_line_management_lists_the_case_discussions_held(url):
     sup.chooser.case.value = NORTH_CASE
     sup.chooser.start.click()
     put(sup.form, kind="Planned supervision", event_date="25/11/2026", case_summary="Summary.")
-    assert sup.form.complete()
+    fill_discussion(sup.form)
+    assert sup.form.complete(), sup.form.summary.value
     app = LineManagementApp(Store(url, user=MANAGER), MANAGER)
     app.apply_query({"practitioner": PRACTITIONER})
     part = app.form.parts["case_discussions"]
     assert part.ids == [sup.form.record_id]
     part.boxes[0].value = True
-    put(app.form, event_date="25/11/2026")
+    put(app.form, event_date="25/11/2026", next_epdr_date="01/04/2027")
     assert app.form.complete(), app.form.summary.value
     assert Store(url, user=MANAGER).get(app.form.record_id).case_discussions == [sup.form.record_id]
     other = LineManagementApp(Store(url, user="sue.manager"), "sue.manager")

@@ -32,9 +32,29 @@ def open_case(app, practitioner=PRACTITIONER, case=NORTH_CASE):
 
 
 def fill_minimum(form, summary="Two children; school attendance the focus."):
+    """What a supervision needs to complete (issue 10): progress and next steps, every child accounted for,
+    every optional section marked 'Nothing to record' (tests that fill one call `mark_filled`)."""
     form.parts["kind"].field.value = "Planned supervision"
     form.parts["event_date"].field.value = "25/11/2026"
     form.parts["case_summary"].field.value = summary
+    form.parts["progress"].field.value = "Attendance up to 92%."
+    form.parts["still_to_happen"].field.value = "Housing referral."
+    for row in form.parts["children"].rows:
+        row.fields["not_spoken_to"].value = "Not seen this period"
+    for box in form.parts["left_empty"].choices.values():
+        box.value = "Nothing to record"
+
+
+def mark_filled(form, *sections):
+    for name in sections:
+        form.parts["left_empty"].choices[name].index = 0
+
+
+def speak_to(row, day, alone, views):
+    row.fields["not_spoken_to"].value = None
+    row.fields["date_spoken_to"].value = day
+    row.fields["seen_alone"].value = alone
+    row.fields["views_and_feelings"].value = views
 
 
 def test_only_cases_the_manager_may_see_are_offered(url):
@@ -104,6 +124,7 @@ def test_problems_show_next_to_the_field_in_plain_words(url):
     assert not form.locked
     # Putting those right clears their messages; the rules across fields are checked next.
     fill_minimum(form)
+    mark_filled(form, "agreed_actions")
     row.fields["by_whom"].value = "Pat Practitioner"
     assert not form.complete()
     assert summary_field.problem.value == ""
@@ -118,10 +139,8 @@ def test_complete_locks_the_record_and_shows_the_mosaic_text(url):
     form = open_case(page(url))
     fill_minimum(form)
     form.parts["progress"].field.value = HOSTILE
-    child = form.parts["children"].rows[0]
-    child.fields["date_spoken_to"].value = "20/11/2026"
-    child.fields["seen_alone"].value = True
-    child.fields["views_and_feelings"].value = "I like my new school."
+    speak_to(form.parts["children"].rows[0], "20/11/2026", True, "I like my new school.")
+    mark_filled(form, "pbr_outcomes", "significant_adults", "agreed_actions")
     form.parts["pbr_outcomes"].boxes[1].value = True
     adult = form.parts["significant_adults"].rows.add_row()
     adult.fields["name"].value = "Gran Oakhurst"
@@ -139,7 +158,7 @@ def test_complete_locks_the_record_and_shows_the_mosaic_text(url):
     assert info.state == "complete" and info.case_id == NORTH_CASE
     record = store.get(form.record_id)
     assert record.progress == HOSTILE  # kept exactly as typed
-    assert record.children[0].seen_alone is True and record.pbr_outcomes == ["School attendance"]
+    assert record.children[0].seen_alone is True and [o.outcome for o in record.pbr_outcomes] == ["School attendance"]
     assert record.significant_adults[0].name == "Gran Oakhurst"
     assert HOSTILE in form.mosaic.text  # plain text in a textarea's value
     assert "<img" not in form.history.value.replace("&lt;img", "")
@@ -150,14 +169,12 @@ def test_complete_locks_the_record_and_shows_the_mosaic_text(url):
 def test_a_second_supervision_reviews_the_first_ones_actions(url):
     first = open_case(page(url))
     fill_minimum(first, summary="Summary from the first supervision.")
+    mark_filled(first, "agreed_actions")
     action = first.parts["agreed_actions"].rows.add_row()
     action.fields["what"].value = "Complete the housing referral"
     action.fields["by_whom"].value = "Pat Practitioner"
     action.fields["by_when"].value = "09/12/2026"
-    child = first.parts["children"].rows[0]
-    child.fields["date_spoken_to"].value = "24/11/2026"
-    child.fields["seen_alone"].value = False
-    child.fields["views_and_feelings"].value = "Fine."
+    speak_to(first.parts["children"].rows[0], "24/11/2026", False, "Fine.")
     assert first.complete(), first.summary.value
 
     second = open_case(page(url))
@@ -166,8 +183,10 @@ def test_a_second_supervision_reviews_the_first_ones_actions(url):
     assert "agreed at the supervision on 25/11/2026" in review.rows[0].about.value
     assert second.parts["case_summary"].field.value == "Summary from the first supervision."
     assert "Last spoken to on 24/11/2026" in second.parts["children"].rows[0].heading.value
-    second.parts["kind"].field.value = "Planned supervision"
+    fill_minimum(second, summary=second.parts["case_summary"].field.value)
     second.parts["event_date"].field.value = "23/12/2026"
+    assert not second.complete()  # the carried-forward action is not reviewed yet
+    assert "is not reviewed yet" in second.summary.value
     review.rows[0].status.value = "Partly done"
     assert not second.complete()  # partly done needs a comment
     assert "needed when an action is &#x27;Partly done&#x27;" in review.rows[0].comment.problem.value

@@ -10,12 +10,15 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from familyservice_nb.records import NOTE_DETAILS, CaseNote
+from familyservice_nb.records.case_note import DECISION_DETAILS
 from familyservice_nb.ui.forms.framework.case_form import CaseRecordForm
 from familyservice_nb.ui.forms.framework.form import section
 from familyservice_nb.ui.kit.html import esc
 from familyservice_nb.vocab import NoteType
 
-DETAIL_FIELDS = [name for details in NOTE_DETAILS.values() for name in details]
+# A Manager's recording asks for its decision and rationale (asked for at completion: records/completion.py).
+DETAILS = {**NOTE_DETAILS, NoteType.MANAGER_RECORDING: DECISION_DETAILS}
+DETAIL_FIELDS = [name for details in DETAILS.values() for name in details]
 
 
 class CaseNoteForm(CaseRecordForm):
@@ -28,6 +31,8 @@ class CaseNoteForm(CaseRecordForm):
         details = []
         for name in DETAIL_FIELDS:
             options = {"kind": "text"} if name not in ("participants", "document_date", "key_event") else {}
+            if name in DECISION_DETAILS:
+                options = {"rows": 3}
             if name == "participants":
                 options = {"rows": 3, "placeholder": "One name (and role) on each line"}
             details.append(self.field(name, **options))
@@ -35,7 +40,9 @@ class CaseNoteForm(CaseRecordForm):
         return [
             section("About this note", [*self.about(), self.field("note_type", radio=False), self.type_help]),
             section("Details this type of note needs", [self.details_intro, *details]),
-            section("The note", [self.field("text", rows=8)]),
+            section("The note", [self.field("text", rows=8),
+                                 self.field("children_spoken_to", rows=2,
+                                            placeholder="One child ID a line, for example K-1")]),
         ]
 
     def chosen_type(self) -> NoteType | None:
@@ -45,7 +52,7 @@ class CaseNoteForm(CaseRecordForm):
     def refresh(self) -> None:
         super().refresh()
         chosen = self.chosen_type()
-        needed = NOTE_DETAILS.get(chosen, {}) if chosen else {}
+        needed = DETAILS.get(chosen, {}) if chosen else {}
         for name in DETAIL_FIELDS:
             self.show_only([name], name in needed)
         self.type_help.value = f'<p class="fsnb-help">{esc(chosen.described)}.</p>' if chosen else ""
@@ -61,7 +68,7 @@ class CaseNoteForm(CaseRecordForm):
         """Details of other types are kept in the draft (in case the type changes back), not in the note."""
         data = super().record_data()
         chosen = self.chosen_type()
-        needed = NOTE_DETAILS.get(chosen, {}) if chosen else {}
+        needed = DETAILS.get(chosen, {}) if chosen else {}
         for name in DETAIL_FIELDS:
             if name not in needed:
                 data.pop(name, None)

@@ -17,7 +17,8 @@ from familyservice_nb.ui.forms.framework.parts import Part, Problem
 from familyservice_nb.ui.kit.html import esc
 from familyservice_nb.ui.kit.values import is_blank
 
-FIELDS = ("date_spoken_to", "seen_alone", "views_and_feelings")
+FIELDS = ("date_spoken_to", "seen_alone", "views_and_feelings", "not_spoken_to", "observations", "reason_detail")
+KINDS = {"seen_alone": "yesno", "not_spoken_to": "choice"}  # the model's `bool | None` is a yes/no question
 
 
 def last_spoken_to(previous: Iterable) -> dict[str, object]:
@@ -43,12 +44,17 @@ class ChildRow(widgets.VBox):
         # The model's titles, with the child's name: several children make several inputs of each.
         self.fields: dict[str, FieldWidget] = {
             name: field_widget(ChildSpokenTo, name, label=f"{info[name].title} ({who})",
-                               **({"rows": 3} if name == "views_and_feelings" else {}))
+                               **({"rows": 3} if name == "views_and_feelings" else {}),
+                               **({"kind": KINDS[name]} if name in KINDS else {}),
+                               **({"radio": False} if name == "not_spoken_to" else {}))
             for name in FIELDS
         }
         grid = widgets.GridBox([self.fields["date_spoken_to"], self.fields["seen_alone"]], layout=widgets.Layout(
             grid_template_columns="repeat(auto-fit, minmax(260px, 1fr))", grid_gap="4px 16px", width="100%"))
-        super().__init__([self.heading, grid, self.fields["views_and_feelings"]], layout=widgets.Layout(width="100%"))
+        # Not spoken to: why (too young to speak is recorded as observed: date and what was observed).
+        why = [self.fields["not_spoken_to"], self.fields["observations"], self.fields["reason_detail"]]
+        super().__init__([self.heading, grid, self.fields["views_and_feelings"], *why],
+                         layout=widgets.Layout(width="100%"))
         self.add_class("fsnb-row")
         self.add_class("fsnb-child")
 

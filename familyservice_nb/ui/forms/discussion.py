@@ -26,6 +26,7 @@ from familyservice_nb.ui.forms.children import ChildrenPart, last_spoken_to
 from familyservice_nb.ui.forms.framework.case_app import CaseFormApp
 from familyservice_nb.ui.forms.framework.case_form import CaseRecordForm
 from familyservice_nb.ui.forms.framework.form import section
+from familyservice_nb.ui.forms.left_empty import LeftEmptyPart
 from familyservice_nb.ui.forms.pbr import PBRPart
 
 
@@ -52,9 +53,11 @@ class DiscussionForm(CaseRecordForm):
     noun = "record"
     about_title = "About this discussion"
 
-    def __init__(self, store, *, case, previous: Sequence = (), programme=None, fixed: dict, **kwargs):
+    def __init__(self, store, *, case, previous: Sequence = (), programme=None, outcomes=None, fixed: dict,
+                 **kwargs):
         self.previous = list(previous)
         self.programme = programme or self.model.model_fields["pbr_programme"].default
+        self.outcomes = outcomes  # the council's outcomes plan (settings), else the programme's national list
         super().__init__(store, case=case, fixed={"pbr_programme": str(self.programme), **fixed}, **kwargs)
 
     def head_sections(self) -> list[widgets.Widget]:
@@ -77,7 +80,7 @@ class DiscussionForm(CaseRecordForm):
                 empty_text="No key dates added yet.")], m["key_dates"].description),
             section("Risk and engagement", [self.field("risk_assessments_and_tools", rows=3),
                                              self.field("if_unable_to_engage", rows=3)]),
-            section("PBR outcomes", [self.add(PBRPart(self.programme)), self.field("pbr_comment", rows=2)]),
+            section("PBR outcomes", [self.add(PBRPart(self.programme, self.outcomes)), self.field("pbr_comment", rows=2)]),
             section(m["children"].title, [self.add(ChildrenPart(self.case.children, last_spoken_to(self.previous)))],
                     m["children"].description),
             section(m["significant_adults"].title, [self.rows(
@@ -87,6 +90,9 @@ class DiscussionForm(CaseRecordForm):
                          "involvement": {"kind": "long", "rows": 2}},
                 empty_text="No significant adults added yet.")], m["significant_adults"].description),
             section(m["agreed_actions"].title, [self.action_rows("agreed_actions")], m["agreed_actions"].description),
+            section(m["left_empty"].title, [self.add(LeftEmptyPart())],
+                    "Nothing is left silent: a section you leave empty is marked 'Not discussed' or 'Nothing to "
+                    "record', and the text for Mosaic says so."),
         ]
 
     def start_values(self) -> dict:
@@ -106,6 +112,12 @@ class SupervisionForm(DiscussionForm):
         kind = self.field("kind", radio=True)
         return [kind, *super().about()]
 
+    def head_sections(self) -> list[widgets.Widget]:
+        # guidance: advice sought on a safeguarding concern is recorded: the concern, advice, decision and why.
+        self.advice = section("The safeguarding concern, the advice and the decision", [
+            self.field(name, rows=3) for name in ("concern", "advice_given", "decision", "decision_rationale")])
+        return [self.advice]
+
     def risk_reason(self) -> str:
         if self.parts["kind"].field.value == SupervisionKind.SAFEGUARDING_ADVICE.value:
             return "because advice on a safeguarding concern was sought"
@@ -120,6 +132,8 @@ class SupervisionForm(DiscussionForm):
             risk.value = True
         if not self.locked:
             risk.set_disabled(safeguarding)
+        if hasattr(self, "advice"):
+            self.advice.layout.display = None if safeguarding else "none"
         super().refresh()
 
 
@@ -153,5 +167,6 @@ class DiscussionApp(CaseFormApp):
         previous = [d for d in self.store.previous_supervisions(case.case_id) if d.record_id != record_id]
         return self.form_class(
             self.store, case=case, previous=previous, staff_names=self.staff_names(),
-            programme=settings.pbr_programme, calendar=self.store.calendar(), fixed=fixed, record_id=record_id,
+            programme=settings.pbr_programme, outcomes=settings.pbr_outcomes, calendar=self.store.calendar(),
+            fixed=fixed, record_id=record_id,
         )

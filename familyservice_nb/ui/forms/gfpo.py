@@ -80,7 +80,10 @@ class GFPOForm(CaseRecordForm):
                 self.field("present_and_took_part", rows=2), self.field("location", kind="text"),
                 self.field("start_time"), self.field("why_this_location_and_time", rows=2)]),
             section("Description of the session", [self.field("activities", rows=3), self.field("resources", rows=2)]),
-            section("Observation and analysis", [beside, self.add(PromptAnswersPart())]),
+            section("Observation and analysis", [beside, self.add(PromptAnswersPart()),
+                                                 self.field("safeguarding_risk", kind="yesno")]),
+            section("Children spoken to", [self.field("children_spoken_to", rows=2,
+                                                      placeholder="One child ID a line, for example K-1")]),
             section(m["next_steps"].title, [self.action_rows("next_steps", noun="next step")],
                     m["next_steps"].description),
         ]

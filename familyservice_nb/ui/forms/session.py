@@ -32,7 +32,9 @@ class SessionForm(CaseRecordForm):
             section("Observations and reflections", [self.field("observations_and_reflections", rows=5)]),
             section(m["actions"].title, [self.action_rows("actions")], m["actions"].description),
             section("Also record", [self.field("present_not_taking_part", rows=2),
-                                    self.field("other_observations", rows=3)]),
+                                    self.field("other_observations", rows=3),
+                                    self.field("children_spoken_to", rows=2,
+                                               placeholder="One child ID a line, for example K-1")]),
         ]
 
     def refresh(self) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import pandas as pd
 
-from familyservice_nb.oversight import MEASURES, OversightReport, management_oversight
+from familyservice_nb.oversight import MEASURES, SPOKEN_TO_NOTE, OversightReport, management_oversight
 from familyservice_nb.ui.charts import figure_widget, gaps_figure, update_gaps
 from familyservice_nb.ui.kit.context import PageContext
 from familyservice_nb.ui.kit.data import require_store
@@ -57,18 +57,20 @@ TABLES: dict[str, dict] = {
         links={"case_id": CASE_LINK},
         what="children not recorded as spoken to in time, most overdue first",
         empty="Every child on an open case has been spoken to in time.",
-        note="From the children on each case, and when supervision, review and closure records say each was "
-             "last spoken to.",
+        note=SPOKEN_TO_NOTE,  # what counts as spoken to: the domain's words (oversight.SPOKEN_TO_SOURCES)
     ),
-    "late_supervision_records": dict(
-        columns={"record_id": "Record", "case_id": "Case", "team": "Team", "practitioner": "Practitioner",
-                 "manager": "Manager", "event_date": "Supervision held on", "rule": "Rule", "due_date": "Due by",
+    "late_records": dict(
+        columns={"record_id": "Record", "kind": "Kind of record", "case_id": "Case", "team": "Team",
+                 "practitioner": "Practitioner", "manager": "Manager", "event_date": "Held on",
+                 "entered_on": "Entered in the workbook on", "rule": "Rule", "due_date": "Due by",
                  "completed_on": "Completed on", "timeliness": "Timeliness", "days_late": "Days late"},
-        links={"record_id": SUPERVISION_RECORD_LINK, "case_id": CASE_LINK},
-        what="case supervision records completed late or not yet completed after their due date",
-        empty="Every case supervision record was completed by its due date.",
-        note="A supervision record is a manager's recording: due within 5 working days, or by the next working "
-             "day when it records advice on a safeguarding concern.",
+        links={"case_id": CASE_LINK},
+        what="records completed late or not yet completed after their due date, most days late first",
+        empty="Every record was completed by its due date.",
+        note="Every record the workbook holds about a case: case supervisions, review and closure summaries, "
+             "sessions, GFPO sessions and case notes. Due within 5 working days of the day it was held, or by the "
+             "next working day when harm or risk was identified (always for advice on a safeguarding concern). "
+             "The day held and the day entered are shown apart.",
     ),
     "line_management_due": dict(
         columns={"practitioner": "Practitioner", "team": "Team", "manager": "Line manager",
@@ -80,6 +82,16 @@ TABLES: dict[str, dict] = {
         empty="Every practitioner has had a line management supervision in time.",
         note="Open a practitioner to hold their supervision; it opens with their caseload and timeliness.",
     ),
+    "epdr_due": dict(
+        columns={"practitioner": "Practitioner", "team": "Team", "manager": "Line manager",
+                 "due_by": "EPDR due by", "record_id": "Recorded at", "days_overdue": "Days overdue"},
+        links={"practitioner": Link(LINE_MANAGEMENT_PAGE, "practitioner", "login"),
+               "record_id": Link(LINE_MANAGEMENT_PAGE, "record", "record_id")},
+        what="EPDRs past their date, none recorded first",
+        empty="Every practitioner's next EPDR is recorded and not yet due.",
+        note="The next EPDR date recorded at the practitioner's latest line management supervision; the council's "
+             "EPDR cycle bounds it.",
+    ),
 }
 NUMERIC = ["days_overdue", "days_late"]
 
@@ -88,8 +100,9 @@ SHORT_TITLES = {  # the count tables' headings (the full titles are the sections
     "cases_without_supervision": "No recent supervision",
     "overdue_actions": "Actions past date",
     "children_not_spoken_to": "Children not spoken to",
-    "late_supervision_records": "Late supervision records",
+    "late_records": "Late records",
     "line_management_due": "Line management due",
+    "epdr_due": "EPDR past due",
 }
 
 

@@ -20,7 +20,7 @@ import ipywidgets as widgets
 from pydantic import BaseModel, ValidationError
 
 from familyservice_nb.errors import WorkbookError
-from familyservice_nb.records import explain, render_text
+from familyservice_nb.records import copy_destination, explain, render_text
 from familyservice_nb.ui.forms.framework.autosave import Debouncer, running_loop
 from familyservice_nb.ui.forms.framework.copy import CopyText
 from familyservice_nb.ui.forms.framework.history import history_html
@@ -47,6 +47,21 @@ def log_failure(what: str) -> None:
     stream = sys.__stderr__ or sys.stderr
     print(f"[familyservice-nb] {what} failed:", file=stream)
     traceback.print_exc(file=stream)
+
+
+def anchor_of(name: str) -> str:
+    """The id of a form part's place on the page: the problem summary links to it."""
+    return f"fsnb-field-{name.replace('_', '-')}"
+
+
+def completion_rows(problems) -> list[dict]:
+    """`records.Problem`s (from the store's completion rules) as the form's problem dicts."""
+    rows = []
+    for p in problems:
+        short = p.message.split(": ", 1)[-1]
+        rows.append({"loc": tuple(p.loc), "type": "completion", "sentence": p.message,
+                     "short": short[:1].upper() + short[1:]})
+    return rows
 
 
 def section(title: str, children: Sequence[widgets.Widget], intro: str = "", css: str = "") -> widgets.VBox:
@@ -120,17 +135,26 @@ class RecordForm(widgets.VBox):
             widgets.HBox([self.start_amend, self.cancel_amend]),
         ], layout=widgets.Layout(display="none", width="100%"))
         self.reason_box.add_class("fsnb-amend")
-        self.mosaic = CopyText(label=f"The {self.noun} as text for Mosaic")
+        # Where the text goes (records.copy_destination): a case's running record, or (line management) the
+        # practitioner's personnel file, never a child's record.
+        destination = copy_destination(self.kind)
+        self.mosaic = CopyText(label=f"The {self.noun} as text for Mosaic" if destination.running_record
+                               else destination.label,
+                               button="Copy for Mosaic" if destination.running_record else "Copy the text")
         self.history = widgets.HTML("")
         self.after = widgets.VBox([
             widgets.HBox([self.amend_button]), self.reason_box,
-            section("Copy for Mosaic", [self.mosaic],
-                    "Copy this text and paste it into the case's running record on Mosaic."),
+            section(destination.heading, [self.mosaic], destination.intro),
             section("Versions and audit trail", [self.history]),
         ], layout=widgets.Layout(display="none", width="100%"))
         self.after.add_class("fsnb-after")
 
         body = self.build()
+        self.problem_list: list[dict] = []  # the problems shown in the summary: path, message, anchor
+        for name, part in self.parts.items():  # each part's place, for the summary's links
+            if isinstance(part.widget, widgets.Box):
+                part.widget.children = (widgets.HTML(f'<a id="{anchor_of(name)}" class="fsnb-anchor"></a>'),
+                                        *part.widget.children)
         super().__init__([self.banner, *body, self.summary, self.action_bar, self.after],
                          layout=widgets.Layout(width="100%"))
         self.add_class("fsnb-form")
@@ -207,8 +231,17 @@ class RecordForm(widgets.VBox):
                 by_part[name].append((loc[1:], p["short"]))
         for name, part in self.parts.items():
             part.show_problems(by_part[name])
+        self.problem_list = [
+            {"path": ".".join(str(x) for x in p["loc"]), "message": p["sentence"],
+             "anchor": anchor_of(p["loc"][0]) if p["loc"] and p["loc"][0] in self.parts else ""}
+            for p in problems
+        ] if everything else []
         if everything and problems:
-            items = "".join(f"<li>{esc(p['sentence'])}</li>" for p in problems)
+            items = "".join(
+                f'<li><a href="#{esc(p["anchor"])}" data-path="{esc(p["path"])}">{esc(p["message"])}</a></li>'
+                if p["anchor"] else f"<li>{esc(p['message'])}</li>"
+                for p in self.problem_list
+            )
             count = len(problems)
             self.summary.value = (
                 '<div class="fsnb-problem" role="alert"><strong>'
@@ -273,8 +306,17 @@ class RecordForm(widgets.VBox):
         return f'<span class="fsnb-status {css}" {role} data-saves="{count}">{esc(text)}</span>'
 
     def _live_check(self) -> None:
-        _model, problems = self.check()
+        model, problems = self.check()
+        if model is not None and self.completion_tried:
+            problems = self.completion_check(model)
         self.show_problems(problems, everything=self.completion_tried)
+
+    def completion_check(self, model: BaseModel) -> list[dict]:
+        """What the store's completion rules still ask of this record (records/completion.py)."""
+        try:
+            return completion_rows(self.store.completion_problems(model, self.record_id, self.kind))
+        except WorkbookError as exc:
+            return [{"loc": (), "type": "completion", "sentence": str(exc), "short": str(exc)}]
 
     # -- completing, locking, amending ----------------------------------------------------------------
 
@@ -306,6 +348,8 @@ class RecordForm(widgets.VBox):
         self.debouncer.cancel()
         self.completion_tried = True
         model, problems = self.check()
+        if not problems:
+            problems = self.completion_check(model)  # nothing silent: what completion still asks for
         if problems:
             self.show_problems(problems, everything=True)
             self.save_draft()
@@ -316,6 +360,9 @@ class RecordForm(widgets.VBox):
                 self.record_id = self.store.save_unfinished(self.draft_data(), None, self.kind)
             self.store.complete(self.record_id, model)
         except WorkbookError as exc:
+            if getattr(exc, "details", None):  # completion refused after all (someone else completed an action)
+                self.show_problems(completion_rows(exc.details), everything=True)
+                return False
             problems = getattr(exc, "problems", None) or [str(exc)]
             items = "".join(f"<li>{esc(p)}</li>" for p in problems)
             self.summary.value = (f'<div class="fsnb-problem" role="alert"><strong>The {esc(self.noun)} was not '
