@@ -108,12 +108,26 @@ def prepare_server(spawner, settings: HubSettings) -> None:
     except WorkbookError as exc:
         raise web.HTTPError(403, str(exc)) from None
     spawner.environment.update(server_environment(settings, login, role, database_url))
+    lab = role in LAB_ROLES
+    if not _local(spawner):
+        # In a container (KubeSpawner, deploy/): the image holds the server's configuration
+        # (/etc/jupyter) and the workbook's folders (dashboards/, notebooks/ in the home folder); only the
+        # role and the database login come from here.
+        spawner.default_url = "/voila/render/dashboards/index.ipynb"
+        spawner.log.info("Starting %s's workbook server as %s.", login, role)
+        return
     spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
     spawner.args = [f"--config={SINGLEUSER_CONFIG}"]
-    if role in LAB_ROLES:
+    if lab:
         spawner.notebook_dir = str(analyst_folder(settings, login))
         spawner.default_url = "/voila/render/dashboards/index.ipynb"
     else:
         spawner.notebook_dir = str(settings.dashboards)
         spawner.default_url = WORKBOOK_URL
     spawner.log.info("Starting %s's workbook server as %s.", login, role)
+
+
+def _local(spawner) -> bool:
+    from jupyterhub.spawner import LocalProcessSpawner
+
+    return isinstance(spawner, LocalProcessSpawner)
