@@ -18,7 +18,9 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -151,6 +153,7 @@ def main() -> int:
     parser.add_argument("--people", type=int, default=20)
     parser.add_argument("--wave", type=int, default=5, help="people signing in at once")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stopped: still stop the hub and drop the database
     url = os.environ.get("FSNB_BENCH_POSTGRES_URL") or os.environ.get("FSNB_TEST_POSTGRES_URL")
     if not url:
         print("Set FSNB_TEST_POSTGRES_URL to a PostgreSQL server the benchmark may create a database on.")
