@@ -40,8 +40,12 @@ class HubSettings:
     def from_environment(cls) -> HubSettings:
         env = os.environ
         notebooks = env.get("FSNB_HUB_NOTEBOOKS", "").strip()
+        owner = env.get("FSNB_HUB_DATABASE_URL", "")
+        if not owner or make_url(owner).get_backend_name() != "postgresql":
+            raise SystemExit("The hub keeps the team's data in PostgreSQL: set FSNB_HUB_DATABASE_URL to a "
+                             "postgresql+psycopg:// URL (SQLite is for one person on a laptop).")
         return cls(
-            owner_url=env["FSNB_HUB_DATABASE_URL"],
+            owner_url=owner,
             dashboards=Path(env["FSNB_DASHBOARDS"]),
             notebooks=Path(notebooks) if notebooks else None,
             runtime=Path(env["FSNB_HUB_RUNTIME"]),

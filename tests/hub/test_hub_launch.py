@@ -148,3 +148,10 @@ def test_each_person_gets_a_login_of_their_own_with_a_fresh_password(owner_url):
     with pytest.raises(OperationalError):
         stale.connect().close()
     stale.dispose()
+
+
+@pytest.mark.parametrize("owner", ["", "sqlite:///team.db"])
+def test_the_hub_configuration_itself_refuses_anything_but_postgresql(monkeypatch, owner):
+    monkeypatch.setenv("FSNB_HUB_DATABASE_URL", owner)
+    with pytest.raises(SystemExit, match="PostgreSQL"):
+        HubSettings.from_environment()
