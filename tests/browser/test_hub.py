@@ -13,9 +13,10 @@ import time
 import uuid
 
 import pytest
-from hubhelp import DEMO_PASSWORD, Hub, demo_people, proxy_installed, sign_in
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+from hubhelp import DEMO_PASSWORD, Hub, demo_people, proxy_installed, sign_in
 
 CHROMIUM = os.environ.get("FSNB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
