@@ -155,3 +155,34 @@ def test_the_hub_configuration_itself_refuses_anything_but_postgresql(monkeypatc
     monkeypatch.setenv("FSNB_HUB_DATABASE_URL", owner)
     with pytest.raises(SystemExit, match="PostgreSQL"):
         HubSettings.from_environment()
+
+
+def _load_hub_config(monkeypatch, tmp_path, **env):
+    from traitlets.config.loader import PyFileConfigLoader
+
+    base = {"FSNB_HUB_DATABASE_URL": UNREACHABLE_PG, "FSNB_DASHBOARDS": str(tmp_path), "FSNB_HUB_RUNTIME": str(tmp_path),
+            "FSNB_HUB_STATE": str(tmp_path), "FSNB_HUB_IDLE_SECONDS": "2700", "FSNB_HUB_DEMO": "0"}
+    for name, value in {**base, **env}.items():
+        monkeypatch.setenv(name, value)
+    config = ROOT / "familyservice_nb" / "hub" / "jupyterhub_config.py"
+    return PyFileConfigLoader(config.name, path=str(config.parent)).load_config()
+
+
+def test_the_hub_runs_the_idle_culler_with_the_councils_setting(monkeypatch, tmp_path):
+    c = _load_hub_config(monkeypatch, tmp_path)
+    (culler,) = c.JupyterHub.services
+    assert culler["name"] == "idle-culler" and "--timeout=2700" in culler["command"]
+    (role,) = c.JupyterHub.load_roles
+    assert role["services"] == ["idle-culler"] and "delete:servers" in role["scopes"]
+    assert c.JupyterHub.admin_access is False
+    assert c.JupyterHub.bind_url.startswith("http://127.0.0.1:")
+
+
+def test_the_demo_sign_in_takes_only_the_demo_staff_with_the_demo_password(monkeypatch, tmp_path):
+    c = _load_hub_config(monkeypatch, tmp_path, FSNB_HUB_DEMO="1", FSNB_DEMO_PASSWORD="demo-password-1",
+                         FSNB_HUB_DEMO_USERS="jo.bloggs,sam.smith")
+    assert c.JupyterHub.authenticator_class == "shared-password"
+    assert c.SharedPasswordAuthenticator.user_password == "demo-password-1"
+    assert c.Authenticator.allowed_users == {"jo.bloggs", "sam.smith"}
+    real = _load_hub_config(monkeypatch, tmp_path, FSNB_HUB_DEMO="0")
+    assert real.JupyterHub.authenticator_class != "shared-password"
