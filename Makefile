@@ -11,11 +11,14 @@ PORT   ?= 8866
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml deploy/proxy/package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (familyservice-nb)" >/dev/null
+	@# The hub's proxy (configurable-http-proxy, from npm): needed by `familyservice-nb hub` only.
+	if command -v npm >/dev/null 2>&1; then cd deploy/proxy && npm ci --no-audit --no-fund --silent; \
+	else echo "npm was not found, so the team hub's proxy is not installed (familyservice-nb hub needs it)."; fi
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv and install the package with everything it needs

@@ -61,6 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--demo", action="store_true", help="fill an empty database with demo data first")
     p.set_defaults(func=cmd_serve)
 
+    p = sub.add_parser("hub", help="start a JupyterHub for the team: each person signs in as themselves")
+    p.add_argument("--db", metavar="POSTGRES_URL",
+                   help="the team's PostgreSQL database (default: FSNB_DATABASE_URL); SQLite is refused")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--demo", action="store_true",
+                   help="demo staff who sign in with FSNB_DEMO_PASSWORD, on 127.0.0.1 only")
+    p.set_defaults(func=cmd_hub)
+
     p = sub.add_parser("import", help="load an extract into the database")
     p.add_argument("extract")
     _add_db(p)
@@ -186,6 +194,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .server import serve
 
     return serve(port=args.port, db=args.db, demo=args.demo)
+
+
+def cmd_hub(args: argparse.Namespace) -> int:
+    from .hub.launch import run_hub
+
+    return run_hub(port=args.port, db=args.db, demo=args.demo)
 
 
 def main(argv: list[str] | None = None) -> int:

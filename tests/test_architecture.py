@@ -14,8 +14,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "familyservice_nb"
 MODULES = sorted(PACKAGE.rglob("*.py"))
-# Entry points and the server sit above the ui (DESIGN.md layers): they may start it.
-ENTRY_POINTS = {"cli.py", "__main__.py", "server.py", "__init__.py"}
+# Entry points, the server and the team hub (`hub/`) sit above the ui (DESIGN.md layers): they may start it.
+ENTRY_POINTS = {"cli.py", "__main__.py", "server.py", "__init__.py", "hub"}
 UI_LIBRARIES = ("ipywidgets", "plotly", "sqlalchemy", "voila", "anywidget", "traitlets", "IPython", "alembic")
 
 

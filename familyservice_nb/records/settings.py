@@ -51,6 +51,11 @@ class CouncilSettings(RecordPart):
     closure_days: list[Day] = Field(
         default_factory=list, description="Days the council is closed that are not bank holidays."
     )
+    idle_server_minutes: int = Field(
+        30, ge=5, le=24 * 60, title="Stop an idle workbook server after (minutes)",
+        description="In team mode, a person's workbook server that has been idle this long is stopped to free "
+        "memory; forms save as people type, so nothing is lost. Read when the hub starts.",
+    )
 
     def _problems(self) -> list[InitErrorDetails]:
         out = super()._problems()

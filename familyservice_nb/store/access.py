@@ -138,6 +138,27 @@ def note_filter(viewer: Viewer) -> ColumnElement[bool]:
     return false()
 
 
+def figures_note_filter(viewer: Viewer) -> ColumnElement[bool]:
+    """Which notes count in the viewer's timeliness figures (DESIGN.md: figures follow records).
+
+    A practitioner: the notes they wrote, never a colleague's (their team's total comes apart, as one
+    figure without names: `team_notes_filter`); a manager: the notes of the teams they manage and of
+    those teams' workers; analysts and admins: every note.
+    """
+    if viewer.sees_all:
+        return true()
+    if viewer.role == "practitioner":  # by the note's owner on the staff list, never by name (issue 12)
+        return notes.c.worker_staff_id == viewer.staff_id
+    if viewer.role == "manager":
+        return or_(notes.c.team.in_(viewer.team_names), notes.c.worker_staff_id.in_(_team_members(viewer)))
+    return false()
+
+
+def team_notes_filter(viewer: Viewer) -> ColumnElement[bool]:
+    """The notes of the viewer's own teams: read only to give each team's total, never worker by worker."""
+    return notes.c.team.in_(viewer.team_names) if viewer.team_names else false()
+
+
 def check_case(conn: Connection, viewer: Viewer, case_id: str) -> None:
     """Refuse plainly when the case does not exist or the viewer may not open it."""
     found = conn.execute(

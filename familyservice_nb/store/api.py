@@ -357,6 +357,24 @@ class Store:
         with self.reading() as conn:
             return notes.any_notes(conn)
 
+    def figures_notes(self) -> pd.DataFrame:
+        """The notes that count in this user's timeliness figures: a practitioner's own, a manager's teams',
+        everyone's for analysts and admins (DESIGN.md: figures follow records)."""
+        with self.reading() as conn:
+            return notes.notes_frame(conn, self.viewer(conn), figures=True)
+
+    def team_totals(self, as_of: dt.date | None = None) -> dict[str, dict]:
+        """Each of this user's teams' timeliness total (team -> overall figures), with no worker named:
+        what a practitioner sees of their team beside their own figures."""
+        from ..timeliness import assess_timeliness, overall_timeliness
+
+        with self.reading() as conn:
+            frame = notes.team_notes_frame(conn, self.viewer(conn))
+        if frame.empty:
+            return {}
+        assessed = assess_timeliness(frame, calendar=self.calendar(), as_of=as_of or frame.attrs.get("as_of"))
+        return {str(team): overall_timeliness(part) for team, part in assessed.groupby("team", observed=True)}
+
     def imports(self) -> pd.DataFrame:
         """Every import: file name, as-of date, who, when, and its counts."""
         with self.reading() as conn:

@@ -14,7 +14,15 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from ..vocab import EXTRACT_COLUMNS
-from .access import LOADS_DATA, NotAllowed, NotFound, Viewer, note_filter
+from .access import (
+    LOADS_DATA,
+    NotAllowed,
+    NotFound,
+    Viewer,
+    figures_note_filter,
+    note_filter,
+    team_notes_filter,
+)
 from .imports import frame_of
 from .schema import import_rejects, imports, notes
 
@@ -29,10 +37,15 @@ def any_notes(conn: Connection) -> bool:
     return conn.execute(select(notes.c.note_id).limit(1)).first() is not None
 
 
-def notes_frame(conn: Connection, viewer: Viewer, case_id: str | None = None) -> pd.DataFrame:
-    """The stored notes in read_extract's shape; `.attrs["as_of"]` is the latest extract's date."""
+def notes_frame(conn: Connection, viewer: Viewer, case_id: str | None = None, figures: bool = False) -> pd.DataFrame:
+    """The stored notes in read_extract's shape; `.attrs["as_of"]` is the latest extract's date.
+
+    `figures=True`: the notes that count in the viewer's own timeliness figures (`figures_note_filter`),
+    not every note they may open (a practitioner may open a colleague's note on their case, but is not
+    shown that colleague's timeliness)."""
     columns = [*EXTRACT_COLUMNS, "extra", "source_row"]
-    query = select(*(notes.c[c] for c in columns)).where(note_filter(viewer)).order_by(notes.c.note_id)
+    where = figures_note_filter(viewer) if figures else note_filter(viewer)
+    query = select(*(notes.c[c] for c in columns)).where(where).order_by(notes.c.note_id)
     if case_id is not None:
         query = query.where(notes.c.case_id == case_id)
     raw = frame_of(conn.execute(query).all(), columns)
@@ -55,6 +68,20 @@ def notes_frame(conn: Connection, viewer: Viewer, case_id: str | None = None) ->
                 out[name] = passed[name].reindex(out.index)
     rows_read = raw["source_row"].astype("Int64")
     out["row_number"] = rows_read.astype("int64") if rows_read.notna().all() else rows_read
+    out.attrs["as_of"] = latest_as_of(conn)
+    return out
+
+
+def team_notes_frame(conn: Connection, viewer: Viewer) -> pd.DataFrame:
+    """The viewer's teams' notes for their totals: the team and what timeliness needs, and no worker."""
+    columns = ["note_id", "team", "event_date", "recorded_at", "risk_identified", "status"]
+    raw = frame_of(conn.execute(select(*(notes.c[c] for c in columns)).where(team_notes_filter(viewer))).all(),
+                   columns)
+    out = raw.assign(
+        event_date=pd.to_datetime(raw["event_date"]).astype("datetime64[us]"),
+        recorded_at=pd.to_datetime(raw["recorded_at"]).astype("datetime64[us]"),
+        risk_identified=raw["risk_identified"].astype(bool),
+    )
     out.attrs["as_of"] = latest_as_of(conn)
     return out
 

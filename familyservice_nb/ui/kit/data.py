@@ -87,7 +87,7 @@ class NotesSource:
 
 def notes_from_store(store, as_of: dt.date | None = None) -> NotesSource:
     viewer = store.viewer()  # NotAllowed, in plain words, for someone not on the staff list
-    notes = store.notes_frame()
+    notes = store.figures_notes()  # figures follow records: a practitioner's own notes only
     taken = notes.attrs.get("as_of")
     imports = store.imports()
     count = len(imports)
@@ -101,7 +101,15 @@ def notes_from_store(store, as_of: dt.date | None = None) -> NotesSource:
         f"From the workbook's database: {len(notes):,} notes ({scope}) from {count:,} imported "
         f"extract{'s' if count != 1 else ''}{when} ({latest})."
     )
-    return NotesSource(notes=notes, as_of=as_of or taken, description=description, store=store, role=viewer.role)
+    notices = []
+    if viewer.role == "practitioner":  # their team's total, as one figure: never a ranking of colleagues
+        for team, figures in store.team_totals(as_of or taken).items():
+            pct = figures["pct_on_time"]
+            notices.append(f"Your team, {team}: " + ("no notes due yet." if pct != pct else
+                           f"{pct:.1f}% of notes recorded on time ({figures['late']:,} late, "
+                           f"{figures['overdue']:,} overdue)."))
+    return NotesSource(notes=notes, as_of=as_of or taken, description=description, notices=notices, store=store,
+                       role=viewer.role)
 
 
 def notes_from_extract(path: Path, mapping=None, as_of: dt.date | None = None, notices=()) -> NotesSource:

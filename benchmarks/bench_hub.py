@@ -1,0 +1,213 @@
+"""Team mode under load (issue 11): 20 demo people sign in through the hub's login page and open the case
+supervision form, in waves, on a real `familyservice-nb hub --demo` with PostgreSQL.
+
+Measured, per person: from submitting the login form to a usable form (the case summary box can be typed
+in), first while their server must start, then again (a new browser session, signing in again) while it
+runs. Then each types into the form and autosave must land in the database with that person as author.
+Memory: the proportional set size (PSS: shared pages split between the processes sharing them) of every
+process of the hub (hub, proxy, idle culler, each person's server and its page kernels), sampled every
+half second; peak and per active person. Targets: p95 <= 4 s running, <= 15 s with the start;
+< 350 MB per active person; all 20 saves land, each with its own author.
+
+    FSNB_TEST_POSTGRES_URL=postgresql+psycopg://... python benchmarks/bench_hub.py [--people 20] [--wave 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import psutil
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+import _common  # noqa: F401 - puts the repository and tests/ on sys.path
+from hubhelp import DEMO_PASSWORD, Hub
+
+CHROMIUM = os.environ.get("FSNB_CHROMIUM", "/usr/bin/chromium")
+READY_MS = 180_000
+TARGETS = {"running_p95": 4.0, "starting_p95": 15.0, "mb_per_person": 350.0}
+
+
+class MemoryWatch:
+    """Samples the PSS of a process tree until stopped; keeps the peak and the latest total."""
+
+    def __init__(self, root_pid: int, every: float = 0.5):
+        self.root, self.every = psutil.Process(root_pid), every
+        self.peak = self.latest = self.active = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def total(self) -> int:
+        total = 0
+        for proc in [self.root, *self.root.children(recursive=True)]:
+            try:
+                total += proc.memory_full_info().pss
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                pass
+        return total
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.latest = self.total()
+            self.peak = max(self.peak, self.latest)
+            self._stop.wait(self.every)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def pick_people(owner_url: str, count: int) -> list[tuple[str, str]]:
+    """(login, a case they may open): every manager, then practitioners with a case allocated."""
+    from familyservice_nb.store import Store
+
+    with Store(owner_url, user=None) as store:
+        staff, cases = store.staff(), store.cases()
+    first_case: dict[str, str] = {}
+    team_case: dict[str, str] = {}
+    for case in sorted(cases, key=lambda c: c.case_id):
+        if case.allocated_worker:
+            first_case.setdefault(case.allocated_worker, case.case_id)
+        if case.team:
+            team_case.setdefault(case.team, case.case_id)
+    people = [(p.login, team_case[p.teams[0]]) for p in staff if p.role == "manager" and p.teams]
+    people += [(p.login, first_case[p.login]) for p in staff if p.role == "practitioner" and p.login in first_case]
+    return people[:count]
+
+
+async def sign_in_and_open_form(browser, hub: Hub, login: str, case_id: str, typed: str | None, keep: list) -> float:
+    """Seconds from submitting the login form to a usable form; the page stays open (in `keep`) when asked."""
+    context = await browser.new_context(locale="en-GB")
+    page = await context.new_page()
+    try:
+        form = f"/user/{login}/voila/render/case-supervision.ipynb?case={case_id}"
+        await page.goto(hub.url(f"hub/login?next={quote(form, safe='')}"), wait_until="domcontentloaded")
+        await page.fill("#username_input", login)
+        await page.fill("#password_input", DEMO_PASSWORD)
+        started = time.perf_counter()
+        await page.click("#login_submit")
+        await page.wait_for_selector(".fsnb-form, .fsnb-start-again", timeout=READY_MS)
+        if await page.locator(".fsnb-start-again").count():
+            await page.get_by_role("button", name="Start again").click()
+        box = page.get_by_label("Case summary", exact=True)
+        await box.wait_for(state="visible", timeout=READY_MS)
+        seconds = time.perf_counter() - started
+        if typed:
+            await box.fill(typed)
+            await page.wait_for_selector(".fsnb-saved", timeout=READY_MS)
+        return seconds
+    finally:
+        if keep is None:
+            await context.close()
+        else:
+            keep.append(context)
+
+
+async def waves(hub: Hub, people, wave: int, typed: dict | None, memory: MemoryWatch | None = None) -> list[float]:
+    """Sign everyone in, `wave` at a time. With `memory`: keep every form open until all are, then take the
+    memory of the hub with every person active (a server and a form's kernel each)."""
+    from playwright.async_api import async_playwright
+
+    times: list[float] = []
+    keep: list | None = [] if memory else None
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        for start in range(0, len(people), wave):
+            group = people[start:start + wave]
+            times += await asyncio.gather(*(
+                sign_in_and_open_form(browser, hub, login, case_id, typed and typed[login], keep)
+                for login, case_id in group
+            ))
+        if memory:
+            await asyncio.sleep(3)
+            memory.active = memory.total()
+        for context in keep or ():
+            await context.close()
+        await browser.close()
+    return times
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, default=20)
+    parser.add_argument("--wave", type=int, default=5, help="people signing in at once")
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stopped: still stop the hub and drop the database
+    url = os.environ.get("FSNB_BENCH_POSTGRES_URL") or os.environ.get("FSNB_TEST_POSTGRES_URL")
+    if not url:
+        print("Set FSNB_TEST_POSTGRES_URL to a PostgreSQL server the benchmark may create a database on.")
+        return 2
+    server = create_engine(url, isolation_level="AUTOCOMMIT")
+    name = f"fsnb_bench_{uuid.uuid4().hex[:10]}"
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    owner = make_url(url).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+    hub = Hub(owner, Path(tempfile.mkdtemp(prefix="fsnb-bench-hub-")))
+    result: dict = {}
+    try:
+        hub.start()
+        people = pick_people(owner, args.people)
+        with MemoryWatch(hub.proc.pid) as memory:
+            time.sleep(2)
+            baseline = memory.latest
+            typed = {login: f"Benchmark draft by {login} {uuid.uuid4().hex[:6]}" for login, _ in people}
+            starting = asyncio.run(waves(hub, people, args.wave, typed, memory))
+            active = memory.active  # every server running, each with its form open
+            print("starting servers, seconds:", sorted(round(t, 1) for t in starting), flush=True)
+            running = asyncio.run(waves(hub, people, args.wave, None))
+            print("running servers, seconds:", sorted(round(t, 1) for t in running), flush=True)
+            peak = memory.peak
+        from familyservice_nb.store import Store
+        from familyservice_nb.store.unfinished import saved_payload
+
+        landed = 0
+        with Store(owner, user=None) as store:
+            for info in store.records(kind="supervision", state="draft"):
+                summary = saved_payload(store, info.record_id).get("case_summary")
+                landed += any(info.author == login and summary == typed[login] for login, _ in people)
+        per_person = (active - baseline) / len(people) / 2**20
+        result = {
+            "people": len(people), "wave": args.wave,
+            "starting_p50_s": round(statistics.median(starting), 2), "starting_p95_s": round(percentile(starting, .95), 2),
+            "running_p50_s": round(statistics.median(running), 2), "running_p95_s": round(percentile(running, .95), 2),
+            "hub_baseline_mb": round(baseline / 2**20), "all_active_mb": round(active / 2**20),
+            "peak_mb": round(peak / 2**20), "mb_per_active_person": round(per_person),
+            "saves_landed_with_own_author": f"{landed}/{len(people)}",
+            "load_average_1min": round(os.getloadavg()[0], 1),
+        }
+    finally:
+        hub.stop()
+        with server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+    print(json.dumps(result, indent=1))
+    ok = (result["running_p95_s"] <= TARGETS["running_p95"] and result["starting_p95_s"] <= TARGETS["starting_p95"]
+          and result["mb_per_active_person"] < TARGETS["mb_per_person"] and landed == len(people))
+    print("Targets: p95 <= 4 s running, <= 15 s starting; < 350 MB per active person; every save lands. "
+          + ("All met." if ok else "Not all met (see above)."))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,8 @@
+"""Team mode: the workbook behind JupyterHub (issue 11; DESIGN.md: Team, trust model).
+
+- `jupyterhub_config.py`: the hub's configuration, a file a council's IT team reads and changes;
+- `launch.py`: `familyservice-nb hub`, which checks its settings and starts JupyterHub with that file;
+- `spawn.py`: what the hub does as a person's server starts (their role, their database login);
+- `singleuser_config.py`: the configuration of each person's server (the workbook only, or JupyterLab too);
+- `authorizer.py`: what a workbook-only server refuses (files, new kernels, terminals).
+"""

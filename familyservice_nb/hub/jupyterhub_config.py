@@ -1,0 +1,93 @@
+# JupyterHub configuration for the Family Service workbook in team mode.
+#
+# `familyservice-nb hub` starts JupyterHub with this file and sets the FSNB_HUB_* variables it reads.
+# A council's IT team may change it: the sign-in (below), the address, the spawner. Read the README's
+# "For a team" first. Nothing here holds a password: the database URL (with the owner's credential)
+# comes from the environment of the hub process only, and is never passed to a person's server.
+# ruff: noqa: F821  (`get_config` is given by JupyterHub when it reads this file)
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from familyservice_nb.hub.spawn import HubSettings, prepare_server
+
+c = get_config()
+settings = HubSettings.from_environment()
+env = os.environ
+
+# -- where the hub listens, and its own files --------------------------------------------------------
+c.JupyterHub.bind_url = f"http://{env.get('FSNB_HUB_IP', '127.0.0.1')}:{env.get('FSNB_HUB_PORT', '8000')}"
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = int(env.get("FSNB_HUB_API_PORT", "8081"))
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{env.get('FSNB_HUB_PROXY_API_PORT', '8001')}"
+# The hub's own state (who is signed in, its tokens) is not the workbook's data: by default a SQLite file
+# in the hub's folder; FSNB_HUB_STATE_URL may name a PostgreSQL database of its own instead.
+c.JupyterHub.db_url = env.get("FSNB_HUB_STATE_URL") or f"sqlite:///{settings.state / 'jupyterhub.sqlite'}"
+c.JupyterHub.cookie_secret_file = str(settings.state / "jupyterhub_cookie_secret")
+c.ConfigurableHTTPProxy.pid_file = str(settings.state / "jupyterhub-proxy.pid")
+c.JupyterHub.pid_file = str(settings.state / "jupyterhub.pid")
+# The proxy: configurable-http-proxy, from FSNB_HUB_PROXY, else the one `make install` puts in
+# deploy/proxy (npm), else the one on PATH.
+_proxy = Path(__file__).resolve().parents[2] / "deploy" / "proxy" / "node_modules" / ".bin" / "configurable-http-proxy"
+c.ConfigurableHTTPProxy.command = [env.get("FSNB_HUB_PROXY") or (str(_proxy) if _proxy.exists() else None)
+                                   or shutil.which("configurable-http-proxy") or "configurable-http-proxy"]
+c.JupyterHub.template_vars = {"announcement_login": "Family Service workbook: sign in with your council login."}
+
+# -- sign-in ---------------------------------------------------------------------------------------
+if env.get("FSNB_HUB_DEMO") == "1":
+    # Demo only: the demo staff sign in with FSNB_DEMO_PASSWORD, on this computer's loopback address only
+    # (`familyservice-nb hub --demo` refuses anything else). SharedPasswordAuthenticator is JupyterHub's
+    # successor to DummyAuthenticator with a password (deprecated there since JupyterHub 5).
+    c.JupyterHub.authenticator_class = "shared-password"
+    c.SharedPasswordAuthenticator.user_password = env["FSNB_DEMO_PASSWORD"]
+    c.Authenticator.allowed_users = set(filter(None, env.get("FSNB_HUB_DEMO_USERS", "").split(",")))
+else:
+    # A council's own sign-in, for example Entra ID (Azure AD) through oauthenticator:
+    #   c.JupyterHub.authenticator_class = "azuread"
+    #   c.AzureAdOAuthenticator.tenant_id = "<tenant id>"
+    #   c.AzureAdOAuthenticator.client_id = "<application id>"
+    #   c.AzureAdOAuthenticator.client_secret = os.environ["FSNB_OAUTH_CLIENT_SECRET"]
+    #   c.AzureAdOAuthenticator.oauth_callback_url = "https://workbook.example.gov.uk/hub/oauth_callback"
+    #   c.AzureAdOAuthenticator.username_claim = "upn"   # hub user name = the staff list's login
+    #   c.AzureAdOAuthenticator.allow_all = True         # the staff list decides who gets a server
+    # or LDAP (ldapauthenticator): see the README, "How sign-in is configured".
+    c.JupyterHub.authenticator_class = env.get("FSNB_HUB_AUTHENTICATOR", "pam")
+    c.Authenticator.allow_all = env.get("FSNB_HUB_ALLOW_ALL") == "1"
+
+# Nobody reaches another person's server, administrators included (JupyterHub's default, said out loud).
+c.JupyterHub.admin_access = False
+
+# -- each person's workbook server -------------------------------------------------------------------
+# One process per signed-in person on this machine. SimpleLocalProcessSpawner runs every server as the
+# hub's own system user (JupyterHub's tests use it too); for real use with analysts, who run code, give
+# each person a system user (LocalProcessSpawner, SystemdSpawner) or a container (KubeSpawner: deploy/).
+c.JupyterHub.spawner_class = env.get("FSNB_HUB_SPAWNER", "simple")
+c.SimpleLocalProcessSpawner.home_dir_template = str(Path(settings.state) / "home" / "{username}")
+c.Spawner.ip = "127.0.0.1"
+c.Spawner.start_timeout = 120
+c.Spawner.http_timeout = 120
+c.Spawner.mem_limit = env.get("FSNB_HUB_MEM_LIMIT") or None
+c.Spawner.pre_spawn_hook = lambda spawner: prepare_server(spawner, settings)
+c.JupyterHub.redirect_to_server = True  # after sign-in, straight to one's own workbook
+# A bookmarked page whose server was stopped (idle) starts it again by itself after a second.
+c.JupyterHub.implicit_spawn_seconds = 1
+
+# -- idle servers are stopped (jupyterhub-idle-culler) -----------------------------------------------
+# After the council's setting `idle_server_minutes` (CouncilSettings; default 30), read as the hub starts.
+# Forms save themselves as people type, so nothing typed is lost when a server is stopped.
+idle_seconds = int(env.get("FSNB_HUB_IDLE_SECONDS", "1800"))
+c.JupyterHub.services = [
+    {
+        "name": "idle-culler",
+        "command": [sys.executable, "-m", "jupyterhub_idle_culler",
+                    f"--timeout={idle_seconds}", f"--cull-every={max(10, min(300, idle_seconds // 3))}"],
+    }
+]
+c.JupyterHub.load_roles = [
+    {
+        "name": "idle-culler",
+        "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+        "services": ["idle-culler"],
+    }
+]

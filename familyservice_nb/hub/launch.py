@@ -1,0 +1,224 @@
+"""`familyservice-nb hub`: JupyterHub in front of the workbook, for a team on one machine.
+
+It checks what it was given (a PostgreSQL database; with --demo a demo password and a loopback address),
+brings the database up to date, prepares the workbook's template and kernel once for every server, and
+runs JupyterHub with `jupyterhub_config.py` (beside this file) until stopped. The owner's database URL is
+given to the hub process only (FSNB_HUB_DATABASE_URL); each person's server gets a login of its own.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from ..errors import WorkbookError
+
+HERE = Path(__file__).resolve().parent
+CONFIG = HERE / "jupyterhub_config.py"
+DEFAULT_PORT = 8000
+DEFAULT_IP = "127.0.0.1"
+STARTUP_TIMEOUT_SECONDS = 120
+STOP_TIMEOUT_SECONDS = 30
+EXIT_OK, EXIT_UNUSABLE = 0, 2
+DEMO_PASSWORD_MIN = 8  # JupyterHub's shared-password sign-in asks for at least 8 characters
+# What the hub must not pass on or act on: identity and the database come from the hub alone.
+DROPPED_ENVIRONMENT = ("FSNB_USER", "JUPYTERHUB_USER", "FSNB_DATABASE_URL", "FSNB_EXTRACT")
+
+
+class HubProblem(WorkbookError):
+    """The hub cannot be started; the message says why in plain words."""
+
+
+def _say(text: str, err: bool = False) -> None:
+    print(text, file=sys.stderr if err else sys.stdout, flush=True)
+
+
+def owner_database_url(db: str | None) -> str:
+    """--db, else FSNB_DATABASE_URL; the hub needs PostgreSQL (SQLite stays the laptop default for `serve`)."""
+    from ..store.engine import database_url
+
+    text = (db or os.environ.get("FSNB_DATABASE_URL") or "").strip()
+    if not text:
+        raise HubProblem("The hub needs the workbook's PostgreSQL database: give it with --db "
+                         "postgresql+psycopg://user:password@host/database (or set FSNB_DATABASE_URL).")
+    url = database_url(text)
+    if make_url(url).get_backend_name() != "postgresql":
+        raise HubProblem("The hub keeps the team's data in PostgreSQL, not SQLite: a SQLite file is for one "
+                         "person on a laptop (`familyservice-nb serve`). Give a postgresql+psycopg:// URL.")
+    return url
+
+
+def is_loopback(ip: str) -> bool:
+    if ip == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(ip).is_loopback
+    except ValueError:
+        return False
+
+
+def demo_password(demo: bool, ip: str) -> str | None:
+    """With --demo: FSNB_DEMO_PASSWORD, and only on a loopback address (a demo sign-in is not a real one)."""
+    if not demo:
+        return None
+    if not is_loopback(ip):
+        raise HubProblem(f"A demo hub only listens on this computer (127.0.0.1), not on {ip}: its sign-in "
+                         "lets anyone with the demo password in. Configure the council's sign-in for real use.")
+    password = os.environ.get("FSNB_DEMO_PASSWORD", "")
+    if len(password) < DEMO_PASSWORD_MIN:
+        raise HubProblem(f"Set FSNB_DEMO_PASSWORD to the demo staff's password ({DEMO_PASSWORD_MIN} characters "
+                         "or more) before starting a demo hub.")
+    return password
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((DEFAULT_IP, 0))
+        return s.getsockname()[1]
+
+
+def check_port_free(ip: str, port: int) -> None:
+    if not 1 <= port <= 65535:
+        raise HubProblem(f"The port must be a number from 1 to 65535, not {port}.")
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((ip, port))
+        except OSError:
+            raise HubProblem(f"Port {port} on {ip} is already in use or not allowed; choose another with --port.") \
+                from None
+
+
+def prepare_database(url: str, demo: bool) -> tuple[list[str], int]:
+    """Bring the database up to date (and with --demo fill it); the staff logins and the idle setting."""
+    from ..store import Store
+    from ..store.demo_data import fill_demo_if_empty
+
+    with Store(url, user=None) as store:
+        store.upgrade()
+        if demo and fill_demo_if_empty(store):
+            _say("Filled the empty database with synthetic demo data.")
+        logins = sorted(p.login for p in store.staff())
+        idle_minutes = store.settings().idle_server_minutes
+    return logins, idle_minutes
+
+
+def hub_environment(url: str, ip: str, port: int, demo: bool, logins: list[str], idle_minutes: int,
+                    state: Path, runtime: Path) -> dict[str, str]:
+    from ..server import locate_dashboards, prepare_runtime
+
+    env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENVIRONMENT}
+    dashboards = locate_dashboards()
+    notebooks = dashboards.parent / "notebooks"
+    env.update(prepare_runtime(runtime))
+    env.update({
+        "FSNB_HUB_DATABASE_URL": url,
+        "FSNB_DASHBOARDS": str(dashboards),
+        "FSNB_HUB_NOTEBOOKS": str(notebooks) if notebooks.is_dir() else "",
+        "FSNB_HUB_RUNTIME": str(runtime),
+        "FSNB_HUB_STATE": str(state),
+        "FSNB_HUB_IP": ip,
+        "FSNB_HUB_PORT": str(port),
+        "FSNB_HUB_API_PORT": str(free_port()),
+        "FSNB_HUB_PROXY_API_PORT": str(free_port()),
+        "FSNB_HUB_IDLE_SECONDS": str(idle_minutes * 60),
+        "FSNB_HUB_DEMO": "1" if demo else "0",
+        "FSNB_HUB_DEMO_USERS": ",".join(logins) if demo else "",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE.parent.parent), os.environ.get("PYTHONPATH")])),
+    })
+    return env
+
+
+def state_folder() -> Path:
+    """FSNB_HUB_STATE, else data/hub beside dashboards/ (git-ignored): the hub's own database and secret."""
+    from ..server import data_dir, locate_dashboards
+
+    explicit = os.environ.get("FSNB_HUB_STATE", "").strip()
+    path = Path(explicit).expanduser().resolve() if explicit else data_dir(locate_dashboards()) / "hub"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def _port_open(ip: str, port: int) -> bool:
+    try:
+        with socket.create_connection((ip, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+class _Stop(Exception):
+    pass
+
+
+def _raise_stop(signum, frame):
+    raise _Stop()
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)  # JupyterHub stops the proxy and every person's server
+        try:
+            proc.wait(timeout=STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def run_hub(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False) -> int:
+    """Run the team's hub on FSNB_HUB_IP (default 127.0.0.1):`port` until stopped; the exit code."""
+    ip = os.environ.get("FSNB_HUB_IP", DEFAULT_IP).strip() or DEFAULT_IP
+    try:
+        url = owner_database_url(db)
+        demo_password(demo, ip)
+        check_port_free(ip, port)
+        logins, idle_minutes = prepare_database(url, demo)
+        state = state_folder()
+    except WorkbookError as exc:
+        _say(str(exc), err=True)
+        return EXIT_UNUSABLE
+
+    runtime = Path(tempfile.mkdtemp(prefix="fsnb-hub-"))
+    os.chmod(runtime, 0o755)
+    previous = None
+    try:
+        previous = signal.signal(signal.SIGTERM, _raise_stop)
+    except ValueError:  # not the main thread
+        pass
+    proc = None
+    try:
+        env = hub_environment(url, ip, port, demo, logins, idle_minutes, state, runtime)
+        proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)], env=env, cwd=str(state))
+        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+        while proc.poll() is None and not _port_open(ip, port):
+            if time.monotonic() > deadline:
+                _say(f"The hub did not start within {STARTUP_TIMEOUT_SECONDS} seconds; stopping it.", err=True)
+                return 1
+            time.sleep(0.2)
+        if proc.poll() is not None:
+            _say(f"The hub stopped as it started (exit code {proc.returncode}); the messages above say why.",
+                 err=True)
+            return proc.returncode or 1
+        who = " Demo staff sign in with their login and FSNB_DEMO_PASSWORD." if demo else ""
+        _say(f"The Family Service workbook hub is running at http://{ip}:{port}/hub/login "
+             f"(press Ctrl+C to stop it).{who}")
+        return proc.wait()
+    except (KeyboardInterrupt, _Stop):
+        _say("Stopping the hub.")
+        return EXIT_OK
+    finally:
+        if proc is not None:
+            _stop(proc)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+        shutil.rmtree(runtime, ignore_errors=True)

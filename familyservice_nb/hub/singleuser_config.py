@@ -1,0 +1,52 @@
+# Configuration of each person's workbook server under JupyterHub (jupyterhub-singleuser, a Jupyter
+# server), read with `--config` from the command the hub starts (see spawn.py).
+#
+# FSNB_HUB_ACCESS, set by the hub from the person's role on the staff list (never by the person):
+#   workbook  practitioners and managers: the workbook's pages (Voila) only. No JupyterLab, no file
+#             browser, no terminal, no kernel of their own, and nothing but widget messages to a page's
+#             kernel (its code cannot be replaced by the browser).
+#   lab       analysts and administrators: the same pages, and JupyterLab with the analyst notebooks.
+# ruff: noqa: F821  (`get_config` is given by Jupyter when it reads this file)
+import os
+
+c = get_config()
+access = os.environ.get("FSNB_HUB_ACCESS", "workbook")
+
+# The workbook's pages, served by Voila inside this server, with the workbook's own template (offline:
+# no outside scripts or fonts) and no code or tracebacks shown.
+c.VoilaConfiguration.template = "fsnb"
+c.VoilaConfiguration.theme = "light"
+c.VoilaConfiguration.strip_sources = True
+c.VoilaConfiguration.show_tracebacks = False
+c.VoilaConfiguration.extension_denylist = ["jupyterlab-plotly"]
+# No MathJax from a content server (standalone Voila leaves it out too; inside a Jupyter server Voila
+# would otherwise point pages at a CDN, and councils run on restricted networks).
+c.ServerApp.tornado_settings = {"mathjax_url": None, "mathjax_config": None}
+
+# A page's kernel with no browser attached is shut down after 15 minutes (an open page keeps its own).
+c.MappingKernelManager.cull_idle_timeout = 15 * 60
+c.MappingKernelManager.cull_interval = 60
+c.MappingKernelManager.cull_connected = False
+
+c.ServerApp.terminals_enabled = access == "lab"
+# On one machine the hub may run as root (as CI does); each server then runs as root too. For real use
+# give each person a system user or a container (README: For a team).
+c.ServerApp.allow_root = os.geteuid() == 0
+
+if access == "lab":
+    c.ServerApp.jpserver_extensions = {"voila": True, "jupyterlab": True}
+else:
+    c.ServerApp.jpserver_extensions = {
+        "voila": True,
+        "jupyterlab": False,
+        "notebook": False,
+        "nbclassic": False,
+        "jupyter_lsp": False,
+        "jupyter_server_terminals": False,
+    }
+    c.ServerApp.authorizer_class = "familyservice_nb.hub.authorizer.WorkbookOnlyAuthorizer"
+    # What the browser may send to a page's kernel: the widgets' messages, never code
+    # (the same list standalone Voila uses).
+    c.MappingKernelManager.allowed_message_types = [
+        "comm_open", "comm_close", "comm_msg", "comm_info_request", "kernel_info_request", "shutdown_request",
+    ]

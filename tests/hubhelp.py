@@ -1,0 +1,137 @@
+"""A real `familyservice-nb hub --demo` on loopback, for the hub's browser tests and its benchmark.
+
+`Hub(owner_url, state).start()` runs the command in its own process group and waits for the login page;
+`stop()` ends the group (the hub, its proxy and every person's server). `sign_in(page, ...)` goes
+through the hub's own login page as a person would.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_PASSWORD = "demo-hub-password-for-tests"
+START_SECONDS = 120
+PROXY = ROOT / "deploy" / "proxy" / "node_modules" / ".bin" / "configurable-http-proxy"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def proxy_installed() -> bool:
+    import shutil
+
+    return PROXY.exists() or shutil.which("configurable-http-proxy") is not None
+
+
+class Hub:
+    def __init__(self, owner_url: str, state: Path, port: int | None = None, idle_env: dict | None = None):
+        self.owner_url = owner_url
+        self.state = Path(state)
+        self.port = port or free_port()
+        self.extra_env = idle_env or {}
+        self.proc: subprocess.Popen | None = None
+        self.log_path = self.state / "hub.log"
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, path: str = "") -> str:
+        return f"{self.base}/{path.lstrip('/')}"
+
+    def start(self) -> Hub:
+        self.state.mkdir(parents=True, exist_ok=True)
+        env = {k: v for k, v in os.environ.items() if k not in ("FSNB_USER", "JUPYTERHUB_USER", "FSNB_DATABASE_URL")}
+        env.update({"FSNB_DEMO_PASSWORD": DEMO_PASSWORD, "FSNB_HUB_STATE": str(self.state / "hub"),
+                    "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+                    **self.extra_env})
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "familyservice_nb", "hub", "--demo", "--db", self.owner_url,
+             "--port", str(self.port)],
+            env=env, cwd=str(ROOT), stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        deadline = time.monotonic() + START_SECONDS
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"The hub stopped as it started:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(self.url("hub/login"), timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                pass
+            time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"The hub did not start within {START_SECONDS} s:\n{self.log()}")
+
+    def log(self, tail: int = 120) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-tail:])
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            self.proc.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        self.proc = None
+        self._log.close()
+
+
+def sign_in(page, hub: Hub, login: str, password: str = DEMO_PASSWORD, timeout_ms: int = 120_000) -> None:
+    """Through the hub's login page; returns once the browser is on the person's own workbook page."""
+    page.goto(hub.url("hub/login"), wait_until="domcontentloaded")
+    page.fill("#username_input", login)
+    page.fill("#password_input", password)
+    page.click("#login_submit")
+    page.wait_for_url(f"**/user/{login}/voila/render/**", timeout=timeout_ms, wait_until="domcontentloaded")
+
+
+@dataclass(frozen=True)
+class DemoPeople:
+    manager: str  # manages team A
+    practitioner: str  # in team A, with a case allocated
+    case_id: str  # the practitioner's open case
+    other_practitioner: str  # in another team
+    analyst: str
+    practitioners: tuple[str, ...]  # every practitioner with a case, for the benchmark
+
+
+def demo_people(owner_url: str) -> DemoPeople:
+    from familyservice_nb.store import Store
+
+    with Store(owner_url, user=None) as store:
+        staff = store.staff()
+        cases = [c for c in store.cases() if c.allocated_worker]
+    team_of = {p.login: p.teams[0] for p in staff if p.teams}
+    case_of: dict[str, str] = {}
+    for case in sorted(cases, key=lambda c: c.case_id):
+        case_of.setdefault(case.allocated_worker, case.case_id)
+    practitioner = sorted(login for login in case_of if login in team_of)[0]
+    team = team_of[practitioner]
+    manager = next(p.login for p in staff if p.role == "manager" and team in p.teams)
+    other = sorted(p.login for p in staff if p.role == "practitioner" and team_of.get(p.login) != team)[0]
+    analyst = next(p.login for p in staff if p.role == "analyst")
+    return DemoPeople(manager=manager, practitioner=practitioner, case_id=case_of[practitioner],
+                      other_practitioner=other, analyst=analyst, practitioners=tuple(sorted(case_of)))
