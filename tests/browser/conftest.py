@@ -199,6 +199,9 @@ def server_environment(data_dir: Path, **extra: str) -> dict:
     env["FSNB_AS_OF"] = AS_OF.isoformat()
     env["FSNB_USER"] = TEST_USER
     env["FSNB_NO_BROWSER"] = "1"  # serve opens a browser where there is a screen; tests open their own
+    # One server serves a whole module of tests, each opening pages whose kernels outlive the page for a
+    # while: the cap on open pages (8) is tested on a server of its own (test_browser_hardening.py).
+    env["FSNB_MAX_OPEN_PAGES"] = "40"
     for name in ("FSNB_EXTRACT", "JUPYTERHUB_USER", "FSNB_DATABASE_URL", "FSNB_PLOTLY_ESM", "FSNB_DASHBOARDS"):
         env.pop(name, None)
     env.update(extra)

@@ -225,7 +225,7 @@ def test_killing_the_kernel_mid_draft_loses_nothing_saved(open_form, forms_db):
     page = visit.page
     choose(page, "Pat Practitioner", "C-N1 – Oakhurst family", "Start the supervision")
     fresh_form(page)
-    page.get_by_label("Risk assessments, scaling tools or activities").fill("Scaling: 6 out of 10 at the last visit.")
+    page.get_by_label("Risk assessments, scaling tools or activities", exact=True).fill("Scaling: 6 out of 10 at the last visit.")
     wait_saved(page)
     config = json.loads(page.locator("#jupyter-config-data").text_content())
     pids = _kernel_pids(config["kernelId"])
@@ -239,7 +239,7 @@ def test_killing_the_kernel_mid_draft_loses_nothing_saved(open_form, forms_db):
     visit.failed_responses.clear()
     choose(page, "Pat Practitioner", "C-N1 – Oakhurst family", "Start the supervision")
     page.get_by_role("button", name="Continue the draft").click()
-    assert page.get_by_label("Risk assessments, scaling tools or activities").input_value() == \
+    assert page.get_by_label("Risk assessments, scaling tools or activities", exact=True).input_value() == \
         "Scaling: 6 out of 10 at the last visit."
     assert visit.page.evaluate("() => window.__fsnb_injected === undefined") and not visit.dialogs
     assert not visit.page_errors and not visit.off_host_requests()
