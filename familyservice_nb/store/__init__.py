@@ -9,9 +9,16 @@ from .api import Store
 from .check import CheckReport
 from .imports import ImportSummary
 from .migrate import NeedsUpgrade
-from .repository import InvalidRecord, RecordInfo, RecordLocked, RecordVersion, UnfinishedDraft
+from .repository import (
+    ChangedElsewhere,
+    InvalidRecord,
+    RecordInfo,
+    RecordLocked,
+    RecordVersion,
+    UnfinishedDraft,
+)
 
 __all__ = [
-    "CheckReport", "ImportSummary", "InvalidRecord", "NeedsUpgrade", "NotAllowed", "NotFound", "RecordInfo",
+    "ChangedElsewhere", "CheckReport", "ImportSummary", "InvalidRecord", "NeedsUpgrade", "NotAllowed", "NotFound", "RecordInfo",
     "RecordLocked", "RecordVersion", "Store", "UnfinishedDraft", "Viewer",
 ]

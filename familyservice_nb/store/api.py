@@ -136,19 +136,28 @@ class Store:
             kind = self.info(record_id).kind
         return repository.prepare(record, kind, self.calendar())
 
-    def save_draft(self, record: BaseModel | dict, record_id: str | int | None = None, kind: str | None = None) -> str:
-        """Save a draft (new, or over the record's current draft) and return the record's id."""
+    def save_draft(
+        self, record: BaseModel | dict, record_id: str | int | None = None, kind: str | None = None,
+        based_on: dt.datetime | None = None,
+    ) -> str:
+        """Save a draft (new, or over the record's current draft) and return the record's id.
+
+        `based_on`: the `updated_at` (RecordInfo) of the copy being saved; when the record was changed since
+        (another window, another person) the save is refused with `ChangedElsewhere`."""
         record_id = record_id or repository.record_id_of(record)
         prepared = self._prepare(record, record_id, kind)
         with self.writing() as conn:
-            return repository.save_draft(conn, self.viewer(conn), prepared, record_id)
+            return repository.save_draft(conn, self.viewer(conn), prepared, record_id, based_on)
 
-    def complete(self, record_id: str | int, record: BaseModel | dict | None = None) -> int:
-        """Complete (lock) the current draft, optionally with its final contents; returns the version."""
+    def complete(
+        self, record_id: str | int, record: BaseModel | dict | None = None, based_on: dt.datetime | None = None
+    ) -> int:
+        """Complete (lock) the current draft, optionally with its final contents; returns the version.
+        `based_on` as for `save_draft`."""
         prepared = None if record is None else self._prepare(record, record_id, None)
         calendar = self.calendar()
         with self.writing() as conn:
-            return repository.complete(conn, self.viewer(conn), record_id, prepared, calendar)
+            return repository.complete(conn, self.viewer(conn), record_id, prepared, calendar, based_on)
 
     def amend(self, record_id: str | int, record: BaseModel | dict, reason: str, complete: bool = True) -> int:
         """A new version of a completed record, with the reason; earlier versions are kept."""

@@ -32,6 +32,37 @@ class UnfinishedDraft(WorkbookError):
     """Opening, as a record, a draft that was kept before it was finished (see `unfinished`)."""
 
 
+class ChangedElsewhere(WorkbookError):
+    """A save from an out-of-date copy: the record was saved from another window (or by another person)
+    after this copy was read. Refused, so the last write never silently wins; the caller keeps its text."""
+
+    def __init__(self, record_id, changed_at: dt.datetime):
+        self.record_id, self.changed_at = str(record_id), changed_at
+        super().__init__(
+            f"Not saved: record {record_id} was changed in another window at {_london_clock(changed_at)}, after "
+            "this copy was opened. What you typed is still on this page: copy it, then open the record again "
+            "to see the other changes."
+        )
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """A stored moment as UTC (SQLite gives it back without its zone; it was written in UTC)."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def _london_clock(moment: dt.datetime) -> str:
+    from zoneinfo import ZoneInfo
+
+    return f"{_utc(moment).astimezone(ZoneInfo('Europe/London')):%H:%M}"
+
+
+def check_based_on(row, based_on: dt.datetime | None) -> None:
+    """Refuse a save whose copy was read before the record's last change (`based_on` = the `updated_at`
+    the copy was read at; None = the caller does not ask for the check)."""
+    if based_on is not None and _utc(row["updated_at"]) != _utc(based_on):
+        raise ChangedElsewhere(row["record_id"], row["updated_at"])
+
+
 class InvalidRecord(WorkbookError):
     """A record that does not pass its checks; `problems` lists them in plain words."""
 
@@ -328,7 +359,10 @@ def _same_kind(row, prepared: Prepared) -> None:
         )
 
 
-def save_draft(conn: Connection, viewer: Viewer, prepared: Prepared, record_id: str | int | None) -> str:
+def save_draft(
+    conn: Connection, viewer: Viewer, prepared: Prepared, record_id: str | int | None,
+    based_on: dt.datetime | None = None,
+) -> str:
     if record_id is None:
         return _create(conn, viewer, prepared)
     row = _row(conn, viewer, record_id, lock=True)
@@ -338,6 +372,7 @@ def save_draft(conn: Connection, viewer: Viewer, prepared: Prepared, record_id: 
             f"Record {row['record_id']} was completed and is locked, so it cannot be saved over. "
             "To change it, make an amendment and give the reason."
         )
+    check_based_on(row, based_on)
     if prepared.meta["case_id"] != row["case_id"]:
         _check_new(conn, viewer, prepared.meta)
     _overwrite_draft(conn, viewer, row, prepared.payload(row["record_id"]), prepared.meta, "save draft")
@@ -394,7 +429,8 @@ def _overwrite_draft(conn, viewer: Viewer, row, payload: dict, meta: dict, actio
 
 
 def complete(
-    conn: Connection, viewer: Viewer, record_id: str | int, prepared: Prepared | None, calendar=None
+    conn: Connection, viewer: Viewer, record_id: str | int, prepared: Prepared | None, calendar=None,
+    based_on: dt.datetime | None = None,
 ) -> int:
     """Lock the current draft (with `prepared` as its final contents, when given).
 
@@ -406,6 +442,7 @@ def complete(
         if prepared is None:
             return row["current_version"]  # completing twice (a double click) changes nothing
         raise RecordLocked(f"Record {row['record_id']} is already completed and locked; amend it instead.")
+    check_based_on(row, based_on)
     if prepared is None:
         saved = json.loads(_version_row(conn, row["record_id"], row["current_version"])["payload"])
         prepared = prepare(saved, row["kind"], calendar)

@@ -53,10 +53,13 @@ def _metadata(data: dict, viewer) -> dict:
     }
 
 
-def save_unfinished(store, data: dict, record_id: str | int | None = None, kind: str | None = None) -> str:
-    """Save a form's draft, finished or not; returns the record's id (see the module's docstring)."""
+def save_unfinished(
+    store, data: dict, record_id: str | int | None = None, kind: str | None = None, based_on=None
+) -> str:
+    """Save a form's draft, finished or not; returns the record's id (see the module's docstring).
+    `based_on`: as for `Store.save_draft` (a copy older than the record's last change is refused)."""
     try:
-        return store.save_draft(data, record_id, kind)
+        return store.save_draft(data, record_id, kind, based_on=based_on)
     except InvalidRecord:
         pass
     with store.writing() as conn:
@@ -88,6 +91,7 @@ def save_unfinished(store, data: dict, record_id: str | int | None = None, kind:
                 f"Record {row['record_id']} was completed and is locked, so it cannot be saved over. "
                 "To change it, make an amendment and give the reason."
             )
+        repository.check_based_on(row, based_on)
         meta = _metadata(data, viewer)
         if meta["case_id"] != row["case_id"]:
             repository._check_new(conn, viewer, meta)
