@@ -21,10 +21,12 @@ from pydantic import BaseModel, ValidationError
 
 from familyservice_nb.errors import WorkbookError
 from familyservice_nb.records import explain, render_text
+from familyservice_nb.store import ChangedElsewhere
 from familyservice_nb.store.unfinished import save_unfinished
 from familyservice_nb.ui.forms.framework.autosave import Debouncer, running_loop
 from familyservice_nb.ui.forms.framework.copy import CopyText
 from familyservice_nb.ui.forms.framework.history import history_html
+from familyservice_nb.ui.forms.framework.keeper import TypingKeeper
 from familyservice_nb.ui.forms.framework.parts import Part
 from familyservice_nb.ui.kit.html import esc
 from familyservice_nb.ui.kit.values import london_now, london_time
@@ -77,6 +79,8 @@ class RecordForm(widgets.VBox):
         self.completion_tried = False
         self.last_saved = None
         self.saves = 0
+        self.based_on = None  # when the record was last changed, as this page's copy knows it
+        self.save_ok = True
         self.parts: dict[str, Part] = {}
         self.touched: set[str] = set()
         self._loading = False
@@ -132,7 +136,10 @@ class RecordForm(widgets.VBox):
         self.after.add_class("fsnb-after")
 
         body = self.build()
-        super().__init__([self.banner, *body, self.summary, self.action_bar, self.after],
+        self.keeper = TypingKeeper(page=self.kind, key=self._keeper_key(), is_saved=self._all_saved,
+                                   restore=self._put_back_kept)
+        self.keeper.follow(self.parts)
+        super().__init__([self.banner, *body, self.summary, self.action_bar, self.after, self.keeper],
                          layout=widgets.Layout(width="100%"))
         self.add_class("fsnb-form")
         self.add_class(f"fsnb-form-{self.kind.replace('_', '-')}")
@@ -179,7 +186,49 @@ class RecordForm(widgets.VBox):
                     part.load(payload[name])
         finally:
             self._loading = False
+        if self.record_id is not None:
+            self._note_copy()
+        self.keeper.follow(self.parts)
         self.refresh()
+
+    # -- what the browser keeps (keeper.py) ---------------------------------------------------------
+
+    def _keeper_key(self) -> str:
+        if self.record_id is not None:
+            return f"{self.kind}:{self.record_id}"
+        whose = self.fixed.get("case_id") or self.fixed.get("practitioner") or ""
+        return f"{self.kind}:new:{whose}"
+
+    def _note_copy(self) -> None:
+        """Remember when the record was last changed: a later save from this copy is checked against it."""
+        try:
+            self.based_on = self.store.info(self.record_id).updated_at
+        except Exception:  # noqa: BLE001 - the save that follows reports any real problem
+            self.based_on = None
+
+    def _all_saved(self) -> bool:
+        return self.locked or (self.save_ok and not self.debouncer.pending)
+
+    def _put_back_kept(self, values: dict, again: bool) -> None:
+        """Values the browser kept while the connection was lost: put them back and save them."""
+        self.keeper.follow(self.parts)
+        if self.locked:
+            if any(self.keeper.paths.get(p) is not None and self.keeper.paths[p].value != v
+                   for p, v in values.items()):
+                self.banner.value = (
+                    '<div class="fsnb-notice" role="alert">'
+                    + esc("This browser kept text typed while the connection was lost, but this record can no "
+                          "longer be changed here (it is completed, or belongs to someone else). Amend the "
+                          "record to add it.") + "</div>")
+            return
+        if not self.keeper.put_back(values):
+            return
+        saved = self.save_draft(explicit=True)
+        if not again and saved:
+            self.banner.value = (
+                '<div class="fsnb-notice" role="status">'
+                + esc("What you typed while the connection was lost was kept in this browser: it is back on "
+                      "this page and saved.") + "</div>")
 
     def check(self) -> tuple[BaseModel | None, list[dict]]:
         """The record, or the problems with it: dicts of loc, type, sentence and short words."""
@@ -230,6 +279,7 @@ class RecordForm(widgets.VBox):
         if self._loading or self.locked:
             return
         self.touched.add(name)
+        self.keeper.follow(self.parts)
         loop = running_loop()
         self._last_change = loop.time() if loop is not None else 0.0
         self.refresh()
@@ -245,7 +295,12 @@ class RecordForm(widgets.VBox):
         self.debouncer.cancel()
         when = london_now()
         try:
-            self.record_id = save_unfinished(self.store, self.draft_data(), self.record_id, self.kind)
+            self.record_id = save_unfinished(self.store, self.draft_data(), self.record_id, self.kind,
+                                             based_on=self.based_on if self.record_id is not None else None)
+        except ChangedElsewhere as exc:
+            self.save_ok = False
+            self.status.value = self._status_html(str(exc), css="fsnb-save-failed", alert=True)
+            return False
         except WorkbookError as exc:
             self._save_failed(when, str(exc))
             return False
@@ -253,6 +308,9 @@ class RecordForm(widgets.VBox):
             log_failure("saving a draft")
             self._save_failed(when, "the database could not be reached")
             return False
+        self.save_ok = True
+        self._note_copy()
+        self.keeper.key = self._keeper_key()
         self.last_saved = when
         self.saves += 1
         # The count makes every save redraw the line, even two saves in the same second.
@@ -261,6 +319,7 @@ class RecordForm(widgets.VBox):
         return True
 
     def _save_failed(self, when, reason: str) -> None:
+        self.save_ok = False
         reason = reason.rstrip(".")
         self.status.value = self._status_html(
             f"Not saved at {when:%H:%M:%S}: {reason}. What you typed is still on this page; the workbook will "
@@ -315,7 +374,12 @@ class RecordForm(widgets.VBox):
         try:
             if self.record_id is None:
                 self.record_id = save_unfinished(self.store, self.draft_data(), None, self.kind)
-            self.store.complete(self.record_id, model)
+                self._note_copy()
+            self.store.complete(self.record_id, model, based_on=self.based_on)
+        except ChangedElsewhere as exc:
+            self.summary.value = (f'<div class="fsnb-problem" role="alert" tabindex="-1"><strong>The {esc(self.noun)} '
+                                  f"was not completed.</strong> {esc(exc)}</div>")
+            return False
         except WorkbookError as exc:
             problems = getattr(exc, "problems", None) or [str(exc)]
             items = "".join(f"<li>{esc(p)}</li>" for p in problems)
@@ -399,6 +463,7 @@ class RecordForm(widgets.VBox):
             self.reason_problem.value = f'<div class="fsnb-field-problem" role="alert"><span>{esc(UNEXPECTED)}</span></div>'
             return False
         self.state, self.amending, self.completion_tried = "draft", True, False
+        self._note_copy()
         self.reason.value = ""
         self._hide_reason()
         self.after.layout.display = "none"
