@@ -73,6 +73,35 @@ def build_page(title: str, build: Callable[[PageContext], widgets.Widget], conte
         )
 
 
+def build_fresh_page(title: str, build: Callable[[PageContext], widgets.Widget]):
+    """`build_page`, but the data is read when the person opens the page, never at pre-heating.
+
+    A pre-heated kernel (Voila runs the page before anyone asks for it) shows an empty frame and builds the
+    page when the request arrives (`when_requested`), so its figures are those of the moment it is opened.
+    Without pre-heating the page is built at once."""
+    from familyservice_nb.ui.forms.framework.request import preheated, when_requested
+
+    if not preheated():
+        return build_page(title, build)
+    try:
+        user = PageContext.from_environment().user
+    except ValueError:
+        user = "demo manager"
+    waiting = widgets.HTML('<p class="fsnb-muted fsnb-reading" role="status">Reading the figures…</p>')
+    holder = AppPage(title, [waiting], user=user)
+
+    def fill(_params) -> None:
+        page = build_page(title, build)
+        holder.page = page
+        for css in getattr(page, "_dom_classes", ()):
+            holder.add_class(css)
+        holder.children = tuple(page.children)
+        waiting.close()
+
+    when_requested(fill)
+    return holder
+
+
 def _log_failure(title: str) -> None:
     # The kernel's own stderr goes to the server log; the cell's stderr would show on the page.
     stream = sys.__stderr__ or sys.stderr

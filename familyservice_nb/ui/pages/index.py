@@ -12,7 +12,7 @@ import ipywidgets as widgets
 from familyservice_nb.ui.kit.catalogue import Page, discover_pages, locate_dashboards
 from familyservice_nb.ui.kit.context import PageContext
 from familyservice_nb.ui.kit.html import esc
-from familyservice_nb.ui.kit.shell import APP_TITLE, AppPage, build_page
+from familyservice_nb.ui.kit.shell import APP_TITLE, AppPage, build_fresh_page
 
 
 def pages_html(pages: list[Page]) -> str:
@@ -48,4 +48,4 @@ class LandingPage(AppPage):
     @classmethod
     def from_environment(cls):
         """The landing page for whoever the environment names (or a plain-words problem page)."""
-        return build_page(APP_TITLE, cls.from_context)
+        return build_fresh_page(APP_TITLE, cls.from_context)
