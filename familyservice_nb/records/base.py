@@ -113,8 +113,14 @@ class Recording(RecordPart):
     author: Login = Field(title="Recorded by", description="The login of the person writing this record.")
 
     @property
+    def risk_for_deadline(self) -> bool:
+        """Whether the next-working-day deadline applies: harm or risk identified (subclasses add what else
+        counts, without changing the answer given: issue 13, independent answers stay independent)."""
+        return bool(getattr(self, "risk_identified", False))
+
+    @property
     def deadline(self) -> WorkingDays:
-        return RISK_RECORDING_DEADLINE if self.risk_identified else RECORDING_DEADLINE
+        return RISK_RECORDING_DEADLINE if self.risk_for_deadline else RECORDING_DEADLINE
 
     def due_date(self, calendar: WorkingCalendar | None = None) -> dt.date:
         """The last working day this record may be completed on Mosaic (DESIGN.md: Timeliness)."""

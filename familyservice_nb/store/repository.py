@@ -182,7 +182,7 @@ def _metadata(model: BaseModel, calendar) -> dict[str, Any]:
         "author": model.author,
         "subject": subject if isinstance(subject, str) else None,
         "event_date": model.event_date,
-        "risk_identified": bool(model.risk_identified),
+        "risk_identified": bool(model.risk_for_deadline),  # the column the deadline follows
         "due_date": due,
     }
 

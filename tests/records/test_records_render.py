@@ -75,7 +75,8 @@ def test_discussion_points_in_the_guidance_order(kind, make):
 def test_supervision_header_names_kind_practitioner_and_manager(make):
     text = render_text(make("supervision", kind="Advice on a safeguarding concern"))
     assert text.startswith("CASE SUPERVISION: ADVICE ON A SAFEGUARDING CONCERN\nDate: 20/11/2026\n")
-    assert "Practitioner: alex.example\nManager: morgan.manager\nHarm or risk identified: Yes" in text
+    # the risk answer is the one given: the kind sets the deadline without changing it (issue 13)
+    assert "Practitioner: alex.example\nManager: morgan.manager\nHarm or risk identified: No" in text
 
 
 def test_supervision_empty_sections_say_none_recorded(make):

@@ -111,16 +111,11 @@ class SupervisionForm(DiscussionForm):
             return "because advice on a safeguarding concern was sought"
         return super().risk_reason()
 
-    def refresh(self) -> None:
-        # SupervisionRecord counts safeguarding advice as risk identified (its own validator); the
-        # form shows that rule by ticking the box and holding it.
-        risk = self.parts["risk_identified"].field
-        safeguarding = self.parts["kind"].field.value == SupervisionKind.SAFEGUARDING_ADVICE.value
-        if safeguarding and not risk.value:
-            risk.value = True
-        if not self.locked:
-            risk.set_disabled(safeguarding)
-        super().refresh()
+    def deadline_values(self) -> dict:
+        # The kind sets the deadline it implies (SupervisionRecord.risk_for_deadline), shown in words by the
+        # due date; it never ticks "Harm or risk identified" (issue 13: independent answers stay independent).
+        value = self.parts["kind"].field.value
+        return {"kind": SupervisionKind(value)} if value else {}
 
 
 class ReviewForm(DiscussionForm):

@@ -28,6 +28,7 @@ from familyservice_nb.ui.forms.framework.copy import CopyText
 from familyservice_nb.ui.forms.framework.history import history_html
 from familyservice_nb.ui.forms.framework.keeper import TypingKeeper
 from familyservice_nb.ui.forms.framework.parts import Part
+from familyservice_nb.ui.kit.error_summary import ErrorSummary, field_id
 from familyservice_nb.ui.kit.html import esc
 from familyservice_nb.ui.kit.values import london_now, london_time
 
@@ -96,7 +97,7 @@ class RecordForm(widgets.VBox):
         self.complete_button.on_click(lambda _b: self._complete_clicked())
         self.status = widgets.HTML(self._status_html("Your draft saves itself a moment after you stop typing."))
         self.status.add_class("fsnb-save-status")
-        self.summary = widgets.HTML("")
+        self.summary = ErrorSummary()
         self.summary.add_class("fsnb-summary")
         self.banner = widgets.HTML("")
         self.banner.add_class("fsnb-banner")
@@ -139,7 +140,8 @@ class RecordForm(widgets.VBox):
         self.keeper = TypingKeeper(page=self.kind, key=self._keeper_key(), is_saved=self._all_saved,
                                    restore=self._put_back_kept)
         self.keeper.follow(self.parts)
-        super().__init__([self.banner, *body, self.summary, self.action_bar, self.after, self.keeper],
+        top = widgets.VBox([self.summary, self.banner], layout=widgets.Layout(width="100%"))
+        super().__init__([top, *body, self.action_bar, self.after, self.keeper],
                          layout=widgets.Layout(width="100%"))
         self.add_class("fsnb-form")
         self.add_class(f"fsnb-form-{self.kind.replace('_', '-')}")
@@ -258,16 +260,21 @@ class RecordForm(widgets.VBox):
         for name, part in self.parts.items():
             part.show_problems(by_part[name])
         if everything and problems:
-            items = "".join(f"<li>{esc(p['sentence'])}</li>" for p in problems)
             count = len(problems)
-            self.summary.value = (
-                '<div class="fsnb-problem" role="alert"><strong>'
-                + esc(f"This {self.noun} cannot be completed yet: {count} thing{'s' if count != 1 else ''} "
-                      "to put right.")
-                + f"</strong><ul>{items}</ul></div>"
+            self.summary.show(
+                f"This {self.noun} cannot be completed yet: {count} thing{'s' if count != 1 else ''} to put right",
+                [(self._field_id(p["loc"]), p["sentence"]) for p in problems],
             )
         elif not problems or not everything and not self.completion_tried:
-            self.summary.value = ""
+            self.summary.clear()
+
+    def _field_id(self, loc: tuple) -> str:
+        """The id of the input a problem is about (the summary links to it), or "" when it has none."""
+        if not loc or loc[0] not in self.parts:
+            return ""
+        if len(loc) >= 3 and isinstance(loc[1], int):
+            return field_id(loc[0], loc[1], loc[2])
+        return field_id(loc[0])
 
     def _shown(self, name: str) -> bool:
         """Problems already shown for this part are kept up to date as the user fixes them."""
@@ -368,6 +375,7 @@ class RecordForm(widgets.VBox):
         model, problems = self.check()
         if problems:
             self.show_problems(problems, everything=True)
+            self.summary.focus_count += 1  # the summary takes the focus (GOV.UK error summary)
             self.save_draft()
             return False
         self.show_problems([], everything=True)
@@ -376,19 +384,15 @@ class RecordForm(widgets.VBox):
                 self.record_id = save_unfinished(self.store, self.draft_data(), None, self.kind)
                 self._note_copy()
             self.store.complete(self.record_id, model, based_on=self.based_on)
-        except ChangedElsewhere as exc:
-            self.summary.value = (f'<div class="fsnb-problem" role="alert" tabindex="-1"><strong>The {esc(self.noun)} '
-                                  f"was not completed.</strong> {esc(exc)}</div>")
-            return False
         except WorkbookError as exc:
             problems = getattr(exc, "problems", None) or [str(exc)]
-            items = "".join(f"<li>{esc(p)}</li>" for p in problems)
-            self.summary.value = (f'<div class="fsnb-problem" role="alert"><strong>The {esc(self.noun)} was not '
-                                  f"completed.</strong><ul>{items}</ul></div>")
+            # a problem may come as (field id, message) or as plain words
+            items = [tuple(p) if isinstance(p, (tuple, list)) and len(p) == 2 else ("", str(p)) for p in problems]
+            self.summary.show(f"The {self.noun} was not completed", items, focus=True)
             return False
         except Exception:  # noqa: BLE001
             log_failure("completing a record")
-            self.summary.value = f'<div class="fsnb-problem" role="alert">{esc(UNEXPECTED)}</div>'
+            self.summary.show(f"The {self.noun} was not completed", [("", UNEXPECTED)], focus=True)
             return False
         self.amending = False
         self.show_completed(model)
