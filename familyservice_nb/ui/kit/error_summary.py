@@ -102,6 +102,29 @@ function render({ model, el }) {
     box.scrollIntoView({ block: "start" });
     box.focus();
   });
+  // Focus moved by the form (after Start, Complete...): the first input of what `focus_selector` names,
+  // or the element itself; tried for a moment, as the element may still be on its way to the page.
+  function moveFocus() {
+    const selector = model.get("focus_selector");
+    if (!selector || Date.now() - model.get("focus_at") > 15000) return;
+    const started = Date.now();
+    const attempt = () => {
+      const root = form();
+      const target = root && root.querySelector(selector);
+      if (target && target.offsetParent !== null) {
+        const input = target.matches("input, textarea, select, button") ? target : inputsOf(target)[0];
+        const into = input || target;
+        if (!input && !target.hasAttribute("tabindex")) target.tabIndex = -1;
+        into.scrollIntoView({ block: "center" });
+        into.focus();
+        return;
+      }
+      if (Date.now() - started < 5000) setTimeout(attempt, 100);
+    };
+    setTimeout(attempt, 0);
+  }
+  model.on("change:focus_at", moveFocus);
+  moveFocus();
   draw();
   return () => observer.disconnect();
 }
@@ -121,12 +144,21 @@ class ErrorSummary(anywidget.AnyWidget):
     title = traitlets.Unicode("There is a problem").tag(sync=True)
     items = traitlets.List().tag(sync=True)
     focus_count = traitlets.Int(0).tag(sync=True)
+    focus_selector = traitlets.Unicode("").tag(sync=True)
+    focus_at = traitlets.Float(0).tag(sync=True)  # ms since 1970: a request older than 15 s is not acted on
 
     def show(self, title: str, problems: Iterable[tuple[str | None, str]], *, focus: bool = False) -> None:
         self.title = title
         self.items = [[fid or "", str(message)] for fid, message in problems]
         if focus:
             self.focus_count += 1
+
+    def move_focus(self, selector: str) -> None:
+        """Move the keyboard focus to the first input inside `selector` (or to it) within the form."""
+        import time
+
+        self.focus_selector = selector
+        self.focus_at = time.time() * 1000
 
     def clear(self) -> None:
         self.items = []

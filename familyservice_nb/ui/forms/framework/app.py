@@ -139,6 +139,7 @@ class FormApp(AppPage):
             close_tree(self.form)
         self.form = form
         self.slot.children = (form,)
+        form.focus_first()
 
     def open_record(self, record_id: str) -> None:
         info = self.store.info(record_id)  # NotAllowed / NotFound in plain words

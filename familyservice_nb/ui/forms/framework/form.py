@@ -268,6 +268,13 @@ class RecordForm(widgets.VBox):
         elif not problems or not everything and not self.completion_tried:
             self.summary.clear()
 
+    def focus_first(self) -> None:
+        """Focus the form's first answer (after Start, Start again, or opening a draft)."""
+        for name, part in self.parts.items():
+            if getattr(part, "field", None) is not None and not self.locked:
+                self.summary.move_focus(f".fsnb-fid-{field_id(name)}")
+                return
+
     def _field_id(self, loc: tuple) -> str:
         """The id of the input a problem is about (the summary links to it), or "" when it has none."""
         if not loc or loc[0] not in self.parts:
@@ -396,6 +403,7 @@ class RecordForm(widgets.VBox):
             return False
         self.amending = False
         self.show_completed(model)
+        self.summary.move_focus(".fsnb-done")  # focus on "This record was completed..."
         return True
 
     def show_completed(self, model: BaseModel | None = None) -> None:

@@ -49,6 +49,7 @@ class FieldPart(Part):
 
     def __init__(self, field: FieldWidget):
         self.name, self.widget, self.field = field.name, field, field
+        field.add_class(f"fsnb-fid-{field_id(self.name)}")  # what the error summary's links point at
 
     def record_value(self):
         value = self.field.value
