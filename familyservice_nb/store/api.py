@@ -165,6 +165,11 @@ class Store:
         with self.writing() as conn:
             return repository.amend(conn, self.viewer(conn), record_id, prepared, reason, complete)
 
+    def discard_draft(self, record_id: str | int) -> None:
+        """Throw away a draft of your own (a completed record never); the audit trail keeps what it held."""
+        with self.writing() as conn:
+            repository.discard_draft(conn, self.viewer(conn), record_id)
+
     def get(self, record_id: str | int, version: int | None = None) -> BaseModel:
         """The record (its newest version unless one is named) as its pydantic model."""
         with self.reading() as conn:
