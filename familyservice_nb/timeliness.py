@@ -17,7 +17,10 @@ Everything works on whole columns; there is no loop over notes.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
+from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -44,8 +47,21 @@ RULE_ORDER = [RULE_STANDARD, RULE_RISK]
 COUNTED = (Timeliness.ON_TIME, Timeliness.LATE, Timeliness.OVERDUE)
 
 
+_TODAY: contextvars.ContextVar[dt.date | None] = contextvars.ContextVar("fsnb_today", default=None)
+
+
 def today_in_london() -> dt.date:
-    return dt.datetime.now(LONDON).date()
+    return _TODAY.get() or dt.datetime.now(LONDON).date()
+
+
+@contextlib.contextmanager
+def today_is(day: dt.date) -> Iterator[None]:
+    """Take `day` as today (tests, and replaying records of another day), in this context only."""
+    token = _TODAY.set(day)
+    try:
+        yield
+    finally:
+        _TODAY.reset(token)
 
 
 def _as_of_day(as_of) -> np.datetime64:

@@ -24,3 +24,15 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if browser_dir in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def after_christmas_2026():
+    """Today is Friday 29/01/2027: for tests whose records happen in December 2026 (a record of the future
+    is refused, issue 13)."""
+    import datetime as _dt
+
+    from familyservice_nb.timeliness import today_is
+
+    with today_is(_dt.date(2027, 1, 29)):
+        yield

@@ -148,7 +148,7 @@ def test_complete_locks_the_record_and_shows_the_mosaic_text(url):
     assert "This supervision record was completed" in form.banner.value
 
 
-def test_a_second_supervision_reviews_the_first_ones_actions(url):
+def test_a_second_supervision_reviews_the_first_ones_actions(url, after_christmas_2026):
     first = open_case(page(url))
     fill_minimum(first, summary="Summary from the first supervision.")
     action = first.parts["agreed_actions"].rows.add_row()
