@@ -165,6 +165,13 @@ class Store:
         with self.writing() as conn:
             return repository.amend(conn, self.viewer(conn), record_id, prepared, reason, complete)
 
+    def confirm_on_mosaic(self, record_id: str | int, day: dt.date) -> None:
+        """Say a completed record is entered on Mosaic, on `day` (kept with who said so; audited)."""
+        from ..timeliness import today_in_london
+
+        with self.writing() as conn:
+            repository.confirm_on_mosaic(conn, self.viewer(conn), record_id, day, today_in_london())
+
     def discard_draft(self, record_id: str | int) -> None:
         """Throw away a draft of your own (a completed record never); the audit trail keeps what it held."""
         with self.writing() as conn:

@@ -88,6 +88,8 @@ class RecordInfo:
     created_at: dt.datetime
     created_by: str
     updated_at: dt.datetime
+    mosaic_entered_on: dt.date | None = None  # confirmed as entered on Mosaic (issue 13)
+    mosaic_confirmed_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -517,3 +519,26 @@ def discard_draft(conn: Connection, viewer: Viewer, record_id: str | int) -> Non
             current_version=version - 1, state="complete", updated_at=now))
     audit.record(conn, actor=viewer.actor, action="discard", entity="record", entity_id=str(number),
                  version=version, changes=audit.diff(old, {}), at=now)
+
+
+def confirm_on_mosaic(conn: Connection, viewer: Viewer, record_id: str | int, day: dt.date, today: dt.date) -> None:
+    """Keep the day a completed record was entered on Mosaic (guidance: timeliness is about the record being
+    on Mosaic). Refused for a draft, a day before the event, or a day still to come."""
+    row = _row(conn, viewer, record_id, lock=True)
+    number = row["record_id"]
+    if row["state"] != "complete":
+        raise WorkbookError(f"Record {number} is still a draft: complete it before saying it is on Mosaic.")
+    if not isinstance(day, dt.date):
+        raise WorkbookError("Entered on Mosaic: give the date it was entered, for example 25/11/2026.")
+    if day < row["event_date"]:
+        raise WorkbookError(f"Entered on Mosaic: {day:%d/%m/%Y} is before the record's date, "
+                            f"{row['event_date']:%d/%m/%Y}.")
+    if day > today:
+        raise WorkbookError(f"Entered on Mosaic: {day:%d/%m/%Y} is in the future.")
+    now = audit.utcnow()
+    old = {"mosaic_entered_on": row["mosaic_entered_on"].isoformat() if row["mosaic_entered_on"] else None}
+    conn.execute(update(records).where(records.c.record_id == number).values(
+        mosaic_entered_on=day, mosaic_confirmed_by=viewer.actor, mosaic_confirmed_at=now))
+    audit.record(conn, actor=viewer.actor, action="on mosaic", entity="record", entity_id=str(number),
+                 version=row["current_version"], changes=audit.diff(old, {"mosaic_entered_on": day.isoformat()}),
+                 at=now)

@@ -63,8 +63,11 @@ class CaseRecordForm(RecordForm):
     def refresh(self) -> None:
         if hasattr(self, "due") and "risk_identified" in self.parts:
             risk = self.parts["risk_identified"].field.value
+            from familyservice_nb.timeliness import today_in_london
+
+            today = None if self.state == "complete" else today_in_london()
             self.due.show(self.model, self.parts["event_date"].field.value, risk, self.calendar, self.risk_reason(),
-                          **self.deadline_values())
+                          today, **self.deadline_values())
 
     def show_only(self, names: Sequence[str], shown: bool) -> None:
         for name in names:

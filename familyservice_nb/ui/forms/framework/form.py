@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from familyservice_nb.errors import WorkbookError
 from familyservice_nb.records import explain, render_text
+from familyservice_nb.records.base import uk
 from familyservice_nb.store import ChangedElsewhere
 from familyservice_nb.store.unfinished import save_unfinished
 from familyservice_nb.ui.forms.framework.autosave import Debouncer, running_loop
@@ -28,6 +29,7 @@ from familyservice_nb.ui.forms.framework.copy import CopyText
 from familyservice_nb.ui.forms.framework.history import history_html
 from familyservice_nb.ui.forms.framework.keeper import TypingKeeper
 from familyservice_nb.ui.forms.framework.parts import Part
+from familyservice_nb.ui.kit.dateinput import UKDateInput
 from familyservice_nb.ui.kit.error_summary import ErrorSummary, field_id
 from familyservice_nb.ui.kit.html import esc
 from familyservice_nb.ui.kit.values import london_now, london_time
@@ -128,8 +130,20 @@ class RecordForm(widgets.VBox):
         self.reason_box.add_class("fsnb-amend")
         self.mosaic = CopyText(label=f"The {self.noun} as text for Mosaic")
         self.history = widgets.HTML("")
+        # Entered on Mosaic? (issue 13): the day the record reached Mosaic is what timeliness is about.
+        self.mosaic_day = UKDateInput("Date it was entered on Mosaic")
+        self.mosaic_confirm = widgets.Button(description="Confirm it is on Mosaic", icon="check",
+                                             layout=widgets.Layout(width="auto"))
+        self.mosaic_confirm.add_class("fsnb-mosaic-confirm")
+        self.mosaic_confirm.on_click(lambda _b: self.confirm_on_mosaic(self.mosaic_day.date))
+        self.mosaic_said = widgets.HTML("")
+        self.mosaic_said.add_class("fsnb-mosaic-said")
+        self.mosaic_question = widgets.VBox([self.mosaic_said, self.mosaic_day, self.mosaic_confirm])
         self.after = widgets.VBox([
             widgets.HBox([self.amend_button]), self.reason_box,
+            section("Entered on Mosaic?", [self.mosaic_question],
+                    "Once you have pasted the record into Mosaic, say on which day: the guidance's timeliness "
+                    "is about the record being on Mosaic."),
             section("Copy for Mosaic", [self.mosaic],
                     "Copy this text and paste it into the case's running record on Mosaic."),
             section("Versions and audit trail", [self.history]),
@@ -410,6 +424,7 @@ class RecordForm(widgets.VBox):
         """Lock the inputs and show the record's text, versions and audit trail."""
         self.state = "complete"
         self.lock()
+        self.refresh()  # a completed record's due date is no longer "overdue"
         info = None
         try:
             info = self.store.info(self.record_id)
@@ -422,7 +437,7 @@ class RecordForm(widgets.VBox):
             versions = self.store.versions(self.record_id)
             current = versions[-1] if versions else None
             if current is not None and current.completed_at:
-                when = f" on {london_time(current.completed_at)} by {current.completed_by}"
+                when = f" on {london_time(current.completed_at)} by {self.person(current.completed_by)}"
             version = f" (version {info.current_version})" if info.current_version > 1 else ""
         else:
             version = ""
@@ -434,9 +449,50 @@ class RecordForm(widgets.VBox):
             + "</div>"
         )
         self.mosaic.text = render_text(model) if model is not None else ""
+        self._show_mosaic_entry(info)
         self.history.value = history_html(self.store, self.record_id, self.model)
         self.after.layout.display = None
         self.action_bar.layout.display = "none"
+
+    def _show_mosaic_entry(self, info) -> None:
+        day = getattr(info, "mosaic_entered_on", None)
+        if day is not None:
+            who = self.person(info.mosaic_confirmed_by)
+            self.mosaic_said.value = ('<p class="fsnb-saved" role="status">'
+                                      + esc(f"Entered on Mosaic on {uk(day)} (confirmed by {who}).") + "</p>")
+            self.mosaic_day.value = day
+        else:
+            self.mosaic_said.value = '<p class="fsnb-notice">Not yet confirmed as entered on Mosaic.</p>'
+            if not self.mosaic_day.value:
+                self.mosaic_day.value = london_now().date()
+
+    def person(self, login: str | None) -> str:
+        """A person's name, not their login (issue 13: people in words)."""
+        try:
+            names = {s.login: s.name for s in self.store.staff()}
+        except Exception:  # noqa: BLE001 - the login will do
+            names = {}
+        return names.get(login, login or "someone")
+
+    def confirm_on_mosaic(self, day) -> bool:
+        """Keep the day the record was entered on Mosaic (Store.confirm_on_mosaic refuses a wrong day)."""
+        if day is None:
+            self.mosaic_said.value = ('<p class="fsnb-field-problem" role="alert">'
+                                      + esc("Give the date it was entered on Mosaic, for example 25/11/2026.")
+                                      + "</p>")
+            return False
+        try:
+            self.store.confirm_on_mosaic(self.record_id, day)
+            info = self.store.info(self.record_id)
+        except WorkbookError as exc:
+            self.mosaic_said.value = f'<p class="fsnb-field-problem" role="alert">{esc(exc)}</p>'
+            return False
+        except Exception:  # noqa: BLE001
+            log_failure("confirming a record is on Mosaic")
+            self.mosaic_said.value = f'<p class="fsnb-field-problem" role="alert">{esc(UNEXPECTED)}</p>'
+            return False
+        self._show_mosaic_entry(info)
+        return True
 
     def lock(self) -> None:
         self.locked = True

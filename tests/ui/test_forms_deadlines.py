@@ -1,0 +1,48 @@
+"""Recording deadlines in view (issue 13): a draft past its due date says so; a completed record asks
+whether it is on Mosaic and keeps the day confirmed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from familyservice_nb.store import Store
+from familyservice_nb.timeliness import today_is
+from familyservice_nb.ui.pages.case_supervision import CaseSupervisionApp
+
+from forms_seed import MANAGER, NORTH_CASE, PRACTITIONER, seed, sqlite_url
+
+
+def open_case(url):
+    app = CaseSupervisionApp(Store(url, user=MANAGER), MANAGER)
+    app.chooser.practitioner.value = PRACTITIONER
+    app.chooser.case.value = NORTH_CASE
+    app.chooser.start.click()
+    return app.form
+
+
+def test_a_draft_past_its_due_date_says_so(tmp_path):
+    form = open_case(seed(sqlite_url(tmp_path)))
+    with today_is(dt.date(2026, 11, 29)):
+        form.parts["kind"].field.value = "Planned supervision"
+        form.parts["event_date"].field.value = "06/11/2026"  # a Friday: due Friday 13/11
+        assert "Overdue: this was to be recorded on Mosaic by Friday 13 November 2026" in form.due.value
+        assert "16 days late today" in form.due.value
+        form.parts["event_date"].field.value = "27/11/2026"
+        assert form.due.value.count("To be recorded on Mosaic by Friday 4 December 2026") == 1
+
+
+def test_a_completed_record_asks_whether_it_is_on_mosaic(tmp_path):
+    url = seed(sqlite_url(tmp_path))
+    form = open_case(url)
+    form.parts["kind"].field.value = "Planned supervision"
+    form.parts["event_date"].field.value = "06/11/2026"
+    form.parts["case_summary"].field.value = "Two children."
+    assert form.complete(), form.summary.value
+    assert "Overdue" not in form.due.value  # completed: the due date is no longer a warning
+    assert "Not yet confirmed as entered on Mosaic" in form.mosaic_said.value
+    with today_is(dt.date(2026, 11, 29)):
+        assert not form.confirm_on_mosaic(dt.date(2026, 11, 30))
+        assert "in the future" in form.mosaic_said.value
+        assert form.confirm_on_mosaic(dt.date(2026, 11, 12))
+    assert "Entered on Mosaic on 12/11/2026 (confirmed by Mo Manager)" in form.mosaic_said.value
+    assert Store(url, user=MANAGER).info(form.record_id).mosaic_entered_on == dt.date(2026, 11, 12)
