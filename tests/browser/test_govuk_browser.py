@@ -251,6 +251,43 @@ def test_every_radio_group_and_date_field_has_a_name_in_the_accessibility_tree(o
     visit.assert_clean()
 
 
+def test_printing_a_completed_supervision_gives_every_section(open_page, govuk_db, tmp_path):
+    import shutil
+    import subprocess
+
+    from familyservice_nb.records import SupervisionRecord
+    from familyservice_nb.store import Store
+
+    support.require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
+    long_text = " ".join(f"Sentence {i} of a long case summary." for i in range(1, 400))
+    store = Store(govuk_db, user=MANAGER)
+    record = SupervisionRecord.model_validate({
+        "kind": "Planned supervision", "event_date": "20/11/2026", "author": MANAGER, "manager": MANAGER,
+        "practitioner": PRACTITIONER, "case_id": NORTH_CASE, "case_summary": long_text,
+        "progress": "The last words of progress: PROGRESS-END.",
+        "agreed_actions": [{"what": "Print me", "by_whom": "Pat Practitioner", "by_when": "04/12/2026"}],
+    })
+    record_id = store.save_draft(record)
+    store.complete(record_id)
+    visit = open_page("case-supervision", f"?record={record_id}", ready=".fsnb-done")
+    page = visit.page
+    page.wait_for_selector(".fsnb-copy-text")
+    headings = [h.strip() for h in page.locator(".fsnb-form .fsnb-section h2").all_inner_texts() if h.strip()]
+    assert len(headings) >= 10
+    pdf = tmp_path / "supervision.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = " ".join(text.split())
+    pages = text.count("\f")
+    assert pages >= 4, f"a long record prints on several A4 pages, not one screen ({pages})"
+    for heading in headings:
+        assert " ".join(heading.split()) in flat, f"the printed record lacks the section {heading!r}"
+    assert "Sentence 399 of a long case summary." in flat  # the whole text, not one box's worth
+    assert "PROGRESS-END" in flat
+    assert "Complete the supervision record" not in flat  # buttons are not printed
+    visit.assert_clean()
+
+
 @pytest.mark.parametrize("notebook", FORMS + DASHBOARDS)
 def test_axe_finds_no_violation_on_the_page(open_page, notebook):
     ready = ".fsnb-start, .fsnb-problem-page, .fsnb-form-page .fsnb-chooser" if notebook in FORMS else \
