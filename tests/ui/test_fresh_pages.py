@@ -68,3 +68,40 @@ def test_without_preheating_the_page_is_built_at_once(monkeypatch):
     monkeypatch.delenv("VOILA_PREHEAT", raising=False)
     page = build_fresh_page("Oversight", lambda context: AppPage("Oversight", [], user=context.user))
     assert type(page) is AppPage and page.title == "Oversight"
+
+
+def test_filters_that_cannot_all_hold_are_refused_at_the_filter():
+    from familyservice_nb.figures import Filters
+    from familyservice_nb.ui.kit.filters import TimelinessFilterBar
+
+    assert Filters(date_from=dt.date(2026, 11, 1), date_to=dt.date(2026, 11, 1)).problems() == []
+    [(name, words)] = Filters(date_from=dt.date(2026, 11, 10), date_to=dt.date(2026, 11, 1)).problems()
+    assert name == "date_to" and "Events up to (01/11/2026) is before Events from (10/11/2026)" in words
+    drawn = []
+    bar = TimelinessFilterBar(on_change=drawn.append)
+    bar.date_from.value = "10/11/2026"
+    bar.date_to.value = "01/11/2026"
+    assert len(drawn) == 1, "the nonsense pair is never drawn"
+    assert "is before Events from" in bar.problem.value and 'role="alert"' in bar.problem.value
+    bar.date_to.value = "30/11/2026"
+    assert bar.problem.value == "" and drawn[-1].date_to == dt.date(2026, 11, 30)
+
+
+def test_an_export_says_its_filters_and_as_of_date_in_the_file_and_its_name():
+    import io
+
+    import pandas as pd
+
+    from familyservice_nb.ui.kit.tables import TableSection, tagged_filename
+
+    assert tagged_filename("late-notes.xlsx", dt.date(2026, 11, 25), "team North, events from 01/11/2026") == \
+        "late-notes_as-of-2026-11-25_team-north-events-from-01-11-2026.xlsx"
+    assert tagged_filename("late-notes.xlsx", dt.date(2026, 11, 25)) == "late-notes_as-of-2026-11-25.xlsx"
+    section = TableSection("Late notes", {"note_id": "Note"}, what="notes", filename="late-notes.xlsx")
+    section.show(pd.DataFrame({"note_id": ["N-1"]}))
+    section.describe_export("Figures as of 25/11/2026 at 10:42", "team North", dt.date(2026, 11, 25))
+    assert section.download.filename == "late-notes_as-of-2026-11-25_team-north.xlsx"
+    sheets = pd.read_excel(io.BytesIO(section.download.excel_bytes()), sheet_name=None)
+    assert list(sheets) == ["Late notes", "About this file"]
+    assert sheets["About this file"]["About this file"].tolist() == ["Figures as of 25/11/2026 at 10:42",
+                                                                     "Filters: team North"]

@@ -295,6 +295,9 @@ class RecordingTimelinessDashboard(AppPage):
         self.as_of_line.value = f'<p class="fsnb-as-of">{esc(figures_as_of(self.as_of, self.read_at))}</p>'
         self.headline.value = headline_html(figures.overall, self.as_of)
         described = self.filter_bar.filters().describe()
+        as_of_words = figures_as_of(self.as_of, self.read_at)
+        for section in (*self.group_sections.values(), self.late_section):
+            section.describe_export(as_of_words, described, self.as_of)
         self.status.value = (f'<p class="fsnb-muted" role="status">Showing {figures.notes:,} notes'
                              f'{": " + esc(described) if described else " (no filters)"}.</p>')
 
