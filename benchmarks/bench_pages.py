@@ -40,6 +40,16 @@ _spec.loader.exec_module(support)
 PAGES = {
     "landing page": ("voila/render/index.ipynb", ".fsnb-landing .fsnb-page-links a"),
     "Recording timeliness": ("voila/render/recording-timeliness.ipynb", ".fsnb-chart .main-svg"),
+    "Management oversight": ("voila/render/management-oversight.ipynb", ".fsnb-headline .fsnb-card"),
+    "Quality standards": ("voila/render/quality-standards.ipynb", ".fsnb-standards-table table"),
+    # a form is usable when its first control (choosing whose record) answers
+    "Case supervision": ("voila/render/case-supervision.ipynb", ".fsnb-start"),
+    "Session record": ("voila/render/session-record.ipynb", ".fsnb-start"),
+    "GFPO session record": ("voila/render/gfpo-session-record.ipynb", ".fsnb-start"),
+    "Case note": ("voila/render/case-note.ipynb", ".fsnb-start"),
+    "Review summary": ("voila/render/review-summary.ipynb", ".fsnb-start"),
+    "Closure summary": ("voila/render/closure-summary.ipynb", ".fsnb-start"),
+    "Line management supervision": ("voila/render/line-management-supervision.ipynb", ".fsnb-start"),
 }
 PREHEAT_PAUSE_SECONDS = 6
 
