@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from .base import uk
 from .line_management import CWDC_AREAS, LineManagementSupervision
-from .render_parts import NONE_RECORDED, action_lines, document, header, listing, section, text, yes_no
+from .render_parts import (
+    NONE_RECORDED,
+    action_lines,
+    document,
+    header,
+    listing,
+    person,
+    section,
+    text,
+    yes_no,
+)
 from .summaries import ClosureSummary, ReviewSummary
 from .supervision import CaseDiscussion, SupervisionRecord
 
@@ -17,7 +27,7 @@ def discussion_sections(record: CaseDiscussion) -> list[str]:
     """The guidance's points, in its order, then the actions agreed today."""
     summary = f"{text(record.case_summary)}\nIntervention offered: {text(record.intervention_offered)}"
     reviews = listing(
-        f"{r.action_id}: {text(r.what)}\n   Status: {r.status}\n   Comment: {text(r.comment)}"
+        f"{text(r.what)}\n   Status: {r.status}\n   Comment: {text(r.comment)}"
         for r in record.previous_actions
     )
     key_dates = listing(f"{uk(k.date)}: {k.what}" for k in record.key_dates)
@@ -51,7 +61,7 @@ def discussion_sections(record: CaseDiscussion) -> list[str]:
 
 def supervision_text(record: SupervisionRecord) -> str:
     head = header(f"CASE SUPERVISION: {record.kind.value.upper()}", record, f"Case: {record.case_id}",
-                  f"Practitioner: {record.practitioner}", f"Manager: {record.manager}")
+                  f"Practitioner: {person(record.practitioner)}", f"Manager: {person(record.manager)}")
     return document(head, *discussion_sections(record))
 
 
@@ -71,7 +81,7 @@ def closure_text(record: ClosureSummary) -> str:
 
 def line_management_text(record: LineManagementSupervision) -> str:
     head = header("LINE MANAGEMENT SUPERVISION", record,
-                  f"Practitioner: {record.practitioner}", f"Manager: {record.manager}", risk=False)
+                  f"Practitioner: {person(record.practitioner)}", f"Manager: {person(record.manager)}", risk=False)
     f = record.opening_figures
     figures = NONE_RECORDED if f is None else "\n".join([
         f"Figures as of: {uk(f.as_of)}",
@@ -88,5 +98,13 @@ def line_management_text(record: LineManagementSupervision) -> str:
         section("CASELOAD AND RECORDING TIMELINESS", figures),
         *areas,
         section("NEXT EPDR DATE", uk(record.next_epdr_date) or NONE_RECORDED),
-        section("CASE DISCUSSIONS HELD", listing(record.case_discussions)),
+        # the workbook's record numbers mean nothing in Mosaic: say how many, each recorded on its case
+        section("CASE DISCUSSIONS HELD", _discussions_held(len(record.case_discussions))),
     )
+
+
+def _discussions_held(count: int) -> str:
+    if count == 0:
+        return NONE_RECORDED
+    return (f"{count} case discussion{'s' if count != 1 else ''} held in this session, each recorded as a case "
+            "supervision on its family's case.")

@@ -5,7 +5,9 @@ User text goes in exactly as typed: no HTML, no escaping, no trimming.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import contextvars
+from collections.abc import Iterable, Iterator, Mapping
 
 from .actions import AgreedAction
 from .base import Recording, uk
@@ -31,9 +33,30 @@ def listing(items: Iterable[str]) -> str:
     return "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1)) or NONE_RECORDED
 
 
+# People by name in Mosaic text (issue 13: names, not logins): `render_text(record, names=...)` sets this
+# for the one rendering; a login without a name stays as it is.
+_NAMES: contextvars.ContextVar[Mapping[str, str] | None] = contextvars.ContextVar("fsnb_names", default=None)
+
+
+@contextlib.contextmanager
+def people_named(names: Mapping[str, str] | None) -> Iterator[None]:
+    """Within this block, `person(login)` gives the name `names` has for it."""
+    token = _NAMES.set(dict(names or {}))
+    try:
+        yield
+    finally:
+        _NAMES.reset(token)
+
+
+def person(login: str | None) -> str:
+    """A person as Mosaic text names them: their name when known, else the login."""
+    return (_NAMES.get() or {}).get(login or "", login or "")
+
+
 def action_lines(actions: list[AgreedAction]) -> str:
+    """Agreed actions by their words, who and when: never the workbook's internal reference."""
     return listing(
-        f"{a.what}\n   By whom: {a.by_whom}\n   By when: {uk(a.by_when)}\n   Reference: {a.action_id}"
+        f"{a.what}\n   By whom: {person(a.by_whom)}\n   By when: {uk(a.by_when)}"
         for a in actions
     )
 

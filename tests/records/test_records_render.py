@@ -91,7 +91,8 @@ def test_supervision_empty_sections_say_none_recorded(make):
 def test_review_of_previous_actions_shows_status_and_comment(make):
     text = render_text(make("supervision", previous_actions=[
         {"action_id": "A0", "what": "Refer to housing", "status": "Partly done", "comment": "Form sent"}]))
-    assert "1. A0: Refer to housing\n   Status: Partly done\n   Comment: Form sent" in text
+    assert "1. Refer to housing\n   Status: Partly done\n   Comment: Form sent" in text
+    assert "A0" not in text  # the workbook's internal reference is not Mosaic text (issue 13)
 
 
 def test_supporting_families_heading_when_that_programme(make):
@@ -114,7 +115,9 @@ def test_line_management_areas_in_order_and_figures(make):
                            "MOTIVATION, DEVELOPMENT AND SUPPORT", "NEXT EPDR DATE", "CASE DISCUSSIONS HELD"])
     assert "Caseload (open cases allocated): 14" in text and "% on time: 75.0%" in text
     assert "Harm or risk" not in text
-    assert "NEXT EPDR DATE\n01/04/2027" in text and "1. SUP-1\n2. SUP-2" in text
+    assert "NEXT EPDR DATE\n01/04/2027" in text
+    assert "CASE DISCUSSIONS HELD\n2 case discussions held in this session" in text
+    assert "SUP-1" not in text and "SUP-2" not in text  # no internal record numbers in a formal record
     assert f"PERFORMANCE AND QUALITY\n{NONE_RECORDED}" in text
 
 
@@ -142,3 +145,14 @@ def test_document_note_shows_uk_date(make):
 def test_something_that_is_not_a_record_refused():
     with pytest.raises(TypeError, match="no Mosaic text"):
         render_text(object())
+
+
+def test_people_are_named_and_no_internal_reference_is_written(make):
+    from familyservice_nb.records import render_text
+
+    record = make("supervision")
+    text = render_text(record, names={"alex.example": "Alex Example", "morgan.manager": "Morgan Manager"})
+    assert "Practitioner: Alex Example\nManager: Morgan Manager" in text
+    assert "alex.example" not in text and "morgan.manager" not in text
+    assert "Reference" not in text and record.agreed_actions[0].action_id not in text
+    assert "Practitioner: alex.example" in render_text(record)  # without names, the login stays

@@ -448,7 +448,7 @@ class RecordForm(widgets.VBox):
             + esc("It is locked: to change it, amend it and say why.")
             + "</div>"
         )
-        self.mosaic.text = render_text(model) if model is not None else ""
+        self.mosaic.text = render_text(model, names=self.staff_names_by_login()) if model is not None else ""
         self._show_mosaic_entry(info)
         self.history.value = history_html(self.store, self.record_id, self.model)
         self.after.layout.display = None
@@ -466,13 +466,15 @@ class RecordForm(widgets.VBox):
             if not self.mosaic_day.value:
                 self.mosaic_day.value = london_now().date()
 
+    def staff_names_by_login(self) -> dict[str, str]:
+        try:
+            return {s.login: s.name for s in self.store.staff()}
+        except Exception:  # noqa: BLE001 - logins will do
+            return {}
+
     def person(self, login: str | None) -> str:
         """A person's name, not their login (issue 13: people in words)."""
-        try:
-            names = {s.login: s.name for s in self.store.staff()}
-        except Exception:  # noqa: BLE001 - the login will do
-            names = {}
-        return names.get(login, login or "someone")
+        return self.staff_names_by_login().get(login, login or "someone")
 
     def confirm_on_mosaic(self, day) -> bool:
         """Keep the day the record was entered on Mosaic (Store.confirm_on_mosaic refuses a wrong day)."""
