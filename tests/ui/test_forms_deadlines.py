@@ -46,3 +46,28 @@ def test_a_completed_record_asks_whether_it_is_on_mosaic(tmp_path):
         assert form.confirm_on_mosaic(dt.date(2026, 11, 12))
     assert "Entered on Mosaic on 12/11/2026 (confirmed by Mo Manager)" in form.mosaic_said.value
     assert Store(url, user=MANAGER).info(form.record_id).mosaic_entered_on == dt.date(2026, 11, 12)
+
+
+def test_carried_forward_actions_show_last_times_status_and_since_when_they_are_overdue(tmp_path):
+    from familyservice_nb.records import SupervisionRecord
+
+    url = seed(sqlite_url(tmp_path))
+    store = Store(url, user=MANAGER)
+    base = {"kind": "Planned supervision", "author": MANAGER, "manager": MANAGER, "practitioner": PRACTITIONER,
+            "case_id": NORTH_CASE, "case_summary": "Two children."}
+    first = SupervisionRecord.model_validate(base | {"event_date": "02/11/2026", "agreed_actions": [
+        {"action_id": "a1b2c3", "what": "Book the school meeting", "by_whom": "Pat Practitioner",
+         "by_when": "10/11/2026"}]})
+    store.complete(store.save_draft(first))
+    second = SupervisionRecord.model_validate(base | {"event_date": "16/11/2026", "previous_actions": [
+        {"action_id": "a1b2c3", "what": "Book the school meeting", "status": "Partly done",
+         "comment": "Head teacher away"}]})
+    store.complete(store.save_draft(second))
+    with today_is(dt.date(2026, 11, 25)):
+        form = open_case(url)
+    [row] = form.parts["previous_actions"].rows
+    about = row.about.value
+    assert "By Pat Practitioner, by 10/11/2026; agreed at the supervision on 02/11/2026." in about
+    assert "Last time (16/11/2026): Partly done: “Head teacher away”" in about
+    assert "Overdue since 10/11/2026" in about
+    assert "a1b2c3" not in about  # no internal reference on screen

@@ -21,6 +21,7 @@ from familyservice_nb.records import (
     SupervisionRecord,
     open_actions,
 )
+from familyservice_nb.timeliness import today_in_london
 from familyservice_nb.ui.forms.action_review import ActionReviewPart
 from familyservice_nb.ui.forms.children import ChildrenPart, last_spoken_to
 from familyservice_nb.ui.forms.framework.case_app import CaseFormApp
@@ -35,6 +36,15 @@ def agreed_on(previous: Sequence) -> dict[str, object]:
     for discussion in sorted(previous, key=lambda d: d.event_date):
         for action in discussion.agreed_actions:
             out[action.action_id] = discussion.event_date
+    return out
+
+
+def last_reviews(previous: Sequence) -> dict[str, tuple]:
+    """Each action's latest review at an earlier discussion: (the review, the day of that discussion)."""
+    out: dict[str, tuple] = {}
+    for discussion in sorted(previous, key=lambda d: d.event_date):
+        for review in discussion.previous_actions:
+            out[review.action_id] = (review, discussion.event_date)
     return out
 
 
@@ -66,7 +76,8 @@ class DiscussionForm(CaseRecordForm):
         return [
             section(self.about_title, self.about(), css="fsnb-about"),
             *self.head_sections(),
-            section(m["previous_actions"].title, [self.add(ActionReviewPart(actions, agreed_on(self.previous)))]),
+            section(m["previous_actions"].title, [self.add(ActionReviewPart(
+                actions, agreed_on(self.previous), last_reviews(self.previous), today_in_london()))]),
             section("The case", [self.field("case_summary", rows=4), self.field("intervention_offered", rows=2)],
                     "Brought forward from the last supervision of this case, where there was one: bring it up to date."
                     if self.previous else ""),
