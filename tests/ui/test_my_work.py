@@ -84,3 +84,27 @@ def test_a_cases_form_lists_its_records(tmp_path):
     assert "Records of this case (1)" in app.context_line.value
     assert f'case-supervision.ipynb?record={done}">Case supervision, 02/11/2026</a> by Mo Manager (completed)' \
         in app.context_line.value
+
+
+def test_start_again_can_discard_the_old_draft(tmp_path):
+    from familyservice_nb.ui.pages.case_supervision import CaseSupervisionApp
+
+    url = seed(sqlite_url(tmp_path))
+    first = CaseSupervisionApp(Store(url, user=MANAGER), MANAGER)
+    first.chooser.practitioner.value = PRACTITIONER
+    first.chooser.case.value = NORTH_CASE
+    first.chooser.start.click()
+    first.form.parts["case_summary"].field.value = "An old draft"
+    first.form.debouncer.flush()
+    old = first.form.record_id
+    again = CaseSupervisionApp(Store(url, user=MANAGER), MANAGER)
+    again.chooser.practitioner.value = PRACTITIONER
+    again.chooser.case.value = NORTH_CASE
+    again.chooser.start.click()
+    go_on, start_again, discard = again.offer.children[1].children
+    assert discard.description == "Discard the draft and start again"
+    discard.click()
+    assert again.form is not None and again.form.record_id is None
+    assert "earlier draft was discarded" in again.message.value
+    assert [i.record_id for i in Store(url, user=MANAGER).records(kind="supervision")] == []
+    assert old not in again.message.value
