@@ -102,7 +102,7 @@ def test_start_again_can_discard_the_old_draft(tmp_path):
     again.chooser.case.value = NORTH_CASE
     again.chooser.start.click()
     go_on, start_again, discard = again.offer.children[1].children
-    assert discard.description == "Discard the draft and start again"
+    assert discard.description == "Discard the draft"
     discard.click()
     assert again.form is not None and again.form.record_id is None
     assert "earlier draft was discarded" in again.message.value

@@ -114,8 +114,8 @@ class FormApp(AppPage):
             '<div class="fsnb-notice" role="status"><strong>'
             + esc(f"You have a draft from {saved}.")
             + "</strong> "
-            + esc(f"It is {self.form_class.noun} {info.record_id}, not completed yet. Continue it, or start again "
-                  "with a new one (the draft is kept).")
+            + esc(f"It is {self.form_class.noun} {info.record_id}, not completed yet. Continue it, start again "
+                  "with a new one (the draft is kept), or discard it and start with a new one.")
             + "</div>"
         )
         go_on = widgets.Button(description="Continue the draft", button_style="primary", icon="play",
@@ -123,7 +123,7 @@ class FormApp(AppPage):
         go_on.add_class("fsnb-continue")
         again = widgets.Button(description="Start again", icon="file", layout=widgets.Layout(width="auto"))
         again.add_class("fsnb-start-again")
-        drop = widgets.Button(description="Discard the draft and start again", icon="trash",
+        drop = widgets.Button(description="Discard the draft", icon="trash",  # then a new one starts
                               layout=widgets.Layout(width="auto"))
         drop.add_class("fsnb-discard-and-start")
         go_on.on_click(lambda _b: (self._clear_offer(), continue_draft()))
