@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import ipywidgets as widgets
 import pytest
 
-from familyservice_nb.ui.forms.framework import request
 from familyservice_nb.ui.kit.shell import AppPage, build_fresh_page
 from familyservice_nb.ui.kit.values import figures_as_of
 
@@ -28,11 +27,13 @@ def test_figures_say_the_date_and_time_they_were_taken():
 
 @pytest.fixture
 def preheating(monkeypatch):
-    """A pre-heated kernel: the request arrives when the test says so."""
-    waiting = []
+    """A pre-heated kernel: the browser shows the page when the test says so."""
     monkeypatch.setenv("VOILA_PREHEAT", "True")
-    monkeypatch.setattr(request, "when_requested", lambda callback: waiting.append(callback))
-    return waiting
+
+    def shown(holder):
+        holder.beacon._message(holder.beacon, {"event": "shown"}, [])
+
+    return shown
 
 
 def test_a_preheated_page_reads_nothing_until_it_is_opened(preheating):
@@ -46,9 +47,10 @@ def test_a_preheated_page_reads_nothing_until_it_is_opened(preheating):
 
     holder = build_fresh_page("Oversight", build)
     assert reads == [], "nothing is read while the kernel pre-heats"
-    assert "Reading the figures" in holder.children[-1].value
-    [arrived] = preheating
-    arrived({})
+    assert "Reading the figures" in holder.children[-2].value
+    preheating(holder)
+    assert len(reads) == 1
+    preheating(holder)  # shown again (a second view): read once only
     assert len(reads) == 1
     assert holder.children[-1].value == "<p>figure 1</p>"
     assert "fsnb-oversight" in holder._dom_classes
@@ -59,7 +61,7 @@ def test_a_page_that_fails_when_opened_says_so_in_plain_words(preheating):
         raise ValueError("The extract cannot be read.")
 
     holder = build_fresh_page("Oversight", build)
-    preheating[0]({})
+    preheating(holder)
     assert "This page cannot be shown." in holder.children[-1].value
     assert "The extract cannot be read." in holder.children[-1].value
 
