@@ -52,6 +52,7 @@ PAGES = {
     "Line management supervision": ("voila/render/line-management-supervision.ipynb", ".fsnb-start"),
 }
 PREHEAT_PAUSE_SECONDS = 6
+ONLY: set[str] = set()  # --only: time these pages alone
 
 
 def open_once(context, server, path: str, ready: str) -> tuple[float, int]:
@@ -81,6 +82,8 @@ def open_once(context, server, path: str, ready: str) -> tuple[float, int]:
 def time_pages(browser, server, runs: int) -> dict:
     results = {}
     for name, (path, ready) in PAGES.items():
+        if ONLY and name not in ONLY:
+            continue
         warm = browser.new_context(locale="en-GB")
         open_once(warm, server, path, ready)  # warms the server and this profile's cache
         time.sleep(PREHEAT_PAUSE_SECONDS)
@@ -175,7 +178,9 @@ def main() -> int:
     parser.add_argument("--compare-plotly", action="store_true", help="also time the stock FigureWidget")
     parser.add_argument("--screenshots", type=Path, metavar="DIR",
                         help="also save a picture of each page there (docs/ holds the README's)")
+    parser.add_argument("--only", nargs="+", default=[], metavar="PAGE", help="time only these pages (names above)")
     args = parser.parse_args()
+    ONLY.update(args.only)
     runs = max(5, args.runs)
     if not Path(support.CHROMIUM).exists():
         print(f"Chromium is not installed at {support.CHROMIUM}; nothing to time.", file=sys.stderr)

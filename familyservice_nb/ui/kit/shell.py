@@ -90,6 +90,22 @@ class FirstView(anywidget.AnyWidget):
             self.callback()
 
 
+def _warm_up(title: str, build: Callable[[PageContext], widgets.Widget]) -> None:
+    """Build the page once and throw it away, never shown: the imports, the chart library and the database
+    connection are then warm, so the build that is shown (when the page is opened) is quick."""
+    try:
+        page = build_page(title, build)
+    except Exception:  # noqa: BLE001 - only a warm-up: the real build reports its own problems
+        return
+    _close_all(page)
+
+
+def _close_all(widget: widgets.Widget) -> None:
+    for child in getattr(widget, "children", ()):
+        _close_all(child)
+    widget.close()
+
+
 def build_fresh_page(title: str, build: Callable[[PageContext], widgets.Widget]):
     """`build_page`, but the data is read when the person opens the page, never at pre-heating.
 
@@ -105,6 +121,7 @@ def build_fresh_page(title: str, build: Callable[[PageContext], widgets.Widget])
         user = PageContext.from_environment().user
     except ValueError:
         user = "demo manager"
+    _warm_up(title, build)
     waiting = widgets.HTML('<p class="fsnb-muted fsnb-reading" role="status">Reading the figures…</p>')
     holder = AppPage(title, [waiting], user=user)
 
