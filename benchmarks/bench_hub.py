@@ -179,12 +179,11 @@ def main() -> int:
             print("running servers, seconds:", sorted(round(t, 1) for t in running), flush=True)
             peak = memory.peak
         from familyservice_nb.store import Store
-        from familyservice_nb.store.unfinished import saved_payload
 
         landed = 0
         with Store(owner, user=None) as store:
             for info in store.records(kind="supervision", state="draft"):
-                summary = saved_payload(store, info.record_id).get("case_summary")
+                summary = store.saved_payload(info.record_id).get("case_summary")
                 landed += any(info.author == login and summary == typed[login] for login, _ in people)
         per_person = (active - baseline) / len(people) / 2**20
         result = {

@@ -40,8 +40,19 @@ _spec.loader.exec_module(support)
 PAGES = {
     "landing page": ("voila/render/index.ipynb", ".fsnb-landing .fsnb-page-links a"),
     "Recording timeliness": ("voila/render/recording-timeliness.ipynb", ".fsnb-chart .main-svg"),
+    "Management oversight": ("voila/render/management-oversight.ipynb", ".fsnb-headline .fsnb-card"),
+    "Quality standards": ("voila/render/quality-standards.ipynb", ".fsnb-standards-table table"),
+    # a form is usable when its first control (choosing whose record) answers
+    "Case supervision": ("voila/render/case-supervision.ipynb", ".fsnb-start"),
+    "Session record": ("voila/render/session-record.ipynb", ".fsnb-start"),
+    "GFPO session record": ("voila/render/gfpo-session-record.ipynb", ".fsnb-start"),
+    "Case note": ("voila/render/case-note.ipynb", ".fsnb-start"),
+    "Review summary": ("voila/render/review-summary.ipynb", ".fsnb-start"),
+    "Closure summary": ("voila/render/closure-summary.ipynb", ".fsnb-start"),
+    "Line management supervision": ("voila/render/line-management-supervision.ipynb", ".fsnb-start"),
 }
 PREHEAT_PAUSE_SECONDS = 6
+ONLY: set[str] = set()  # --only: time these pages alone
 
 
 def open_once(context, server, path: str, ready: str) -> tuple[float, int]:
@@ -71,6 +82,8 @@ def open_once(context, server, path: str, ready: str) -> tuple[float, int]:
 def time_pages(browser, server, runs: int) -> dict:
     results = {}
     for name, (path, ready) in PAGES.items():
+        if ONLY and name not in ONLY:
+            continue
         warm = browser.new_context(locale="en-GB")
         open_once(warm, server, path, ready)  # warms the server and this profile's cache
         time.sleep(PREHEAT_PAUSE_SECONDS)
@@ -87,6 +100,8 @@ def time_pages(browser, server, runs: int) -> dict:
             time.sleep(PREHEAT_PAUSE_SECONDS)
         warm.close()
         results[name] = (first, returning, ws)
+        print(f"{name}: first visits {statistics.median(first):.2f} s, returning {statistics.median(returning):.2f} s "
+              f"(median of {runs})", flush=True)
     return results
 
 
@@ -141,9 +156,10 @@ def take_screenshots(browser, server, folder: Path) -> None:
 
 def run_variant(browser, data: Path, logs: Path, runs: int, stock_plotly: bool, screenshots: Path | None = None) -> dict:
     extra = {"FSNB_PLOTLY_ESM": ""} if stock_plotly else {}
+    env = support.server_environment(data, **extra)
+    env.pop("FSNB_USER", None)  # `serve --demo` signs in a demo team manager, so the forms have their cases
     server = support.AppServer(
-        port=support.free_port(), data_dir=data,
-        env=support.server_environment(data, FSNB_USER="demo manager", **extra),
+        port=support.free_port(), data_dir=data, env=env,
         log_path=logs / ("server-stock.log" if stock_plotly else "server.log"),
     )
     server.start("--demo")
@@ -162,7 +178,9 @@ def main() -> int:
     parser.add_argument("--compare-plotly", action="store_true", help="also time the stock FigureWidget")
     parser.add_argument("--screenshots", type=Path, metavar="DIR",
                         help="also save a picture of each page there (docs/ holds the README's)")
+    parser.add_argument("--only", nargs="+", default=[], metavar="PAGE", help="time only these pages (names above)")
     args = parser.parse_args()
+    ONLY.update(args.only)
     runs = max(5, args.runs)
     if not Path(support.CHROMIUM).exists():
         print(f"Chromium is not installed at {support.CHROMIUM}; nothing to time.", file=sys.stderr)

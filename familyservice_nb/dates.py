@@ -22,7 +22,10 @@ This module is also the one home of London's clock: ``LONDON``, ``today_in_londo
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
+from collections.abc import Iterator
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -92,9 +95,22 @@ def parse_uk_datetimes(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return _finish(parsed, unreadable, index)
 
 
+_TODAY: contextvars.ContextVar[dt.date | None] = contextvars.ContextVar("fsnb_today", default=None)
+
+
 def today_in_london() -> dt.date:
-    """Today's date in London: the as-of date whenever none is given."""
-    return dt.datetime.now(LONDON).date()
+    """Today's date in London: the as-of date whenever none is given (or the day `today_is` names)."""
+    return _TODAY.get() or dt.datetime.now(LONDON).date()
+
+
+@contextlib.contextmanager
+def today_is(day: dt.date) -> Iterator[None]:
+    """Take `day` as today (tests, and replaying records of another day), in this context only."""
+    token = _TODAY.set(day)
+    try:
+        yield
+    finally:
+        _TODAY.reset(token)
 
 
 def now_in_london() -> dt.datetime:

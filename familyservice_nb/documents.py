@@ -33,6 +33,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .dates import LONDON
 from .errors import WorkbookError
 from .story import CaseStory
 from .vocab import UK_DATE
@@ -76,11 +77,10 @@ def uk_time(moment: dt.datetime | None) -> str:
     """A stored UTC time as the London date and time: 20/11/2026 14:05."""
     if moment is None:
         return ""
-    from zoneinfo import ZoneInfo
 
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(ZoneInfo("Europe/London")).strftime(f"{UK_DATE} %H:%M")
+    return moment.astimezone(LONDON).strftime(f"{UK_DATE} %H:%M")
 
 
 # -- the outline ---------------------------------------------------------------------------------------

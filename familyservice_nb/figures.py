@@ -66,6 +66,14 @@ class Filters:
             said.append("notes without risk only")
         return ", ".join(said)
 
+    def problems(self) -> list[tuple[str, str]]:
+        """Filters that cannot all hold, as (filter, plain words): nothing would match, so nothing is drawn
+        (issue 13: "Events up to" before "Events from" was silently ignored and gave a blank chart)."""
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            return [("date_to", f"Events up to ({self.date_to:%d/%m/%Y}) is before Events from "
+                                f"({self.date_from:%d/%m/%Y}): choose an end date on or after the start date.")]
+        return []
+
 
 @dataclass
 class Figures:

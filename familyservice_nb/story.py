@@ -26,13 +26,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
+from .dates import LONDON  # noqa: E402
 from .records import CLOSED_STATUSES, ActionStatus, open_actions, uk
 from .records.people import Case
 from .records.supervision import CaseDiscussion
 
-LONDON = ZoneInfo("Europe/London")
 STILL_OPEN = "Open"
 NOT_REVIEWED = "Not reviewed yet"
 NOT_RECORDED = "Not recorded at this discussion"

@@ -22,3 +22,31 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if browser_dir in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def after_christmas_2026():
+    """Today is Friday 29/01/2027: for tests whose records happen in December 2026 (a record of the future
+    is refused, issue 13)."""
+    import datetime as _dt
+
+    from familyservice_nb.dates import today_is
+
+    with today_is(_dt.date(2027, 1, 29)):
+        yield
+
+
+# The tests' records are dated up to January 2027, and a record of the future is refused (issue 13): the tests
+# run as if today were Friday 29/01/2027, whatever day they run. `@pytest.mark.real_clock` keeps the real day.
+TESTS_TODAY = __import__("datetime").date(2027, 1, 29)
+
+
+@pytest.fixture(autouse=True)
+def _tests_today(request):
+    if request.node.get_closest_marker("real_clock"):
+        yield
+        return
+    from familyservice_nb.dates import today_is
+
+    with today_is(TESTS_TODAY):
+        yield

@@ -64,3 +64,13 @@ def fill_discussion(form):
         row.fields["not_spoken_to"].value = "Not seen this period"
     for box in form.parts["left_empty"].choices.values():
         box.value = "Nothing to record"
+
+
+def whole(data: dict) -> dict:
+    """A discussion's data made whole for completion (issue 10): progress and next steps, every child of
+    C-N1 accounted for, and each optional section left empty marked 'Nothing to record'."""
+    from familyservice_nb.records import OPTIONAL_SECTIONS
+
+    data = {k: v for k, v in COMPLETE_DISCUSSION.items() if k != "left_empty"} | data
+    empty = {name: "Nothing to record" for name in OPTIONAL_SECTIONS if not data.get(name)}
+    return data | {"left_empty": empty | data.get("left_empty", {})}

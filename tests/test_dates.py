@@ -319,6 +319,7 @@ def test_parse_uk_date_takes_dates_and_datetimes_as_they_are():
     assert parse_uk_date(" 3/4/2026 ") == dt.date(2026, 4, 3)
 
 
+@pytest.mark.real_clock
 def test_today_in_london_is_the_london_date():
     from familyservice_nb.dates import LONDON, now_in_london, today_in_london
 

@@ -118,9 +118,30 @@ class Recording(RecordPart):
     )
     author: Login = Field(title="Recorded by", description="The login of the person writing this record.")
 
+    def _problems(self) -> list[InitErrorDetails]:
+        out = super()._problems()
+        from ..timeliness import today_in_london
+
+        today = today_in_london()
+        if isinstance(self.event_date, dt.date) and self.event_date > today:
+            out.append(problem(
+                ("event_date",),
+                f"The date {uk(self.event_date)} is in the future: a record is of something that has happened "
+                f"(today is {uk(today)}).",
+                f"{uk(self.event_date)} is in the future; a record is of something that has happened.",
+                code="future_event",
+            ))
+        return out
+
+    @property
+    def risk_for_deadline(self) -> bool:
+        """Whether the next-working-day deadline applies: harm or risk identified (subclasses add what else
+        counts, without changing the answer given: issue 13, independent answers stay independent)."""
+        return bool(getattr(self, "risk_identified", False))
+
     @property
     def deadline(self) -> WorkingDays:
-        return RISK_RECORDING_DEADLINE if self.risk_identified else RECORDING_DEADLINE
+        return RISK_RECORDING_DEADLINE if self.risk_for_deadline else RECORDING_DEADLINE
 
     def due_date(self, calendar: WorkingCalendar | None = None) -> dt.date:
         """The last working day this record may be completed on Mosaic (DESIGN.md: Timeliness)."""

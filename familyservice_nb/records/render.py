@@ -6,6 +6,7 @@ only routes a record to it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import singledispatch
 
@@ -14,7 +15,7 @@ from .case_note import CaseNote
 from .gfpo import GFPOSessionRecord
 from .line_management import LineManagementSupervision
 from .render_discussions import closure_text, line_management_text, review_text, supervision_text
-from .render_parts import NONE_RECORDED, NOT_DISCUSSED
+from .render_parts import NONE_RECORDED, NOT_DISCUSSED, people_named
 from .render_sessions import case_note_text, gfpo_text, session_text
 from .session import SessionRecord
 from .summaries import ClosureSummary, ReviewSummary
@@ -54,12 +55,17 @@ def copy_destination(kind: str) -> CopyDestination:
 
 
 @singledispatch
-def render_text(record: RecordPart) -> str:
-    """The record as plain text, ready to paste into Mosaic."""
+def _render(record: RecordPart) -> str:
     raise TypeError(f"There is no Mosaic text for a {type(record).__name__}.")
 
 
-for _kind, _render in (
+def render_text(record: RecordPart, names: Mapping[str, str] | None = None) -> str:
+    """The record as plain text, ready to paste into Mosaic; `names` (login -> name) puts people by name."""
+    with people_named(names):
+        return _render(record)
+
+
+for _kind, _renderer in (
     (CaseNote, case_note_text),
     (SessionRecord, session_text),
     (GFPOSessionRecord, gfpo_text),
@@ -68,4 +74,4 @@ for _kind, _render in (
     (ClosureSummary, closure_text),
     (LineManagementSupervision, line_management_text),
 ):
-    render_text.register(_kind, _render)
+    _render.register(_kind, _renderer)

@@ -17,6 +17,7 @@ from .render_parts import (
     labelled,
     lines,
     listing,
+    person,
     section,
     text,
     yes_no,
@@ -46,7 +47,7 @@ def discussion_sections(record: CaseDiscussion) -> list[str | None]:
 
     summary = lines(text(record.case_summary), labelled("Intervention offered", record.intervention_offered))
     reviews = listing(
-        "\n".join(x for x in (f"{r.action_id}: {r.what}" if r.what.strip() else r.action_id,
+        "\n".join(x for x in (r.what if r.what.strip() else "An action agreed earlier",
                               f"   Status: {r.status}", labelled("   Comment", r.comment)) if x)
         for r in record.previous_actions
     )
@@ -89,7 +90,7 @@ def _advice(record: SupervisionRecord) -> list[str | None]:
 
 def supervision_text(record: SupervisionRecord) -> str:
     head = header(f"CASE SUPERVISION: {record.kind.value.upper()}", record, f"Case: {record.case_id}",
-                  f"Practitioner: {record.practitioner}", f"Manager: {record.manager}",
+                  f"Practitioner: {person(record.practitioner)}", f"Manager: {person(record.manager)}",
                   date_label="Date of the discussion")
     return document(head, *_advice(record), *discussion_sections(record))
 
@@ -115,7 +116,7 @@ PERSONNEL_NOTICE = ("PERSONNEL RECORD: for the practitioner's supervision file. 
 
 def line_management_text(record: LineManagementSupervision) -> str:
     head = header("LINE MANAGEMENT SUPERVISION", record, PERSONNEL_NOTICE,
-                  f"Practitioner: {record.practitioner}", f"Manager: {record.manager}", risk=False,
+                  f"Practitioner: {person(record.practitioner)}", f"Manager: {person(record.manager)}", risk=False,
                   date_label="Date of the supervision")
     f = record.opening_figures
     figures = None if f is None else "\n".join([
@@ -133,5 +134,13 @@ def line_management_text(record: LineManagementSupervision) -> str:
         section("CASELOAD AND RECORDING TIMELINESS", figures),
         *areas,
         section("NEXT EPDR DATE", uk(record.next_epdr_date) or None),
-        section("CASE DISCUSSIONS HELD", listing(record.case_discussions)),
+        # the workbook's record numbers mean nothing in Mosaic: say how many, each recorded on its case
+        section("CASE DISCUSSIONS HELD", _discussions_held(len(record.case_discussions))),
     )
+
+
+def _discussions_held(count: int) -> str | None:
+    if count == 0:
+        return None  # left out, like any section nobody filled in
+    return (f"{count} case discussion{'s' if count != 1 else ''} held in this session, each recorded as a case "
+            "supervision on its family's case.")

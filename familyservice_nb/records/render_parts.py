@@ -2,12 +2,15 @@
 
 Honest text (issue 10): an unanswered section or prompt is left out; "None recorded." appears only where
 the writer chose "Nothing to record", and "Not discussed." where they chose that. User text goes in exactly
-as typed: no HTML, no escaping, no trimming.
+as typed: no HTML, no escaping, no trimming. People are named, not given as logins (issue 13), and actions
+by their words: never the workbook's internal references.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import contextvars
+from collections.abc import Iterable, Iterator, Mapping
 
 from .actions import AgreedAction
 from .base import Recording, uk
@@ -61,11 +64,29 @@ def chosen(body: str | None, choice: str | None) -> str | None:
     return None
 
 
+# People by name in Mosaic text (issue 13: names, not logins): `render_text(record, names=...)` sets this
+# for the one rendering; a login without a name stays as it is.
+_NAMES: contextvars.ContextVar[Mapping[str, str] | None] = contextvars.ContextVar("fsnb_names", default=None)
+
+
+@contextlib.contextmanager
+def people_named(names: Mapping[str, str] | None) -> Iterator[None]:
+    """Within this block, `person(login)` gives the name `names` has for it."""
+    token = _NAMES.set(dict(names or {}))
+    try:
+        yield
+    finally:
+        _NAMES.reset(token)
+
+
+def person(login: str | None) -> str:
+    """A person as Mosaic text names them: their name when known, else the login."""
+    return (_NAMES.get() or {}).get(login or "", login or "")
+
+
 def action_lines(actions: list[AgreedAction]) -> str | None:
-    return listing(
-        f"{a.what}\n   By whom: {a.by_whom}\n   By when: {uk(a.by_when)}\n   Reference: {a.action_id}"
-        for a in actions
-    )
+    """Agreed actions by their words, who and when: never the workbook's internal reference."""
+    return listing(f"{a.what}\n   By whom: {person(a.by_whom)}\n   By when: {uk(a.by_when)}" for a in actions)
 
 
 def header(title: str, record: Recording, *rows: str | None, risk: bool = True, date_label: str = "Date") -> str:

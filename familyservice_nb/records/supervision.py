@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import Field, model_validator
+from pydantic import Field
 from pydantic_core import InitErrorDetails
 
 from .actions import ActionReview, AgreedAction, actions_due_before, repeated
@@ -228,8 +228,8 @@ class SupervisionRecord(CaseDiscussion):
     decision: str = Field("", title="Decision", description="What was decided.")
     decision_rationale: str = Field("", title="Rationale for the decision", description="Why it was decided.")
 
-    @model_validator(mode="after")
-    def _safeguarding_is_risk(self):
-        if self.kind is SupervisionKind.SAFEGUARDING_ADVICE:
-            self.risk_identified = True
-        return self
+    @property
+    def risk_for_deadline(self) -> bool:
+        """Advice on a safeguarding concern is due by the next working day, whatever "Harm or risk identified"
+        says: the kind sets the deadline it implies and never changes that answer."""
+        return getattr(self, "kind", None) is SupervisionKind.SAFEGUARDING_ADVICE or super().risk_for_deadline

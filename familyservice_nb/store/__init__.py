@@ -10,6 +10,7 @@ from .check import CheckReport
 from .imports import ImportSummary
 from .migrate import NeedsUpgrade
 from .repository import (
+    ChangedElsewhere,
     IncompleteRecord,
     InvalidRecord,
     RecordInfo,
@@ -19,6 +20,6 @@ from .repository import (
 )
 
 __all__ = [
-    "CheckReport", "ImportSummary", "IncompleteRecord", "InvalidRecord", "NeedsUpgrade", "NotAllowed", "NotFound", "RecordInfo",
+    "ChangedElsewhere", "CheckReport", "ImportSummary", "IncompleteRecord", "InvalidRecord", "NeedsUpgrade", "NotAllowed", "NotFound", "RecordInfo",
     "RecordLocked", "RecordVersion", "Store", "UnfinishedDraft", "Viewer",
 ]

@@ -169,43 +169,48 @@ class Store:
             kind = self.info(record_id).kind
         return repository.prepare(record, kind, self.calendar())
 
-    def save_draft(self, record: BaseModel | dict, record_id: str | int | None = None, kind: str | None = None) -> str:
-        """Save a draft (new, or over the record's current draft) and return the record's id."""
+    def save_draft(
+        self, record: BaseModel | dict, record_id: str | int | None = None, kind: str | None = None,
+        based_on: dt.datetime | None = None,
+    ) -> str:
+        """Save a draft (new, or over the record's current draft) and return the record's id.
+
+        `based_on`: the `updated_at` (RecordInfo) of the copy being saved; when the record was changed since
+        (another window, another person) the save is refused with `ChangedElsewhere`."""
         record_id = record_id or repository.record_id_of(record)
         prepared = self._prepare(record, record_id, kind)
         with self.writing() as conn:
-            return repository.save_draft(conn, self.viewer(conn), prepared, record_id)
+            return repository.save_draft(conn, self.viewer(conn), prepared, record_id, based_on)
 
-    def save_unfinished(self, data: dict, record_id: str | int | None = None, kind: str | None = None) -> str:
+    def save_unfinished(self, data: dict, record_id: str | int | None = None, kind: str | None = None,
+                        based_on: dt.datetime | None = None) -> str:
         """Save a form's draft, finished or not; returns the record's id.
 
         When `data` passes its model this *is* `save_draft`; otherwise the dict is kept exactly as given, as
         the record's current draft, with the same who-sees-what checks, locking and audit trail
-        (`repository.save_unfinished`). Completing it later checks it in full.
+        (`repository.save_unfinished`). Completing it later checks it in full. `based_on` as for `save_draft`.
         """
         try:
-            return self.save_draft(data, record_id, kind)
+            return self.save_draft(data, record_id, kind, based_on=based_on)
         except repository.InvalidRecord:
             pass
         with self.writing() as conn:
-            return repository.save_unfinished(conn, self.viewer(conn), data, record_id, kind)
+            return repository.save_unfinished(conn, self.viewer(conn), data, record_id, kind, based_on)
 
     def saved_payload(self, record_id: str | int) -> dict:
         """The current version of a record as saved (a dict), whether or not it is a whole record yet."""
         with self.reading() as conn:
             return repository.saved_payload(conn, self.viewer(conn), record_id)
 
-    def discard_draft(self, record_id: str | int) -> None:
-        """Remove a draft that was never completed (its author's choice); the audit trail keeps what it held."""
-        with self.writing() as conn:
-            repository.discard_draft(conn, self.viewer(conn), record_id)
-
-    def complete(self, record_id: str | int, record: BaseModel | dict | None = None) -> int:
-        """Complete (lock) the current draft, optionally with its final contents; returns the version."""
+    def complete(
+        self, record_id: str | int, record: BaseModel | dict | None = None, based_on: dt.datetime | None = None
+    ) -> int:
+        """Complete (lock) the current draft, optionally with its final contents; returns the version.
+        `based_on` as for `save_draft`."""
         prepared = None if record is None else self._prepare(record, record_id, None)
         calendar = self.calendar()
         with self.writing() as conn:
-            return repository.complete(conn, self.viewer(conn), record_id, prepared, calendar)
+            return repository.complete(conn, self.viewer(conn), record_id, prepared, calendar, based_on)
 
     def completion_problems(self, record: BaseModel | dict, record_id: str | int | None = None,
                             kind: str | None = None) -> list:
@@ -221,6 +226,18 @@ class Store:
         prepared = self._prepare(record, record_id, None)
         with self.writing() as conn:
             return repository.amend(conn, self.viewer(conn), record_id, prepared, reason, complete)
+
+    def confirm_on_mosaic(self, record_id: str | int, day: dt.date) -> None:
+        """Say a completed record is entered on Mosaic, on `day` (kept with who said so; audited)."""
+        from ..timeliness import today_in_london
+
+        with self.writing() as conn:
+            repository.confirm_on_mosaic(conn, self.viewer(conn), record_id, day, today_in_london())
+
+    def discard_draft(self, record_id: str | int) -> None:
+        """Throw away a draft of your own (a completed record never); the audit trail keeps what it held."""
+        with self.writing() as conn:
+            repository.discard_draft(conn, self.viewer(conn), record_id)
 
     def get(self, record_id: str | int, version: int | None = None) -> BaseModel:
         """The record (its newest version unless one is named) as its pydantic model."""

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
 from ..dates import parse_uk_date, today_in_london
 from ..errors import WorkbookError
@@ -37,6 +37,37 @@ class RecordLocked(WorkbookError):
 
 class UnfinishedDraft(WorkbookError):
     """Opening, as a record, a draft that was kept before it was finished (see `save_unfinished`)."""
+
+
+class ChangedElsewhere(WorkbookError):
+    """A save from an out-of-date copy: the record was saved from another window (or by another person)
+    after this copy was read. Refused, so the last write never silently wins; the caller keeps its text."""
+
+    def __init__(self, record_id, changed_at: dt.datetime):
+        self.record_id, self.changed_at = str(record_id), changed_at
+        super().__init__(
+            f"Not saved: record {record_id} was changed in another window at {_london_clock(changed_at)}, after "
+            "this copy was opened. What you typed is still on this page: copy it, then open the record again "
+            "to see the other changes."
+        )
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """A stored moment as UTC (SQLite gives it back without its zone; it was written in UTC)."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def _london_clock(moment: dt.datetime) -> str:
+    from zoneinfo import ZoneInfo
+
+    return f"{_utc(moment).astimezone(ZoneInfo('Europe/London')):%H:%M}"
+
+
+def check_based_on(row, based_on: dt.datetime | None) -> None:
+    """Refuse a save whose copy was read before the record's last change (`based_on` = the `updated_at`
+    the copy was read at; None = the caller does not ask for the check)."""
+    if based_on is not None and _utc(row["updated_at"]) != _utc(based_on):
+        raise ChangedElsewhere(row["record_id"], row["updated_at"])
 
 
 class InvalidRecord(WorkbookError):
@@ -75,6 +106,8 @@ class RecordInfo:
     created_at: dt.datetime
     created_by: str
     updated_at: dt.datetime
+    mosaic_entered_on: dt.date | None = None  # confirmed as entered on Mosaic (issue 13)
+    mosaic_confirmed_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -173,7 +206,7 @@ def _metadata(model: BaseModel, calendar, kind: str | None = None) -> dict[str, 
         "manager": authorship.manager_named(kind, data),
         "manager_required": authorship.manager_required(kind, data),
         "event_date": model.event_date,
-        "risk_identified": bool(model.risk_identified),
+        "risk_identified": bool(model.risk_for_deadline),  # the column the deadline follows
         "due_date": due,
     }
 
@@ -354,35 +387,18 @@ def prepare_unfinished(data: dict, kind: str, viewer: Viewer) -> Prepared:
     return Prepared(kind=kind, data=dict(data), meta=meta)
 
 
-def save_unfinished(conn: Connection, viewer: Viewer, data: dict, record_id: str | int | None, kind: str | None) -> str:
+def save_unfinished(conn: Connection, viewer: Viewer, data: dict, record_id: str | int | None, kind: str | None,
+                    based_on: dt.datetime | None = None) -> str:
     """Keep a form's dict as the record's draft (new when `record_id` is None), finished or not."""
     if kind is None and record_id is not None:
         kind = _row(conn, viewer, record_id)["kind"]
-    return save_draft(conn, viewer, prepare_unfinished(data, kind, viewer), record_id)
+    return save_draft(conn, viewer, prepare_unfinished(data, kind, viewer), record_id, based_on)
 
 
 def saved_payload(conn: Connection, viewer: Viewer, record_id: str | int) -> dict:
     """The current version of a record as saved (a dict), whether or not it is a whole record yet."""
     row = _row(conn, viewer, record_id)
     return json.loads(_version_row(conn, row["record_id"], row["current_version"])["payload"])
-
-
-def discard_draft(conn: Connection, viewer: Viewer, record_id: str | int) -> None:
-    """Remove a draft never completed, at its author's (or creator's) wish; the audit trail keeps its text.
-
-    A record completed at any time (so amended drafts too) is never removed: it is evidence.
-    """
-    row = _row(conn, viewer, record_id, lock=True)
-    number = row["record_id"]
-    if row["state"] == "complete" or row["current_version"] != 1:
-        raise RecordLocked(f"Record {number} has been completed, so it is kept; it cannot be discarded.")
-    if viewer.login not in (row["author"], row["created_by"]) and not viewer.sees_all:
-        raise NotAllowed(f"Only the person who wrote draft {number} can discard it.")
-    old = json.loads(_version_row(conn, number, 1)["payload"])
-    conn.execute(record_versions.delete().where(record_versions.c.record_id == number))
-    conn.execute(records.delete().where(records.c.record_id == number))
-    audit.record(conn, actor=viewer.actor, action="discard", entity="record", entity_id=str(number), version=1,
-                 changes=audit.diff(old, {}), at=audit.utcnow())
 
 
 def record_id_of(record: BaseModel | dict) -> str | None:
@@ -407,7 +423,10 @@ def _same_kind(row, prepared: Prepared) -> None:
         )
 
 
-def save_draft(conn: Connection, viewer: Viewer, prepared: Prepared, record_id: str | int | None) -> str:
+def save_draft(
+    conn: Connection, viewer: Viewer, prepared: Prepared, record_id: str | int | None,
+    based_on: dt.datetime | None = None,
+) -> str:
     if record_id is None:
         return _create(conn, viewer, prepared)
     row = _row(conn, viewer, record_id, lock=True)
@@ -419,6 +438,7 @@ def save_draft(conn: Connection, viewer: Viewer, prepared: Prepared, record_id: 
         )
     authorship.check_may_change(conn, viewer, row, "save over")
     authorship.check_author_kept(viewer, row, prepared.meta["author"])
+    check_based_on(row, based_on)
     if prepared.meta["case_id"] != row["case_id"]:
         _check_new(conn, viewer, prepared.meta)
     _overwrite_draft(conn, viewer, row, prepared.payload(row["record_id"]), prepared.meta, "save draft")
@@ -476,7 +496,8 @@ def _overwrite_draft(conn, viewer: Viewer, row, payload: dict, meta: dict, actio
 
 
 def complete(
-    conn: Connection, viewer: Viewer, record_id: str | int, prepared: Prepared | None, calendar=None
+    conn: Connection, viewer: Viewer, record_id: str | int, prepared: Prepared | None, calendar=None,
+    based_on: dt.datetime | None = None,
 ) -> int:
     """Lock the current draft (with `prepared` as its final contents, when given).
 
@@ -489,6 +510,7 @@ def complete(
             return row["current_version"]  # completing twice (a double click) changes nothing
         raise RecordLocked(f"Record {row['record_id']} is already completed and locked; amend it instead.")
     authorship.check_may_change(conn, viewer, row, "complete")
+    check_based_on(row, based_on)
     if prepared is None:
         saved = json.loads(_version_row(conn, row["record_id"], row["current_version"])["payload"])
         prepared = prepare(saved, row["kind"], calendar)
@@ -570,3 +592,53 @@ def check_completion(conn: Connection, viewer: Viewer, prepared: Prepared, recor
     problems = completion_problems(conn, viewer, prepared, record_id)
     if problems:
         raise IncompleteRecord(problems)
+
+
+def discard_draft(conn: Connection, viewer: Viewer, record_id: str | int) -> None:
+    """Throw away a draft its writer no longer wants (issue 13: "my drafts", with discard).
+
+    Only the person who wrote the draft may discard it, and only a draft: a completed record is never
+    thrown away. A first draft goes altogether; the draft of an amendment goes back to the completed
+    version it amends. The audit trail keeps what was discarded, by whom and when.
+    """
+    row = _row(conn, viewer, record_id, lock=True)
+    number, version = row["record_id"], row["current_version"]
+    if row["state"] != "draft":
+        raise RecordLocked(f"Record {number} is completed: a completed record is never discarded. "
+                           "To change it, make an amendment and give the reason.")
+    if viewer.actor not in (row["author"], row["created_by"]):
+        raise NotAllowed(f"Only {row['author']}, who wrote draft {number}, can discard it.")
+    old = json.loads(_version_row(conn, number, version)["payload"])
+    now = audit.utcnow()
+    conn.execute(delete(record_versions).where(
+        and_(record_versions.c.record_id == number, record_versions.c.version == version)))
+    if version == 1:
+        conn.execute(delete(records).where(records.c.record_id == number))
+    else:
+        conn.execute(update(records).where(records.c.record_id == number).values(
+            current_version=version - 1, state="complete", updated_at=now))
+    audit.record(conn, actor=viewer.actor, action="discard", entity="record", entity_id=str(number),
+                 version=version, changes=audit.diff(old, {}), at=now)
+
+
+def confirm_on_mosaic(conn: Connection, viewer: Viewer, record_id: str | int, day: dt.date, today: dt.date) -> None:
+    """Keep the day a completed record was entered on Mosaic (guidance: timeliness is about the record being
+    on Mosaic). Refused for a draft, a day before the event, or a day still to come."""
+    row = _row(conn, viewer, record_id, lock=True)
+    number = row["record_id"]
+    if row["state"] != "complete":
+        raise WorkbookError(f"Record {number} is still a draft: complete it before saying it is on Mosaic.")
+    if not isinstance(day, dt.date):
+        raise WorkbookError("Entered on Mosaic: give the date it was entered, for example 25/11/2026.")
+    if day < row["event_date"]:
+        raise WorkbookError(f"Entered on Mosaic: {day:%d/%m/%Y} is before the record's date, "
+                            f"{row['event_date']:%d/%m/%Y}.")
+    if day > today:
+        raise WorkbookError(f"Entered on Mosaic: {day:%d/%m/%Y} is in the future.")
+    now = audit.utcnow()
+    old = {"mosaic_entered_on": row["mosaic_entered_on"].isoformat() if row["mosaic_entered_on"] else None}
+    conn.execute(update(records).where(records.c.record_id == number).values(
+        mosaic_entered_on=day, mosaic_confirmed_by=viewer.actor, mosaic_confirmed_at=now))
+    audit.record(conn, actor=viewer.actor, action="on mosaic", entity="record", entity_id=str(number),
+                 version=row["current_version"], changes=audit.diff(old, {"mosaic_entered_on": day.isoformat()}),
+                 at=now)

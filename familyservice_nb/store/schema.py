@@ -109,6 +109,10 @@ records = Table(
     Column("created_at", When, nullable=False),
     Column("created_by", String(200), nullable=False),
     Column("updated_at", When, nullable=False),
+    # confirmed as entered on Mosaic (migration 0006): the day, who said so and when
+    Column("mosaic_entered_on", Date, nullable=True),
+    Column("mosaic_confirmed_by", String(200), nullable=True),
+    Column("mosaic_confirmed_at", When, nullable=True),
     CheckConstraint("state IN ('draft', 'complete')", name="state"),
     Index("ix_records_case_kind", "case_id", "kind"),
     Index("ix_records_kind_event", "kind", "event_date"),

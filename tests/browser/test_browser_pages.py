@@ -64,7 +64,7 @@ def test_dashboard_shows_chart_table_and_as_of_date(visit, app_server):
     page = seen.page
     assert page.locator("h1").first.inner_text() == "Recording timeliness"
     assert app_server.as_of.isoformat() == "2026-11-25"
-    assert page.locator(".fsnb-as-of").inner_text() == "Figures as of 25/11/2026"
+    assert re.fullmatch(r"Figures as of 25/11/2026 \(read on \d\d/\d\d/\d{4} at \d\d:\d\d\)", page.locator(".fsnb-as-of").inner_text())
 
     # The chart: a plain-words title, a bar per worker, each labelled with its figure.
     chart = page.locator(".fsnb-chart")

@@ -88,7 +88,7 @@ def test_management_oversight_opens_filters_links_and_downloads(open_page):
     seen = open_page(OVERSIGHT, ".fsnb-chart-gaps .main-svg")
     page = seen.page
     assert page.locator("h1").first.inner_text() == "Management oversight"
-    assert page.locator(".fsnb-as-of").inner_text() == f"Figures as of {AS_OF:%d/%m/%Y}"
+    assert re.fullmatch(rf"Figures as of {AS_OF:%d/%m/%Y} \(read on \d\d/\d\d/\d{{4}} at \d\d:\d\d\)", page.locator(".fsnb-as-of").inner_text())
     # Mo manages North only: no other team's lines anywhere.
     assert "Lee South" not in page.locator(".fsnb-app").inner_text()
     assert chart_labels(page, ".fsnb-chart-gaps") == ["North"]
@@ -122,7 +122,7 @@ def test_quality_standards_lists_the_registry_with_figures(open_page):
 def test_recording_timeliness_from_the_database_with_filters(open_page):
     seen = open_page(TIMELINESS, ".fsnb-chart-team .main-svg")
     page = seen.page
-    assert page.locator(".fsnb-as-of").inner_text() == f"Figures as of {AS_OF:%d/%m/%Y}"
+    assert re.fullmatch(rf"Figures as of {AS_OF:%d/%m/%Y} \(read on \d\d/\d\d/\d{{4}} at \d\d:\d\d\)", page.locator(".fsnb-as-of").inner_text())
     assert "From the workbook's database: 8 notes (your teams' notes)" in page.locator(".fsnb-source").inner_text()
     assert sorted(chart_labels(page, ".fsnb-chart-worker")) == ["Pat Practitioner", "Sam Worker"]
     for css in (".fsnb-chart-month", ".fsnb-chart-note-type", ".fsnb-chart-rule", ".fsnb-chart-days"):

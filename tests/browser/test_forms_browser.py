@@ -131,7 +131,8 @@ def test_a_supervision_completed_by_keyboard_alone_with_a_script_payload(open_fo
     except Exception:
         page.screenshot(path="/tmp/kb-fail.png")
         raise
-    tab_to(page, "e => e.type === 'radio'")
+    # Start puts the focus on the form's first answer (issue 13): the kind of discussion
+    page.wait_for_function("() => document.activeElement.type === 'radio'", timeout=15_000)
     page.keyboard.press("Space")  # Planned supervision
     tab_to(page, f"({label_is})('Case summary')")
     page.keyboard.type(HOSTILE)

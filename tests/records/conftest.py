@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from familyservice_nb.dates import today_is
 from familyservice_nb.records import GFPO_PROMPTS, RECORD_KINDS
 
 FRI_20_NOV = dt.date(2026, 11, 20)
@@ -66,3 +67,11 @@ def make():
         return RECORD_KINDS[kind].model_validate({**valid_data(kind), **changes})
 
     return _make
+
+
+@pytest.fixture(autouse=True)
+def _today_after_the_dates_in_these_tests():
+    """The domain tests use explicit dates up to December 2026; a record of the future is refused
+    (test_records_future.py checks that against its own today)."""
+    with today_is(dt.date(2027, 1, 29)):
+        yield

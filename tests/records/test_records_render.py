@@ -103,7 +103,7 @@ def test_supervision_header_names_kind_practitioner_and_manager(make):
     assert text.startswith("CASE SUPERVISION: ADVICE ON A SAFEGUARDING CONCERN\nDate of the discussion: 20/11/2026\n")
     assert in_order(text, ["THE SAFEGUARDING CONCERN", "ADVICE GIVEN", "DECISION", "RATIONALE FOR THE DECISION",
                            SUPERVISION_ORDER[0]])
-    assert "Practitioner: alex.example\nManager: morgan.manager\nHarm or risk identified: Yes" in text
+    assert "Practitioner: alex.example\nManager: morgan.manager\nHarm or risk identified: No" in text
 
 
 def test_supervision_unanswered_sections_are_left_out(make):
@@ -139,7 +139,8 @@ def test_child_not_spoken_to_shows_the_reason(make):
 def test_review_of_previous_actions_shows_status_and_comment(make):
     text = render_text(make("supervision", previous_actions=[
         {"action_id": "A0", "what": "Refer to housing", "status": "Partly done", "comment": "Form sent"}]))
-    assert "1. A0: Refer to housing\n   Status: Partly done\n   Comment: Form sent" in text
+    assert "1. Refer to housing\n   Status: Partly done\n   Comment: Form sent" in text
+    assert "A0" not in text  # the workbook's internal reference is not Mosaic text (issue 13)
 
 
 def test_supporting_families_heading_when_that_programme(make):
@@ -165,7 +166,9 @@ def test_line_management_areas_in_order_and_figures(make):
                            "MOTIVATION, DEVELOPMENT AND SUPPORT", "NEXT EPDR DATE", "CASE DISCUSSIONS HELD"])
     assert "Caseload (open cases allocated): 14" in text and "% on time: 75.0%" in text
     assert "Harm or risk" not in text
-    assert "NEXT EPDR DATE\n01/04/2027" in text and "1. SUP-1\n2. SUP-2" in text
+    assert "NEXT EPDR DATE\n01/04/2027" in text
+    assert "CASE DISCUSSIONS HELD\n2 case discussions held in this session" in text
+    assert "SUP-1" not in text and "SUP-2" not in text  # no internal record numbers in a formal record
     less = render_text(make("line_management", opening_figures=figures))
     assert "PERFORMANCE AND QUALITY" not in less  # not written: left out
 
@@ -204,3 +207,14 @@ def test_document_note_shows_uk_date(make):
 def test_something_that_is_not_a_record_refused():
     with pytest.raises(TypeError, match="no Mosaic text"):
         render_text(object())
+
+
+def test_people_are_named_and_no_internal_reference_is_written(make):
+    from familyservice_nb.records import render_text
+
+    record = make("supervision")
+    text = render_text(record, names={"alex.example": "Alex Example", "morgan.manager": "Morgan Manager"})
+    assert "Practitioner: Alex Example\nManager: Morgan Manager" in text
+    assert "alex.example" not in text and "morgan.manager" not in text
+    assert "Reference" not in text and record.agreed_actions[0].action_id not in text
+    assert "Practitioner: alex.example" in render_text(record)  # without names, the login stays

@@ -17,12 +17,16 @@ def test_planned_supervision_friday_20_11_2026_due_friday_27_11(make):
 def test_safeguarding_advice_friday_20_11_2026_due_monday_23_11(make):
     record = make("supervision", kind="Advice on a safeguarding concern")
     assert record.kind is SupervisionKind.SAFEGUARDING_ADVICE
-    assert record.risk_identified
+    assert record.risk_for_deadline
     assert record.due_date() == dt.date(2026, 11, 23)
 
 
-def test_safeguarding_advice_is_risk_even_when_marked_not(make):
-    assert make("supervision", kind="Advice on a safeguarding concern", risk_identified=False).risk_identified
+def test_safeguarding_advice_sets_the_deadline_and_keeps_the_risk_answer_as_given(make):
+    record = make("supervision", kind="Advice on a safeguarding concern", risk_identified=False)
+    assert record.risk_identified is False  # the answer given is kept
+    assert record.risk_for_deadline and record.due_date() == dt.date(2026, 11, 23)
+    planned = make("supervision", kind="Planned supervision", risk_identified=False)
+    assert not planned.risk_for_deadline and planned.due_date() == dt.date(2026, 11, 27)
 
 
 def test_planned_supervision_wednesday_23_12_2026_due_monday_04_01_2027(make):

@@ -182,7 +182,7 @@ def test_every_kind_of_record_saves_and_comes_back_equal(seeded, as_user):
     assert {r.kind for r in store.records(state="complete")} == set(RECORD_KINDS)
 
 
-def test_carry_forward_lists_actions_not_yet_closed(seeded, as_user):
+def test_carry_forward_lists_actions_not_yet_closed(seeded, as_user, after_christmas_2026):
     store = as_user(MANAGER)
     first = store.save_draft(make_supervision(actions=3))
     store.complete(first)

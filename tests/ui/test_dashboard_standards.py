@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import openpyxl
 import pandas as pd
@@ -42,7 +43,7 @@ def test_table_equals_the_registry_with_its_figures(db):
     assert "minimum of 5 working days" in timeliness["reading"]
     assert list(page.chart.data[0].y) == list(want["standard"])
     assert list(page.chart.data[0].text) == ["57.1% of 7 records"]
-    assert page.as_of_line.value == '<p class="fsnb-as-of">Figures as of 25/11/2026</p>'
+    assert re.fullmatch(r'<p class="fsnb-as-of">Figures as of 25/11/2026 \(read on \d\d/\d\d/\d{4} at \d\d:\d\d\)</p>', page.as_of_line.value)
 
 
 def test_each_role_measures_what_it_may_see(db):

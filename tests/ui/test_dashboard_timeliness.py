@@ -206,7 +206,7 @@ def test_from_the_database_figures_equal_the_package_on_the_users_notes(db):
     assessed = assess_timeliness(notes, as_of=AS_OF)
     assert bars(page.chart) == pytest.approx(counted_pct(timeliness_by_worker(assessed), "worker"))
     assert "From the workbook's database: 8 notes (your teams' notes)" in page.source.value.replace("&#x27;", "'")
-    assert page.as_of_line.value == '<p class="fsnb-as-of">Figures as of 25/11/2026</p>'
+    assert re.fullmatch(r'<p class="fsnb-as-of">Figures as of 25/11/2026 \(read on \d\d/\d\d/\d{4} at \d\d:\d\d\)</p>', page.as_of_line.value)
 
 
 def test_someone_not_on_the_staff_list_sees_a_plain_sentence(db):

@@ -166,7 +166,7 @@ def test_complete_locks_the_record_and_shows_the_mosaic_text(url):
     assert "This supervision record was completed" in form.banner.value
 
 
-def test_a_second_supervision_reviews_the_first_ones_actions(url):
+def test_a_second_supervision_reviews_the_first_ones_actions(url, after_christmas_2026):
     first = open_case(page(url))
     fill_minimum(first, summary="Summary from the first supervision.")
     mark_filled(first, "agreed_actions")
@@ -203,8 +203,13 @@ def test_safeguarding_advice_is_due_the_next_working_day(url):
     assert "Friday 4 December 2026" in form.due.value
     form.parts["kind"].field.value = "Advice on a safeguarding concern"
     assert "Monday 30 November 2026" in form.due.value
-    assert form.parts["risk_identified"].field.value is True
-    assert form.parts["risk_identified"].field.control.disabled
+    assert "because advice on a safeguarding concern was sought" in form.due.value
+    # the kind never ticks (or holds) another answer
+    assert form.parts["risk_identified"].field.value is False
+    assert not form.parts["risk_identified"].field.control.disabled
+    form.parts["kind"].field.value = "Planned supervision"
+    assert "Friday 4 December 2026" in form.due.value
+    assert form.parts["risk_identified"].field.value is False
 
 
 def test_amend_asks_for_a_reason_and_makes_a_new_version(url):

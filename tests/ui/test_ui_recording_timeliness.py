@@ -104,7 +104,7 @@ def test_headline_equals_overall_timeliness():
 
 
 def test_as_of_date_is_shown_the_uk_way():
-    assert build().as_of_line.value == '<p class="fsnb-as-of">Figures as of 25/11/2026</p>'
+    assert re.fullmatch(r'<p class="fsnb-as-of">Figures as of 25/11/2026 \(read on \d\d/\d\d/\d{4} at \d\d:\d\d\)</p>', build().as_of_line.value)
 
 
 def test_late_table_lists_late_and_overdue_notes_with_uk_dates():

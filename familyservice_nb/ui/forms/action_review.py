@@ -18,13 +18,22 @@ from familyservice_nb.ui.kit.html import esc
 
 
 class ReviewRow(widgets.VBox):
-    def __init__(self, number: int, action: AgreedAction, agreed_on=None):
+    def __init__(self, number: int, action: AgreedAction, agreed_on=None, last=None, today=None):
+        """`last`: the latest review of this action at an earlier discussion (its status and comment);
+        `today`: an action past its date says since when (issue 13: actions in words, with their history)."""
         self.action = action
         when = f" at the supervision on {uk(agreed_on)}" if agreed_on else ""
+        lines = [f"By {action.by_whom}, by {uk(action.by_when)}; agreed{when}."]
+        if last is not None:
+            review, reviewed_on = last
+            comment = f": “{review.comment.strip()}”" if review.comment.strip() else ""
+            lines.append(f"Last time ({uk(reviewed_on)}): {review.status}{comment}")
+        overdue = today is not None and action.by_when < today
+        flag = (f'<p class="fsnb-overdue"><strong>Overdue since {esc(uk(action.by_when))}</strong></p>'
+                if overdue else "")
         self.about = widgets.HTML(
-            f'<h4 class="fsnb-row-title">Action {number}: {esc(action.what)}</h4>'
-            f'<p class="fsnb-muted">By {esc(action.by_whom)}, by {esc(uk(action.by_when))}; agreed{esc(when)}. '
-            f"Reference {esc(action.action_id)}.</p>"
+            f'<h4 class="fsnb-row-title">Action {number}: {esc(action.what)}</h4>{flag}'
+            + "".join(f'<p class="fsnb-muted">{esc(line)}</p>' for line in lines)
         )
         self.status: FieldWidget = field_widget(ActionReview, "status", label=f"Status of action {number}", radio=True)
         self.comment: FieldWidget = field_widget(ActionReview, "comment", kind="long", rows=2,
@@ -47,10 +56,12 @@ class ReviewRow(widgets.VBox):
 class ActionReviewPart(Part):
     """`previous_actions`: one row per open action; a row left untouched is not reviewed (it stays open)."""
 
-    def __init__(self, actions: Sequence[AgreedAction], agreed_on: Mapping[str, object] | None = None):
+    def __init__(self, actions: Sequence[AgreedAction], agreed_on: Mapping[str, object] | None = None,
+                 last_reviews: Mapping[str, tuple] | None = None, today=None):
         self.name = "previous_actions"
-        agreed_on = agreed_on or {}
-        self.rows = [ReviewRow(i, a, agreed_on.get(a.action_id)) for i, a in enumerate(actions, start=1)]
+        agreed_on, last_reviews = agreed_on or {}, last_reviews or {}
+        self.rows = [ReviewRow(i, a, agreed_on.get(a.action_id), last_reviews.get(a.action_id), today)
+                     for i, a in enumerate(actions, start=1)]
         empty = widgets.HTML('<p class="fsnb-empty">No agreed actions are open from earlier supervisions of '
                              "this case.</p>")
         self.widget = widgets.VBox(self.rows or [empty], layout=widgets.Layout(width="100%"))

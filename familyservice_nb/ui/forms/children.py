@@ -26,6 +26,8 @@ def last_spoken_to(previous: Iterable) -> dict[str, object]:
     latest: dict[str, object] = {}
     for discussion in previous:
         for child in getattr(discussion, "children", []):
+            if child.date_spoken_to is None:  # not spoken to that time (a reason was given instead)
+                continue
             if child.child_id not in latest or child.date_spoken_to > latest[child.child_id]:
                 latest[child.child_id] = child.date_spoken_to
     return latest

@@ -12,6 +12,7 @@ from typing import ClassVar
 
 import ipywidgets as widgets
 
+from familyservice_nb.dates import today_in_london
 from familyservice_nb.records import (
     ClosureSummary,
     KeyDate,
@@ -36,6 +37,15 @@ def agreed_on(previous: Sequence) -> dict[str, object]:
     for discussion in sorted(previous, key=lambda d: d.event_date):
         for action in discussion.agreed_actions:
             out[action.action_id] = discussion.event_date
+    return out
+
+
+def last_reviews(previous: Sequence) -> dict[str, tuple]:
+    """Each action's latest review at an earlier discussion: (the review, the day of that discussion)."""
+    out: dict[str, tuple] = {}
+    for discussion in sorted(previous, key=lambda d: d.event_date):
+        for review in discussion.previous_actions:
+            out[review.action_id] = (review, discussion.event_date)
     return out
 
 
@@ -69,7 +79,8 @@ class DiscussionForm(CaseRecordForm):
         return [
             section(self.about_title, self.about(), css="fsnb-about"),
             *self.head_sections(),
-            section(m["previous_actions"].title, [self.add(ActionReviewPart(actions, agreed_on(self.previous)))]),
+            section(m["previous_actions"].title, [self.add(ActionReviewPart(
+                actions, agreed_on(self.previous), last_reviews(self.previous), today_in_london()))]),
             section("The case", [self.field("case_summary", rows=4), self.field("intervention_offered", rows=2)],
                     "Brought forward from the last supervision of this case, where there was one: bring it up to date."
                     if self.previous else ""),
@@ -123,16 +134,16 @@ class SupervisionForm(DiscussionForm):
             return "because advice on a safeguarding concern was sought"
         return super().risk_reason()
 
+    def deadline_values(self) -> dict:
+        # The kind sets the deadline it implies (SupervisionRecord.risk_for_deadline), shown in words by the
+        # due date; it never ticks "Harm or risk identified" (issue 13: independent answers stay independent).
+        value = self.parts["kind"].field.value
+        return {"kind": SupervisionKind(value)} if value else {}
+
     def refresh(self) -> None:
-        # SupervisionRecord counts safeguarding advice as risk identified (its own validator); the
-        # form shows that rule by ticking the box and holding it.
-        risk = self.parts["risk_identified"].field
-        safeguarding = self.parts["kind"].field.value == SupervisionKind.SAFEGUARDING_ADVICE.value
-        if safeguarding and not risk.value:
-            risk.value = True
-        if not self.locked:
-            risk.set_disabled(safeguarding)
+        # The safeguarding-advice section (concern, advice, decision and its rationale) shows for that kind.
         if hasattr(self, "advice"):
+            safeguarding = self.parts["kind"].field.value == SupervisionKind.SAFEGUARDING_ADVICE.value
             self.advice.layout.display = None if safeguarding else "none"
         super().refresh()
 

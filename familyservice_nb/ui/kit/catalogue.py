@@ -20,6 +20,23 @@ from pathlib import Path
 
 LANDING_NOTEBOOK = "index.ipynb"
 
+# Which page opens a record of each kind, and what the record is called there.
+RECORD_PAGES = {
+    "supervision": ("case-supervision.ipynb", "Case supervision"),
+    "session": ("session-record.ipynb", "Session record"),
+    "gfpo_session": ("gfpo-session-record.ipynb", "GFPO session record"),
+    "case_note": ("case-note.ipynb", "Case note"),
+    "review_summary": ("review-summary.ipynb", "Review summary"),
+    "closure_summary": ("closure-summary.ipynb", "Closure summary"),
+    "line_management": ("line-management-supervision.ipynb", "Line management supervision"),
+}
+
+
+def record_link(kind: str, record_id) -> str:
+    """The address that opens a record in its form (relative, as pages sit side by side)."""
+    notebook = RECORD_PAGES.get(kind, (LANDING_NOTEBOOK, ""))[0]
+    return f"{notebook}?record={record_id}"
+
 
 class NoDashboards(FileNotFoundError):
     """The folder of page notebooks cannot be found."""

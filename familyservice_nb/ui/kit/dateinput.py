@@ -30,8 +30,10 @@ class UKDateInput(widgets.VBox):
         # Keyboard users type the date; the calendar is for the mouse, so it is not a tab stop.
         # Its label is read out but not shown (the icon is the visible cue); it names no field, so it never
         # competes with the text box's own label.
-        self.picker = widgets.DatePicker(value=read_date(value), tabbable=False, description="Choose from a calendar",
-                                         tooltip="Choose from a calendar")
+        # Its name says which date (issue 13: eight pickers all called "Choose from a calendar").
+        self.picker = widgets.DatePicker(value=read_date(value), tabbable=False,
+                                         description=f"{label}: choose from a calendar",
+                                         tooltip=f"{label}: choose from a calendar")
         self.picker.add_class("fsnb-date-picker")
         self.echo = widgets.HTML()
         self.echo.add_class("fsnb-date-echo")

@@ -14,6 +14,7 @@ import ipywidgets as widgets
 
 from familyservice_nb.figures import RISK_CHOICES, Filters, TimelinessFigures
 from familyservice_nb.ui.kit.dateinput import UKDateInput
+from familyservice_nb.ui.kit.html import esc
 
 ALL = ""  # the "everything" choice of a dropdown
 
@@ -37,6 +38,8 @@ class TimelinessFilterBar(widgets.VBox):
                                      options=[(label, key) for key, label in RISK_CHOICES.items()], value="all")
         self.date_from = UKDateInput("Events from")
         self.date_to = UKDateInput("Events up to")
+        self.problem = widgets.HTML("")
+        self.problem.add_class("fsnb-filter-problem")
         self.reset = widgets.Button(description="Show everything", tooltip="Clear every filter")
         self.reset.on_click(lambda _b: self.clear())
         for control, css in ((self.team, "fsnb-filter-team"), (self.worker, "fsnb-filter-worker"),
@@ -55,6 +58,7 @@ class TimelinessFilterBar(widgets.VBox):
         rows = [
             widgets.HBox([self.team, self.worker, self.note_type, self.risk], layout=line),
             widgets.HBox([self.date_from, self.date_to, self.reset], layout=line),
+            self.problem,
         ]
         for row in rows:
             row.add_class("fsnb-filter-line")
@@ -131,6 +135,12 @@ class TimelinessFilterBar(widgets.VBox):
         if self._holding or self.on_change is None:
             return
         filters = self.filters()
+        problems = filters.problems()
+        self.problem.value = "".join(
+            f'<p class="fsnb-field-problem" role="alert"><span class="fsnb-visually-hidden">Error: </span>{esc(m)}</p>'
+            for _name, m in problems)
+        if problems:  # nothing is drawn for filters that cannot all hold; the last figures stay
+            return
         if filters != self._last:  # a half-typed date, or the same choice again, changes nothing
             self._last = filters
             self.on_change(filters)

@@ -10,6 +10,7 @@ import sys
 import traceback
 from collections.abc import Callable
 
+import anywidget
 import ipywidgets as widgets
 
 from familyservice_nb.errors import WorkbookError
@@ -71,6 +72,69 @@ def build_page(title: str, build: Callable[[PageContext], widgets.Widget], conte
             "please tell whoever looks after the workbook.",
             user=user,
         )
+
+
+class FirstView(anywidget.AnyWidget):
+    """Calls `callback` once, when a browser first shows it (its script sends one message on rendering)."""
+
+    _esm = "function render({ model }) { model.send({ event: 'shown' }); }\nexport default { render };\n"
+
+    def __init__(self, callback: Callable[[], None]):
+        super().__init__()
+        self.callback, self.done = callback, False
+        self.on_msg(self._message)
+
+    def _message(self, _widget, content, _buffers) -> None:
+        if isinstance(content, dict) and content.get("event") == "shown" and not self.done:
+            self.done = True
+            self.callback()
+
+
+def _warm_up(title: str, build: Callable[[PageContext], widgets.Widget]) -> None:
+    """Build the page once and throw it away, never shown: the imports, the chart library and the database
+    connection are then warm, so the build that is shown (when the page is opened) is quick."""
+    try:
+        page = build_page(title, build)
+    except Exception:  # noqa: BLE001 - only a warm-up: the real build reports its own problems
+        return
+    _close_all(page)
+
+
+def _close_all(widget: widgets.Widget) -> None:
+    for child in getattr(widget, "children", ()):
+        _close_all(child)
+    widget.close()
+
+
+def build_fresh_page(title: str, build: Callable[[PageContext], widgets.Widget]):
+    """`build_page`, but the data is read when the person opens the page, never at pre-heating.
+
+    A pre-heated kernel (Voila runs the page before anyone asks for it) shows an empty frame; the page is
+    built when a browser first shows that frame (`FirstView`), so its figures are those of the moment it
+    is opened, and every widget of the page is created after the browser has connected to the kernel.
+    Without pre-heating the page is built at once."""
+    from familyservice_nb.ui.forms.framework.request import preheated
+
+    if not preheated():
+        return build_page(title, build)
+    try:
+        user = PageContext.from_environment().user
+    except ValueError:
+        user = "demo manager"
+    _warm_up(title, build)
+    waiting = widgets.HTML('<p class="fsnb-muted fsnb-reading" role="status">Reading the figures…</p>')
+    holder = AppPage(title, [waiting], user=user)
+
+    def fill() -> None:
+        page = build_page(title, build)
+        holder.page = page
+        for css in getattr(page, "_dom_classes", ()):
+            holder.add_class(css)
+        holder.children = tuple(page.children)
+
+    holder.beacon = FirstView(fill)
+    holder.children = (*holder.children, holder.beacon)
+    return holder
 
 
 def _log_failure(title: str) -> None:

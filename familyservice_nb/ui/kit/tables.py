@@ -11,8 +11,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -188,15 +190,21 @@ class ExcelDownload(anywidget.AnyWidget):
     hint = traitlets.Unicode("").tag(sync=True)  # the button's title (not `tooltip`: DOMWidget has one)
     disabled = traitlets.Bool(False).tag(sync=True)
 
-    def __init__(self, sheets: Callable[[], Mapping[str, pd.DataFrame]], filename: str, **kwargs):
+    def __init__(self, sheets: Callable[[], Mapping[str, pd.DataFrame]], filename: str,
+                 about: Callable[[], Sequence[str]] | None = None, **kwargs):
         super().__init__(**kwargs)
         self.sheets = sheets
+        self.about = about  # lines for a first sheet: the filters and the as-of date (issue 13)
         self.filename = filename
         self.hint = f"Save as {filename}"
         self.on_msg(self._on_message)
 
     def excel_bytes(self) -> bytes:
-        return excel_bytes(self.sheets())
+        sheets = dict(self.sheets())
+        lines = list(self.about()) if self.about is not None else []
+        if lines:
+            sheets = {**sheets, "About this file": pd.DataFrame({"About this file": lines})}
+        return excel_bytes(sheets)
 
     def _on_message(self, _widget, content, _buffers) -> None:
         if not isinstance(content, dict) or content.get("event") != "download":
@@ -210,6 +218,20 @@ class ExcelDownload(anywidget.AnyWidget):
             self.send({"event": "file", "filename": self.filename, "mime": XLSX, "error": DOWNLOAD_FAILED}, buffers=[])
             return
         self.send({"event": "file", "filename": self.filename, "mime": XLSX}, buffers=[data])
+
+
+def tagged_filename(base: str, as_of: dt.date | None, filters_words: str = "") -> str:
+    """'late-notes.xlsx' -> 'late-notes_as-of-2026-11-25_team-north.xlsx' (the filters in short words)."""
+    stem, dot, ext = base.rpartition(".")
+    if not dot:
+        stem, ext = base, "xlsx"
+    parts = [stem]
+    if as_of is not None:
+        parts.append(f"as-of-{as_of:%Y-%m-%d}")
+    slug = re.sub(r"[^a-z0-9]+", "-", filters_words.lower()).strip("-")[:80].strip("-")
+    if slug:
+        parts.append(slug)
+    return "_".join(parts) + f".{ext}"
 
 
 class TableSection(widgets.VBox):
@@ -240,11 +262,19 @@ class TableSection(widgets.VBox):
         self.heading = widgets.HTML(heading)
         self.table = widgets.HTML()
         self.table.add_class("fsnb-table-html")
-        self.download = ExcelDownload(lambda: self.sheets(), filename=filename)  # late-bound: pages may replace it
+        self.about: list[str] = []  # what the file is: its filters and as-of date (see `describe_export`)
+        self.download = ExcelDownload(lambda: self.sheets(), filename=filename,  # late-bound: pages may replace it
+                                      about=lambda: self.about)
+        self.base_filename = filename
         super().__init__([self.heading, self.table, self.download])
         self.add_class("fsnb-table-section")
         if css_class:
             self.add_class(css_class)
+
+    def describe_export(self, as_of_words: str, filters_words: str, as_of: dt.date | None = None) -> None:
+        """Say in the file (a first sheet) and in its name which filters and as-of date it holds."""
+        self.about = [as_of_words, f"Filters: {filters_words}" if filters_words else "Filters: none (everything)"]
+        self.download.filename = tagged_filename(self.base_filename, as_of, filters_words)
 
     def sheets(self) -> dict[str, pd.DataFrame]:
         """What the download holds: every line, in the columns shown (and any kept for Excel only)."""

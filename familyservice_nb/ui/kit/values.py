@@ -67,6 +67,20 @@ def london_time(moment: dt.datetime | None) -> str:
     return f"{uk(local.date())} at {local:%H:%M}"
 
 
+def figures_as_of(as_of: dt.date | None, read_at: dt.datetime | None = None) -> str:
+    """When figures were taken, with the time they were read: "Figures as of 29/11/2026 at 10:42".
+
+    When the figures are for another day than the one they were read on (a stored extract's date,
+    FSNB_AS_OF), both are said: "Figures as of 25/11/2026 (read on 29/11/2026 at 10:42)"."""
+    read_at = read_at or london_now()
+    if read_at.tzinfo is not None:
+
+        read_at = read_at.astimezone(LONDON)
+    if as_of is None or as_of == read_at.date():
+        return f"Figures as of {uk(read_at.date())} at {read_at:%H:%M}"
+    return f"Figures as of {uk(as_of)} (read on {uk(read_at.date())} at {read_at:%H:%M})"
+
+
 def is_blank(value) -> bool:
     """Nothing entered: None, blank text, an empty list or mapping."""
     if value is None:

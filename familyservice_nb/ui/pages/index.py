@@ -9,10 +9,12 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
+from familyservice_nb.errors import WorkbookError
+from familyservice_nb.ui.forms.framework.form import log_failure
 from familyservice_nb.ui.kit.catalogue import Page, discover_pages, locate_dashboards
 from familyservice_nb.ui.kit.context import PageContext
 from familyservice_nb.ui.kit.html import esc
-from familyservice_nb.ui.kit.shell import APP_TITLE, AppPage, build_page
+from familyservice_nb.ui.kit.shell import APP_TITLE, AppPage, build_fresh_page
 
 
 def pages_html(pages: list[Page]) -> str:
@@ -23,6 +25,24 @@ def pages_html(pages: list[Page]) -> str:
         for p in pages
     )
     return f'<nav aria-label="Pages"><ul class="fsnb-pages">{items}</ul></nav>'
+
+
+def my_work_sections(context: PageContext) -> list[widgets.Widget]:
+    """"My work first" (pages/my_work.py) when the app has a database; a plain sentence if it cannot be read."""
+    from familyservice_nb.ui.kit.data import open_store
+    from familyservice_nb.ui.pages.my_work import MyWork
+
+    try:
+        store = open_store(context)
+        if store is None:
+            return []
+        return [MyWork(store, as_of=context.as_of)]
+    except WorkbookError as exc:
+        return [widgets.HTML(f'<div class="fsnb-notice" role="status">{esc(exc)}</div>')]
+    except Exception:  # noqa: BLE001 - the page links still show; the details go to the log
+        log_failure("reading your work for the landing page")
+        return [widgets.HTML('<div class="fsnb-notice" role="status">Your drafts and what is due cannot be '
+                             "shown just now. The pages below still work.</div>")]
 
 
 class LandingPage(AppPage):
@@ -37,15 +57,16 @@ class LandingPage(AppPage):
         )
         self.links = widgets.HTML(f"<h2>Pages</h2>{pages_html(self.pages)}")
         self.links.add_class("fsnb-page-links")
-        super().__init__(APP_TITLE, [self.welcome, self.links, *sections], user=user, home=True)
+        self.sections = list(sections)
+        super().__init__(APP_TITLE, [self.welcome, *self.sections, self.links], user=user, home=True)
         self.add_class("fsnb-landing")
 
     @classmethod
     def from_context(cls, context: PageContext, dashboards: Path | None = None) -> LandingPage:
         folder = dashboards or context.dashboards or locate_dashboards()
-        return cls(user=context.user, pages=discover_pages(folder))
+        return cls(user=context.user, pages=discover_pages(folder), sections=my_work_sections(context))
 
     @classmethod
     def from_environment(cls):
         """The landing page for whoever the environment names (or a plain-words problem page)."""
-        return build_page(APP_TITLE, cls.from_context)
+        return build_fresh_page(APP_TITLE, cls.from_context)

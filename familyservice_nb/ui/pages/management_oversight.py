@@ -15,9 +15,10 @@ from familyservice_nb.oversight import MEASURES, SPOKEN_TO_NOTE, OversightReport
 from familyservice_nb.ui.charts import figure_widget, gaps_figure, update_gaps
 from familyservice_nb.ui.kit.context import PageContext
 from familyservice_nb.ui.kit.data import require_store
-from familyservice_nb.ui.kit.html import esc, figure_cards, uk_date
-from familyservice_nb.ui.kit.shell import AppPage, build_page
+from familyservice_nb.ui.kit.html import esc, figure_cards
+from familyservice_nb.ui.kit.shell import AppPage, build_fresh_page
 from familyservice_nb.ui.kit.tables import Link, TableSection
+from familyservice_nb.ui.kit.values import figures_as_of
 
 TITLE = "Management oversight"
 ALL = ""
@@ -117,7 +118,7 @@ class ManagementOversightPage(AppPage):
         self.report = report
         titles = report.titles()
         self.as_of_line = widgets.HTML(
-            f'<p class="fsnb-as-of">Figures as of {esc(uk_date(report.as_of))}</p>'
+            f'<p class="fsnb-as-of">{esc(figures_as_of(report.as_of))}</p>'
             f'<p class="fsnb-muted">{report.open_case_count:,} families open. Case supervision every '
             f"{report.supervision_interval_days} days; children spoken to every {report.child_seen_interval_days} "
             f"days; line management supervision every {report.line_management_interval_days} days (the council's "
@@ -213,7 +214,7 @@ class ManagementOversightPage(AppPage):
 
     @classmethod
     def from_environment(cls):
-        return build_page(TITLE, cls.from_context)
+        return build_fresh_page(TITLE, cls.from_context)
 
 
 def report_frame(report: OversightReport, name: str) -> pd.DataFrame:

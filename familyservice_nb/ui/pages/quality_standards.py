@@ -21,9 +21,10 @@ from familyservice_nb.timeliness import assess_timeliness
 from familyservice_nb.ui.charts import figure_widget, standards_figure
 from familyservice_nb.ui.kit.context import PageContext
 from familyservice_nb.ui.kit.data import notes_for
-from familyservice_nb.ui.kit.html import esc, uk_date
-from familyservice_nb.ui.kit.shell import AppPage, build_page
+from familyservice_nb.ui.kit.html import esc
+from familyservice_nb.ui.kit.shell import AppPage, build_fresh_page
 from familyservice_nb.ui.kit.tables import TableSection
+from familyservice_nb.ui.kit.values import figures_as_of
 
 TITLE = "Quality standards"
 COLUMNS = {
@@ -46,7 +47,7 @@ class QualityStandardsPage(AppPage):
                  notices: list[str] = ()):
         self.evidence = evidence
         self.table_frame = standards_frame(evidence)
-        as_of_text = f"Figures as of {uk_date(as_of)}" if as_of else "Figures as of today"
+        as_of_text = figures_as_of(as_of)
         self.as_of_line = widgets.HTML(f'<p class="fsnb-as-of">{esc(as_of_text)}</p>')
         self.as_of_line.add_class("fsnb-as-of-line")
         self.source = widgets.HTML(f'<p class="fsnb-muted fsnb-source">{esc(source)}</p>' if source else "")
@@ -86,4 +87,4 @@ class QualityStandardsPage(AppPage):
 
     @classmethod
     def from_environment(cls):
-        return build_page(TITLE, cls.from_context)
+        return build_fresh_page(TITLE, cls.from_context)

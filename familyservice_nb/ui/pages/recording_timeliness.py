@@ -38,9 +38,10 @@ from familyservice_nb.ui.kit.context import PageContext
 from familyservice_nb.ui.kit.data import NotesSource, notes_for, notes_from_extract
 from familyservice_nb.ui.kit.filters import TimelinessFilterBar
 from familyservice_nb.ui.kit.html import MISSING, esc, figure_cards, html_table, uk_date
-from familyservice_nb.ui.kit.shell import AppPage, build_page
+from familyservice_nb.ui.kit.shell import AppPage, build_fresh_page
 from familyservice_nb.ui.kit.tables import TOP_ROWS, TableSection, for_excel
 from familyservice_nb.ui.kit.upload import ExtractUpload
+from familyservice_nb.ui.kit.values import figures_as_of, london_now
 from familyservice_nb.vocab import TIMELINESS_LABELS, Timeliness
 
 TITLE = "Recording timeliness"
@@ -165,6 +166,7 @@ class RecordingTimelinessDashboard(AppPage):
     def __init__(self, assessed: pd.DataFrame, *, user: str, source: str = "", notices: list[str] = (),
                  notes_source: NotesSource | None = None, calendar=None, top: int = TOP_ROWS):
         self.calendar, self.top = calendar, top
+        self.read_at = london_now()  # when these figures were read (said with the as-of date)
         self.as_of_line = widgets.HTML()
         self.as_of_line.add_class("fsnb-as-of-line")
         self.source = widgets.HTML()
@@ -257,6 +259,7 @@ class RecordingTimelinessDashboard(AppPage):
     def show(self, assessed: pd.DataFrame) -> None:
         """Show other notes (an upload, a new import): prepared again, the filters kept where they apply."""
         self.data = TimelinessFigures(assessed, top=self.top)
+        self.read_at = london_now()
         self.late_section.columns = _late_columns(assessed)
         self.filter_bar.set_data(self.data)
         self.refresh()
@@ -289,9 +292,12 @@ class RecordingTimelinessDashboard(AppPage):
             self.group_sections[name].show(table)
         self.late_section.show(late_display(self.data.late_frame(figures, limit=self.top)), total=figures.late_total)
         self.late_section.sheets = self._late_sheets
-        self.as_of_line.value = f'<p class="fsnb-as-of">Figures as of {esc(uk_date(self.as_of))}</p>'
+        self.as_of_line.value = f'<p class="fsnb-as-of">{esc(figures_as_of(self.as_of, self.read_at))}</p>'
         self.headline.value = headline_html(figures.overall, self.as_of)
         described = self.filter_bar.filters().describe()
+        as_of_words = figures_as_of(self.as_of, self.read_at)
+        for section in (*self.group_sections.values(), self.late_section):
+            section.describe_export(as_of_words, described, self.as_of)
         self.status.value = (f'<p class="fsnb-muted" role="status">Showing {figures.notes:,} notes'
                              f'{": " + esc(described) if described else " (no filters)"}.</p>')
 
@@ -329,4 +335,4 @@ class RecordingTimelinessDashboard(AppPage):
     @classmethod
     def from_environment(cls):
         """The page for the environment's user and data (or a plain-words problem page)."""
-        return build_page(TITLE, cls.from_context)
+        return build_fresh_page(TITLE, cls.from_context)

@@ -114,8 +114,8 @@ class FormApp(AppPage):
             '<div class="fsnb-notice" role="status"><strong>'
             + esc(f"You have a draft from {saved}.")
             + "</strong> "
-            + esc(f"It is {self.form_class.noun} {info.record_id}, not completed yet. Continue it, or start again "
-                  "with a new one (the draft is kept).")
+            + esc(f"It is {self.form_class.noun} {info.record_id}, not completed yet. Continue it, start again "
+                  "with a new one (the draft is kept), or discard it and start with a new one.")
             + "</div>"
         )
         go_on = widgets.Button(description="Continue the draft", button_style="primary", icon="play",
@@ -123,10 +123,25 @@ class FormApp(AppPage):
         go_on.add_class("fsnb-continue")
         again = widgets.Button(description="Start again", icon="file", layout=widgets.Layout(width="auto"))
         again.add_class("fsnb-start-again")
+        drop = widgets.Button(description="Discard the draft", icon="trash",  # then a new one starts
+                              layout=widgets.Layout(width="auto"))
+        drop.add_class("fsnb-discard-and-start")
         go_on.on_click(lambda _b: (self._clear_offer(), continue_draft()))
         again.on_click(lambda _b: (self._clear_offer(), start_fresh()))
-        self.offer.children = (text, widgets.HBox([go_on, again]))
+        drop.on_click(lambda _b: self._discard_then(info, start_fresh))
+        self.offer.children = (text, widgets.HBox([go_on, again, drop]))
         go_on.focus()
+
+    def _discard_then(self, info, start_fresh) -> None:
+        """Start again without keeping the old draft (Store.discard_draft; the audit trail keeps it)."""
+        try:
+            self.store.discard_draft(info.record_id)
+        except WorkbookError as exc:
+            self.say(str(exc))
+            return
+        self._clear_offer()
+        start_fresh()
+        self.say("The earlier draft was discarded.", css="fsnb-notice")
 
     def _clear_offer(self) -> None:
         for child in self.offer.children:
@@ -139,6 +154,7 @@ class FormApp(AppPage):
             close_tree(self.form)
         self.form = form
         self.slot.children = (form,)
+        form.focus_first()
 
     def open_record(self, record_id: str) -> None:
         info = self.store.info(record_id)  # NotAllowed / NotFound in plain words

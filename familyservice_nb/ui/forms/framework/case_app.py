@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import ClassVar
 
 from familyservice_nb.errors import WorkbookError
+from familyservice_nb.records.base import uk
 from familyservice_nb.ui.forms.framework.app import FormApp
 from familyservice_nb.ui.forms.framework.chooser import SubjectChooser
 from familyservice_nb.ui.forms.framework.drafts import load_payload, my_latest_draft
 from familyservice_nb.ui.forms.framework.form import UNEXPECTED, RecordForm, log_failure
 from familyservice_nb.ui.forms.framework.request import Params
+from familyservice_nb.ui.kit.catalogue import RECORD_PAGES, record_link
 from familyservice_nb.ui.kit.html import esc
 
 
@@ -89,7 +91,26 @@ class CaseFormApp(FormApp):
         self.context_line.value = (
             f'<p class="fsnb-context"><strong>Case {esc(case.case_id)} – {esc(case.family_pseudonym)}</strong>'
             f" · allocated to {esc(worker)}" + (f" · team {esc(case.team)}" if case.team else "") + "</p>"
+            + self.case_records_html(case.case_id)
         )
+
+    def case_records_html(self, case_id: str) -> str:
+        """The case's records so far (issue 13: each case's past records listed on its form)."""
+        try:
+            infos = self.store.records(case_id=case_id)
+        except WorkbookError:
+            return ""
+        if not infos:
+            return '<p class="fsnb-muted fsnb-case-records">No records of this case in the workbook yet.</p>'
+        names = {s.login: s.name for s in self._staff}
+        items = "".join(
+            f'<li><a href="{esc(record_link(i.kind, i.record_id))}">{esc(RECORD_PAGES.get(i.kind, ("", i.kind))[1])}'
+            f", {esc(uk(i.event_date))}</a> by {esc(names.get(i.author, i.author))}"
+            f" ({'completed' if i.state == 'complete' else 'draft'})</li>"
+            for i in sorted(infos, key=lambda i: (i.event_date, int(i.record_id)), reverse=True)
+        )
+        return (f'<details class="fsnb-case-records"><summary>Records of this case ({len(infos)})</summary>'
+                f"<ul>{items}</ul></details>")
 
     def start(self, case, practitioner: str | None) -> RecordForm:
         self.show_context(case)

@@ -56,10 +56,18 @@ class CaseRecordForm(RecordForm):
     def risk_reason(self) -> str:
         return ""
 
+    def deadline_values(self) -> dict:
+        """Other answers the record's deadline depends on (see SupervisionForm)."""
+        return {}
+
     def refresh(self) -> None:
         if hasattr(self, "due") and "risk_identified" in self.parts:
             risk = self.parts["risk_identified"].field.value
-            self.due.show(self.model, self.parts["event_date"].field.value, risk, self.calendar, self.risk_reason())
+            from familyservice_nb.dates import today_in_london
+
+            today = None if self.state == "complete" else today_in_london()
+            self.due.show(self.model, self.parts["event_date"].field.value, risk, self.calendar, self.risk_reason(),
+                          today, **self.deadline_values())
 
     def show_only(self, names: Sequence[str], shown: bool) -> None:
         for name in names:

@@ -13,14 +13,20 @@ from familyservice_nb.ui.kit.html import esc
 from familyservice_nb.ui.kit.values import long_date, read_date
 
 
-def due_text(model: type[BaseModel], event_date, risk: bool, calendar, reason: str = "") -> str:
+def due_text(model: type[BaseModel], event_date, risk: bool, calendar, reason: str = "", today=None,
+             **values) -> str:
+    """`values`: other answers that set the deadline (a supervision's kind), given to the record itself.
+    `today` (for a record not completed yet): a due date before it is said to be past (issue 13)."""
     day = read_date(event_date)
     if day is None:
         return "The recording due date shows here once the date is filled in."
-    probe = model.model_construct(event_date=day, risk_identified=bool(risk))
+    probe = model.model_construct(event_date=day, risk_identified=bool(risk), **values)
     due = probe.due_date(calendar)
     why = reason or ("because harm or risk was identified" if risk else "")
     rule = f"{probe.deadline}" + (f", {why}" if why else "")
+    if today is not None and due < today:
+        return (f"Overdue: this was to be recorded on Mosaic by {long_date(due)} ({rule}); "
+                f"{(today - due).days} day{'s' if (today - due).days != 1 else ''} late today.")
     return f"To be recorded on Mosaic by {long_date(due)} ({rule})."
 
 
@@ -31,9 +37,9 @@ class DueDate(widgets.HTML):
         super().__init__("")
         self.add_class("fsnb-due")
 
-    def show(self, model, event_date, risk, calendar, reason: str = "") -> None:
+    def show(self, model, event_date, risk, calendar, reason: str = "", today=None, **values) -> None:
         try:
-            text = due_text(model, event_date, risk, calendar, reason)
+            text = due_text(model, event_date, risk, calendar, reason, today, **values)
         except Exception:  # noqa: BLE001 - a date outside the calendar: say nothing rather than fail
             text = ""
         self.value = f'<p class="fsnb-due-text" role="status" aria-live="polite">{esc(text)}</p>' if text else ""

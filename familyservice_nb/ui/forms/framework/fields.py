@@ -20,6 +20,7 @@ from pydantic.fields import FieldInfo
 
 from familyservice_nb.ui.kit.dateinput import UKDateInput
 from familyservice_nb.ui.kit.html import esc
+from familyservice_nb.ui.kit.radios import RadioGroup
 
 YES_NO = (("Yes", True), ("No", False))
 CHOOSE = "Choose…"
@@ -91,13 +92,12 @@ class FieldWidget(widgets.VBox):
         elif kind == "check":
             control = widgets.Checkbox(description=label, value=False, indent=False, layout=full)
         elif kind == "yesno":
-            control = widgets.RadioButtons(description=label, options=YES_NO, value=None, style=style)
+            control = RadioGroup(description=label, options=YES_NO, value=None)
         elif kind == "choice":
             options = list(options)
             use_radio = radio if radio is not None else len(options) <= 4
             if use_radio:
-                control = widgets.RadioButtons(description=label, options=options, value=None, style=style,
-                                               layout=widgets.Layout(width="auto"))
+                control = RadioGroup(description=label, options=options, value=None)
             else:
                 control = widgets.Dropdown(description=label, options=[(CHOOSE, None), *options], index=0,
                                            style=style, layout=widgets.Layout(width="auto", max_width="100%"))
@@ -106,7 +106,7 @@ class FieldWidget(widgets.VBox):
         else:
             raise ValueError(f"No input for a field of kind {kind!r}.")
         self.control = control
-        if kind != "date":
+        if kind != "date" and not isinstance(control, RadioGroup):
             control.add_class("fsnb-stacked")
         control.add_class("fsnb-control")
         control.add_class(f"fsnb-kind-{kind}")
@@ -160,10 +160,16 @@ class FieldWidget(widgets.VBox):
 
     # -- state ------------------------------------------------------------------------------------
 
-    def show_problems(self, problems: Sequence[str]) -> None:
+    def show_problems(self, problems: Sequence[str], fid: str | None = None) -> None:
+        """Each problem under the input (the error summary ties it to the input with aria-describedby and
+        marks the input aria-invalid); `fid` names the field for the summary's link to it."""
+        if fid:
+            for css in [c for c in self._dom_classes if c.startswith("fsnb-fid-")]:
+                self.remove_class(css)
+            self.add_class(f"fsnb-fid-{fid}")
         if problems:
-            items = "".join(f"<span>{esc(p)}</span>" for p in problems)
-            self.problem.value = f'<div class="fsnb-field-problem" role="alert">{items}</div>'
+            items = "".join(f'<span class="fsnb-visually-hidden">Error: </span>{esc(p)}<br>' for p in problems)
+            self.problem.value = f'<p class="fsnb-field-problem">{items.removesuffix("<br>")}</p>'
             self.add_class("fsnb-has-problem")
         else:
             self.problem.value = ""

@@ -21,10 +21,15 @@ from pydantic import BaseModel, ValidationError
 
 from familyservice_nb.errors import WorkbookError
 from familyservice_nb.records import copy_destination, explain, render_text
+from familyservice_nb.records.base import uk
+from familyservice_nb.store import ChangedElsewhere
 from familyservice_nb.ui.forms.framework.autosave import Debouncer, running_loop
 from familyservice_nb.ui.forms.framework.copy import CopyText
 from familyservice_nb.ui.forms.framework.history import history_html
+from familyservice_nb.ui.forms.framework.keeper import TypingKeeper
 from familyservice_nb.ui.forms.framework.parts import Part
+from familyservice_nb.ui.kit.dateinput import UKDateInput
+from familyservice_nb.ui.kit.error_summary import ErrorSummary, field_id
 from familyservice_nb.ui.kit.html import esc
 from familyservice_nb.ui.kit.values import london_now, london_time
 
@@ -91,6 +96,8 @@ class RecordForm(widgets.VBox):
         self.completion_tried = False
         self.last_saved = None
         self.saves = 0
+        self.based_on = None  # when the record was last changed, as this page's copy knows it
+        self.save_ok = True
         self.parts: dict[str, Part] = {}
         self.touched: set[str] = set()
         self._loading = False
@@ -106,7 +113,7 @@ class RecordForm(widgets.VBox):
         self.complete_button.on_click(lambda _b: self._complete_clicked())
         self.status = widgets.HTML(self._status_html("Your draft saves itself a moment after you stop typing."))
         self.status.add_class("fsnb-save-status")
-        self.summary = widgets.HTML("")
+        self.summary = ErrorSummary()
         self.summary.add_class("fsnb-summary")
         self.banner = widgets.HTML("")
         self.banner.add_class("fsnb-banner")
@@ -142,8 +149,21 @@ class RecordForm(widgets.VBox):
                                else destination.label,
                                button="Copy for Mosaic" if destination.running_record else "Copy the text")
         self.history = widgets.HTML("")
+        # Entered on Mosaic? (issue 13): the day the record reached Mosaic is what timeliness is about.
+        self.mosaic_day = UKDateInput("Date it was entered on Mosaic")
+        self.mosaic_confirm = widgets.Button(description="Confirm it is on Mosaic", icon="check",
+                                             layout=widgets.Layout(width="auto"))
+        self.mosaic_confirm.add_class("fsnb-mosaic-confirm")
+        self.mosaic_confirm.on_click(lambda _b: self.confirm_on_mosaic(self.mosaic_day.date))
+        self.mosaic_said = widgets.HTML("")
+        self.mosaic_said.add_class("fsnb-mosaic-said")
+        self.mosaic_question = widgets.VBox([self.mosaic_said, self.mosaic_day, self.mosaic_confirm])
         self.after = widgets.VBox([
             widgets.HBox([self.amend_button]), self.reason_box,
+            # A case record goes on Mosaic; a line management record is a personnel record (issue 10).
+            *([section("Entered on Mosaic?", [self.mosaic_question],
+                       "Once you have pasted the record into Mosaic, say on which day: the guidance's timeliness "
+                       "is about the record being on Mosaic.")] if destination.running_record else []),
             section(destination.heading, [self.mosaic], destination.intro),
             section("Versions and audit trail", [self.history]),
         ], layout=widgets.Layout(display="none", width="100%"))
@@ -151,11 +171,11 @@ class RecordForm(widgets.VBox):
 
         body = self.build()
         self.problem_list: list[dict] = []  # the problems shown in the summary: path, message, anchor
-        for name, part in self.parts.items():  # each part's place, for the summary's links
-            if isinstance(part.widget, widgets.Box):
-                part.widget.children = (widgets.HTML(f'<a id="{anchor_of(name)}" class="fsnb-anchor"></a>'),
-                                        *part.widget.children)
-        super().__init__([self.banner, *body, self.summary, self.action_bar, self.after],
+        self.keeper = TypingKeeper(page=self.kind, key=self._keeper_key(), is_saved=self._all_saved,
+                                   restore=self._put_back_kept)
+        self.keeper.follow(self.parts)
+        top = widgets.VBox([self.summary, self.banner], layout=widgets.Layout(width="100%"))
+        super().__init__([top, *body, self.action_bar, self.after, self.keeper],
                          layout=widgets.Layout(width="100%"))
         self.add_class("fsnb-form")
         self.add_class(f"fsnb-form-{self.kind.replace('_', '-')}")
@@ -202,7 +222,49 @@ class RecordForm(widgets.VBox):
                     part.load(payload[name])
         finally:
             self._loading = False
+        if self.record_id is not None:
+            self._note_copy()
+        self.keeper.follow(self.parts)
         self.refresh()
+
+    # -- what the browser keeps (keeper.py) ---------------------------------------------------------
+
+    def _keeper_key(self) -> str:
+        if self.record_id is not None:
+            return f"{self.kind}:{self.record_id}"
+        whose = self.fixed.get("case_id") or self.fixed.get("practitioner") or ""
+        return f"{self.kind}:new:{whose}"
+
+    def _note_copy(self) -> None:
+        """Remember when the record was last changed: a later save from this copy is checked against it."""
+        try:
+            self.based_on = self.store.info(self.record_id).updated_at
+        except Exception:  # noqa: BLE001 - the save that follows reports any real problem
+            self.based_on = None
+
+    def _all_saved(self) -> bool:
+        return self.locked or (self.save_ok and not self.debouncer.pending)
+
+    def _put_back_kept(self, values: dict, again: bool) -> None:
+        """Values the browser kept while the connection was lost: put them back and save them."""
+        self.keeper.follow(self.parts)
+        if self.locked:
+            if any(self.keeper.paths.get(p) is not None and self.keeper.paths[p].value != v
+                   for p, v in values.items()):
+                self.banner.value = (
+                    '<div class="fsnb-notice" role="alert">'
+                    + esc("This browser kept text typed while the connection was lost, but this record can no "
+                          "longer be changed here (it is completed, or belongs to someone else). Amend the "
+                          "record to add it.") + "</div>")
+            return
+        if not self.keeper.put_back(values):
+            return
+        saved = self.save_draft(explicit=True)
+        if not again and saved:
+            self.banner.value = (
+                '<div class="fsnb-notice" role="status">'
+                + esc("What you typed while the connection was lost was kept in this browser: it is back on "
+                      "this page and saved.") + "</div>")
 
     def check(self) -> tuple[BaseModel | None, list[dict]]:
         """The record, or the problems with it: dicts of loc, type, sentence and short words."""
@@ -237,20 +299,28 @@ class RecordForm(widgets.VBox):
             for p in problems
         ] if everything else []
         if everything and problems:
-            items = "".join(
-                f'<li><a href="#{esc(p["anchor"])}" data-path="{esc(p["path"])}">{esc(p["message"])}</a></li>'
-                if p["anchor"] else f"<li>{esc(p['message'])}</li>"
-                for p in self.problem_list
-            )
             count = len(problems)
-            self.summary.value = (
-                '<div class="fsnb-problem" role="alert"><strong>'
-                + esc(f"This {self.noun} cannot be completed yet: {count} thing{'s' if count != 1 else ''} "
-                      "to put right.")
-                + f"</strong><ul>{items}</ul></div>"
+            self.summary.show(
+                f"This {self.noun} cannot be completed yet: {count} thing{'s' if count != 1 else ''} to put right",
+                [(self._field_id(p["loc"]), p["sentence"]) for p in problems],
             )
         elif not problems or not everything and not self.completion_tried:
-            self.summary.value = ""
+            self.summary.clear()
+
+    def focus_first(self) -> None:
+        """Focus the form's first answer (after Start, Start again, or opening a draft)."""
+        for name, part in self.parts.items():
+            if getattr(part, "field", None) is not None and not self.locked:
+                self.summary.move_focus(f".fsnb-fid-{field_id(name)}")
+                return
+
+    def _field_id(self, loc: tuple) -> str:
+        """The id of the input a problem is about (the summary links to it), or "" when it has none."""
+        if not loc or loc[0] not in self.parts:
+            return ""
+        if len(loc) >= 3 and isinstance(loc[1], int):
+            return field_id(loc[0], loc[1], loc[2])
+        return field_id(loc[0])
 
     def _shown(self, name: str) -> bool:
         """Problems already shown for this part are kept up to date as the user fixes them."""
@@ -262,6 +332,7 @@ class RecordForm(widgets.VBox):
         if self._loading or self.locked:
             return
         self.touched.add(name)
+        self.keeper.follow(self.parts)
         loop = running_loop()
         self._last_change = loop.time() if loop is not None else 0.0
         self.refresh()
@@ -277,7 +348,13 @@ class RecordForm(widgets.VBox):
         self.debouncer.cancel()
         when = london_now()
         try:
-            self.record_id = self.store.save_unfinished(self.draft_data(), self.record_id, self.kind)
+            self.record_id = self.store.save_unfinished(
+                self.draft_data(), self.record_id, self.kind,
+                based_on=self.based_on if self.record_id is not None else None)
+        except ChangedElsewhere as exc:
+            self.save_ok = False
+            self.status.value = self._status_html(str(exc), css="fsnb-save-failed", alert=True)
+            return False
         except WorkbookError as exc:
             self._save_failed(when, str(exc))
             return False
@@ -285,6 +362,9 @@ class RecordForm(widgets.VBox):
             log_failure("saving a draft")
             self._save_failed(when, "the database could not be reached")
             return False
+        self.save_ok = True
+        self._note_copy()
+        self.keeper.key = self._keeper_key()
         self.last_saved = when
         self.saves += 1
         # The count makes every save redraw the line, even two saves in the same second.
@@ -293,6 +373,7 @@ class RecordForm(widgets.VBox):
         return True
 
     def _save_failed(self, when, reason: str) -> None:
+        self.save_ok = False
         reason = reason.rstrip(".")
         self.status.value = self._status_html(
             f"Not saved at {when:%H:%M:%S}: {reason}. What you typed is still on this page; the workbook will "
@@ -352,34 +433,38 @@ class RecordForm(widgets.VBox):
             problems = self.completion_check(model)  # nothing silent: what completion still asks for
         if problems:
             self.show_problems(problems, everything=True)
+            self.summary.focus_count += 1  # the summary takes the focus (GOV.UK error summary)
             self.save_draft()
             return False
         self.show_problems([], everything=True)
         try:
             if self.record_id is None:
                 self.record_id = self.store.save_unfinished(self.draft_data(), None, self.kind)
-            self.store.complete(self.record_id, model)
+                self._note_copy()
+            self.store.complete(self.record_id, model, based_on=self.based_on)
         except WorkbookError as exc:
             if getattr(exc, "details", None):  # completion refused after all (someone else completed an action)
                 self.show_problems(completion_rows(exc.details), everything=True)
                 return False
             problems = getattr(exc, "problems", None) or [str(exc)]
-            items = "".join(f"<li>{esc(p)}</li>" for p in problems)
-            self.summary.value = (f'<div class="fsnb-problem" role="alert"><strong>The {esc(self.noun)} was not '
-                                  f"completed.</strong><ul>{items}</ul></div>")
+            # a problem may come as (field id, message) or as plain words
+            items = [tuple(p) if isinstance(p, (tuple, list)) and len(p) == 2 else ("", str(p)) for p in problems]
+            self.summary.show(f"The {self.noun} was not completed", items, focus=True)
             return False
         except Exception:  # noqa: BLE001
             log_failure("completing a record")
-            self.summary.value = f'<div class="fsnb-problem" role="alert">{esc(UNEXPECTED)}</div>'
+            self.summary.show(f"The {self.noun} was not completed", [("", UNEXPECTED)], focus=True)
             return False
         self.amending = False
         self.show_completed(model)
+        self.summary.move_focus(".fsnb-done")  # focus on "This record was completed..."
         return True
 
     def show_completed(self, model: BaseModel | None = None) -> None:
         """Lock the inputs and show the record's text, versions and audit trail."""
         self.state = "complete"
         self.lock()
+        self.refresh()  # a completed record's due date is no longer "overdue"
         info = None
         try:
             info = self.store.info(self.record_id)
@@ -392,7 +477,7 @@ class RecordForm(widgets.VBox):
             versions = self.store.versions(self.record_id)
             current = versions[-1] if versions else None
             if current is not None and current.completed_at:
-                when = f" on {london_time(current.completed_at)} by {current.completed_by}"
+                when = f" on {london_time(current.completed_at)} by {self.person(current.completed_by)}"
             version = f" (version {info.current_version})" if info.current_version > 1 else ""
         else:
             version = ""
@@ -403,10 +488,53 @@ class RecordForm(widgets.VBox):
             + esc("It is locked: to change it, amend it and say why.")
             + "</div>"
         )
-        self.mosaic.text = render_text(model) if model is not None else ""
+        self.mosaic.text = render_text(model, names=self.staff_names_by_login()) if model is not None else ""
+        self._show_mosaic_entry(info)
         self.history.value = history_html(self.store, self.record_id, self.model)
         self.after.layout.display = None
         self.action_bar.layout.display = "none"
+
+    def _show_mosaic_entry(self, info) -> None:
+        day = getattr(info, "mosaic_entered_on", None)
+        if day is not None:
+            who = self.person(info.mosaic_confirmed_by)
+            self.mosaic_said.value = ('<p class="fsnb-saved" role="status">'
+                                      + esc(f"Entered on Mosaic on {uk(day)} (confirmed by {who}).") + "</p>")
+            self.mosaic_day.value = day
+        else:
+            self.mosaic_said.value = '<p class="fsnb-notice">Not yet confirmed as entered on Mosaic.</p>'
+            if not self.mosaic_day.value:
+                self.mosaic_day.value = london_now().date()
+
+    def staff_names_by_login(self) -> dict[str, str]:
+        try:
+            return {s.login: s.name for s in self.store.staff()}
+        except Exception:  # noqa: BLE001 - logins will do
+            return {}
+
+    def person(self, login: str | None) -> str:
+        """A person's name, not their login (issue 13: people in words)."""
+        return self.staff_names_by_login().get(login, login or "someone")
+
+    def confirm_on_mosaic(self, day) -> bool:
+        """Keep the day the record was entered on Mosaic (Store.confirm_on_mosaic refuses a wrong day)."""
+        if day is None:
+            self.mosaic_said.value = ('<p class="fsnb-field-problem" role="alert">'
+                                      + esc("Give the date it was entered on Mosaic, for example 25/11/2026.")
+                                      + "</p>")
+            return False
+        try:
+            self.store.confirm_on_mosaic(self.record_id, day)
+            info = self.store.info(self.record_id)
+        except WorkbookError as exc:
+            self.mosaic_said.value = f'<p class="fsnb-field-problem" role="alert">{esc(exc)}</p>'
+            return False
+        except Exception:  # noqa: BLE001
+            log_failure("confirming a record is on Mosaic")
+            self.mosaic_said.value = f'<p class="fsnb-field-problem" role="alert">{esc(UNEXPECTED)}</p>'
+            return False
+        self._show_mosaic_entry(info)
+        return True
 
     def lock(self) -> None:
         self.locked = True
@@ -445,6 +573,7 @@ class RecordForm(widgets.VBox):
             self.reason_problem.value = f'<div class="fsnb-field-problem" role="alert"><span>{esc(UNEXPECTED)}</span></div>'
             return False
         self.state, self.amending, self.completion_tried = "draft", True, False
+        self._note_copy()
         self.reason.value = ""
         self._hide_reason()
         self.after.layout.display = "none"

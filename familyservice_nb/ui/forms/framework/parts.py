@@ -13,6 +13,7 @@ import ipywidgets as widgets
 
 from familyservice_nb.ui.forms.framework.fields import FieldWidget
 from familyservice_nb.ui.forms.framework.rows import RowList
+from familyservice_nb.ui.kit.error_summary import field_id
 from familyservice_nb.ui.kit.values import is_blank
 
 Problem = tuple[tuple, str]  # (where below the field, plain words)
@@ -48,6 +49,7 @@ class FieldPart(Part):
 
     def __init__(self, field: FieldWidget):
         self.name, self.widget, self.field = field.name, field, field
+        field.add_class(f"fsnb-fid-{field_id(self.name)}")  # what the error summary's links point at
 
     def record_value(self):
         value = self.field.value
@@ -65,7 +67,7 @@ class FieldPart(Part):
         self.field.value = value
 
     def show_problems(self, problems: Sequence[Problem]) -> None:
-        self.field.show_problems([message for _loc, message in problems])
+        self.field.show_problems([message for _loc, message in problems], fid=field_id(self.name))
 
     def on_change(self, callback: Callable[[], None]) -> None:
         self.field.on_change(lambda _f: callback())
@@ -97,7 +99,7 @@ class ListPart(Part):
             if len(loc) >= 2 and isinstance(loc[0], int) and loc[0] < len(filled) and loc[1] in filled[loc[0]].fields:
                 by_place.setdefault((loc[0], loc[1]), []).append(message)
         for (i, name), messages in by_place.items():
-            filled[i].fields[name].show_problems(messages)
+            filled[i].fields[name].show_problems(messages, fid=field_id(self.name, i, name))
 
     def on_change(self, callback: Callable[[], None]) -> None:
         self.rows.on_change(callback)

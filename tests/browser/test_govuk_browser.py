@@ -1,0 +1,298 @@
+"""GOV.UK patterns in the real app (issue 13): keyboard-only completion where arrow keys stay inside their
+group, the error summary that takes focus and links to its fields, names in the accessibility tree, and
+axe-core (from npm: tests/browser/package.json) with no violations on every page and state.
+
+Its own server on the forms' seed database, in headless Chromium.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from forms_seed import MANAGER, NORTH_CASE, PRACTITIONER, seed, sqlite_url
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
+
+_spec = importlib.util.spec_from_file_location("fsnb_browser_support", Path(__file__).with_name("conftest.py"))
+support = sys.modules.setdefault(_spec.name, importlib.util.module_from_spec(_spec))
+_spec.loader.exec_module(support)
+
+AXE = Path(__file__).with_name("node_modules") / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+FORMS = ["case-supervision", "session-record", "gfpo-session-record", "case-note", "review-summary",
+         "closure-summary", "line-management-supervision"]
+DASHBOARDS = ["index", "management-oversight", "recording-timeliness", "quality-standards"]
+
+
+@pytest.fixture(scope="module")
+def govuk_db(tmp_path_factory):
+    url = seed(sqlite_url(tmp_path_factory.mktemp("govuk-db")))
+    from familyservice_nb.records import SupervisionRecord
+    from familyservice_nb.store import Store
+
+    store = Store(url, user=MANAGER)
+    earlier = SupervisionRecord.model_validate({
+        "kind": "Planned supervision", "event_date": "02/11/2026", "author": MANAGER, "manager": MANAGER,
+        "practitioner": PRACTITIONER, "case_id": NORTH_CASE, "case_summary": "Two children; attendance.",
+        "agreed_actions": [
+            {"what": "Book the school meeting", "by_whom": "Pat Practitioner", "by_when": "10/11/2026"},
+            {"what": "Refer to the housing officer", "by_whom": "Pat Practitioner", "by_when": "30/11/2026"},
+        ],
+    })
+    store.complete(store.save_draft(earlier))
+    return url
+
+
+@pytest.fixture(scope="module")
+def server(govuk_db, tmp_path_factory):
+    support.ensure_python3_kernelspec()
+    data = tmp_path_factory.mktemp("govuk-data")
+    server = support.AppServer(
+        port=support.free_port(), data_dir=data,
+        env=support.server_environment(data, FSNB_DATABASE_URL=govuk_db, FSNB_USER=MANAGER),
+        log_path=data / "server.log", user=MANAGER,
+    )
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def open_page(browser, server):
+    contexts = []
+
+    def go(notebook: str, query: str = "", ready: str = ".fsnb-app"):
+        context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 1000})
+        contexts.append(context)
+        page = context.new_page()
+        seen = support.watch(page)
+        page.goto(server.url(f"voila/render/{notebook}.ipynb{query}"), wait_until="domcontentloaded")
+        page.wait_for_selector(ready, timeout=support.PAGE_READY_MS)
+        return seen
+
+    yield go
+    for context in contexts:
+        context.close()
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.2 A/AA violations on the page as it is now, one line each."""
+    support.require(AXE.exists(), f"axe-core ({AXE}; run `npm ci` in tests/browser)")
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
+        ".map(v => v.id + ': ' + v.help + ' -> ' + v.nodes.map(n => n.target.join(' ')).slice(0, 5).join(' | '))",
+        WCAG_TAGS,
+    )
+    return result
+
+
+def radio_answers(page) -> dict[str, str | None]:
+    """Each radio group's name (its legend) and the answer ticked in it."""
+    return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('fieldset.fsnb-radios')].map(f => {
+        const checked = f.querySelector('input:checked');
+        return [f.querySelector('legend').textContent, checked ? f.querySelector(`label[for="${checked.id}"]`).textContent : null];
+    }))""")
+
+
+def focused(page, test_js: str) -> bool:
+    return page.evaluate(f"() => {{ const e = document.activeElement; return !!e && ({test_js})(e); }}")
+
+
+def tab_to(page, test_js: str, key: str = "Tab", limit: int = 300):
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if focused(page, test_js):
+            return
+    raise AssertionError(f"{key} never reached {test_js}")
+
+
+IN_GROUP = "name => e => e.type === 'radio' && e.closest('fieldset').querySelector('legend').textContent === name"
+LABELLED = "name => e => (e.labels && [...e.labels].some(l => l.textContent.trim() === name))"
+
+
+def start(page, practitioner_label: str, case_label: str):
+    page.get_by_label("Practitioner").select_option(label=practitioner_label)
+    page.get_by_label("Case", exact=True).select_option(label=case_label)
+    page.get_by_role("button", name="Start the supervision").click()
+    page.wait_for_selector(".fsnb-form, .fsnb-start-again")
+    if page.locator(".fsnb-start-again").count():
+        page.get_by_role("button", name="Start again").click()
+    page.wait_for_selector(".fsnb-form")
+
+
+def test_keyboard_only_supervision_and_arrows_stay_in_their_group(open_page, govuk_db):
+    visit = open_page("case-supervision", ready=".fsnb-start")
+    page = visit.page
+    tab_to(page, f"({LABELLED})('Practitioner')")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_selector(".fsnb-choose-case option:has-text('C-N1 – Oakhurst family')", state="attached")
+    tab_to(page, f"({LABELLED})('Case')")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_function("() => document.activeElement.value.startsWith('C-N1')")
+    tab_to(page, "e => e.textContent.includes('Start the supervision')")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".fsnb-form")
+    # after Start, focus is in the form's first answer
+    page.wait_for_function("() => !!document.activeElement.closest('.fsnb-form')", timeout=15_000)
+
+    tab_to(page, f"({IN_GROUP})('Kind of case discussion')")
+    page.keyboard.press("Space")
+    before = radio_answers(page)
+    assert before["Kind of case discussion"] == "Planned supervision"
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowRight")
+    assert focused(page, f"({IN_GROUP})('Kind of case discussion')"), "the arrows stayed in the group"
+    after = radio_answers(page)
+    assert after["Kind of case discussion"] == "Advice on a safeguarding concern"
+    assert {k: v for k, v in after.items() if k != "Kind of case discussion"} == \
+        {k: v for k, v in before.items() if k != "Kind of case discussion"}
+    page.keyboard.press("ArrowLeft")  # back to Planned supervision
+    assert radio_answers(page)["Kind of case discussion"] == "Planned supervision"
+    # ticking a kind never ticks another answer
+    assert not page.get_by_label("Harm or risk identified").is_checked()
+
+    tab_to(page, f"({IN_GROUP})('Status of action 1')")
+    page.keyboard.press("Space")
+    for key in ["ArrowRight", "ArrowRight", "ArrowDown", "ArrowRight", "ArrowRight", "ArrowRight"]:
+        page.keyboard.press(key)
+        assert focused(page, f"({IN_GROUP})('Status of action 1')")
+    answers = radio_answers(page)
+    assert answers["Status of action 2"] is None, "arrows in action 1 never answer action 2"
+    assert answers["Kind of case discussion"] == "Planned supervision"
+    assert answers["Status of action 1"] is not None
+    for _ in range(6):  # round the group again to "Done"
+        if radio_answers(page)["Status of action 1"] == "Done":
+            break
+        page.keyboard.press("ArrowRight")
+    assert radio_answers(page)["Status of action 1"] == "Done"
+    tab_to(page, f"({IN_GROUP})('Status of action 2')")
+    page.keyboard.press("Space")
+    tab_to(page, f"({LABELLED})('Case summary')")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("Two children; typed by keyboard alone.")
+    tab_to(page, f"({LABELLED})('Progress')")
+    page.keyboard.type("Attendance up to 94%.")
+    tab_to(page, f"({LABELLED})('Case summary')", key="Shift+Tab")  # back up with Shift-Tab
+    page.keyboard.press("End")
+    page.keyboard.type(" Checked.")
+    tab_to(page, "e => e.textContent.includes('Complete the supervision record')")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".fsnb-done, .fsnb-error-summary li", timeout=20_000)
+    assert page.locator(".fsnb-done").count(), page.locator(".fsnb-error-summary").inner_text()
+    page.wait_for_function("() => !!document.activeElement.closest('.fsnb-done')", timeout=15_000)
+    from familyservice_nb.store import Store
+
+    store = Store(govuk_db, user=MANAGER)
+    done = store.records(kind="supervision", case_id=NORTH_CASE, state="complete")[-1]
+    record = store.get(done.record_id)
+    assert record.case_summary == "Two children; typed by keyboard alone. Checked."
+    assert record.kind.value == "Planned supervision" and record.risk_identified is False
+    assert [r.status for r in record.previous_actions][:2] and all(r.status for r in record.previous_actions)
+    assert axe_violations(page) == []
+    visit.assert_clean()
+
+
+def test_a_failed_complete_focuses_the_summary_and_its_links_focus_their_fields(open_page):
+    visit = open_page("case-supervision", ready=".fsnb-start")
+    page = visit.page
+    start(page, "Sam Worker", "C-N2 – Birchall family")
+    page.get_by_label("Case summary", exact=True).fill("")
+    page.get_by_role("button", name="Add an action").click()
+    page.wait_for_function("() => !!document.activeElement.closest('.fsnb-row')", timeout=15_000)  # Add: focus in the row
+    page.keyboard.type("Chase the housing referral")
+    page.get_by_role("button", name="Complete the supervision record").click()
+    page.wait_for_function("() => document.activeElement.classList.contains('fsnb-error-summary')", timeout=20_000)
+    summary = page.locator(".fsnb-error-summary")
+    box = summary.bounding_box()
+    assert box is not None and box["y"] < 1000, "the summary is scrolled into view"
+    links = summary.locator("a")
+    count = links.count()
+    assert count >= 3
+    for i in range(count):
+        href = links.nth(i).get_attribute("href")
+        fid = href.removeprefix("#fsnb-fid-")
+        links.nth(i).click()
+        assert focused(page, f"e => !!e.closest('.fsnb-fid-{fid}')"), f"the link to {fid} focuses its field"
+        state = page.evaluate("""() => {
+            const e = document.activeElement;
+            const ids = (e.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+            return {invalid: e.getAttribute('aria-invalid'),
+                    described: ids.map(id => (document.getElementById(id) || {}).textContent || '').join(' ')};
+        }""")
+        assert state["invalid"] == "true" and "Error:" in state["described"], (fid, state)
+    assert axe_violations(page) == []
+    visit.assert_clean()
+
+
+def test_every_radio_group_and_date_field_has_a_name_in_the_accessibility_tree(open_page):
+    visit = open_page("case-supervision", ready=".fsnb-start")
+    page = visit.page
+    start(page, "Pat Practitioner", "C-N1 – Oakhurst family")
+    tree = page.locator(".fsnb-form").aria_snapshot()
+    legends = page.locator("fieldset.fsnb-radios legend").all_inner_texts()
+    assert {"Kind of case discussion", "Status of action 1", "Status of action 2"} <= set(legends)
+    for legend in legends:
+        assert page.get_by_role("group", name=legend, exact=True).count() >= 1, legend
+        assert f'group "{legend}"' in tree
+    for label in page.locator(".fsnb-date-text label").all_inner_texts():
+        assert page.get_by_role("textbox", name=label.strip(), exact=True).count() >= 1, label
+    pickers = page.locator(".fsnb-date-picker input")
+    for i in range(pickers.count()):
+        name = pickers.nth(i).evaluate("e => e.labels[0].textContent")
+        assert name.endswith(": choose from a calendar") and name != ": choose from a calendar", name
+    visit.assert_clean()
+
+
+def test_printing_a_completed_supervision_gives_every_section(open_page, govuk_db, tmp_path):
+    import shutil
+    import subprocess
+
+    from familyservice_nb.records import SupervisionRecord
+    from familyservice_nb.store import Store
+
+    support.require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
+    long_text = " ".join(f"Sentence {i} of a long case summary." for i in range(1, 400))
+    store = Store(govuk_db, user=MANAGER)
+    record = SupervisionRecord.model_validate({
+        "kind": "Planned supervision", "event_date": "20/11/2026", "author": MANAGER, "manager": MANAGER,
+        "practitioner": PRACTITIONER, "case_id": NORTH_CASE, "case_summary": long_text,
+        "progress": "The last words of progress: PROGRESS-END.",
+        "agreed_actions": [{"what": "Print me", "by_whom": "Pat Practitioner", "by_when": "04/12/2026"}],
+    })
+    record_id = store.save_draft(record)
+    store.complete(record_id)
+    visit = open_page("case-supervision", f"?record={record_id}", ready=".fsnb-done")
+    page = visit.page
+    page.wait_for_selector(".fsnb-copy-text")
+    headings = [h.strip() for h in page.locator(".fsnb-form .fsnb-section h2").all_inner_texts() if h.strip()]
+    assert len(headings) >= 10
+    pdf = tmp_path / "supervision.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = " ".join(text.split())
+    pages = text.count("\f")
+    assert pages >= 4, f"a long record prints on several A4 pages, not one screen ({pages})"
+    for heading in headings:
+        assert " ".join(heading.split()) in flat, f"the printed record lacks the section {heading!r}"
+    assert "Sentence 399 of a long case summary." in flat  # the whole text, not one box's worth
+    assert "PROGRESS-END" in flat
+    assert "Complete the supervision record" not in flat  # buttons are not printed
+    visit.assert_clean()
+
+
+@pytest.mark.parametrize("notebook", FORMS + DASHBOARDS)
+def test_axe_finds_no_violation_on_the_page(open_page, notebook):
+    ready = ".fsnb-start, .fsnb-problem-page, .fsnb-form-page .fsnb-chooser" if notebook in FORMS else \
+        ".fsnb-as-of, .fsnb-page-links"
+    visit = open_page(notebook, ready=ready)
+    time.sleep(1)
+    assert axe_violations(visit.page) == []
+    visit.assert_clean()

@@ -1,0 +1,48 @@
+"""Discarding a draft (issue 13: my drafts, with discard), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from storehelp import MANAGER, OTHER_MANAGER, make_supervision
+
+from familyservice_nb.store import NotAllowed, NotFound, RecordLocked
+
+
+def test_my_first_draft_goes_and_the_audit_keeps_what_it_held(seeded, as_user):
+    store = as_user(MANAGER)
+    record_id = store.save_draft(make_supervision(progress="Half a thought"))
+    store.discard_draft(record_id)
+    with pytest.raises(NotFound):
+        store.info(record_id)
+    assert store.records(kind="supervision") == []
+    trail = seeded.audit_trail()
+    last = trail[trail["entity_id"] == record_id].iloc[-1]
+    assert last["action"] == "discard" and last["actor"] == MANAGER
+    assert "Half a thought" in str(last["changes"])
+
+
+def test_a_completed_record_is_never_discarded(seeded, as_user):
+    store = as_user(MANAGER)
+    record_id = store.save_draft(make_supervision())
+    store.complete(record_id)
+    with pytest.raises(RecordLocked, match="never discarded"):
+        store.discard_draft(record_id)
+    assert store.info(record_id).state == "complete"
+
+
+def test_an_amendment_draft_goes_back_to_the_completed_version(seeded, as_user):
+    store = as_user(MANAGER)
+    record_id = store.save_draft(make_supervision(progress="As completed"))
+    store.complete(record_id)
+    store.amend(record_id, make_supervision(progress="Being amended"), reason="Wrong figure", complete=False)
+    store.discard_draft(record_id)
+    info = store.info(record_id)
+    assert (info.state, info.current_version) == ("complete", 1)
+    assert store.get(record_id).progress == "As completed"
+
+
+def test_only_the_writer_may_discard_a_draft(seeded, as_user):
+    record_id = as_user(MANAGER).save_draft(make_supervision())
+    with pytest.raises((NotAllowed, NotFound)):
+        as_user(OTHER_MANAGER).discard_draft(record_id)
+    assert as_user(MANAGER).info(record_id).state == "draft"

@@ -1,0 +1,109 @@
+"""Figures are never stale (issue 13): a pre-heated page reads its data when it is asked for, and says the
+date and time the figures were taken."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import ipywidgets as widgets
+import pytest
+
+from familyservice_nb.ui.kit.shell import AppPage, build_fresh_page
+from familyservice_nb.ui.kit.values import figures_as_of
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def test_figures_say_the_date_and_time_they_were_taken():
+    at = dt.datetime(2026, 11, 29, 10, 42, 7, tzinfo=LONDON)
+    assert figures_as_of(dt.date(2026, 11, 29), at) == "Figures as of 29/11/2026 at 10:42"
+    assert figures_as_of(None, at) == "Figures as of 29/11/2026 at 10:42"
+    assert figures_as_of(dt.date(2026, 11, 25), at) == "Figures as of 25/11/2026 (read on 29/11/2026 at 10:42)"
+    # a moment in UTC is said in London time (British Summer Time in July)
+    summer = dt.datetime(2026, 7, 1, 9, 5, tzinfo=dt.UTC)
+    assert figures_as_of(dt.date(2026, 7, 1), summer) == "Figures as of 01/07/2026 at 10:05"
+
+
+@pytest.fixture
+def preheating(monkeypatch):
+    """A pre-heated kernel: the browser shows the page when the test says so."""
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+
+    def shown(holder):
+        holder.beacon._message(holder.beacon, {"event": "shown"}, [])
+
+    return shown
+
+
+def test_a_preheated_page_shows_what_is_read_when_it_is_opened(preheating):
+    reads = []
+
+    def build(context):
+        reads.append(dt.datetime.now())
+        page = AppPage("Oversight", [widgets.HTML(f"<p>figure {len(reads)}</p>")], user=context.user)
+        page.add_class("fsnb-oversight")
+        return page
+
+    holder = build_fresh_page("Oversight", build)
+    assert len(reads) == 1, "pre-heating builds the page once to warm up, and shows nothing of it"
+    assert "Reading the figures" in holder.children[-2].value
+    preheating(holder)
+    assert len(reads) == 2, "the page shown is read when it is opened"
+    preheating(holder)  # shown again (a second view): read once only
+    assert len(reads) == 2
+    assert holder.children[-1].value == "<p>figure 2</p>"
+    assert "fsnb-oversight" in holder._dom_classes
+
+
+def test_a_page_that_fails_when_opened_says_so_in_plain_words(preheating):
+    def build(_context):
+        raise ValueError("The extract cannot be read.")
+
+    holder = build_fresh_page("Oversight", build)
+    preheating(holder)
+    assert "This page cannot be shown." in holder.children[-1].value
+    assert "The extract cannot be read." in holder.children[-1].value
+
+
+def test_without_preheating_the_page_is_built_at_once(monkeypatch):
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    page = build_fresh_page("Oversight", lambda context: AppPage("Oversight", [], user=context.user))
+    assert type(page) is AppPage and page.title == "Oversight"
+
+
+def test_filters_that_cannot_all_hold_are_refused_at_the_filter():
+    from familyservice_nb.figures import Filters
+    from familyservice_nb.ui.kit.filters import TimelinessFilterBar
+
+    assert Filters(date_from=dt.date(2026, 11, 1), date_to=dt.date(2026, 11, 1)).problems() == []
+    [(name, words)] = Filters(date_from=dt.date(2026, 11, 10), date_to=dt.date(2026, 11, 1)).problems()
+    assert name == "date_to" and "Events up to (01/11/2026) is before Events from (10/11/2026)" in words
+    drawn = []
+    bar = TimelinessFilterBar(on_change=drawn.append)
+    bar.date_from.value = "10/11/2026"
+    bar.date_to.value = "01/11/2026"
+    assert len(drawn) == 1, "the nonsense pair is never drawn"
+    assert "is before Events from" in bar.problem.value and 'role="alert"' in bar.problem.value
+    bar.date_to.value = "30/11/2026"
+    assert bar.problem.value == "" and drawn[-1].date_to == dt.date(2026, 11, 30)
+
+
+def test_an_export_says_its_filters_and_as_of_date_in_the_file_and_its_name():
+    import io
+
+    import pandas as pd
+
+    from familyservice_nb.ui.kit.tables import TableSection, tagged_filename
+
+    assert tagged_filename("late-notes.xlsx", dt.date(2026, 11, 25), "team North, events from 01/11/2026") == \
+        "late-notes_as-of-2026-11-25_team-north-events-from-01-11-2026.xlsx"
+    assert tagged_filename("late-notes.xlsx", dt.date(2026, 11, 25)) == "late-notes_as-of-2026-11-25.xlsx"
+    section = TableSection("Late notes", {"note_id": "Note"}, what="notes", filename="late-notes.xlsx")
+    section.show(pd.DataFrame({"note_id": ["N-1"]}))
+    section.describe_export("Figures as of 25/11/2026 at 10:42", "team North", dt.date(2026, 11, 25))
+    assert section.download.filename == "late-notes_as-of-2026-11-25_team-north.xlsx"
+    sheets = pd.read_excel(io.BytesIO(section.download.excel_bytes()), sheet_name=None)
+    assert list(sheets) == ["Late notes", "About this file"]
+    assert sheets["About this file"]["About this file"].tolist() == ["Figures as of 25/11/2026 at 10:42",
+                                                                     "Filters: team North"]
