@@ -11,7 +11,7 @@ PORT   ?= 8866
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml deploy/proxy/package-lock.json
+$(STAMP): pyproject.toml deploy/proxy/package-lock.json tests/browser/package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
@@ -19,6 +19,8 @@ $(STAMP): pyproject.toml deploy/proxy/package-lock.json
 	@# The hub's proxy (configurable-http-proxy, from npm): needed by `familyservice-nb hub` only.
 	if command -v npm >/dev/null 2>&1; then cd deploy/proxy && npm ci --no-audit --no-fund --silent; \
 	else echo "npm was not found, so the team hub's proxy is not installed (familyservice-nb hub needs it)."; fi
+	@# axe-core, which the browser tests inject into each page to check accessibility.
+	if command -v npm >/dev/null 2>&1; then cd tests/browser && npm ci --no-audit --no-fund --silent; fi
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv and install the package with everything it needs
