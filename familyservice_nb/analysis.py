@@ -153,34 +153,18 @@ class RejectKind:
 
 
 # read_extract gives each rejected row a reason in plain words and a stable code; these group them by code.
-REJECT_KINDS: tuple[RejectKind, ...] = (
-    RejectKind(extract.WRONG_FIELD_COUNT, "Wrong number of fields",
-               "A value holds a comma that is not in quotes, or a line was cut short: re-export the file, "
-               "or correct the line in a text editor."),
-    RejectKind(extract.UNCLOSED_QUOTE, "Quote never closed",
-               "A value opens a quote (\") and never closes it: correct the line in a text editor, or re-export."),
-    RejectKind(extract.VALUE_BEYOND_LAST_COLUMN, "Value beyond the last column",
-               "A cell to the right of the last named column holds a value: give the column a name, "
-               "or clear the cell."),
-    RejectKind(extract.BLANK_NOTE_ID, "Note id blank",
-               "Find the note on Mosaic (case, worker and date) and fill in its id."),
-    RejectKind(extract.DUPLICATE_NOTE_ID, "Note id repeated",
-               "If the row is the same note exported twice, delete the copy; if it is a different note, "
-               "put in its own id from Mosaic."),
-    RejectKind(extract.BLANK_EVENT_DATE, "Event date blank",
-               "Fill in the date of the visit, contact or event from Mosaic."),
-    RejectKind(extract.UNREADABLE_EVENT_DATE, "Event date unreadable",
-               "Write the date day first (25/11/2026) or as 2026-11-25. A month-first date (04/13/2026) "
-               "means the report or spreadsheet is set to US dates."),
-    RejectKind(extract.UNREADABLE_RECORDED_AT, "Recorded date unreadable",
-               "Write the date and time as 25/11/2026 14:30. A number such as 46122.4375 is a date "
-               "Excel has turned into a serial number: format the column as a date, or re-export."),
-    RejectKind(extract.RECORDED_BEFORE_EVENT, "Recorded before the event",
-               "One of the two dates is wrong: check both on Mosaic."),
-    RejectKind(extract.UNRECOGNISED_RISK, "Risk value not recognised",
-               "Use Yes or No (Y/N, True/False and 1/0 also work)."),
-    RejectKind(extract.UNRECOGNISED_STATUS, "Status not recognised",
-               "Use Draft, Complete, Timed out or Deleted; blank means Complete."),
+REJECT_KINDS: tuple[RejectKind, ...] = (  # one kind a line: code, problem, what to do
+    RejectKind(extract.WRONG_FIELD_COUNT, "Wrong number of fields", "A value holds a comma that is not in quotes, or a line was cut short: re-export the file, or correct the line in a text editor."),
+    RejectKind(extract.UNCLOSED_QUOTE, "Quote never closed", "A value opens a quote (\") and never closes it: correct the line in a text editor, or re-export."),
+    RejectKind(extract.VALUE_BEYOND_LAST_COLUMN, "Value beyond the last column", "A cell to the right of the last named column holds a value: give the column a name, or clear the cell."),
+    RejectKind(extract.BLANK_NOTE_ID, "Note id blank", "Find the note on Mosaic (case, worker and date) and fill in its id."),
+    RejectKind(extract.DUPLICATE_NOTE_ID, "Note id repeated", "If the row is the same note exported twice, delete the copy; if it is a different note, put in its own id from Mosaic."),
+    RejectKind(extract.BLANK_EVENT_DATE, "Event date blank", "Fill in the date of the visit, contact or event from Mosaic."),
+    RejectKind(extract.UNREADABLE_EVENT_DATE, "Event date unreadable", "Write the date day first (25/11/2026) or as 2026-11-25. A month-first date (04/13/2026) means the report or spreadsheet is set to US dates."),
+    RejectKind(extract.UNREADABLE_RECORDED_AT, "Recorded date unreadable", "Write the date and time as 25/11/2026 14:30. A number such as 46122.4375 is a date Excel has turned into a serial number: format the column as a date, or re-export."),
+    RejectKind(extract.RECORDED_BEFORE_EVENT, "Recorded before the event", "One of the two dates is wrong: check both on Mosaic."),
+    RejectKind(extract.UNRECOGNISED_RISK, "Risk value not recognised", "Use Yes or No (Y/N, True/False and 1/0 also work)."),
+    RejectKind(extract.UNRECOGNISED_STATUS, "Status not recognised", "Use Draft, Complete, Timed out or Deleted; blank means Complete."),
 )
 _OTHER = RejectKind("", "Other", "Read the reason, correct the row, and read the file again.")
 
