@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from forms_seed import MANAGER, NORTH_CASE, PRACTITIONER, seed, sqlite_url
+from forms_seed import MANAGER, NORTH_CASE, PRACTITIONER, seed, sqlite_url, whole
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
@@ -75,9 +75,9 @@ def test_a_supervision_completed_elsewhere_shows_on_the_next_load(browser, serve
     from familyservice_nb.store import Store
 
     store = Store(fresh_db, user=MANAGER)
-    record = SupervisionRecord.model_validate(dict(
+    record = SupervisionRecord.model_validate(whole(dict(
         event_date="24/11/2026", author=MANAGER, case_id=NORTH_CASE, kind="Planned supervision",
-        practitioner=PRACTITIONER, manager=MANAGER, case_summary="Held in another tab."))
+        practitioner=PRACTITIONER, manager=MANAGER, case_summary="Held in another tab.")))
     store.complete(store.save_draft(record))
     after = domain_counts(fresh_db)
     assert after != before

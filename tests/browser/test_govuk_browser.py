@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from forms_seed import MANAGER, NORTH_CASE, PRACTITIONER, seed, sqlite_url
+from forms_seed import MANAGER, NORTH_CASE, PRACTITIONER, seed, sqlite_url, whole
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 
@@ -36,14 +36,14 @@ def govuk_db(tmp_path_factory):
     from familyservice_nb.store import Store
 
     store = Store(url, user=MANAGER)
-    earlier = SupervisionRecord.model_validate({
+    earlier = SupervisionRecord.model_validate(whole({
         "kind": "Planned supervision", "event_date": "02/11/2026", "author": MANAGER, "manager": MANAGER,
         "practitioner": PRACTITIONER, "case_id": NORTH_CASE, "case_summary": "Two children; attendance.",
         "agreed_actions": [
             {"what": "Book the school meeting", "by_whom": "Pat Practitioner", "by_when": "10/11/2026"},
             {"what": "Refer to the housing officer", "by_whom": "Pat Practitioner", "by_when": "30/11/2026"},
         ],
-    })
+    }))
     store.complete(store.save_draft(earlier))
     return url
 
@@ -183,6 +183,18 @@ def test_keyboard_only_supervision_and_arrows_stay_in_their_group(open_page, gov
     tab_to(page, f"({LABELLED})('Case summary')", key="Shift+Tab")  # back up with Shift-Tab
     page.keyboard.press("End")
     page.keyboard.type(" Checked.")
+    # What completion asks for besides (issue 10), by keyboard too: next steps, each child, each empty section.
+    tab_to(page, f"({LABELLED})('What still needs to happen')")
+    page.keyboard.type("Housing referral.")
+    for child in ("Ann", "Ben"):
+        tab_to(page, f"({LABELLED})('Not spoken to because ({child})')")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowDown")  # Not seen this period
+    for section in ("Key dates", "Risk assessments, scaling tools or activities", "Action if the family cannot be engaged",
+                    "PBR outcomes", "Significant adults not living in the household", "New agreed actions"):
+        tab_to(page, f"({LABELLED})('{section}: left empty because')")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowDown")  # Nothing to record
     tab_to(page, "e => e.textContent.includes('Complete the supervision record')")
     page.keyboard.press("Enter")
     page.wait_for_selector(".fsnb-done, .fsnb-error-summary li", timeout=20_000)
@@ -261,12 +273,12 @@ def test_printing_a_completed_supervision_gives_every_section(open_page, govuk_d
     support.require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
     long_text = " ".join(f"Sentence {i} of a long case summary." for i in range(1, 400))
     store = Store(govuk_db, user=MANAGER)
-    record = SupervisionRecord.model_validate({
+    record = SupervisionRecord.model_validate(whole({
         "kind": "Planned supervision", "event_date": "20/11/2026", "author": MANAGER, "manager": MANAGER,
         "practitioner": PRACTITIONER, "case_id": NORTH_CASE, "case_summary": long_text,
         "progress": "The last words of progress: PROGRESS-END.",
         "agreed_actions": [{"what": "Print me", "by_whom": "Pat Practitioner", "by_when": "04/12/2026"}],
-    })
+    }))
     record_id = store.save_draft(record)
     store.complete(record_id)
     visit = open_page("case-supervision", f"?record={record_id}", ready=".fsnb-done")

@@ -125,6 +125,20 @@ def test_four_people_sign_in_through_the_hub_each_as_themselves(signed_in, peopl
         page.close()
 
 
+def fill_what_completion_asks(page) -> None:
+    """Issue 10: next steps, every child accounted for, every earlier action reviewed, empty sections marked."""
+    page.get_by_label("What still needs to happen", exact=True).fill("Housing referral.")
+    for select in page.locator(".fsnb-form select").all():
+        label = select.evaluate("e => (e.labels && e.labels[0]) ? e.labels[0].textContent.trim() : ''")
+        if label.startswith("Not spoken to because"):
+            select.select_option(label="Not seen this period")
+        elif label.endswith("left empty because"):
+            select.select_option(label="Nothing to record")
+    for group in page.locator("fieldset.fsnb-radios").all():
+        if group.locator("legend").inner_text().startswith("Status of action"):
+            group.get_by_label("Done", exact=True).check()
+
+
 def test_the_manager_completes_a_supervision_as_its_author(signed_in, people, hub):
     page = signed_in(people.manager)
     page.goto(hub.url(f"user/{people.manager}/voila/render/case-supervision.ipynb?case={people.case_id}"))
@@ -135,6 +149,7 @@ def test_the_manager_completes_a_supervision_as_its_author(signed_in, people, hu
     page.locator(".fsnb-form input[type=radio]").first.check()  # Planned supervision
     page.get_by_label("Case summary", exact=True).fill(SUMMARY)
     page.get_by_label("Progress", exact=True).fill("Attendance up to 94%.")
+    fill_what_completion_asks(page)
     page.get_by_role("button", name="Complete the supervision record").click()
     page.wait_for_selector(".fsnb-done", timeout=60_000)
 
