@@ -23,7 +23,7 @@ from conftest import AppServer, ensure_python3_kernelspec, free_port, server_env
 
 from familyservice_nb.server import BUSY_MESSAGE
 
-PAGE = "voila/render/case-note.ipynb"  # not pre-heated: each GET starts a kernel
+PAGE = "voila/render/index.ipynb"  # the one page not pre-heated: each GET starts a kernel of its own
 CAP, GRACE = 2, 20
 
 

@@ -14,7 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from forms_seed import MANAGER, NORTH_CASE, PRACTITIONER, seed, sqlite_url, whole
+from forms_seed import (
+    MANAGER,
+    NORTH_CASE,
+    PRACTITIONER,
+    SECOND_CASE,
+    SECOND_PRACTITIONER,
+    seed,
+    sqlite_url,
+    whole,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 
@@ -45,6 +54,17 @@ def govuk_db(tmp_path_factory):
         ],
     }))
     store.complete(store.save_draft(earlier))
+    # The same on Sam Worker's case, whose actions no other test reviews (the accessibility test reads them).
+    other = SupervisionRecord.model_validate(whole({
+        "kind": "Planned supervision", "event_date": "02/11/2026", "author": MANAGER, "manager": MANAGER,
+        "practitioner": SECOND_PRACTITIONER, "case_id": SECOND_CASE, "case_summary": "One child.",
+        "children": [{"child_id": "K-3", "not_spoken_to": "Not seen this period"}],
+        "agreed_actions": [
+            {"what": "Book the school meeting", "by_whom": "Sam Worker", "by_when": "10/11/2026"},
+            {"what": "Refer to the housing officer", "by_whom": "Sam Worker", "by_when": "30/11/2026"},
+        ],
+    }))
+    store.complete(store.save_draft(other))
     return url
 
 
@@ -247,7 +267,7 @@ def test_a_failed_complete_focuses_the_summary_and_its_links_focus_their_fields(
 def test_every_radio_group_and_date_field_has_a_name_in_the_accessibility_tree(open_page):
     visit = open_page("case-supervision", ready=".fsnb-start")
     page = visit.page
-    start(page, "Pat Practitioner", "C-N1 – Oakhurst family")
+    start(page, "Sam Worker", "C-N2 – Birchall family")
     tree = page.locator(".fsnb-form").aria_snapshot()
     legends = page.locator("fieldset.fsnb-radios legend").all_inner_texts()
     assert {"Kind of case discussion", "Status of action 1", "Status of action 2"} <= set(legends)
@@ -278,6 +298,8 @@ def test_printing_a_completed_supervision_gives_every_section(open_page, govuk_d
         "practitioner": PRACTITIONER, "case_id": NORTH_CASE, "case_summary": long_text,
         "progress": "The last words of progress: PROGRESS-END.",
         "agreed_actions": [{"what": "Print me", "by_whom": "Pat Practitioner", "by_when": "04/12/2026"}],
+        # whatever earlier actions are still open on the case are reviewed (issue 10)
+        "previous_actions": [{"action_id": a.action_id, "status": "Done"} for a in store.open_actions(NORTH_CASE)],
     }))
     record_id = store.save_draft(record)
     store.complete(record_id)

@@ -82,6 +82,7 @@ def history_html(store, record_id: str, model: type[BaseModel] | None = None) ->
     except Exception as exc:  # noqa: BLE001 - the form itself must stay usable
         return f'<p class="fsnb-notice">The history of this record cannot be shown just now: {esc(exc)}</p>'
     return (
-        f'<div class="fsnb-table-wrap fsnb-history">{versions_table(versions)}</div>'
+        f'<div class="fsnb-table-wrap fsnb-history" tabindex="0" role="region" aria-label="Versions">'
+        f'{versions_table(versions)}</div>'
         f'<div class="fsnb-table-wrap fsnb-history">{audit_table(trail, model)}</div>'
     )
