@@ -307,7 +307,7 @@ def test_printing_a_completed_supervision_gives_every_section(open_page, govuk_d
     visit = open_page("case-supervision", f"?record={record_id}", ready=".fsnb-done")
     page = visit.page
     page.wait_for_selector(".fsnb-copy-text")
-    headings = [h.strip() for h in page.locator(".fsnb-form .fsnb-section h2").all_inner_texts() if h.strip()]
+    headings = [h.strip() for h in page.locator(".fsnb-form .fsnb-section:visible h2").all_inner_texts() if h.strip()]
     assert len(headings) >= 10
     pdf = tmp_path / "supervision.pdf"
     page.pdf(path=str(pdf), format="A4", print_background=True)

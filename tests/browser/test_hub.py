@@ -136,7 +136,7 @@ def fill_what_completion_asks(page) -> None:
             select.select_option(label="Nothing to record")
     for group in page.locator("fieldset.fsnb-radios").all():
         if group.locator("legend").inner_text().startswith("Status of action"):
-            group.get_by_label("Done", exact=True).check()
+            group.get_by_label("Done", exact=True).check(force=True)
 
 
 def test_the_manager_completes_a_supervision_as_its_author(signed_in, people, hub):
