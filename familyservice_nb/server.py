@@ -376,19 +376,20 @@ def open_in_browser(link: str) -> None:
         pass
 
 
-class _Stop(Exception):
-    pass
+class Stop(Exception):
+    """SIGTERM, as an exception: `serve` and `hub` stop their child process and clean up."""
 
 
-def _raise_stop(signum, frame):
-    raise _Stop()
+def raise_stop(signum, frame):
+    raise Stop()
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def stop_process(proc: subprocess.Popen, timeout: float = STOP_TIMEOUT_SECONDS) -> None:
+    """Ask the child to stop (Voila shuts its kernels down, JupyterHub its proxy and servers), then kill it."""
     if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)  # Voila shuts its kernels down on SIGTERM
+        proc.send_signal(signal.SIGTERM)
         try:
-            proc.wait(timeout=STOP_TIMEOUT_SECONDS)
+            proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
@@ -410,7 +411,7 @@ def serve(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False) -
     runtime = Path(tempfile.mkdtemp(prefix="fsnb-voila-"))
     previous = None
     try:
-        previous = signal.signal(signal.SIGTERM, _raise_stop)
+        previous = signal.signal(signal.SIGTERM, raise_stop)
     except ValueError:  # not the main thread: the caller stops us
         pass
     proc = None
@@ -427,7 +428,7 @@ def serve(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False) -
         while proc.poll() is None and not _port_open(port):
             if time.monotonic() > deadline:
                 _say(f"The app did not start within {STARTUP_TIMEOUT_SECONDS} seconds; stopping it.", err=True)
-                _stop(proc)
+                stop_process(proc)
                 return 1
             time.sleep(0.1)
         if proc.poll() is not None:
@@ -448,12 +449,12 @@ def serve(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False) -
         open_in_browser(link)
         rc = proc.wait()
         return rc
-    except (KeyboardInterrupt, _Stop):
+    except (KeyboardInterrupt, Stop):
         _say("Stopping the workbook.")
         return EXIT_OK
     finally:
         if proc is not None:
-            _stop(proc)
+            stop_process(proc)
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
         shutil.rmtree(runtime, ignore_errors=True)

@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from ..errors import WorkbookError
+from ..server import Stop, raise_stop, stop_process
 
 HERE = Path(__file__).resolve().parent
 CONFIG = HERE / "jupyterhub_config.py"
@@ -157,24 +158,6 @@ def _port_open(ip: str, port: int) -> bool:
         return False
 
 
-class _Stop(Exception):
-    pass
-
-
-def _raise_stop(signum, frame):
-    raise _Stop()
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)  # JupyterHub stops the proxy and every person's server
-        try:
-            proc.wait(timeout=STOP_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 def run_hub(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False) -> int:
     """Run the team's hub on FSNB_HUB_IP (default 127.0.0.1):`port` until stopped; the exit code."""
     ip = os.environ.get("FSNB_HUB_IP", DEFAULT_IP).strip() or DEFAULT_IP
@@ -192,7 +175,7 @@ def run_hub(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False)
     os.chmod(runtime, 0o755)
     previous = None
     try:
-        previous = signal.signal(signal.SIGTERM, _raise_stop)
+        previous = signal.signal(signal.SIGTERM, raise_stop)
     except ValueError:  # not the main thread
         pass
     proc = None
@@ -213,12 +196,12 @@ def run_hub(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False)
         _say(f"The Family Service workbook hub is running at http://{ip}:{port}/hub/login "
              f"(press Ctrl+C to stop it).{who}")
         return proc.wait()
-    except (KeyboardInterrupt, _Stop):
+    except (KeyboardInterrupt, Stop):
         _say("Stopping the hub.")
         return EXIT_OK
     finally:
         if proc is not None:
-            _stop(proc)
+            stop_process(proc, STOP_TIMEOUT_SECONDS)
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
         shutil.rmtree(runtime, ignore_errors=True)
