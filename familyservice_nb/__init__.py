@@ -42,27 +42,20 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __version__ = "0.1.0"
 
-# Loaded on first use, so `import familyservice_nb` stays light and never touches a database.
-_LAZY = {
-    "read_extract": ("extract", "read_extract"),
-    "ExtractResult": ("extract", "ExtractResult"),
-    "STANDARDS": ("standards", "STANDARDS"),
-    "standards_table": ("standards", "standards_table"),
-    "Store": ("store", "Store"),
-    "make_demo_extract": ("demo", "make_demo_extract"),
-    "write_demo_extract": ("demo", "write_demo_extract"),
-    "Evidence": ("standards", "Evidence"),
-    "standard": ("standards", "standard"),
-    "write_excel": ("export", "write_excel"),
-    "write_csv": ("export", "write_csv"),
-    "TimelinessFigures": ("figures", "TimelinessFigures"),
-    "Filters": ("figures", "Filters"),
-    "days_taken": ("figures", "days_taken"),
-    "fill_demo": ("store.demo_data", "fill_demo"),
-    "render_text": ("records", "render_text"),
-    "export_record": ("documents", "export_record"),
-    "export_case": ("documents", "export_case"),
+# Loaded on first use, so `import familyservice_nb` stays light and never touches a database: the names
+# each module lends to `fs`.
+_LAZY_FROM = {
+    "extract": ("read_extract", "ExtractResult"),
+    "standards": ("STANDARDS", "standards_table", "Evidence", "standard"),
+    "store": ("Store",),
+    "store.demo_data": ("fill_demo",),
+    "demo": ("make_demo_extract", "write_demo_extract"),
+    "export": ("write_excel", "write_csv"),
+    "figures": ("TimelinessFigures", "Filters", "days_taken"),
+    "records": ("render_text",),
+    "documents": ("export_record", "export_case"),
 }
+_LAZY = {name: (module, name) for module, names in _LAZY_FROM.items() for name in names}
 # Whole modules, for notebooks: `fs.analysis.reading_summary(...)`, `fs.charts.worker_on_time_figure(...)`.
 _LAZY_MODULES = {
     "analysis": "analysis",

@@ -169,6 +169,21 @@ def test_updating_a_completed_record_is_refused_by_the_database(team, sql):
     assert owner.info(ids["supervision"]).state == "complete"
 
 
+def test_only_the_day_it_went_on_mosaic_goes_past_the_lock_and_names_who_said_so(team, sql):
+    """Migration 0006: a completed record's row takes the Mosaic columns alone, with the login as who said so;
+    the Mosaic day changed with anything else is still refused."""
+    owner, ids, urls, _ = team
+    record = int(ids["supervision"])
+    with pytest.raises(DBAPIError, match="can only be changed by an amendment"):
+        sql(urls[MANAGER], "UPDATE records SET mosaic_entered_on = '2026-11-23', risk_identified = true "
+                           "WHERE record_id = :r", r=record)
+    sql(urls[MANAGER], "UPDATE records SET mosaic_entered_on = '2026-11-23', mosaic_confirmed_by = 'someone.else' "
+                       "WHERE record_id = :r", r=record)
+    info = owner.info(ids["supervision"])
+    assert (str(info.mosaic_entered_on), info.mosaic_confirmed_by) == ("2026-11-23", MANAGER)
+    assert (info.state, info.current_version) == ("complete", 1)  # nothing else moved
+
+
 def _amended(record, **changes):
     return record.model_copy(update=changes)
 

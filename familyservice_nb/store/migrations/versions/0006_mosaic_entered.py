@@ -1,8 +1,10 @@
 """Keep the day a completed record was confirmed as entered on Mosaic (issue 13): the guidance's
 timeliness is about when the record is on Mosaic, the council's system of record.
 
-On PostgreSQL a completed record's row is locked by 0004's trigger; saying when it went on Mosaic changes
-only these three columns, so the trigger lets exactly that through (and names the login as who said so).
+On PostgreSQL a completed record's row is locked by 0004's trigger function `fsnb_record_rules`. Saying when it
+went on Mosaic changes only these three columns, so that one update goes past the lock: 0004's function now runs
+for every other update (a trigger condition), and a small trigger names the login as who said so. 0004's
+function itself is left as it was.
 
 Revision ID: 0006
 Revises: 0005
@@ -19,47 +21,44 @@ down_revision = "0005"
 branch_labels = None
 depends_on = None
 
+MOSAIC_COLUMNS = ("mosaic_entered_on", "mosaic_confirmed_by", "mosaic_confirmed_at")
 
-# 0004's fsnb_record_rules, with one way through for a completed record: only the Mosaic columns change.
-RECORD_RULES = r"""
-CREATE OR REPLACE FUNCTION fsnb_record_rules() RETURNS trigger LANGUAGE plpgsql SET search_path = {schema}, pg_temp AS $$
+
+def _without_mosaic(row: str) -> str:
+    return f"(to_jsonb({row}.*) - " + " - ".join(f"'{c}'" for c in MOSAIC_COLUMNS) + ")"
+
+
+# An update of a completed record that changes nothing but when it went on Mosaic.
+MOSAIC_ONLY = f"OLD.state = 'complete' AND {_without_mosaic('NEW')} = {_without_mosaic('OLD')}"
+
+UPGRADE = f"""
+CREATE FUNCTION fsnb_mosaic_confirmed() RETURNS trigger LANGUAGE plpgsql SET search_path = {{schema}}, pg_temp AS $$
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    IF fsnb_role() <> 'database' THEN NEW.created_by := fsnb_login(); END IF;
-    RETURN NEW;
-  END IF;
-  IF NEW.created_by IS DISTINCT FROM OLD.created_by OR NEW.created_at IS DISTINCT FROM OLD.created_at THEN
-    RAISE EXCEPTION 'Who created record % and when cannot be changed.', OLD.record_id
-      USING ERRCODE = 'insufficient_privilege';
-  END IF;
-  IF OLD.state = 'complete' THEN
-    {mosaic}
-    IF NEW.current_version <= OLD.current_version OR NOT EXISTS (
-         SELECT 1 FROM record_versions v WHERE v.record_id = NEW.record_id AND v.version = NEW.current_version) THEN
-      RAISE EXCEPTION 'Record % was completed and is locked: it can only be changed by an amendment, with its reason.',
-        OLD.record_id USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    IF NOT fsnb_may_amend(OLD.author, OLD.case_id, OLD.subject) THEN
-      RAISE EXCEPTION 'Only the author of record % or a manager of its case''s team (for line management: the practitioner''s line manager) can amend it.',
-        OLD.record_id USING ERRCODE = 'insufficient_privilege';
-    END IF;
-  END IF;
+  IF fsnb_role() <> 'database' THEN NEW.mosaic_confirmed_by := fsnb_login(); END IF;
   RETURN NEW;
 END $$;
+DROP TRIGGER records_rules ON records;
+CREATE TRIGGER records_rules BEFORE INSERT ON records FOR EACH ROW EXECUTE FUNCTION fsnb_record_rules();
+CREATE TRIGGER records_rules_update BEFORE UPDATE ON records FOR EACH ROW
+  WHEN (NOT ({MOSAIC_ONLY})) EXECUTE FUNCTION fsnb_record_rules();
+CREATE TRIGGER records_mosaic_confirmed BEFORE UPDATE ON records FOR EACH ROW
+  WHEN ({MOSAIC_ONLY}) EXECUTE FUNCTION fsnb_mosaic_confirmed();
 """
-MOSAIC_ONLY = """IF (to_jsonb(NEW) - 'mosaic_entered_on' - 'mosaic_confirmed_by' - 'mosaic_confirmed_at')
-       = (to_jsonb(OLD) - 'mosaic_entered_on' - 'mosaic_confirmed_by' - 'mosaic_confirmed_at') THEN
-      IF fsnb_role() <> 'database' THEN NEW.mosaic_confirmed_by := fsnb_login(); END IF;
-      RETURN NEW;  -- only when it went on Mosaic, and who said so
-    END IF;"""
+DOWNGRADE = """
+DROP TRIGGER records_mosaic_confirmed ON records;
+DROP TRIGGER records_rules_update ON records;
+DROP TRIGGER records_rules ON records;
+DROP FUNCTION fsnb_mosaic_confirmed();
+CREATE TRIGGER records_rules BEFORE INSERT OR UPDATE ON records FOR EACH ROW EXECUTE FUNCTION fsnb_record_rules();
+"""
 
 
-def _record_rules(mosaic: str) -> None:
+def _on_postgresql(sql: str) -> None:
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return
     schema = bind.dialect.identifier_preparer.quote(bind.execute(sa.text("SELECT current_schema()")).scalar_one())
-    op.execute(RECORD_RULES.format(schema=schema, mosaic=mosaic))
+    op.execute(sql.format(schema=schema))
 
 
 def upgrade() -> None:
@@ -67,11 +66,11 @@ def upgrade() -> None:
         batch.add_column(sa.Column("mosaic_entered_on", sa.Date, nullable=True))
         batch.add_column(sa.Column("mosaic_confirmed_by", sa.String(200), nullable=True))
         batch.add_column(sa.Column("mosaic_confirmed_at", sa.DateTime(timezone=True), nullable=True))
-    _record_rules(MOSAIC_ONLY)
+    _on_postgresql(UPGRADE)
 
 
 def downgrade() -> None:
-    _record_rules("")
+    _on_postgresql(DOWNGRADE)
     with op.batch_alter_table("records") as batch:
         batch.drop_column("mosaic_confirmed_at")
         batch.drop_column("mosaic_confirmed_by")
