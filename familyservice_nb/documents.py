@@ -35,6 +35,7 @@ from pydantic import BaseModel
 
 from .dates import LONDON
 from .errors import WorkbookError
+from .export import write_file
 from .story import CaseStory
 from .vocab import UK_DATE
 
@@ -497,24 +498,14 @@ def format_of(path: str | Path, fmt: str | None = None) -> str:
     return fmt
 
 
-def _write(data: bytes, path: str | Path) -> Path:
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    except OSError as exc:
-        raise WorkbookError(f"The file '{path}' cannot be written ({exc.strerror or exc}).") from None
-    return path
-
-
 def write_record(printed, path: str | Path, fmt: str | None = None) -> Path:
     """Save a completed record (`Store.printable(...)`) as a PDF or Word file."""
-    return _write(document_bytes(record_outline(printed), format_of(path, fmt)), path)
+    return write_file(document_bytes(record_outline(printed), format_of(path, fmt)), path)
 
 
 def write_story(story: CaseStory, path: str | Path, fmt: str | None = None, produced_by: str = "") -> Path:
     """Save a case's oversight story (`Store.case_story(...)`) as a PDF or Word file."""
-    return _write(document_bytes(story_outline(story, produced_by), format_of(path, fmt)), path)
+    return write_file(document_bytes(story_outline(story, produced_by), format_of(path, fmt)), path)
 
 
 def export_record(store, record_id: str | int, path: str | Path, fmt: str | None = None) -> Path:

@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .errors import WorkbookError
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 REPLACEMENT = "\ufffd"
 # What Excel (and openpyxl, which refuses them) cannot hold in a cell: C0 controls other than tab,
@@ -101,6 +103,18 @@ def plain_labels(values) -> np.ndarray:
 def plain_label(value) -> str:
     """One name as a chart label that shows as text (see `plain_labels`)."""
     return str(plain_labels([value])[0])
+
+
+def write_file(data: bytes, path: str | Path) -> Path:
+    """Write a finished file (a PDF, a Word document, a chart), its folder made if need be; a file that
+    cannot be written is a WorkbookError in plain words."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as exc:
+        raise WorkbookError(f"The file '{path}' cannot be written ({exc.strerror or exc}).") from None
+    return path
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:

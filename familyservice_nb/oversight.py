@@ -401,20 +401,9 @@ def line_management_due(
     due_by, days_overdue (blank when none was ever recorded); never supervised first, then most overdue.
     """
     day = _day(as_of)
-    staff = data.staff
-    overseen = staff["overseen"].fillna(True).astype(bool) if "overseen" in staff else True
-    staff = staff[overseen & staff["line_manager"].notna() & (staff["line_manager"].astype(str) != "")]
     done = data.line_management[data.line_management["completed_at"].notna()]
-    done = done.assign(event_date=_dates(done["event_date"]), _n=_record_number(done["record_id"]))
-    latest = done.sort_values(["event_date", "_n"]).drop_duplicates("practitioner", keep="last")
-    latest = latest.set_index("practitioner")
-    names = _names(data.staff)
-    out = pd.DataFrame({
-        "login": staff["login"].to_numpy(),
-        "practitioner": _display(staff["login"], names, "").to_numpy(),
-        "team": staff["teams"].where(staff["teams"].fillna("") != "", NO_TEAM).to_numpy(),
-        "manager": _display(staff["line_manager"], names, NO_MANAGER).to_numpy(),
-    })
+    latest = _latest_for_each(done)
+    out = _overseen_people(data)
     out["last_supervision"] = pd.Series(_lookup(latest["event_date"], out["login"]), dtype="datetime64[ns]")
     out["record_id"] = _lookup(latest["record_id"], out["login"])
     out["due_by"], gap = _gaps(out["last_supervision"], pd.Series(pd.NaT, index=out.index), day, interval_days)
@@ -432,29 +421,37 @@ def epdr_due(data: OversightData, as_of=None) -> pd.DataFrame:
     none recorded first, then most overdue.
     """
     day = _day(as_of)
-    staff = data.staff
-    overseen = staff["overseen"].fillna(True).astype(bool) if "overseen" in staff else True
-    staff = staff[overseen & staff["line_manager"].notna() & (staff["line_manager"].astype(str) != "")]
     lm = data.line_management
     if "next_epdr_date" not in lm:
         lm = lm.assign(next_epdr_date=pd.NaT)
     done = lm[lm["completed_at"].notna() & lm["next_epdr_date"].notna()]
-    done = done.assign(event_date=_dates(done["event_date"]), next_epdr_date=_dates(done["next_epdr_date"]),
-                       _n=_record_number(done["record_id"]))
-    latest = done.sort_values(["event_date", "_n"]).drop_duplicates("practitioner", keep="last").set_index(
-        "practitioner")
-    names = _names(data.staff)
-    out = pd.DataFrame({
-        "login": staff["login"].to_numpy(),
-        "practitioner": _display(staff["login"], names, "").to_numpy(),
-        "team": staff["teams"].where(staff["teams"].fillna("") != "", NO_TEAM).to_numpy(),
-        "manager": _display(staff["line_manager"], names, NO_MANAGER).to_numpy(),
-    })
+    latest = _latest_for_each(done.assign(next_epdr_date=_dates(done["next_epdr_date"])))
+    out = _overseen_people(data)
     out["due_by"] = pd.Series(_lookup(latest["next_epdr_date"], out["login"]), dtype="datetime64[ns]")
     out["record_id"] = _lookup(latest["record_id"], out["login"])
     out = out[(out["due_by"].isna() | (out["due_by"] < day)).to_numpy()]
     out["days_overdue"] = _days_overdue(out["due_by"], day)
     return _most_overdue(out)
+
+
+def _latest_for_each(done: pd.DataFrame) -> pd.DataFrame:
+    """Each practitioner's latest completed line management supervision (the later record on the same day)."""
+    done = done.assign(event_date=_dates(done["event_date"]), _n=_record_number(done["record_id"]))
+    return done.sort_values(["event_date", "_n"]).drop_duplicates("practitioner", keep="last").set_index("practitioner")
+
+
+def _overseen_people(data: OversightData) -> pd.DataFrame:
+    """People overseen (`staff.overseen`) who have a line manager: login, practitioner, team, manager (names)."""
+    staff = data.staff
+    overseen = staff["overseen"].fillna(True).astype(bool) if "overseen" in staff else True
+    staff = staff[overseen & staff["line_manager"].notna() & (staff["line_manager"].astype(str) != "")]
+    names = _names(data.staff)
+    return pd.DataFrame({
+        "login": staff["login"].to_numpy(),
+        "practitioner": _display(staff["login"], names, "").to_numpy(),
+        "team": staff["teams"].where(staff["teams"].fillna("") != "", NO_TEAM).to_numpy(),
+        "manager": _display(staff["line_manager"], names, NO_MANAGER).to_numpy(),
+    })
 
 
 def _most_overdue(lines: pd.DataFrame) -> pd.DataFrame:

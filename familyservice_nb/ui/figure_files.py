@@ -20,6 +20,7 @@ import plotly
 import plotly.graph_objects as go
 
 from ..errors import WorkbookError
+from ..export import write_file
 
 FORMATS = ("png", "svg")
 WIDTH, HEIGHT, PNG_SCALE = 1000, 600, 2  # layout pixels; PNGs drawn at twice that for print
@@ -61,10 +62,4 @@ def save_figure(fig: go.Figure, path: str | os.PathLike, fmt: str | None = None,
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
         raise WorkbookError(f"Say whether to save '{path.name}' as PNG or SVG: end its name in .png or .svg.")
-    data = figure_bytes(fig, fmt, width, height)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    except OSError as exc:
-        raise WorkbookError(f"The file '{path}' cannot be written ({exc.strerror or exc}).") from None
-    return path
+    return write_file(figure_bytes(fig, fmt, width, height), path)
