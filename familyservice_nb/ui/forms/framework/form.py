@@ -198,17 +198,17 @@ class RecordForm(widgets.VBox):
     # -- values -------------------------------------------------------------------------------------
 
     def draft_data(self) -> dict:
-        data = dict(self.fixed)
-        for name, part in self.parts.items():
-            value = part.draft_value()
-            if value is not None:
-                data[name] = value
-        return data
+        """What is kept of an unfinished draft (anything typed, even if not yet valid)."""
+        return self._values("draft_value")
 
     def record_data(self) -> dict:
+        """The values the record model is made from."""
+        return self._values("record_value")
+
+    def _values(self, which: str) -> dict:
         data = dict(self.fixed)
         for name, part in self.parts.items():
-            value = part.record_value()
+            value = getattr(part, which)()
             if value is not None:
                 data[name] = value
         return data
