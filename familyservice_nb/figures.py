@@ -295,12 +295,20 @@ class TimelinessFigures:
         keep &= np.isin(self.status, wanted)
         return np.flatnonzero(keep)
 
-    def notes_behind(self, filters: Filters, by: str | None = None, value=None, part: str = "counted") -> pd.DataFrame:
+    def notes_behind(self, filters: Filters, by: str | None = None, value=None, part: str = "counted",
+                     limit: int | None = None) -> pd.DataFrame:
         """The notes behind one figure (see `positions_behind`), latest event first, each with the rule
-        applied and why ("next working day: harm or risk identified") and its timeliness in words."""
-        rows = self.assessed.iloc[self.positions_behind(filters, by, value, part)]
-        rows = rows.iloc[np.argsort(-rows["event_date"].to_numpy().astype("datetime64[D]").astype(np.int64),
-                                    kind="stable")]
+        applied and why ("next working day: harm or risk identified") and its timeliness in words; the first
+        `limit` of them when given (`len(positions_behind(...))` counts them all)."""
+        return self.notes_at(self.positions_behind(filters, by, value, part), limit)
+
+    def notes_at(self, positions: np.ndarray, limit: int | None = None) -> pd.DataFrame:
+        """The notes at `positions` (from `positions_behind`), latest event first (ties in their order), with
+        `why` and `outcome`; only the first `limit` are taken from the notes, so a page showing the first
+        hundred of 300,000 notes pays for a sort of day numbers, not a copy of every row."""
+        positions = np.asarray(positions)
+        order = positions[np.argsort(-self.day[positions], kind="stable")]
+        rows = self.assessed.iloc[order if limit is None else order[:limit]]
         return rows.assign(
             why=rows["rule"].astype(str).map(RULE_REASONS),
             outcome=rows["timeliness"].astype(str).map({str(k): v for k, v in TIMELINESS_LABELS.items()}),
