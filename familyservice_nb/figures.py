@@ -88,6 +88,7 @@ class Figures:
     by_rule: pd.DataFrame
     days_taken: pd.DataFrame
     late_positions: np.ndarray = field(repr=False)  # where the late and overdue notes are, in display order
+    filters: Filters = Filters()  # what these figures were made for (a drill-down asks for the same notes)
 
     @property
     def late_total(self) -> int:
@@ -217,6 +218,7 @@ class TimelinessFigures:
         if mask is None and self.all_figures is not None:
             return self.all_figures
         figures = self._figures(mask)
+        figures.filters = filters
         if mask is None:
             self.all_figures = figures
         return figures
