@@ -114,10 +114,10 @@ class TimelinessDrillDown:
                     for part, column in (("on_time", "within_deadline"), ("late", "after_deadline"))
                     for day, n in zip(counts["working_days"], counts[column], strict=True) if n]
         rows = self.rows(by)
-        return [(self.label(by, row[by], row), (row[by], "counted")) for _, row in rows.iterrows()]
+        return [(self.label(by, row[by], row), (row[by], "counted")) for row in rows.to_dict("records")]
 
     @staticmethod
-    def label(by: str, value, row=None) -> str:
+    def label(by: str, value, row: Mapping | None = None) -> str:
         name = f"{pd.Timestamp(value):%B %Y}" if by == "month" else str(value)
         if row is None:
             return name
@@ -128,8 +128,8 @@ class TimelinessDrillDown:
         if by == "days_taken":
             return f"{_days_words(str(value))}: {DAY_PARTS[part]}"
         rows = self.rows(by)
-        match = rows[(rows[by] == value).to_numpy()]
-        return self.label(by, value, match.iloc[0] if len(match) else None)
+        match = rows[(rows[by] == value).to_numpy()].to_dict("records")
+        return self.label(by, value, match[0] if match else None)
 
     # -- showing -------------------------------------------------------------------------------------
 
