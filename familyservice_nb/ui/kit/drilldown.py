@@ -60,10 +60,16 @@ class DrillDown(widgets.VBox):
         self.section = TableSection("What is behind the figure", {}, what="notes", filename="behind.xlsx", top=top,
                                     empty_message="Nothing is behind this figure under these filters.")
         self.section.heading.add_class("fsnb-drilldown-heading")
+        # The heading and Close on one line above the table: the focus lands on Close, then the table follows.
+        self.section.children = (self.section.table, self.section.download)
+        top_line = widgets.HBox([self.section.heading, self.close_button],
+                                layout=widgets.Layout(justify_content="space-between", align_items="center",
+                                                      flex_flow="row wrap", width="100%"))
+        top_line.add_class("fsnb-drilldown-top")
         self.shown: Behind | None = None
         self.key = None  # what is shown (the page's own key, to show it again after a filter change)
         self.slots: dict[object, widgets.Box] = {}
-        super().__init__([self.section, self.close_button], layout=widgets.Layout(width="100%"))
+        super().__init__([top_line, self.section], layout=widgets.Layout(width="100%"))
         self.add_class("fsnb-drilldown")
         if css_class:
             self.add_class(css_class)
