@@ -222,5 +222,8 @@ def test_the_oversight_picker_opens_a_managers_lines_and_links_each_case_to_its_
     page.team.value = "North"
     assert page.drilldown.table.key == ("manager", "Mo Manager", "overdue_actions")
     assert len(page.drilldown.table.shown.rows) == len(lines)
+    book = openpyxl.load_workbook(io.BytesIO(page.drilldown.table.section.download.excel_bytes()))
+    assert len(list(book.worksheets[0].iter_rows())) == len(lines) + 1
+    assert "Filters: team North" in [r[0] for r in book["About this file"].iter_rows(values_only=True)]
     page.team.value = "South"
     assert page.drilldown.table.key is None and not page.drilldown.table.slots["chart"].children

@@ -226,10 +226,15 @@ class OversightDrillDown:
             excel_columns=spec.get("excel"), links=spec.get("links", {}),
             numeric=[c for c in spec["columns"] if c in self.NUMERIC], noun="lines", noun_one="line",
             filename=tagged_filename("oversight-lines-behind.xlsx", report.as_of, label),
-            about=[figures_as_of(report.as_of), f"The lines behind ‘{label}’."],
+            about=[figures_as_of(report.as_of), f"Filters: {self.filters_words()}", f"The lines behind ‘{label}’."],
         )
         self.table.show(behind, slot="chart", key=(by, value, measure), focus=focus)
         return behind
+
+    def filters_words(self) -> str:
+        said = [f"{name} {value}" for name, value in (("team", self.page.team.value),
+                                                      ("manager", self.page.manager.value)) if value]
+        return ", ".join(said) or "none (every team and manager)"
 
     def redraw(self) -> None:
         self.picker.redraw()
