@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib.util
+import os
 import statistics
 import sys
 import tempfile
@@ -98,6 +99,53 @@ def bench_kernel(extract: Path, rounds: int) -> None:
           f"slowest {max(redraws) * 1000:.0f} ms ({len(redraws)} changes)")
     print(f"  of which the figures (mask + the package's summaries): median "
           f"{statistics.median(figures_only) * 1000:.0f} ms")
+    bench_drilldown(page, sequence, clicks=max(30, 15 * rounds))
+
+
+CLICKED = {"worker": "chart", "team": "team_chart", "month": "month_chart", "note_type": "type_chart",
+           "rule": "rule_chart"}
+
+
+def click(chart, point: int, trace: int = 0) -> None:
+    """What plotly's widget sends the kernel when a bar (point) of a trace is clicked in the browser."""
+    chart._handler_js2py_pointsCallback({"new": {
+        "event_type": "plotly_click", "device_state": None, "selector": None,
+        "points": {"xs": [0], "ys": [0], "point_indexes": [point], "trace_indexes": [trace]}}})
+
+
+def bench_drilldown(page, sequence, clicks: int) -> None:
+    """Issue 14: a click on a random bar, point or days-taken column under random filters, to the table of its
+    notes shown (kernel side: the click's message handled, `positions_behind` and `notes_at`, the table
+    widget's HTML written). p95 target <= 150 ms."""
+    import random
+
+    from familyservice_nb.figures import DAY_LABELS
+
+    rng = random.Random(14)
+    wall, cpu, sizes = [], [], []
+    for _ in range(clicks):
+        page.refresh(rng.choice(sequence))
+        name = rng.choice([*CLICKED, "days_taken"])
+        if name == "days_taken":
+            chart, trace, point = page.days_chart, rng.randint(0, 1), rng.randrange(len(DAY_LABELS))
+        else:
+            chart, trace = getattr(page, CLICKED[name]), 0
+            if not len(chart.data[0].x):
+                continue
+            point = rng.randrange(len(chart.data[0].x))
+        started, started_cpu = time.perf_counter(), time.process_time()
+        click(chart, point, trace)
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+        sizes.append(page.drilldown.table.shown.total)
+
+    def p95(values):
+        return statistics.quantiles(values, n=20)[-1] * 1000
+
+    print(f"  drill-down, click -> table of the notes behind it ({len(wall)} random clicks, {min(sizes):,} to "
+          f"{max(sizes):,} notes behind a figure): median {statistics.median(wall) * 1000:.0f} ms, p95 {p95(wall):.0f} ms "
+          f"elapsed; p95 {p95(cpu):.0f} ms of processor time (target p95 <= 150 ms); load average "
+          f"{os.getloadavg()[0]:.1f}")
 
 
 # -- the browser ---------------------------------------------------------------------------------------

@@ -49,6 +49,8 @@ def supervision(case_id: str, n: int, earlier: list):
         "case_summary": "Three children; early help plan since January 2025. " * 3,
         "progress": f"Supervision {n + 1}: attendance up, routines settling, mum engaging well. " * 3,
         "still_to_happen": "Housing referral; school support plan; CAMHS waiting list.",
+        # Complete under issue 10's rules: the sections not written here are marked.
+        "left_empty": {"risk_assessments_and_tools": "Nothing to record", "if_unable_to_engage": "Nothing to record"},
         "previous_actions": reviews,
         "key_dates": [{"date": day + dt.timedelta(days=42), "what": f"Family plan review {n + 1}"}],
         "pbr_outcomes": TROUBLED_FAMILIES[: 2 + n % 3],
@@ -97,6 +99,24 @@ def fill(url: str, records: int) -> None:
     store.close()
 
 
+def bench_story_page(url: str) -> None:
+    """The story PAGE (`ui/pages/case_story.py`): built for the user and the case read, laid out and shown as
+    widgets, as when `case-story.ipynb?case=CASE-001` is opened (target <= 1 s)."""
+    from familyservice_nb.ui.pages.case_story import CaseStoryPage
+
+    times, cpu = [], []
+    for _ in range(5):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        page = CaseStoryPage(Store(url, user=MANAGER), user=MANAGER)
+        page.apply_query({"case": "CASE-001"})
+        times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+        assert page.story is not None and len(page.sections.children) == 7, page.message.value
+    print(f"Story page built and shown: median {statistics.median(times):.3f} s elapsed, worst {max(times):.3f} s, "
+          f"median {statistics.median(cpu):.3f} s of processor time (target <= 1 s); load average "
+          f"{os.getloadavg()[0]:.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=500)
@@ -120,6 +140,7 @@ def main() -> None:
         times.append(time.perf_counter() - start)
     print(f"Story built (read and laid out): median {statistics.median(times):.3f} s, worst {max(times):.3f} s "
           "(target <= 1 s)")
+    bench_story_page(url)
     start = time.perf_counter()
     documents.pdf_bytes(documents.story_outline(story))  # the first also loads WeasyPrint and the fonts
     first = time.perf_counter() - start

@@ -88,6 +88,7 @@ class Figures:
     by_rule: pd.DataFrame
     days_taken: pd.DataFrame
     late_positions: np.ndarray = field(repr=False)  # where the late and overdue notes are, in display order
+    filters: Filters = Filters()  # what these figures were made for (a drill-down asks for the same notes)
 
     @property
     def late_total(self) -> int:
@@ -217,6 +218,7 @@ class TimelinessFigures:
         if mask is None and self.all_figures is not None:
             return self.all_figures
         figures = self._figures(mask)
+        figures.filters = filters
         if mask is None:
             self.all_figures = figures
         return figures
@@ -295,12 +297,20 @@ class TimelinessFigures:
         keep &= np.isin(self.status, wanted)
         return np.flatnonzero(keep)
 
-    def notes_behind(self, filters: Filters, by: str | None = None, value=None, part: str = "counted") -> pd.DataFrame:
+    def notes_behind(self, filters: Filters, by: str | None = None, value=None, part: str = "counted",
+                     limit: int | None = None) -> pd.DataFrame:
         """The notes behind one figure (see `positions_behind`), latest event first, each with the rule
-        applied and why ("next working day: harm or risk identified") and its timeliness in words."""
-        rows = self.assessed.iloc[self.positions_behind(filters, by, value, part)]
-        rows = rows.iloc[np.argsort(-rows["event_date"].to_numpy().astype("datetime64[D]").astype(np.int64),
-                                    kind="stable")]
+        applied and why ("next working day: harm or risk identified") and its timeliness in words; the first
+        `limit` of them when given (`len(positions_behind(...))` counts them all)."""
+        return self.notes_at(self.positions_behind(filters, by, value, part), limit)
+
+    def notes_at(self, positions: np.ndarray, limit: int | None = None) -> pd.DataFrame:
+        """The notes at `positions` (from `positions_behind`), latest event first (ties in their order), with
+        `why` and `outcome`; only the first `limit` are taken from the notes, so a page showing the first
+        hundred of 300,000 notes pays for a sort of day numbers, not a copy of every row."""
+        positions = np.asarray(positions)
+        order = positions[np.argsort(-self.day[positions], kind="stable")]
+        rows = self.assessed.iloc[order if limit is None else order[:limit]]
         return rows.assign(
             why=rows["rule"].astype(str).map(RULE_REASONS),
             outcome=rows["timeliness"].astype(str).map({str(k): v for k, v in TIMELINESS_LABELS.items()}),

@@ -511,6 +511,19 @@ class OversightReport:
         out = out.rename_axis(by).reset_index()
         return out.sort_values(["total", by], ascending=[False, True], kind="stable").reset_index(drop=True)
 
+    def lines_behind(self, measure: str, by: str = "team", value: str | None = None) -> pd.DataFrame:
+        """The lines behind one figure of `counts(by)`: the measure's lines whose `by` (team or manager) is
+        `value`, in the measure's own order; every line of the measure when `value` is None. Their number is
+        the figure shown, always (the same column, compared the same way)."""
+        if measure not in MEASURES:
+            raise ValueError(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}")
+        if by not in ("team", "manager"):
+            raise ValueError(f"by must be team or manager, not {by!r}")
+        table = getattr(self, measure)
+        if value is None:
+            return table
+        return table[(table[by] == value).to_numpy()].reset_index(drop=True)
+
     def filtered(self, team: str | None = None, manager: str | None = None) -> OversightReport:
         """The same report keeping only one team's and/or one manager's lines."""
         def keep(table: pd.DataFrame) -> pd.DataFrame:

@@ -101,3 +101,14 @@ def seed(url: str) -> str:
                                              "practitioner": SOUTH_PRACTITIONER, "manager": OTHER_MANAGER,
                                              "next_epdr_date": "2026-11-20"}), None)  # EPDR past due
     return url
+
+
+def page_on(page_class, url: str, user: str = MANAGER):
+    """A page built the way its notebook builds it, on this workbook, as of AS_OF (fails on a problem page)."""
+    from familyservice_nb.ui.kit.context import PageContext
+    from familyservice_nb.ui.kit.shell import build_page
+
+    page = build_page(page_class.__name__, page_class.from_context,
+                      PageContext(user=user, database_url=url, as_of=AS_OF))
+    assert isinstance(page, page_class), getattr(page, "message", "")
+    return page

@@ -409,3 +409,56 @@ def test_the_page_says_what_counts_as_spoken_to():
         assert kind in oversight.SPOKEN_TO_SOURCES
     assert "case notes with a 'Children spoken to' detail" in oversight.SPOKEN_TO_NOTE
     assert "does not count" in oversight.SPOKEN_TO_NOTE
+
+
+# -- issue 14: the lines behind a figure ------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+TEAMS = {"C1": ("North", "pat.worker"), "C2": ("South", "lee.worker"), "C3": ("North", "pat.worker"),
+         "C4": ("West", None)}
+
+
+@st.composite
+def oversight_histories(draw):
+    """Random completed supervisions over four cases (three teams, one with no manager), random filters."""
+    records = []
+    for i in range(draw(st.integers(0, 8))):
+        case_id = draw(st.sampled_from(sorted(TEAMS)))
+        day = dt.date(2026, 6, 1) + dt.timedelta(days=draw(st.integers(0, 170)))
+        agreed = [(f"A{i}-{k}", day + dt.timedelta(days=draw(st.integers(1, 60))))
+                  for k in range(draw(st.integers(0, 3)))]
+        children = [(f"K-{case_id}", "Ann", day)] if draw(st.booleans()) else []
+        records.append(record(i + 1, day, agreed=agreed, case_id=case_id, children=children))
+    rows = [(c, f"{c} family", team, worker, "2026-01-05", None) for c, (team, worker) in TEAMS.items()]
+    as_of = dt.date(2026, 9, 1) + dt.timedelta(days=draw(st.integers(0, 120)))
+    team = draw(st.sampled_from([None, "North", "South", "West"]))
+    manager = draw(st.sampled_from([None, "Mo Manager", "Sue Manager", oversight.NO_MANAGER]))
+    return as_data(records, case_rows=rows), as_of, team, manager
+
+
+@settings(max_examples=25, deadline=None)
+@given(oversight_histories(), st.sampled_from(["team", "manager"]))
+def test_the_lines_behind_each_figure_number_the_figure_none_lost_none_twice(history, by):
+    d, as_of, team, manager = history
+    report = management_oversight(d, as_of=as_of).filtered(team=team, manager=manager)
+    counts = report.counts(by)
+    for name in oversight.MEASURES:
+        behind = [report.lines_behind(name, by, value) for value in counts[by]]
+        for lines, figure, value in zip(behind, counts[name], counts[by], strict=True):
+            assert len(lines) == figure
+            assert (lines[by] == value).all()
+        table = report.tables()[name]
+        every = pd.concat(behind, ignore_index=True) if behind else table.iloc[:0]
+        rows = lambda f: sorted(map(tuple, f.astype(str).to_numpy().tolist()))  # noqa: E731
+        assert rows(every) == rows(table)  # no line lost, none twice
+
+
+def test_the_lines_behind_a_figure_refuse_an_unknown_measure_in_words():
+    report = management_oversight(demo_data(), as_of=AS_OF)
+    assert len(report.lines_behind("overdue_actions")) == len(report.overdue_actions)
+    with pytest.raises(ValueError, match="measure must be one of"):
+        report.lines_behind("gaps")
+    with pytest.raises(ValueError, match="by must be team or manager"):
+        report.lines_behind("overdue_actions", "worker", "x")

@@ -60,6 +60,22 @@ def require(condition: bool, what: str) -> None:
     pytest.skip(f"{what} is missing")
 
 
+AXE = Path(__file__).with_name("node_modules") / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.2 A/AA violations on the page as it is now, one line each."""
+    require(AXE.exists(), f"axe-core ({AXE}; run `npm ci` in tests/browser)")
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
+        ".map(v => v.id + ': ' + v.help + ' -> ' + v.nodes.map(n => n.target.join(' ')).slice(0, 5).join(' | '))",
+        WCAG_TAGS,
+    )
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))

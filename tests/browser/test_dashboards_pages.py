@@ -57,7 +57,7 @@ def open_page(browser, dashboards_server):
         page = context.new_page()
         seen = support.watch(page)
         started = time.perf_counter()
-        page.goto(dashboards_server.url(path), wait_until="domcontentloaded")
+        page.goto(dashboards_server.url(path), wait_until="domcontentloaded", timeout=support.PAGE_READY_MS)
         try:
             page.wait_for_selector(ready, timeout=support.PAGE_READY_MS)
         except Exception:
@@ -141,4 +141,48 @@ def test_recording_timeliness_from_the_database_with_filters(open_page):
     assert late.count() == 1 and "Sam Worker" in late.first.inner_text()
     rows = download_rows(page, ".fsnb-late-notes")
     assert len(rows) == 2 and "'" + FORMULA in rows[1]
+    seen.assert_clean()
+
+
+def test_a_workers_bar_opens_their_notes_and_a_notes_case_opens_its_story(open_page):
+    """Issue 14 in Chromium: a click on Pat's bar shows Pat's notes under the chart (axe-clean), and the case of
+    one of them opens the case's oversight story (axe-clean too)."""
+    seen = open_page(TIMELINESS, ".fsnb-chart-worker .main-svg")
+    page = seen.page
+    # Pat's bar: the one level with Pat's name on the axis.
+    x, y = page.evaluate("""() => {
+        const chart = document.querySelector('.fsnb-chart-worker');
+        const tick = [...chart.querySelectorAll('g.ytick text')].find(t => t.textContent.trim() === 'Pat Practitioner');
+        const middle = r => r.top + r.height / 2, at = middle(tick.getBoundingClientRect());
+        const bars = [...chart.querySelectorAll('g.trace.bars g.point path')].map(b => b.getBoundingClientRect());
+        const bar = bars.reduce((a, b) => Math.abs(middle(a) - at) < Math.abs(middle(b) - at) ? a : b);
+        return [bar.left + bar.width / 2, middle(bar)];
+    }""")
+    # plotly answers a click on the point it hovers: move there, let it show the hover label, then click.
+    page.mouse.move(x, y)
+    page.wait_for_selector(".fsnb-chart-worker .hoverlayer .hovertext", timeout=UPDATE_MS)
+    page.mouse.down()
+    page.mouse.up()
+    heading = page.locator(".fsnb-drilldown h3")
+    heading.wait_for(timeout=UPDATE_MS)
+    assert heading.inner_text() == "5 notes behind ‘Pat Practitioner: 60.0% recorded on time (3 of 5)’"
+    rows = page.locator(".fsnb-drilldown tbody tr")
+    assert rows.count() == 5
+    assert {rows.nth(i).locator("td").nth(2).inner_text() for i in range(5)} == {"Pat Practitioner"}
+    # The table opened under the chart clicked, before the next chart's heading.
+    assert page.evaluate("""() => {
+        const table = document.querySelector('.fsnb-drilldown'), next = document.querySelector('.fsnb-chart-team');
+        return !!(table.compareDocumentPosition(next) & Node.DOCUMENT_POSITION_FOLLOWING);
+    }""")
+    assert support.axe_violations(page) == []
+    with page.expect_navigation():
+        page.locator('.fsnb-drilldown a[href="case-story.ipynb?case=C-N1"]').first.click()
+    page.wait_for_selector(".fsnb-story-section", timeout=support.PAGE_READY_MS)
+    assert page.locator("h1").first.inner_text() == "Case oversight story"
+    assert "Case C-N1 – Oakhurst family" in page.locator(".fsnb-story-case").inner_text()
+    sections = page.locator(".fsnb-story-section h2").all_text_contents()
+    assert sections[:3] == ["The case", "Supervisions", "Agreed actions"]
+    assert page.locator(".fsnb-story-downloads .fsnb-download-button").all_text_contents() == [
+        "Download as PDF", "Download as Word (.docx)"]
+    assert support.axe_violations(page) == []
     seen.assert_clean()

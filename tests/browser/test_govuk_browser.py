@@ -31,8 +31,7 @@ _spec = importlib.util.spec_from_file_location("fsnb_browser_support", Path(__fi
 support = sys.modules.setdefault(_spec.name, importlib.util.module_from_spec(_spec))
 _spec.loader.exec_module(support)
 
-AXE = Path(__file__).with_name("node_modules") / "axe-core" / "axe.min.js"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+axe_violations = support.axe_violations  # axe-core's WCAG 2.2 A/AA violations (shared with the other modules)
 FORMS = ["case-supervision", "session-record", "gfpo-session-record", "case-note", "review-summary",
          "closure-summary", "line-management-supervision"]
 DASHBOARDS = ["index", "management-oversight", "recording-timeliness", "quality-standards"]
@@ -98,19 +97,6 @@ def open_page(browser, server):
     yield go
     for context in contexts:
         context.close()
-
-
-def axe_violations(page) -> list[str]:
-    """axe-core's WCAG 2.2 A/AA violations on the page as it is now, one line each."""
-    support.require(AXE.exists(), f"axe-core ({AXE}; run `npm ci` in tests/browser)")
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
-        ".map(v => v.id + ': ' + v.help + ' -> ' + v.nodes.map(n => n.target.join(' ')).slice(0, 5).join(' | '))",
-        WCAG_TAGS,
-    )
-    return result
 
 
 def radio_answers(page) -> dict[str, str | None]:

@@ -83,6 +83,7 @@ def test_a_cases_form_lists_its_records(tmp_path):
     assert "Records of this case (1)" in app.context_line.value
     assert f'case-supervision.ipynb?record={done}">Case supervision, 02/11/2026</a> by Mo Manager (completed)' \
         in app.context_line.value
+    assert f'href="case-story.ipynb?case={NORTH_CASE}">The case\'s oversight story</a>' in app.context_line.value
 
 
 def test_start_again_can_discard_the_old_draft(tmp_path):

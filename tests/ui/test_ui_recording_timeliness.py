@@ -147,13 +147,13 @@ def test_show_updates_the_same_widgets_in_place():
 def test_a_long_list_is_capped_and_says_so():
     rows = [("Alex Ashdown", "2026-10-01", None, False, "Draft")] * 7
     dashboard = RecordingTimelinessDashboard(
-        assess_timeliness(notes(rows), as_of=AS_OF), user="Test Manager"
+        assess_timeliness(notes(rows), as_of=AS_OF), user="Test Manager", top=5
     )
-    from familyservice_nb.ui.pages.recording_timeliness import late_notes_html
-
-    html = late_notes_html(dashboard.assessed, limit=5)
+    html = dashboard.late_section.table.value
     assert len(re.findall(r"<tr><td>", html)) == 5
-    assert "7 notes recorded late or not recorded by their due date, most days late first (the first 5 are shown)." in html
+    assert ("7 notes recorded late or not recorded by their due date, most days late first (the first 5 are shown; "
+            "the Excel download has them all).") in html
+    assert len(dashboard.late_section.sheets()["Late and overdue notes"]) == 7
 
 
 def test_built_from_an_extract_file_equals_the_package_figures(tmp_path):

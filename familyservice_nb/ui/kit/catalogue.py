@@ -17,8 +17,10 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 LANDING_NOTEBOOK = "index.ipynb"
+CASE_STORY_NOTEBOOK = "case-story.ipynb"  # a case's oversight story (`?case=`)
 
 # Which page opens a record of each kind, and what the record is called there.
 RECORD_PAGES = {
@@ -32,10 +34,20 @@ RECORD_PAGES = {
 }
 
 
+def page_link(notebook: str, param: str, value) -> str:
+    """`notebook?param=value`, the value URL-quoted: the one way a page's address names a case or record
+    (relative, as pages sit side by side). Escape it (`html.esc`) before writing it into HTML."""
+    return f"{notebook}?{param}={quote(str(value), safe='')}"
+
+
 def record_link(kind: str, record_id) -> str:
-    """The address that opens a record in its form (relative, as pages sit side by side)."""
-    notebook = RECORD_PAGES.get(kind, (LANDING_NOTEBOOK, ""))[0]
-    return f"{notebook}?record={record_id}"
+    """The address that opens a record in its form."""
+    return page_link(RECORD_PAGES.get(kind, (LANDING_NOTEBOOK, ""))[0], "record", record_id)
+
+
+def case_link(case_id, notebook: str = CASE_STORY_NOTEBOOK) -> str:
+    """The address that opens a case: its oversight story, or another case page (`case-supervision.ipynb`)."""
+    return page_link(notebook, "case", case_id)
 
 
 class NoDashboards(FileNotFoundError):

@@ -17,7 +17,6 @@ import io
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import quote
 
 import anywidget
 import ipywidgets as widgets
@@ -26,6 +25,7 @@ import pandas as pd
 import traitlets
 
 from familyservice_nb.export import write_excel
+from familyservice_nb.ui.kit.catalogue import page_link
 from familyservice_nb.ui.kit.html import MISSING, esc
 from familyservice_nb.vocab import UK_DATE
 
@@ -35,11 +35,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @dataclass(frozen=True)
 class Link:
-    """Cells of a column open `page?param=<value of id_column>` (the cell's own text is shown)."""
+    """Cells of a column open `page?param=<value of id_column>` (`catalogue.page_link`). The cell shows its
+    own text, or `text` with `{}` replaced by the id: such a column needs no column of its own in the frame
+    ("Story of C-N1"), and is left out of the Excel download."""
 
     page: str
     param: str
     id_column: str | None = None
+    text: str | None = None
 
 
 _escape = np.frompyfunc(lambda v: html.escape(v, quote=True), 1, 1)
@@ -63,14 +66,18 @@ def column_text(column: pd.Series, missing: str = MISSING) -> np.ndarray:
 
 
 def _cells(frame: pd.DataFrame, name: str, link: Link | None) -> np.ndarray:
-    text = _escape(column_text(frame[name])).astype(object)
+    if link is not None and link.text is not None:
+        ids = frame[link.id_column or name]
+        text = _escape(np.frompyfunc(link.text.format, 1, 1)(ids.to_numpy(dtype=object))).astype(object)
+    else:
+        text = _escape(column_text(frame[name])).astype(object)
     if link is None:
         return text
     ids = frame[link.id_column or name]
     has = (ids.notna() & (ids.astype(str) != "")).to_numpy()
-    quoted = np.frompyfunc(lambda v: html.escape(f"{link.page}?{link.param}={quote(str(v), safe='')}"), 1, 1)
+    quoted = np.frompyfunc(lambda v: html.escape(page_link(link.page, link.param, v)), 1, 1)
     hrefs = quoted(ids.to_numpy(dtype=object)).astype(object)
-    return np.where(has, '<a href="' + hrefs + '">' + text + "</a>", text)
+    return np.where(has, '<a href="' + hrefs + '">' + text + "</a>", np.where(link.text is None, text, MISSING))
 
 
 def table_html(
@@ -179,25 +186,53 @@ export default { render };
 DOWNLOAD_FAILED = "The Excel file could not be made, so nothing was downloaded. Please try again."
 
 
-class ExcelDownload(anywidget.AnyWidget):
+class FileDownload(anywidget.AnyWidget):
+    """A button that saves a file made on click (`make()` gives its bytes) in the browser, as a Blob: no
+    server round trip beyond the kernel's own socket. A failure is a plain sentence beside the button."""
+
+    _esm = _DOWNLOAD_ESM
+    label = traitlets.Unicode("Download").tag(sync=True)
+    hint = traitlets.Unicode("").tag(sync=True)  # the button's title (not `tooltip`: DOMWidget has one)
+    disabled = traitlets.Bool(False).tag(sync=True)
+
+    def __init__(self, make: Callable[[], bytes] | None, filename: str, *, mime: str,
+                 failed: str = "The file could not be made, so nothing was downloaded. Please try again.", **kwargs):
+        super().__init__(**kwargs)
+        self.make, self.filename, self.mime, self.failed = make, filename, mime, failed
+        self.hint = f"Save as {filename}"
+        self.on_msg(self._on_message)
+
+    def file_bytes(self) -> bytes:
+        return self.make()
+
+    def _on_message(self, _widget, content, _buffers) -> None:
+        if not isinstance(content, dict) or content.get("event") != "download":
+            return
+        try:
+            data = self.file_bytes()
+        except Exception as exc:  # never a traceback on screen, and no cell text in the log
+            import sys
+
+            print(f"A download ({self.filename}) failed: {type(exc).__name__}", file=sys.__stderr__ or sys.stderr)
+            self.send({"event": "file", "filename": self.filename, "mime": self.mime, "error": self.failed},
+                      buffers=[])
+            return
+        self.send({"event": "file", "filename": self.filename, "mime": self.mime}, buffers=[data])
+
+
+class ExcelDownload(FileDownload):
     """A button that saves `sheets()` as an Excel file in the browser.
 
     `sheets` is called on click, so the file always holds what the page shows at that moment.
     """
 
-    _esm = _DOWNLOAD_ESM
     label = traitlets.Unicode("Download as Excel (.xlsx)").tag(sync=True)
-    hint = traitlets.Unicode("").tag(sync=True)  # the button's title (not `tooltip`: DOMWidget has one)
-    disabled = traitlets.Bool(False).tag(sync=True)
 
     def __init__(self, sheets: Callable[[], Mapping[str, pd.DataFrame]], filename: str,
                  about: Callable[[], Sequence[str]] | None = None, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(None, filename, mime=XLSX, failed=DOWNLOAD_FAILED, **kwargs)
         self.sheets = sheets
         self.about = about  # lines for a first sheet: the filters and the as-of date (issue 13)
-        self.filename = filename
-        self.hint = f"Save as {filename}"
-        self.on_msg(self._on_message)
 
     def excel_bytes(self) -> bytes:
         sheets = dict(self.sheets())
@@ -206,18 +241,8 @@ class ExcelDownload(anywidget.AnyWidget):
             sheets = {**sheets, "About this file": pd.DataFrame({"About this file": lines})}
         return excel_bytes(sheets)
 
-    def _on_message(self, _widget, content, _buffers) -> None:
-        if not isinstance(content, dict) or content.get("event") != "download":
-            return
-        try:
-            data = self.excel_bytes()
-        except Exception as exc:  # never a traceback on screen, and no cell text in the log
-            import sys
-
-            print(f"An Excel download failed: {type(exc).__name__}", file=sys.__stderr__ or sys.stderr)
-            self.send({"event": "file", "filename": self.filename, "mime": XLSX, "error": DOWNLOAD_FAILED}, buffers=[])
-            return
-        self.send({"event": "file", "filename": self.filename, "mime": XLSX}, buffers=[data])
+    def file_bytes(self) -> bytes:
+        return self.excel_bytes()
 
 
 def tagged_filename(base: str, as_of: dt.date | None, filters_words: str = "") -> str:
@@ -278,7 +303,8 @@ class TableSection(widgets.VBox):
 
     def sheets(self) -> dict[str, pd.DataFrame]:
         """What the download holds: every line, in the columns shown (and any kept for Excel only)."""
-        return {self.title[:31]: for_excel(self.frame, self.excel_columns or self.columns)}
+        columns = self.excel_columns or {k: v for k, v in self.columns.items() if k in self.frame.columns}
+        return {self.title[:31]: for_excel(self.frame, columns)}
 
     def show(self, frame: pd.DataFrame, total: int | None = None) -> None:
         """Show the first rows of `frame` (already in order); `total` when `frame` is only the first rows."""

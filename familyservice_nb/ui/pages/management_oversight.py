@@ -13,6 +13,8 @@ import pandas as pd
 
 from familyservice_nb.oversight import MEASURES, SPOKEN_TO_NOTE, OversightReport, management_oversight
 from familyservice_nb.ui.charts import figure_widget, gaps_figure, update_gaps
+from familyservice_nb.ui.kit.behind_figures import OversightDrillDown
+from familyservice_nb.ui.kit.catalogue import CASE_STORY_NOTEBOOK
 from familyservice_nb.ui.kit.context import PageContext
 from familyservice_nb.ui.kit.data import require_store
 from familyservice_nb.ui.kit.html import esc, figure_cards
@@ -25,6 +27,9 @@ ALL = ""
 SUPERVISION_PAGE = "case-supervision.ipynb"
 LINE_MANAGEMENT_PAGE = "line-management-supervision.ipynb"
 CASE_LINK = Link(SUPERVISION_PAGE, "case")
+# Each case's line also opens the case's oversight story (a column of links only: not in the Excel file).
+STORY = {"story": "Oversight story"}
+STORY_LINK = Link(CASE_STORY_NOTEBOOK, "case", "case_id", text="Story of {}")
 SUPERVISION_RECORD_LINK = Link(SUPERVISION_PAGE, "record", "record_id")
 CASE_COLUMNS = {"case_id": "Case", "family": "Family", "team": "Team", "worker": "Practitioner", "manager": "Manager"}
 
@@ -32,8 +37,8 @@ CASE_COLUMNS = {"case_id": "Case", "family": "Family", "team": "Team", "worker":
 TABLES: dict[str, dict] = {
     "cases_without_supervision": dict(
         columns={**CASE_COLUMNS, "last_supervision": "Last case supervision", "record_id": "Record",
-                 "due_by": "Supervision due by", "days_overdue": "Days overdue"},
-        links={"case_id": CASE_LINK, "record_id": SUPERVISION_RECORD_LINK},
+                 "due_by": "Supervision due by", "days_overdue": "Days overdue", **STORY},
+        links={"case_id": CASE_LINK, "record_id": SUPERVISION_RECORD_LINK, "story": STORY_LINK},
         what="open cases without a case supervision in time, most overdue first",
         empty="Every open case has had a case supervision in time.",
         note="Open a case to hold its next supervision; the last supervision's record opens from its number.",
@@ -41,21 +46,21 @@ TABLES: dict[str, dict] = {
     "overdue_actions": dict(
         columns={"case_id": "Case", "family": "Family", "worker": "Practitioner", "manager": "Manager",
                  "what": "Action", "by_whom": "By whom", "by_when": "By when", "days_overdue": "Days overdue",
-                 "last_review": "Last review"},
+                 "last_review": "Last review", **STORY},
         excel={**CASE_COLUMNS, "action_id": "Action reference", "what": "Action", "by_whom": "By whom",
                "by_when": "By when", "days_overdue": "Days overdue", "agreed_on": "Agreed on",
                "record_id": "Agreed in record", "last_review": "Last review"},
-        links={"case_id": CASE_LINK},
+        links={"case_id": CASE_LINK, "story": STORY_LINK},
         what="agreed actions still open after their date, most overdue first",
         empty="No agreed action is open past its date.",
         note="Actions carry forward until a supervision reviews them as done or no longer needed.",
     ),
     "children_not_spoken_to": dict(
         columns={**CASE_COLUMNS, "child": "Child", "last_spoken_to": "Last spoken to",
-                 "due_by": "Due to be spoken to by", "days_overdue": "Days overdue"},
+                 "due_by": "Due to be spoken to by", "days_overdue": "Days overdue", **STORY},
         excel={**CASE_COLUMNS, "child": "Child", "child_id": "Child ID", "last_spoken_to": "Last spoken to",
                "record_id": "Recorded in record", "due_by": "Due to be spoken to by", "days_overdue": "Days overdue"},
-        links={"case_id": CASE_LINK},
+        links={"case_id": CASE_LINK, "story": STORY_LINK},
         what="children not recorded as spoken to in time, most overdue first",
         empty="Every child on an open case has been spoken to in time.",
         note=SPOKEN_TO_NOTE,  # what counts as spoken to: the domain's words (oversight.SPOKEN_TO_SOURCES)
@@ -64,8 +69,8 @@ TABLES: dict[str, dict] = {
         columns={"record_id": "Record", "kind": "Kind of record", "case_id": "Case", "team": "Team",
                  "practitioner": "Practitioner", "manager": "Manager", "event_date": "Held on",
                  "entered_on": "Entered in the workbook on", "rule": "Rule", "due_date": "Due by",
-                 "completed_on": "Completed on", "timeliness": "Timeliness", "days_late": "Days late"},
-        links={"case_id": CASE_LINK},
+                 "completed_on": "Completed on", "timeliness": "Timeliness", "days_late": "Days late", **STORY},
+        links={"case_id": CASE_LINK, "story": STORY_LINK},
         what="records completed late or not yet completed after their due date, most days late first",
         empty="Every record was completed by its due date.",
         note="Every record the workbook holds about a case: case supervisions, review and closure summaries, "
@@ -140,6 +145,7 @@ class ManagementOversightPage(AppPage):
         self.headline.add_class("fsnb-headline")
         self.chart = figure_widget(gaps_figure(report.counts("team"), "team", titles, "Team"))
         self.chart.add_class("fsnb-chart-gaps")
+        self.drilldown = OversightDrillDown(self, TABLES)
         self.by_team = TableSection("Gaps by team", _count_columns("team"), what="teams", what_one="team",
                                     filename="oversight-by-team.xlsx", numeric=[*MEASURES, "total"],
                                     css_class="fsnb-oversight-by-team", empty_message="No gaps to show.")
@@ -159,7 +165,7 @@ class ManagementOversightPage(AppPage):
         filters = widgets.HBox([self.team, self.manager], layout=widgets.Layout(flex_flow="row wrap"))
         filters.add_class("fsnb-filters")
         body = [self.as_of_line, self.source, widgets.HTML("<h2>Filters</h2>"), filters, self.status, self.headline,
-                self.chart, self.by_team, self.by_manager,
+                self.drilldown.picker, self.chart, self.drilldown.slot(), self.by_team, self.by_manager,
                 *self.sections.values()]
         super().__init__(TITLE, body, user=user)
         self.add_class("fsnb-management-oversight")
@@ -196,6 +202,7 @@ class ManagementOversightPage(AppPage):
         self.status.value = (f'<p class="fsnb-muted" role="status">{total:,} gaps to follow up'
                              f'{": " + esc(", ".join(said)) if said else ""}.</p>')
         self.shown = shown
+        self.drilldown.redraw()  # the lines behind the figures, for these filters
         return shown
 
     # -- building -------------------------------------------------------------------------------------
@@ -221,5 +228,5 @@ def report_frame(report: OversightReport, name: str) -> pd.DataFrame:
     """One measure's lines with the page's headings (what its Excel download holds)."""
     from familyservice_nb.ui.kit.tables import for_excel
 
-    spec = TABLES[name]
-    return for_excel(report.tables()[name], spec.get("excel", spec["columns"]))
+    spec, table = TABLES[name], report.tables()[name]
+    return for_excel(table, spec.get("excel") or {k: v for k, v in spec["columns"].items() if k in table.columns})

@@ -19,7 +19,7 @@ from familyservice_nb.dates import today_in_london
 from familyservice_nb.errors import WorkbookError
 from familyservice_nb.oversight import cases_without_supervision, overdue_actions
 from familyservice_nb.records.base import uk
-from familyservice_nb.ui.kit.catalogue import RECORD_PAGES, record_link
+from familyservice_nb.ui.kit.catalogue import CASE_STORY_NOTEBOOK, RECORD_PAGES, case_link, record_link
 from familyservice_nb.ui.kit.html import esc
 from familyservice_nb.ui.kit.values import london_time
 
@@ -27,7 +27,17 @@ LOOK_AHEAD_DAYS = 7  # supervisions falling due within a week are shown with the
 RECENT_DAYS = 14
 MOST = 20  # lines per list; the oversight page has them all
 CASE_PAGES = (("case-supervision.ipynb", "Case supervision"), ("session-record.ipynb", "Session record"),
-              ("case-note.ipynb", "Case note"))
+              ("case-note.ipynb", "Case note"), (CASE_STORY_NOTEBOOK, "Oversight story"))
+
+
+def _case(case_id, family) -> str:
+    """A case's line opens its supervision (and ends with its story: `_story`)."""
+    return f'<a href="{esc(case_link(case_id, "case-supervision.ipynb"))}">{esc(case_id)} – {esc(family)}</a>'
+
+
+def _story(case_id) -> str:
+    return f' · <a href="{esc(case_link(case_id))}">oversight story of {esc(case_id)}</a>'
+
 
 
 def _list(items: list[str], empty: str) -> str:
@@ -90,15 +100,14 @@ class MyWork(widgets.VBox):
         ahead = self.as_of + dt.timedelta(days=LOOK_AHEAD_DAYS)
         due = cases_without_supervision(data, as_of=ahead, interval_days=self.store.settings().supervision_interval_days)
         self.due.value = _list([
-            f'<a href="case-supervision.ipynb?case={esc(r.case_id)}">{esc(r.case_id)} – {esc(r.family)}</a> '
-            f"({esc(r.worker)}): " + esc(_due_words(r.due_by, self.as_of))
+            f"{_case(r.case_id, r.family)} ({esc(r.worker)}): " + esc(_due_words(r.due_by, self.as_of))
+            + _story(r.case_id)
             for r in due.head(MOST).itertuples()
         ], "No case supervision is due in the coming week.")
         late = overdue_actions(data, as_of=self.as_of)
         self.actions.value = _list([
-            f'<a href="case-supervision.ipynb?case={esc(r.case_id)}">{esc(r.case_id)} – {esc(r.family)}</a>: '
-            f"“{esc(r.what)}”, by {esc(r.by_whom)}, agreed on {esc(uk(r.agreed_on))}; "
-            f"overdue since {esc(uk(r.by_when))} (last review: {esc(r.last_review)})"
+            f"{_case(r.case_id, r.family)}: “{esc(r.what)}”, by {esc(r.by_whom)}, agreed on {esc(uk(r.agreed_on))}; "
+            f"overdue since {esc(uk(r.by_when))} (last review: {esc(r.last_review)})" + _story(r.case_id)
             for r in late.head(MOST).itertuples()
         ], "No agreed action is past its date.")
 
@@ -148,7 +157,7 @@ class MyWork(widgets.VBox):
         found = [c for c in self._cases if words in c.case_id.lower() or words in c.family_pseudonym.lower()][:MOST]
         items = [
             f"<strong>{esc(c.case_id)} – {esc(c.family_pseudonym)}</strong> ({esc(self.name(c.allocated_worker))}): "
-            + " · ".join(f'<a href="{page}?case={esc(c.case_id)}">{esc(words_)}</a>' for page, words_ in CASE_PAGES)
+            + " · ".join(f'<a href="{esc(case_link(c.case_id, page))}">{esc(words_)}</a>' for page, words_ in CASE_PAGES)
             for c in found
         ]
         count = f"{len(found)} case{'s' if len(found) != 1 else ''} found."

@@ -23,7 +23,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from familyservice_nb.figures import Figures, Filters, TimelinessFigures
-from familyservice_nb.timeliness import assess_timeliness, late_and_overdue
+from familyservice_nb.timeliness import assess_timeliness
 from familyservice_nb.ui.charts import (
     days_taken_figure,
     figure_widget,
@@ -34,18 +34,17 @@ from familyservice_nb.ui.charts import (
     update_on_time_bars,
     worker_on_time_figure,
 )
+from familyservice_nb.ui.kit.behind_figures import TimelinessDrillDown, notes_display
 from familyservice_nb.ui.kit.context import PageContext
 from familyservice_nb.ui.kit.data import NotesSource, notes_for, notes_from_extract
 from familyservice_nb.ui.kit.filters import TimelinessFilterBar
-from familyservice_nb.ui.kit.html import MISSING, esc, figure_cards, html_table, uk_date
+from familyservice_nb.ui.kit.html import MISSING, esc, figure_cards, uk_date
 from familyservice_nb.ui.kit.shell import AppPage, build_fresh_page
 from familyservice_nb.ui.kit.tables import TOP_ROWS, TableSection, for_excel
 from familyservice_nb.ui.kit.upload import ExtractUpload
 from familyservice_nb.ui.kit.values import figures_as_of, london_now
-from familyservice_nb.vocab import TIMELINESS_LABELS, Timeliness
 
 TITLE = "Recording timeliness"
-TABLE_LIMIT = 500  # rows shown in the late and overdue table; the caption gives the full count
 
 LATE_COLUMNS = {
     "worker": "Worker",
@@ -83,45 +82,6 @@ def headline_html(figures: dict, as_of: dt.date) -> str:
     )
 
 
-def late_notes_frame(assessed: pd.DataFrame) -> pd.DataFrame:
-    """The late and overdue notes, most days late first, with display columns added."""
-    late = late_and_overdue(assessed)
-    shown = late.copy()
-    is_late = shown["timeliness"].astype(str) == Timeliness.LATE.value
-    if "recorded_at" in shown:
-        recorded = pd.to_datetime(shown["recorded_at"])
-        if getattr(recorded.dt, "tz", None) is not None:
-            recorded = recorded.dt.tz_localize(None)
-        shown["recorded"] = recorded.dt.normalize().where(is_late)
-    else:
-        shown["recorded"] = pd.NaT
-    labels = {t.value: TIMELINESS_LABELS[t] for t in Timeliness}
-    shown["status_label"] = shown["timeliness"].astype(str).map(labels)
-    return shown
-
-
-def late_notes_html(assessed: pd.DataFrame, limit: int = TABLE_LIMIT) -> str:
-    shown = late_notes_frame(assessed)
-    total = len(shown)
-    columns = {k: v for k, v in LATE_COLUMNS.items() if k in shown.columns}
-    caption = f"{total:,} notes recorded late or not recorded by their due date, most days late first"
-    if total > limit:
-        caption += f" (the first {limit:,} are shown)"
-    page = shown.head(limit)
-    table = html_table(
-        page.assign(recorded=_recorded_text(page["recorded"])),
-        columns,
-        caption=caption + ".",
-        numeric=["days_late"],
-        empty_message="No notes were recorded late, and none are overdue.",
-    )
-    return f'<div class="fsnb-table-wrap" tabindex="0" role="region" aria-label="Late and overdue notes">{table}</div>'
-
-
-def _recorded_text(recorded: pd.Series) -> pd.Series:
-    return pd.to_datetime(recorded).dt.strftime("%d/%m/%Y").fillna("Not recorded yet").astype(object)
-
-
 FIGURE_COLUMNS = {
     "notes": "Notes", "on_time": "On time", "late": "Recorded late", "overdue": "Overdue", "pending": "Not yet due",
     "pct_on_time": "% on time", "median_working_days": "Median working days taken",
@@ -133,29 +93,11 @@ GROUP_TITLES = {  # (tab title, first column's heading, what a row is)
     "rule": ("By rule (risk)", "Rule", "rules: risk notes apart from the rest"),
 }
 LATE_WHAT = "notes recorded late or not recorded by their due date, most days late first"
-_LABELS = {t.value: TIMELINESS_LABELS[t] for t in Timeliness}
-
-
-def late_display(late: pd.DataFrame) -> pd.DataFrame:
-    """Late and overdue notes (already in order) with the columns the table shows: the day it was
-    recorded (late ones) and the timeliness in words."""
-    shown = late.copy()
-    is_late = (shown["timeliness"].astype(str) == Timeliness.LATE.value).to_numpy()
-    if "recorded_at" in shown:
-        recorded = pd.to_datetime(shown["recorded_at"])
-        if getattr(recorded.dt, "tz", None) is not None:
-            recorded = recorded.dt.tz_localize(None)
-        shown["recorded"] = recorded.dt.normalize().where(is_late)
-    else:
-        shown["recorded"] = pd.NaT
-    shown["recorded_text"] = shown["recorded"].dt.strftime("%d/%m/%Y").fillna("Not recorded yet").astype(object)
-    shown["status_label"] = shown["timeliness"].astype(str).map(_LABELS)
-    return shown
 
 
 def _late_columns(assessed: pd.DataFrame) -> dict[str, str]:
     """The late table's columns these notes have (the recorded day shown as text on screen)."""
-    present = late_display(assessed.iloc[:0]).columns
+    present = notes_display(assessed.iloc[:0]).columns
     columns = {("recorded_text" if k == "recorded" else k): v for k, v in LATE_COLUMNS.items()}
     return {k: v for k, v in columns.items() if k in present}
 
@@ -201,6 +143,7 @@ class RecordingTimelinessDashboard(AppPage):
             chart.add_class("fsnb-more-chart")
             chart.add_class(css)
 
+        self.drilldown = TimelinessDrillDown(self, store=notes_source.store if notes_source is not None else None)
         self.group_sections = {
             name: TableSection(
                 title, {name: heading, **FIGURE_COLUMNS}, what=what,
@@ -227,12 +170,13 @@ class RecordingTimelinessDashboard(AppPage):
         body = [
             self.as_of_line, self.source, self.notices, *([self.upload] if self.upload else []),
             self.filter_bar, self.status, self.headline,
-            widgets.HTML("<h2>On time, by worker</h2>"), self.chart,
-            widgets.HTML("<h2>On time, by team</h2>"), self.team_chart,
-            widgets.HTML("<h2>The trend, month by month</h2>"), self.month_chart,
-            widgets.HTML("<h2>On time, by type of note</h2>"), self.type_chart,
-            widgets.HTML("<h2>Risk notes apart from the rest</h2>"), self.rule_chart,
-            widgets.HTML("<h2>Working days taken</h2>"), self.days_chart,
+            self.drilldown.picker,
+            widgets.HTML("<h2>On time, by worker</h2>"), self.chart, self.drilldown.slot("worker"),
+            widgets.HTML("<h2>On time, by team</h2>"), self.team_chart, self.drilldown.slot("team"),
+            widgets.HTML("<h2>The trend, month by month</h2>"), self.month_chart, self.drilldown.slot("month"),
+            widgets.HTML("<h2>On time, by type of note</h2>"), self.type_chart, self.drilldown.slot("note_type"),
+            widgets.HTML("<h2>Risk notes apart from the rest</h2>"), self.rule_chart, self.drilldown.slot("rule"),
+            widgets.HTML("<h2>Working days taken</h2>"), self.days_chart, self.drilldown.slot("days_taken"),
             widgets.HTML("<h2>The figures as tables</h2>"), self.tables,
             widgets.HTML("<h2>Late and overdue notes</h2>"), self.late_section,
         ]
@@ -290,7 +234,7 @@ class RecordingTimelinessDashboard(AppPage):
             update_days_taken(self.days_chart, figures.days_taken)
         for name, table in figures.tables().items():
             self.group_sections[name].show(table)
-        self.late_section.show(late_display(self.data.late_frame(figures, limit=self.top)), total=figures.late_total)
+        self.late_section.show(notes_display(self.data.late_frame(figures, limit=self.top)), total=figures.late_total)
         self.late_section.sheets = self._late_sheets
         self.as_of_line.value = f'<p class="fsnb-as-of">{esc(figures_as_of(self.as_of, self.read_at))}</p>'
         self.headline.value = headline_html(figures.overall, self.as_of)
@@ -300,10 +244,11 @@ class RecordingTimelinessDashboard(AppPage):
             section.describe_export(as_of_words, described, self.as_of)
         self.status.value = (f'<p class="fsnb-muted" role="status">Showing {figures.notes:,} notes'
                              f'{": " + esc(described) if described else " (no filters)"}.</p>')
+        self.drilldown.redraw()  # the figures' notes under the new filters
 
     def _late_sheets(self) -> dict[str, pd.DataFrame]:
         """Every late and overdue note for the filters shown, for the Excel download."""
-        every = late_display(self.data.late_frame(self.figures))
+        every = notes_display(self.data.late_frame(self.figures))
         columns = {("recorded" if k == "recorded_text" else k): v for k, v in self.late_section.columns.items()}
         return {"Late and overdue notes": for_excel(every, columns)}
 

@@ -15,7 +15,7 @@ from familyservice_nb.ui.forms.framework.chooser import SubjectChooser
 from familyservice_nb.ui.forms.framework.drafts import load_payload, my_latest_draft
 from familyservice_nb.ui.forms.framework.form import UNEXPECTED, RecordForm, log_failure
 from familyservice_nb.ui.forms.framework.request import Params
-from familyservice_nb.ui.kit.catalogue import RECORD_PAGES, record_link
+from familyservice_nb.ui.kit.catalogue import RECORD_PAGES, case_link, record_link
 from familyservice_nb.ui.kit.html import esc
 
 
@@ -100,8 +100,9 @@ class CaseFormApp(FormApp):
             infos = self.store.records(case_id=case_id)
         except WorkbookError:
             return ""
+        story = f'<a class="fsnb-story-link" href="{esc(case_link(case_id))}">The case\'s oversight story</a>'
         if not infos:
-            return '<p class="fsnb-muted fsnb-case-records">No records of this case in the workbook yet.</p>'
+            return f'<p class="fsnb-muted fsnb-case-records">No records of this case in the workbook yet. {story}</p>'
         names = {s.login: s.name for s in self._staff}
         items = "".join(
             f'<li><a href="{esc(record_link(i.kind, i.record_id))}">{esc(RECORD_PAGES.get(i.kind, ("", i.kind))[1])}'
@@ -110,7 +111,7 @@ class CaseFormApp(FormApp):
             for i in sorted(infos, key=lambda i: (i.event_date, int(i.record_id)), reverse=True)
         )
         return (f'<details class="fsnb-case-records"><summary>Records of this case ({len(infos)})</summary>'
-                f"<ul>{items}</ul></details>")
+                f"<ul>{items}</ul></details><p class=\"fsnb-case-records\">{story}</p>")
 
     def start(self, case, practitioner: str | None) -> RecordForm:
         self.show_context(case)
