@@ -2,8 +2,9 @@
 
 Before issue 12, 10 GETs started 10 kernels (+1 GB) that lived 15 minutes. This prints, for the default
 cap (server.MAX_OPEN_PAGES) and a grace period of GRACE seconds (FSNB_UNCONNECTED_GRACE_SECONDS; the
-default is server.UNCONNECTED_GRACE_SECONDS): the answers to the GETs, the kernels started and their
-memory (resident set size, summed), and how long until the kernels nobody connected to were gone.
+default is server.UNCONNECTED_GRACE_SECONDS): the memory held at rest (one pre-heated kernel per page),
+the answers to the GETs, the kernels the pages were given and their memory (resident set size, summed),
+how long until the kernels nobody connected to were gone, and the kernels the GETs started (refills).
 
     .venv/bin/python benchmarks/bench_kernels.py [--grace 30]
 """
@@ -30,20 +31,7 @@ _spec.loader.exec_module(support)
 
 from familyservice_nb.server import MAX_OPEN_PAGES  # noqa: E402
 
-PAGE = "voila/render/case-note.ipynb"
-
-
-def children(parent: int, marker: bytes) -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-                if ppid == parent and marker in (entry / "cmdline").read_bytes():
-                    found.add(int(entry.name))
-            except OSError:
-                continue
-    return found
+PAGE = "voila/render/case-note.ipynb"  # pre-heated, as every page is
 
 
 def rss_mb(pids: set[int]) -> float:
@@ -58,6 +46,16 @@ def rss_mb(pids: set[int]) -> float:
     return total / 1024
 
 
+def at_rest(server) -> dict[str, int]:
+    """The kernels once their number and their memory have settled (every pool's page run)."""
+    kernels, last = server.settled_kernels(), 0.0
+    while abs((now := rss_mb(set(kernels.values()))) - last) > 0.02 * now:
+        last = now
+        time.sleep(5)
+        kernels = server.settled_kernels()
+    return kernels
+
+
 def get(url: str) -> int:
     try:
         with urllib.request.urlopen(url, timeout=300) as response:
@@ -65,17 +63,6 @@ def get(url: str) -> int:
             return response.status
     except urllib.error.HTTPError as exc:
         return exc.code
-
-
-def settle(voila: int, seconds: float = 5) -> set[int]:
-    last, since = None, time.monotonic()
-    while True:
-        now = children(voila, b"ipykernel_launcher")
-        if now != last:
-            last, since = now, time.monotonic()
-        elif time.monotonic() - since > seconds:
-            return now
-        time.sleep(0.5)
 
 
 def main() -> None:
@@ -88,24 +75,36 @@ def main() -> None:
         from familyservice_nb.demo import write_demo_extract
 
         write_demo_extract(data / "demo-extract.csv", rows=3000, seed=11, as_of=support.AS_OF)
-        env = support.server_environment(data, FSNB_UNCONNECTED_GRACE_SECONDS=str(args.grace))
+        env = support.server_environment(data, FSNB_UNCONNECTED_GRACE_SECONDS=str(args.grace),
+                                         FSNB_MAX_OPEN_PAGES=str(MAX_OPEN_PAGES))  # the tests' server allows 40
         server = support.AppServer(port=support.free_port(), data_dir=data, env=env, log_path=data / "server.log")
         server.start("--demo")
         try:
-            voila = next(iter(children(server.proc.pid, b"familyservice_nb.server")))
-            pooled = settle(voila)
-            print(f"Pre-heated kernels: {len(pooled)} ({rss_mb(pooled):.0f} MB).")
+            pooled = at_rest(server)
+            voila = server.voila_pid()
+            print(f"At rest: {len(pooled)} pre-heated kernels, {rss_mb(set(pooled.values())):.0f} MB; the server "
+                  f"(Voila) {rss_mb({voila}):.0f} MB.")
+            log_from = len(server.log_text())
             started = time.monotonic()
             with ThreadPoolExecutor(10) as pool:  # all at once, as a page of links or a script would
                 codes = list(pool.map(lambda _: get(server.url(PAGE)), range(10)))
-            page_kernels = children(voila, b"ipykernel_launcher") - pooled
+            # Each page is given its pre-heated kernel (the server's log names it) and Voila starts one to refill.
+            served = server.served_kernel_ids(since=log_from)
+            running = server.kernels()
+            page_pids = {running[k] for k in served if k in running}
             print(f"10 GETs of {PAGE} in {time.monotonic() - started:.1f} s: {codes.count(200)} served, "
-                  f"{codes.count(503)} answered 'busy' (cap {MAX_OPEN_PAGES}); {len(page_kernels)} page kernels, "
-                  f"{rss_mb(page_kernels):.0f} MB.")
-            while children(voila, b"ipykernel_launcher") & page_kernels:
-                time.sleep(1)
+                  f"{codes.count(503)} answered 'busy' (cap {MAX_OPEN_PAGES}); {len(served)} page kernels, "
+                  f"{rss_mb(page_pids):.0f} MB.")
+            seen = set(running)
+            while served & set(running := server.kernels()):
+                seen |= set(running)
+                time.sleep(0.5)
             print(f"The unconnected page kernels were gone {time.monotonic() - started:.0f} s after the first GET "
                   f"(grace {args.grace} s, checked every {max(1, args.grace // 4)} s).")
+            after = at_rest(server)
+            seen |= set(after)
+            print(f"Kernels started since the GETs (for pages, and to refill the pools): {len(seen - set(pooled))}; back at rest: "
+                  f"{len(after)} pre-heated kernels, {rss_mb(set(after.values())):.0f} MB.")
         finally:
             server.stop()
 

@@ -485,12 +485,69 @@ def is_local_host(host_header: str) -> bool:
         return host.lower() in LOCAL_HOSTNAMES
 
 
+class OpenPages:
+    """Which kernels the pages hold, and the pages let in whose kernel is still coming (bounded kernels).
+
+    Only a kernel Voila gives to a page is a page's (`given`): a kernel starting to fill a pre-heated pool
+    is not, however long it takes to start, and neither is one waiting in its pool. Every page is
+    pre-heated, so a page usually takes its pool's kernel and Voila starts another for the pool: that one
+    counts against nothing until a page is given it. (Telling page kernels from pool kernels by what the
+    pools hold, as this did before, counted a pool kernel still starting as a page's, let more pages in
+    than the cap once it had started, and left the test counting a pool's new kernel as a page's.)
+    """
+
+    def __init__(self, cap: int, grace: float, clock=time.monotonic):
+        self.cap, self.grace, self.clock = cap, grace, clock
+        self.given: dict[str, float] = {}  # page kernel -> when its page was given it
+        self.waiting: list[tuple[object, float]] = []  # (ticket, when let in): pages whose kernel is coming
+        self.connected: set[str] = set()  # kernels a browser has connected to
+
+    def admit(self, live: set[str]) -> object | None:
+        """A ticket when one more page may have a kernel (`live`: the kernels running now), else None."""
+        self.forget(live)
+        now = self.clock()
+        self.waiting = [(t, at) for t, at in self.waiting if now - at < KERNEL_STARTUP_TIMEOUT_SECONDS]
+        if len(self.given) + len(self.waiting) >= self.cap:
+            return None
+        ticket = object()
+        self.waiting.append((ticket, now))
+        return ticket
+
+    def give(self, kernel_id: str) -> None:
+        """Voila gave this kernel to a page: it stands for the page let in first that is still waiting."""
+        self.given[kernel_id] = self.clock()
+        if self.waiting:
+            self.waiting.pop(0)
+
+    def withdraw(self, ticket: object) -> None:
+        """A page let in that failed before it was given a kernel."""
+        self.waiting = [(t, at) for t, at in self.waiting if t is not ticket]
+
+    def connect(self, kernel_id: str) -> None:
+        self.connected.add(kernel_id)
+
+    def forget(self, live: set[str]) -> None:
+        """Drop the kernels that are no longer running."""
+        self.given = {k: at for k, at in self.given.items() if k in live}
+        self.connected &= live
+
+    def unconnected(self, live: set[str]) -> list[str]:
+        """Page kernels no browser connected to within the grace period (to shut down once idle)."""
+        self.forget(live)
+        now = self.clock()
+        return [k for k, at in self.given.items() if k not in self.connected and now - at >= self.grace]
+
+    def release(self, kernel_id: str) -> None:
+        """The kernel is being shut down: its place is free at once."""
+        self.given.pop(kernel_id, None)
+
+
 def workbook_voila_class():
     """Voila's app with three guards added (imported only in the server process):
     - the page handler answers BUSY_PAGE (503) when MAX_OPEN_PAGES pages already hold a kernel;
     - every `unconnected_grace_seconds / 4` a reaper shuts down each page kernel no browser has
-      connected to since it started, once it is idle and older than the grace period (pre-heated
-      kernels waiting in their pool are not page kernels, and an open page keeps its kernel);
+      connected to since its page was given it, once it is idle and the grace period has passed
+      (`OpenPages`: pre-heated kernels in their pool are not page kernels; an open page keeps its kernel);
     - Voila's request-info socket, a plain tornado socket, refuses a foreign Host like the rest.
     """
     import asyncio
@@ -510,8 +567,8 @@ def workbook_voila_class():
             if self._finished:
                 return
             app = self.settings["fsnb_app"]
-            self._fsnb_admitted = app.admit()
-            if not self._fsnb_admitted:
+            self._fsnb_ticket = app.admit()
+            if self._fsnb_ticket is None:
                 app.log.warning("A page was refused: %d pages already hold a kernel.", app.max_open_pages)
                 self.set_status(503)
                 self.set_header("Retry-After", "60")
@@ -520,8 +577,8 @@ def workbook_voila_class():
 
         def on_finish(self):
             super().on_finish()
-            if getattr(self, "_fsnb_admitted", False) and self.get_status() >= 400:
-                self.settings["fsnb_app"].withdraw()  # no kernel came of it
+            if getattr(self, "_fsnb_ticket", None) is not None and self.get_status() >= 400:
+                self.settings["fsnb_app"].withdraw(self._fsnb_ticket)  # no kernel came of it
 
     class RequestInfoHandler(RequestInfoSocketHandler):
         def prepare(self):
@@ -539,19 +596,33 @@ def workbook_voila_class():
         def init_settings(self):
             settings = super().init_settings()
             settings["fsnb_app"] = self
-            self._connected: set[str] = set()
-            self._first_seen: dict[str, float] = {}
-            self._reaped: set[str] = set()
-            self._claimed: set[str] = set()  # page kernels already set against an admitted page
-            self._waiting: list[float] = []  # admitted pages whose kernel has not appeared yet (when admitted)
+            self.open_pages = OpenPages(self.max_open_pages, self.unconnected_grace_seconds)
             manager = self.kernel_manager
             notify_connect = manager.notify_connect
 
             def connected(kernel_id):
-                self._connected.add(kernel_id)
+                self.open_pages.connect(kernel_id)
                 return notify_connect(kernel_id)
 
             manager.notify_connect = connected
+            # The two ways Voila gives a page its kernel: its pre-heated pool's, or one started for it. (The
+            # pools start theirs through the class's start_kernel, so they do not pass here.)
+            start_kernel = manager.start_kernel
+
+            async def started_for_a_page(*args, **kwargs):
+                kernel_id = await ensure_async(start_kernel(*args, **kwargs))
+                self.give(kernel_id)
+                return kernel_id
+
+            manager.start_kernel = started_for_a_page
+            pooled = getattr(manager, "get_rendered_notebook", None)
+            if pooled is not None:
+                async def pooled_for_a_page(*args, **kwargs):
+                    task, rendered, kernel_id = await pooled(*args, **kwargs)
+                    self.give(kernel_id)
+                    return task, rendered, kernel_id
+
+                manager.get_rendered_notebook = pooled_for_a_page
             every = max(1000, self.unconnected_grace_seconds * 250)
             ioloop.PeriodicCallback(self.reap_unconnected, every).start()
             return settings
@@ -559,48 +630,23 @@ def workbook_voila_class():
         def init_handlers(self):
             return [(route[0], replace.get(route[1], route[1]), *route[2:]) for route in super().init_handlers()]
 
-        def pooled_kernel_ids(self) -> set[str]:
-            ids = set()
-            for pool in getattr(self.kernel_manager, "_pools", {}).values():
-                for task in pool:
-                    if task.done() and not task.cancelled() and task.exception() is None:
-                        ids.add(task.result().get("kernel_id"))
-            return ids
+        def give(self, kernel_id: str) -> None:
+            self.log.info("A page was given the kernel %s.", kernel_id)
+            self.open_pages.give(kernel_id)
 
-        def page_kernel_ids(self) -> set[str]:
-            return set(self.kernel_manager.list_kernel_ids()) - self.pooled_kernel_ids() - self._reaped
+        def live_kernels(self) -> set[str]:
+            return set(self.kernel_manager.list_kernel_ids())
 
-        def settle(self) -> set[str]:
-            """The page kernels now; each new one is set against the oldest admitted page still waiting
-            for its kernel (a page whose kernel never came is forgotten after the kernel start timeout)."""
-            current = self.page_kernel_ids()
-            del self._waiting[:len(current - self._claimed)]
-            self._claimed = current
-            now = time.monotonic()
-            self._waiting = [t for t in self._waiting if now - t < KERNEL_STARTUP_TIMEOUT_SECONDS]
-            return current
+        def admit(self):
+            """A ticket when one more page may have a kernel: the page kernels, and the pages let in a moment
+            ago whose kernels are still coming, count against the cap (10 GETs at once get no more)."""
+            return self.open_pages.admit(self.live_kernels())
 
-        def admit(self) -> bool:
-            """Whether one more page may have a kernel: the page kernels, and the pages admitted a moment
-            ago whose kernels are still starting, count against the cap (10 GETs at once get no more)."""
-            if len(self.settle()) + len(self._waiting) >= self.max_open_pages:
-                return False
-            self._waiting.append(time.monotonic())
-            return True
-
-        def withdraw(self) -> None:
-            if self._waiting:
-                self._waiting.pop()
+        def withdraw(self, ticket) -> None:
+            self.open_pages.withdraw(ticket)
 
         def reap_unconnected(self) -> None:
-            live = self.settle()  # every page kernel is seen here (it lives the grace period) before it goes
-            now = time.monotonic()
-            self._first_seen = {k: t for k, t in self._first_seen.items() if k in live}
-            self._reaped &= set(self.kernel_manager.list_kernel_ids())
-            for kernel_id in live:
-                first = self._first_seen.setdefault(kernel_id, now)
-                if kernel_id in self._connected or now - first < self.unconnected_grace_seconds:
-                    continue
+            for kernel_id in self.open_pages.unconnected(self.live_kernels()):
                 try:
                     idle = self.kernel_manager.get_kernel(kernel_id).execution_state == "idle"
                 except KeyError:
@@ -608,7 +654,7 @@ def workbook_voila_class():
                 if idle:
                     self.log.info("Shutting down a page kernel no browser connected to within %d seconds.",
                                   self.unconnected_grace_seconds)
-                    self._reaped.add(kernel_id)
+                    self.open_pages.release(kernel_id)
                     asyncio.ensure_future(ensure_async(self.kernel_manager.shutdown_kernel(kernel_id)))
 
     return WorkbookVoila

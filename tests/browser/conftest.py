@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -137,6 +138,45 @@ class AppServer:
         self.wait_until_ready()
         return self
 
+    def voila_pid(self) -> int:
+        """The Voila process `serve` started (its child running familyservice_nb.server)."""
+        for pid, command in _children(self.proc.pid).items():
+            if b"familyservice_nb.server" in command:
+                return pid
+        raise AssertionError("the Voila process was not found under serve")
+
+    def kernels(self) -> dict[str, int]:
+        """The kernels Voila is running now: kernel id -> process id (from its `kernel-ID.json`)."""
+        found = {}
+        for pid, command in _children(self.voila_pid()).items():
+            match = re.search(rb"kernel-([0-9a-f-]{36})\.json", command)
+            if b"ipykernel_launcher" in command and match:
+                found[match.group(1).decode()] = pid
+        return found
+
+    def settled_kernels(self, seconds: float = 180) -> dict[str, int]:
+        """`kernels()` once they have stayed the same for 5 seconds (the pre-heated pools filled)."""
+        deadline, last, since = time.monotonic() + seconds, None, time.monotonic()
+        while time.monotonic() < deadline:
+            now = self.kernels()
+            if now != last:
+                last, since = now, time.monotonic()
+            elif time.monotonic() - since > 5:
+                break
+            time.sleep(0.5)
+        return last
+
+    def served_kernel_ids(self, since: int = 0) -> set[str]:
+        """The kernels the server gave to pages (it logs each), from the log after character `since`
+        (`len(server.log_text())` taken before the requests)."""
+        return set(re.findall(r"A page was given the kernel (\S+)\.", self.log_text()[since:]))
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+
     def log(self, tail: int = 80) -> str:
         try:
             lines = self.log_path.read_text(errors="replace").splitlines()
@@ -190,6 +230,19 @@ class AppServer:
         log = getattr(self, "_log", None)
         if log and not log.closed:
             log.close()
+
+
+def _children(parent: int) -> dict[int, bytes]:
+    """The processes whose parent is `parent`: process id -> command line."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                    found[int(entry.name)] = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+    return found
 
 
 def _signal_group(pgid: int, sig: int) -> None:
