@@ -70,8 +70,9 @@ c.Spawner.http_timeout = 120
 c.Spawner.mem_limit = env.get("FSNB_HUB_MEM_LIMIT") or None
 c.Spawner.pre_spawn_hook = lambda spawner: prepare_server(spawner, settings)
 c.JupyterHub.redirect_to_server = True  # after sign-in, straight to one's own workbook
-# A bookmarked page whose server was stopped (idle) starts it again by itself after a second.
-c.JupyterHub.implicit_spawn_seconds = 1
+# A page whose server is not running (just signed in, or stopped when idle) starts it at once: the hub's
+# "not running" page moves on to the start by itself (a second's wait there was a second on every start).
+c.JupyterHub.implicit_spawn_seconds = 0.01
 
 # -- idle servers are stopped (jupyterhub-idle-culler) -----------------------------------------------
 # After the council's setting `idle_server_minutes` (CouncilSettings; default 30), read as the hub starts.

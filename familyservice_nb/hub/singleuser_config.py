@@ -23,6 +23,11 @@ c.VoilaConfiguration.extension_denylist = ["jupyterlab-plotly"]
 # would otherwise point pages at a CDN, and councils run on restricted networks).
 c.ServerApp.tornado_settings = {"mathjax_url": None, "mathjax_config": None}
 
+# One kernel kept started and warmed up (the workbook imported, the database opened as this person) for
+# the next page this person opens; the page takes it over and the next one starts (warm_kernels.py).
+c.ServerApp.kernel_manager_class = "familyservice_nb.hub.warm_kernels.WarmKernelManager"
+c.WarmKernelManager.warm_kernels = 1
+
 # A page's kernel with no browser attached is shut down after 15 minutes (an open page keeps its own).
 c.MappingKernelManager.cull_idle_timeout = 15 * 60
 c.MappingKernelManager.cull_interval = 60

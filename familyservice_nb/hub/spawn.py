@@ -99,16 +99,25 @@ def server_environment(settings: HubSettings, login: str, role: str, database_ur
     }
 
 
-def prepare_server(spawner, settings: HubSettings) -> None:
-    """Set the starting server's environment, folder, first page and configuration from the person's role."""
+def role_and_login(owner_url: str, login: str) -> tuple[str, str]:
+    """The person's role and their server's database URL (blocking: database work)."""
+    return staff_role(owner_url, login), database_url_for(owner_url, login)
+
+
+async def prepare_server(spawner, settings: HubSettings) -> None:
+    """Set the starting server's environment, folder, first page and configuration from the person's role.
+
+    The database work runs in a thread: in the hub's event loop it held up every other person's sign-in
+    and page for the seconds it took (five people starting at once queued behind each other)."""
+    import asyncio
+
     from tornado import web
 
     from ..errors import WorkbookError
 
     login = spawner.user.name
     try:
-        role = staff_role(settings.owner_url, login)
-        database_url = database_url_for(settings.owner_url, login)
+        role, database_url = await asyncio.to_thread(role_and_login, settings.owner_url, login)
     except WorkbookError as exc:
         raise web.HTTPError(403, str(exc)) from None
     spawner.environment.update(server_environment(settings, login, role, database_url))
