@@ -129,7 +129,7 @@ async def prepare_server(spawner, settings: HubSettings) -> None:
         spawner.default_url = "/voila/render/dashboards/index.ipynb"
         spawner.log.info("Starting %s's workbook server as %s.", login, role)
         return
-    spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
+    spawner.cmd = [sys.executable, "-m", "familyservice_nb.hub.singleuser"]
     spawner.args = [f"--config={SINGLEUSER_CONFIG}"]
     if lab:
         spawner.notebook_dir = str(analyst_folder(settings, login))
