@@ -4,7 +4,13 @@ Under the hub, Voila runs inside each person's Jupyter server, where a page star
 starting Python, importing the workbook and opening the database took most of the seconds between a click
 and a usable form. Voila's own pre-heating lives in its standalone app only, and runs one named notebook per
 kernel (a kernel for every page, 120 MB each). Here the server's kernel manager keeps ONE kernel started,
-with `warm_up.py` run in it, and hands it to whichever page is asked for next; then it starts the next one.
+with `warm_up.py` run in it, and hands it to whichever page is asked for next.
+
+When the next one starts: once no page of the person is open (the last one closed, or culled). A warm
+kernel beside an open page would make a person cost a server and two kernels (about 400 MB, over the
+350 MB a person that issue 11 allows); this way a person costs a server and one kernel, warm or in use.
+So the first page after signing in, and a page opened after closing the others, is warm; a second page
+opened beside an open one starts its own kernel, as before.
 
 Handing over: Voila starts a page's kernel with the request in its environment (the address, its query,
 VOILA_* settings). The warm kernel was started with the server's environment, so before the page runs in

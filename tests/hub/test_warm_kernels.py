@@ -68,3 +68,24 @@ def test_a_page_takes_the_warm_kernel_with_its_own_environment_and_the_next_wait
         assert manager.list_kernel_ids() == []
 
     asyncio.run(scenario())
+
+
+def test_the_hub_polls_a_starting_server_at_least_every_quarter_second(monkeypatch):
+    import time
+
+    import jupyterhub.utils as utils
+
+    from familyservice_nb.hub.spawn import poll_starting_servers_often
+
+    monkeypatch.setattr(utils, "exponential_backoff", utils.exponential_backoff)  # restored after the test
+    poll_starting_servers_often()
+    poll_starting_servers_often()  # twice is once
+    calls: list[float] = []
+
+    def up_after_two_seconds():
+        calls.append(time.monotonic())
+        return calls[-1] - calls[0] > 2.0
+
+    asyncio.run(utils.exponential_backoff(up_after_two_seconds, "never up", timeout=10))
+    gaps = [b - a for a, b in zip(calls, calls[1:], strict=False)]
+    assert max(gaps) < 0.4, gaps  # JupyterHub's own waits grow to 5 s (by 2.5 s on average past 2 s)
