@@ -9,6 +9,8 @@
 # ruff: noqa: F821  (`get_config` is given by Jupyter when it reads this file)
 import os
 
+from familyservice_nb.server import IOPUB_TIMEOUT_SECONDS, KERNEL_STARTUP_TIMEOUT_SECONDS
+
 c = get_config()
 access = os.environ.get("FSNB_HUB_ACCESS", "workbook")
 
@@ -19,9 +21,20 @@ c.VoilaConfiguration.theme = "light"
 c.VoilaConfiguration.strip_sources = True
 c.VoilaConfiguration.show_tracebacks = False
 c.VoilaConfiguration.extension_denylist = ["jupyterlab-plotly"]
+# On a busy machine a page's output can reach Voila more than nbclient's default 4 seconds after its cell
+# finished, and Voila then renders the page without it (an empty page: seen here with five people starting
+# at once). Wait as long as `familyservice-nb serve` does.
+c.VoilaExecutor.iopub_timeout = IOPUB_TIMEOUT_SECONDS
+c.VoilaExecutor.startup_timeout = KERNEL_STARTUP_TIMEOUT_SECONDS
 # No MathJax from a content server (standalone Voila leaves it out too; inside a Jupyter server Voila
 # would otherwise point pages at a CDN, and councils run on restricted networks).
 c.ServerApp.tornado_settings = {"mathjax_url": None, "mathjax_config": None}
+
+# One kernel kept started and warmed up (the workbook imported, the database opened as this person) for
+# the next page this person opens; the page takes it over, and the next one starts once no page of theirs
+# is open (warm_kernels.py: a person then costs a server and one kernel).
+c.ServerApp.kernel_manager_class = "familyservice_nb.hub.warm_kernels.WarmKernelManager"
+c.WarmKernelManager.warm_kernels = 1
 
 # A page's kernel with no browser attached is shut down after 15 minutes (an open page keeps its own).
 c.MappingKernelManager.cull_idle_timeout = 15 * 60

@@ -99,16 +99,25 @@ def server_environment(settings: HubSettings, login: str, role: str, database_ur
     }
 
 
-def prepare_server(spawner, settings: HubSettings) -> None:
-    """Set the starting server's environment, folder, first page and configuration from the person's role."""
+def role_and_login(owner_url: str, login: str) -> tuple[str, str]:
+    """The person's role and their server's database URL (blocking: database work)."""
+    return staff_role(owner_url, login), database_url_for(owner_url, login)
+
+
+async def prepare_server(spawner, settings: HubSettings) -> None:
+    """Set the starting server's environment, folder, first page and configuration from the person's role.
+
+    The database work runs in a thread: in the hub's event loop it held up every other person's sign-in
+    and page for the seconds it took (five people starting at once queued behind each other)."""
+    import asyncio
+
     from tornado import web
 
     from ..errors import WorkbookError
 
     login = spawner.user.name
     try:
-        role = staff_role(settings.owner_url, login)
-        database_url = database_url_for(settings.owner_url, login)
+        role, database_url = await asyncio.to_thread(role_and_login, settings.owner_url, login)
     except WorkbookError as exc:
         raise web.HTTPError(403, str(exc)) from None
     spawner.environment.update(server_environment(settings, login, role, database_url))
@@ -120,7 +129,7 @@ def prepare_server(spawner, settings: HubSettings) -> None:
         spawner.default_url = "/voila/render/dashboards/index.ipynb"
         spawner.log.info("Starting %s's workbook server as %s.", login, role)
         return
-    spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
+    spawner.cmd = [sys.executable, "-m", "familyservice_nb.hub.singleuser"]
     spawner.args = [f"--config={SINGLEUSER_CONFIG}"]
     if lab:
         spawner.notebook_dir = str(analyst_folder(settings, login))
@@ -135,3 +144,22 @@ def _local(spawner) -> bool:
     from jupyterhub.spawner import LocalProcessSpawner
 
     return isinstance(spawner, LocalProcessSpawner)
+
+
+def poll_starting_servers_often(max_wait: float = 0.25) -> None:
+    """JupyterHub learns that a person's server is up by polling its address, waiting longer each time up to
+    5 s between polls: a server ready just after a poll stood idle up to 5 s (2.5 s on average) before the
+    person was sent to it. A poll of an address not yet listening costs nothing, so poll at least every
+    `max_wait` seconds. (Only the waits in `jupyterhub.utils`, for servers to answer, are changed.)"""
+    import jupyterhub.utils as utils
+
+    original = utils.exponential_backoff
+    if getattr(original, "fsnb_max_wait", None) is not None:
+        return
+
+    async def backoff(*args, **kwargs):
+        kwargs["max_wait"] = min(kwargs.get("max_wait", max_wait), max_wait)
+        return await original(*args, **kwargs)
+
+    backoff.fsnb_max_wait = max_wait
+    utils.exponential_backoff = backoff

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import re
 import tomllib
 from pathlib import Path
@@ -41,7 +43,8 @@ def test_the_values_name_the_images_at_the_projects_version():
 
 
 def test_the_values_start_the_workbook_with_the_councils_idle_setting():
-    assert VALUES["singleuser"]["cmd"] == "jupyterhub-singleuser" and "jupyterhub-singleuser" in DOCKERFILE
+    start = ["python", "-m", "familyservice_nb.hub.singleuser"]  # jupyterhub-singleuser, started leaner
+    assert VALUES["singleuser"]["cmd"] == start and f"CMD {json.dumps(start)}" in DOCKERFILE
     assert VALUES["singleuser"]["defaultUrl"].startswith("/voila/render/")
     assert VALUES["cull"]["enabled"] is True
     assert VALUES["cull"]["timeout"] == CouncilSettings().idle_server_minutes * 60

@@ -1,0 +1,160 @@
+"""One kernel kept warm in each person's workbook server, for the next page they open (issue 11: speed).
+
+Under the hub, Voila runs inside each person's Jupyter server, where a page starts its kernel when asked for:
+starting Python, importing the workbook and opening the database took most of the seconds between a click
+and a usable form. Voila's own pre-heating lives in its standalone app only, and runs one named notebook per
+kernel (a kernel for every page, 120 MB each). Here the server's kernel manager keeps ONE kernel started,
+with `warm_up.py` run in it, and hands it to whichever page is asked for next.
+
+When the next one starts: once no page of the person is open (the last one closed, or culled). A warm
+kernel beside an open page would make a person cost a server and two kernels (about 400 MB, over the
+350 MB a person that issue 11 allows); this way a person costs a server and one kernel, warm or in use.
+So the first page after signing in, and a page opened after closing the others, is warm; a second page
+opened beside an open one starts its own kernel, as before.
+
+Handing over: Voila starts a page's kernel with the request in its environment (the address, its query,
+VOILA_* settings). The warm kernel was started with the server's environment, so before the page runs in
+it the manager sets the kernel's environment to the one Voila asked for, exactly, and its working folder.
+This happens inside the server (a kernel client of the server's own), never through the browser: a
+workbook-only person's socket still carries widget messages only (singleuser_config.py).
+
+Only page kernels are handed a warm kernel (Voila marks them with VOILA_REQUEST_URL); an analyst's
+notebook kernels in JupyterLab start as they always did. A warm kernel no page has taken is never culled
+for being idle: it is the one kept on purpose.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from tornado.ioloop import IOLoop
+from traitlets import Float, Int
+
+PAGE_MARKER = "VOILA_REQUEST_URL"  # Voila puts the page's address in the environment of a page's kernel
+WARM_UP = "from familyservice_nb.hub.warm_up import warm_up\nwarm_up()\ndel warm_up\n"
+HANDOVER_SECONDS = 60
+
+
+def handover_code(env: dict[str, str], cwd: str) -> str:
+    """Python that makes the kernel's environment exactly `env` and its working folder `cwd`."""
+    return (
+        "import os as _fsnb_os, json as _fsnb_json\n"
+        "_fsnb_os.environ.clear()\n"
+        f"_fsnb_os.environ.update(_fsnb_json.loads({json.dumps(json.dumps(env))}))\n"
+        f"_fsnb_os.chdir({json.dumps(cwd)})\n"
+        "del _fsnb_os, _fsnb_json\n"
+    )
+
+
+class WarmKernelManager(AsyncMappingKernelManager):
+    """The server's kernel manager, keeping `warm_kernels` kernels warm for the pages."""
+
+    warm_kernels = Int(1, config=True, help="kernels kept started and warmed up for the next page")
+    refill_delay = Float(1.0, config=True, help="seconds after the last page closes before a warm kernel starts")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._warm: list[asyncio.Task] = []
+        self._warm_ids: set[str] = set()
+        self._closing = False
+        IOLoop.current().add_callback(self._fill)
+
+    # -- keeping the pool full ----------------------------------------------------------------------
+    def _fill(self) -> None:
+        """Start warm kernels up to `warm_kernels`, while no page is open: a page that is open holds a kernel
+        already, and a warm one beside it would double what the person costs in memory (issue 11: under
+        350 MB a person). So the first page after sign-in, and any page opened once the others are closed,
+        is warm; a second page opened beside an open one starts its own kernel."""
+        if self.page_kernels():
+            return
+        while not self._closing and len(self._warm) < self.warm_kernels:
+            self._warm.append(asyncio.ensure_future(self._start_warm()))
+
+    async def _start_warm(self) -> str:
+        kernel_id = await super().start_kernel(kernel_name=self.default_kernel_name, path="")
+        self._warm_ids.add(kernel_id)
+        try:
+            await self._run(kernel_id, WARM_UP)
+        except Exception:
+            self.log.warning("Warming up a kernel failed; pages will start their own.", exc_info=True)
+            self._warm_ids.discard(kernel_id)
+            await self.shutdown_kernel(kernel_id, now=True)
+            raise
+        self.log.info("A warm kernel is ready for the next page: %s", kernel_id)
+        return kernel_id
+
+    async def _run(self, kernel_id: str, code: str) -> None:
+        """Run `code` in the kernel through the server's own client; raise if it fails."""
+        client = self.get_kernel(kernel_id).client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=HANDOVER_SECONDS)
+            msg_id = client.execute(code, silent=True, store_history=False, allow_stdin=False)
+            while True:
+                reply = await client.get_shell_msg(timeout=HANDOVER_SECONDS)
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    break
+            if reply["content"].get("status") != "ok":
+                raise RuntimeError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
+        finally:
+            client.stop_channels()
+
+    async def _take_warm(self) -> str | None:
+        while self._warm:
+            task = self._warm.pop(0)
+            try:
+                return await task
+            except Exception:  # noqa: BLE001 - warned in _start_warm; try the next, else start afresh
+                continue
+        return None
+
+    # -- a page asks for a kernel -------------------------------------------------------------------
+    async def start_kernel(self, *, kernel_id=None, path=None, **kwargs):
+        env = kwargs.get("env") or {}
+        if kernel_id is None and PAGE_MARKER in env:
+            warm = await self._take_warm()
+            if warm is not None and warm in self:
+                try:
+                    await self._run(warm, handover_code(env, self.cwd_for_path(path or "", env=env)))
+                except Exception:
+                    self.log.warning("Handing a warm kernel to a page failed; starting one.", exc_info=True)
+                    self._warm_ids.discard(warm)
+                    await self.shutdown_kernel(warm, now=True)
+                else:
+                    self._warm_ids.discard(warm)
+                    self.log.info("Page kernel %s was warm.", warm)
+                    return warm
+        return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
+
+    async def cull_kernel_if_idle(self, kernel_id):
+        if kernel_id in self._warm_ids:
+            return None
+        return await super().cull_kernel_if_idle(kernel_id)
+
+    async def shutdown_kernel(self, kernel_id, now=False, restart=False):
+        if kernel_id in self._warm_ids and not restart:  # someone shut the waiting kernel down
+            self._warm = [t for t in self._warm if _result(t) != kernel_id]
+        self._warm_ids.discard(kernel_id)
+        result = await super().shutdown_kernel(kernel_id, now=now, restart=restart)
+        if not self.page_kernels():
+            IOLoop.current().call_later(self.refill_delay, self._fill)
+        return result
+
+    def page_kernels(self) -> set[str]:
+        """The kernels running now that are not the warm ones (pages, and an analyst's notebooks)."""
+        return set(self.list_kernel_ids()) - self._warm_ids
+
+    async def shutdown_all(self, now=False):
+        self._closing = True  # the server is stopping: start no more
+        for task in self._warm:
+            task.cancel()
+        self._warm = []
+        return await super().shutdown_all(now=now)
+
+
+def _result(task: asyncio.Task) -> str | None:
+    if not task.done() or task.cancelled() or task.exception() is not None:
+        return None
+    return task.result()
