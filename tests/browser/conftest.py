@@ -312,8 +312,30 @@ def browser():
     require(Path(CHROMIUM).exists(), f"Chromium ({CHROMIUM})")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
+        yield PatientBrowser(browser)
         browser.close()
+
+
+class PatientBrowser:
+    """The browser, each of whose pages waits for an address as long as for its widgets (PAGE_READY_MS): a
+    page that is not pre-heated sends the end of its HTML only once its kernel has run, and on a busy machine
+    that takes more than Playwright's 30 s."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.set_default_navigation_timeout(PAGE_READY_MS)
+        return context
+
+    def new_page(self, **options):
+        page = self._browser.new_page(**options)
+        page.set_default_navigation_timeout(PAGE_READY_MS)
+        return page
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
 
 
 @dataclass
