@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import ipywidgets as widgets
 import pytest
 
-from familyservice_nb.ui.kit.shell import AppPage, build_fresh_page
+from familyservice_nb.ui.kit.shell import AppPage, FreshSection, build_fresh_page, page_modules
 from familyservice_nb.ui.kit.values import figures_as_of
 
 LONDON = ZoneInfo("Europe/London")
@@ -107,3 +107,51 @@ def test_an_export_says_its_filters_and_as_of_date_in_the_file_and_its_name():
     assert list(sheets) == ["Late notes", "About this file"]
     assert sheets["About this file"]["About this file"].tolist() == ["Figures as of 25/11/2026 at 10:42",
                                                                      "Filters: team North"]
+
+
+def test_a_fresh_section_is_read_when_the_page_is_opened_and_the_rest_is_there_at_once(preheating):
+    reads = []
+
+    def build():
+        reads.append(1)
+        return [widgets.HTML(f"<p>my drafts, read {len(reads)} times</p>")]
+
+    links = widgets.HTML('<a href="case-note.ipynb">Case note</a>')
+    section = FreshSection(build, waiting="Reading your work…", what="your work")
+    page = AppPage("Home", [section, links], user="Sam Lee")
+    assert len(reads) == 1, "pre-heating builds the section once to warm up, and shows nothing of it"
+    assert "Reading your work…" in section.children[0].value and links in page.children
+    preheating(section)
+    preheating(section)  # shown again: read once only
+    assert len(reads) == 2 and section.children[0].value == "<p>my drafts, read 2 times</p>"
+
+
+def test_a_fresh_section_that_fails_says_so_in_plain_words(preheating):
+    def build():
+        raise RuntimeError("database gone")
+
+    section = FreshSection(build, waiting="Reading your work…", what="your work")
+    preheating(section)
+    assert section.children[0].value.startswith('<div class="fsnb-notice" role="status">Your work cannot be shown')
+    assert "database gone" not in section.children[0].value
+
+
+def test_without_preheating_a_fresh_section_is_built_at_once(monkeypatch):
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    section = FreshSection(lambda: [widgets.HTML("<p>mine</p>")], waiting="Reading…", what="your work")
+    assert [c.value for c in section.children] == ["<p>mine</p>"]
+
+
+def test_the_browser_is_told_to_load_the_chart_code_as_a_preheated_dashboard_is_opened(preheating, monkeypatch):
+    import plotly.graph_objects as go
+
+    from familyservice_nb.ui.charts import figure_widget
+
+    monkeypatch.setenv("FSNB_PLOTLY_ESM", "static/plotly-widgetbundle.js?v=7")
+
+    def build(context):
+        return AppPage("Standards", [figure_widget(go.Figure()), figure_widget(go.Figure())], user=context.user)
+
+    holder = build_fresh_page("Standards", build)
+    assert holder.beacon.preload == ["static/plotly-widgetbundle.js?v=7"]  # once, however many charts
+    assert page_modules(AppPage("Forms", [widgets.HTML("")], user="Sam")) == []

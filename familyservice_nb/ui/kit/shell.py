@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import anywidget
 import ipywidgets as widgets
+import traitlets
 
 from familyservice_nb.errors import WorkbookError
 from familyservice_nb.ui.kit.catalogue import LANDING_NOTEBOOK
@@ -75,12 +76,24 @@ def build_page(title: str, build: Callable[[PageContext], widgets.Widget], conte
 
 
 class FirstView(anywidget.AnyWidget):
-    """Calls `callback` once, when a browser first shows it (its script sends one message on rendering)."""
+    """Calls `callback` once, when a browser first shows it (its script sends one message on rendering).
 
-    _esm = "function render({ model }) { model.send({ event: 'shown' }); }\nexport default { render };\n"
+    `preload`: modules the page's widgets will import (paths relative to the app's base URL, see
+    `page_modules`). The browser starts loading them as it says the page is shown, so it reads and runs
+    them (plotly's, about a second on a busy laptop) while the kernel builds the page, not after."""
 
-    def __init__(self, callback: Callable[[], None]):
-        super().__init__()
+    _esm = """
+function render({ model }) {
+  model.send({ event: 'shown' });
+  const base = new URL(document.body.dataset.baseUrl || '/', window.location.href);
+  for (const path of model.get('preload')) { import(new URL(path, base).href).catch(() => {}); }
+}
+export default { render };
+"""
+    preload = traitlets.List(traitlets.Unicode()).tag(sync=True)
+
+    def __init__(self, callback: Callable[[], None], preload: list[str] = ()):
+        super().__init__(preload=list(preload))
         self.callback, self.done = callback, False
         self.on_msg(self._message)
 
@@ -90,14 +103,33 @@ class FirstView(anywidget.AnyWidget):
             self.callback()
 
 
-def _warm_up(title: str, build: Callable[[PageContext], widgets.Widget]) -> None:
+def page_modules(widget: widgets.Widget) -> list[str]:
+    """The modules the widgets in this page import by URL: a widget class names its own in
+    `preload_module` (the charts' plotly bundle, `charts.local_figure_widget_class`)."""
+    found: list[str] = []
+
+    def walk(w) -> None:
+        module = getattr(type(w), "preload_module", None)
+        if module and module not in found:
+            found.append(module)
+        for child in getattr(w, "children", ()):
+            walk(child)
+
+    walk(widget)
+    return found
+
+
+def _warm_up(title: str, build: Callable[[PageContext], widgets.Widget]) -> list[str]:
     """Build the page once and throw it away, never shown: the imports, the chart library and the database
-    connection are then warm, so the build that is shown (when the page is opened) is quick."""
+    connection are then warm, so the build that is shown (when the page is opened) is quick. Returns the
+    modules the page's widgets import (`page_modules`), for the browser to load early."""
     try:
         page = build_page(title, build)
     except Exception:  # noqa: BLE001 - only a warm-up: the real build reports its own problems
-        return
+        return []
+    modules = page_modules(page)
     _close_all(page)
+    return modules
 
 
 def _close_all(widget: widgets.Widget) -> None:
@@ -121,7 +153,7 @@ def build_fresh_page(title: str, build: Callable[[PageContext], widgets.Widget])
         user = PageContext.from_environment().user
     except ValueError:
         user = "demo manager"
-    _warm_up(title, build)
+    modules = _warm_up(title, build)
     waiting = widgets.HTML('<p class="fsnb-muted fsnb-reading" role="status">Reading the figures…</p>')
     holder = AppPage(title, [waiting], user=user)
 
@@ -132,9 +164,50 @@ def build_fresh_page(title: str, build: Callable[[PageContext], widgets.Widget])
             holder.add_class(css)
         holder.children = tuple(page.children)
 
-    holder.beacon = FirstView(fill)
+    holder.beacon = FirstView(fill, preload=modules)
     holder.children = (*holder.children, holder.beacon)
     return holder
+
+
+class FreshSection(widgets.VBox):
+    """The part of a page that is read from the database, on a page whose other parts need no data.
+
+    Pre-heated, the page is built whole except this section, which says `waiting` until a browser first
+    shows it, and is then built (`build()` -> its widgets): the rest of the page (links, headings) is there
+    and usable at once, and what this section shows is read when the page is opened. Its build runs once
+    at pre-heating and is thrown away, to warm the imports and the database connection (as
+    `build_fresh_page` does). Without pre-heating it is built at once. `build` reports its own problems
+    in plain words (a user never sees a traceback; anything else is logged and said plainly)."""
+
+    def __init__(self, build: Callable[[], list[widgets.Widget]], *, waiting: str, what: str):
+        from familyservice_nb.ui.forms.framework.request import preheated
+
+        self.build, self.what = build, what
+        super().__init__(layout=widgets.Layout(width="100%"))
+        self.add_class("fsnb-fresh-section")
+        if not preheated():
+            self._fill()
+            return
+        self._warm_up()
+        status = widgets.HTML(f'<p class="fsnb-muted fsnb-reading" role="status">{esc(waiting)}</p>')
+        self.beacon = FirstView(self._fill)
+        self.children = (status, self.beacon)
+
+    def _warm_up(self) -> None:
+        try:
+            for part in self.build():
+                _close_all(part)
+        except Exception:  # noqa: BLE001 - only a warm-up: the real build reports its own problems
+            pass
+
+    def _fill(self) -> None:
+        try:
+            self.children = tuple(self.build())
+        except Exception:  # noqa: BLE001 - a user never sees a traceback
+            _log_failure(self.what)
+            self.children = (widgets.HTML(
+                f'<div class="fsnb-notice" role="status">{esc(self.what.capitalize())} cannot be shown just now. '
+                "The details are in the server's log.</div>"),)
 
 
 def _log_failure(title: str) -> None:

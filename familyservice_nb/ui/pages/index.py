@@ -14,7 +14,7 @@ from familyservice_nb.ui.forms.framework.form import log_failure
 from familyservice_nb.ui.kit.catalogue import Page, discover_pages, locate_dashboards
 from familyservice_nb.ui.kit.context import PageContext
 from familyservice_nb.ui.kit.html import esc
-from familyservice_nb.ui.kit.shell import APP_TITLE, AppPage, build_fresh_page
+from familyservice_nb.ui.kit.shell import APP_TITLE, AppPage, FreshSection, build_page
 
 
 def pages_html(pages: list[Page]) -> str:
@@ -63,10 +63,12 @@ class LandingPage(AppPage):
 
     @classmethod
     def from_context(cls, context: PageContext, dashboards: Path | None = None) -> LandingPage:
+        """The page, with "my work" read when a browser first shows it (the links are there at once)."""
         folder = dashboards or context.dashboards or locate_dashboards()
-        return cls(user=context.user, pages=discover_pages(folder), sections=my_work_sections(context))
+        mine = FreshSection(lambda: my_work_sections(context), waiting="Reading your work…", what="your work")
+        return cls(user=context.user, pages=discover_pages(folder), sections=[mine])
 
     @classmethod
     def from_environment(cls):
         """The landing page for whoever the environment names (or a plain-words problem page)."""
-        return build_fresh_page(APP_TITLE, cls.from_context)
+        return build_page(APP_TITLE, cls.from_context)
