@@ -105,7 +105,7 @@ export default { render };
 
 def page_modules(widget: widgets.Widget) -> list[str]:
     """The modules the widgets in this page import by URL: a widget class names its own in
-    `preload_module` (the charts' plotly bundle, `charts.local_figure_widget_class`)."""
+    `preload_module` (the charts' plotly bundle, `chart_widget.local_figure_widget_class`)."""
     found: list[str] = []
 
     def walk(w) -> None:
