@@ -237,9 +237,14 @@ def server_environment(runtime: Path, dashboards: Path, extract: Path | None, da
     return env
 
 
-def preheated_pages(dashboards: Path) -> list[str]:
+def preheated_pages(dashboards: Path, chosen: str | None = None) -> list[str]:
     """The notebooks that keep a kernel pre-heated: the landing page, and pages whose metadata says
-    `"preheat": true`. Each costs a kernel's memory (about 150 MB) for as long as the server runs."""
+    `"preheat": true`. Each costs a kernel's memory (about 150 MB) for as long as the server runs, and its
+    start (about 3 s of one core) at every server start.
+
+    `chosen` (FSNB_PREHEAT) narrows that down on a small machine: "none", or the pages' names separated by
+    commas ("index, case-supervision"); empty or "all" keeps every page that asks. A name the workbook does
+    not have is refused (`ServeProblem`), naming it and the pages there are."""
     from .ui.kit.catalogue import LANDING_NOTEBOOK
 
     names = [LANDING_NOTEBOOK]
@@ -250,14 +255,29 @@ def preheated_pages(dashboards: Path) -> list[str]:
             continue
         if meta.get("preheat") and path.name not in names:
             names.append(path.name)
-    return names
+    text = (chosen or "").strip().lower()
+    if text in ("", "all"):
+        return names
+    if text == "none":
+        return []
+    wanted = [w.strip() for w in text.split(",") if w.strip()]
+    wanted = [w if w.endswith(".ipynb") else f"{w}.ipynb" for w in wanted]
+    unknown = [w for w in wanted if w not in names]
+    if unknown:
+        pages = ", ".join(n.removesuffix(".ipynb") for n in names)
+        raise ServeProblem(
+            f"FSNB_PREHEAT names {'a page' if len(unknown) == 1 else 'pages'} that cannot be pre-heated: "
+            f"{', '.join(w.removesuffix('.ipynb') for w in unknown)}. Choose from: {pages}; or all, or none.")
+    return [n for n in names if n in wanted]
 
 
-def voila_config(dashboards: Path, token: str = "") -> dict:
+def voila_config(dashboards: Path, token: str = "", preheat: list[str] | None = None) -> dict:
     """Voila's settings that are not single values (written to voila.json, which Voila reads from its
-    working folder). The token goes here rather than on the command line, which other accounts can read."""
+    working folder). The token goes here rather than on the command line, which other accounts can read.
+    `preheat`: the pages that keep a kernel pre-heated (`preheated_pages` when not given)."""
     pools = {"default": {"pool_size": 0}}
-    pools.update({name: {"pool_size": POOL_SIZE} for name in preheated_pages(dashboards)})
+    pools.update({name: {"pool_size": POOL_SIZE}
+                  for name in (preheated_pages(dashboards) if preheat is None else preheat)})
     return {
         "Voila": {
             "token": token,
@@ -403,6 +423,7 @@ def serve(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False) -
         extract = choose_extract(dashboards, demo)
         database = database_url(db, dashboards)
         limits = kernel_limits()
+        preheat = preheated_pages(dashboards, os.environ.get("FSNB_PREHEAT"))
         prepare_database(database, demo)
     except ServeProblem as exc:
         _say(str(exc), err=True)
@@ -418,7 +439,7 @@ def serve(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False) -
     try:
         env = server_environment(runtime, dashboards, extract, database)
         token = secrets.token_urlsafe(32)  # a new one at every start
-        config = voila_config(dashboards, token)
+        config = voila_config(dashboards, token, preheat)
         # Voila reads voila.json from its working folder first (before any user config). The folder is
         # private (mkdtemp), and so is the file: it holds the token.
         with os.fdopen(os.open(runtime / "voila.json", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:

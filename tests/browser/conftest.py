@@ -271,6 +271,10 @@ def server_environment(data_dir: Path, **extra: str) -> dict:
     # One server serves a whole module of tests, each opening pages whose kernels outlive the page for a
     # while: the cap on open pages (8) is tested on a server of its own (test_browser_hardening.py).
     env["FSNB_MAX_OPEN_PAGES"] = "40"
+    # Pre-heat only the landing page unless a module names the pages it opens again and again
+    # (FSNB_PREHEAT=...): every pre-heated page costs a kernel start (about 3 s of a core) at each server
+    # start and again after each visit, and eleven of them made every module's server start slow on 2 cores.
+    env["FSNB_PREHEAT"] = "index"
     for name in ("FSNB_EXTRACT", "JUPYTERHUB_USER", "FSNB_DATABASE_URL", "FSNB_PLOTLY_ESM", "FSNB_DASHBOARDS"):
         env.pop(name, None)
     env.update(extra)
@@ -291,7 +295,7 @@ def app_server(demo_data_dir, tmp_path_factory):
     ensure_python3_kernelspec()
     logs = tmp_path_factory.mktemp("logs")
     server = AppServer(
-        port=free_port(), data_dir=demo_data_dir, env=server_environment(demo_data_dir),
+        port=free_port(), data_dir=demo_data_dir, env=server_environment(demo_data_dir, FSNB_PREHEAT="index,recording-timeliness"),
         log_path=logs / "server.log",
     )
     server.start("--demo")

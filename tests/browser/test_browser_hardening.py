@@ -154,7 +154,8 @@ def manager_server(tmp_path_factory):
 
     ensure_python3_kernelspec()
     data = tmp_path_factory.mktemp("upload-data")
-    env = server_environment(data, FSNB_DATABASE_URL=seed(sqlite_url(data)), FSNB_USER=MANAGER)
+    env = server_environment(data, FSNB_DATABASE_URL=seed(sqlite_url(data)), FSNB_USER=MANAGER,
+                             FSNB_PREHEAT="index,recording-timeliness")
     server = AppServer(port=free_port(), data_dir=data, env=env, log_path=data / "server.log", user=MANAGER)
     server.start()
     yield server

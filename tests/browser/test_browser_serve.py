@@ -122,6 +122,38 @@ def test_only_the_landing_page_and_pages_that_ask_keep_a_kernel_preheated(tmp_pa
     assert "recording-timeliness.ipynb" in server.preheated_pages(ROOT / "dashboards")
 
 
+def test_fsnb_preheat_narrows_the_pre_heated_pages_and_refuses_a_page_it_does_not_have(tmp_path):
+    def page(name, meta):
+        (tmp_path / name).write_text(json.dumps({"cells": [], "metadata": {"fsnb": meta}}))
+
+    page("index.ipynb", {"landing": True})
+    page("busy.ipynb", {"title": "Busy", "preheat": True})
+    page("rare.ipynb", {"title": "Rare"})
+    assert server.preheated_pages(tmp_path, None) == ["index.ipynb", "busy.ipynb"]
+    assert server.preheated_pages(tmp_path, " All ") == ["index.ipynb", "busy.ipynb"]
+    assert server.preheated_pages(tmp_path, "none") == []
+    assert server.preheated_pages(tmp_path, "busy") == ["busy.ipynb"]
+    assert server.preheated_pages(tmp_path, "busy.ipynb, index") == ["index.ipynb", "busy.ipynb"]
+    with pytest.raises(server.ServeProblem) as refused:
+        server.preheated_pages(tmp_path, "index,rare,nowhere")
+    assert str(refused.value) == ("FSNB_PREHEAT names pages that cannot be pre-heated: rare, nowhere. "
+                                  "Choose from: index, busy; or all, or none.")
+    config = server.voila_config(tmp_path, preheat=server.preheated_pages(tmp_path, "none"))
+    assert config["VoilaKernelManager"]["kernel_pools_config"] == {"default": {"pool_size": 0}}
+
+
+def test_serve_refuses_an_fsnb_preheat_it_cannot_follow_in_plain_words(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("FSNB_PREHEAT", "case-supervison")
+    monkeypatch.setenv("FSNB_DATA_DIR", str(tmp_path))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert server.serve(port=port, demo=True) == server.EXIT_UNUSABLE
+    err = capsys.readouterr().err
+    assert "FSNB_PREHEAT names a page that cannot be pre-heated: case-supervison." in err
+    assert "case-supervision" in err and "Traceback" not in err
+
+
 def test_database_url_is_absolute_so_page_kernels_find_the_same_file(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("FSNB_DATABASE_URL", raising=False)

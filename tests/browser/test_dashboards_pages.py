@@ -38,7 +38,8 @@ def dashboards_server(tmp_path_factory):
     db = seed(sqlite_url(data))
     server = support.AppServer(
         port=support.free_port(), data_dir=data,
-        env=support.server_environment(data, FSNB_DATABASE_URL=db, FSNB_USER=MANAGER),
+        env=support.server_environment(data, FSNB_DATABASE_URL=db, FSNB_USER=MANAGER,
+                                       FSNB_PREHEAT="recording-timeliness,management-oversight,quality-standards"),
         log_path=data / "server.log", user=MANAGER,
     )
     server.start()

@@ -33,7 +33,8 @@ def server(fresh_db, tmp_path_factory):
     data = tmp_path_factory.mktemp("fresh-data")
     server = support.AppServer(
         port=support.free_port(), data_dir=data,
-        env=support.server_environment(data, FSNB_DATABASE_URL=fresh_db, FSNB_USER=MANAGER),
+        env=support.server_environment(data, FSNB_DATABASE_URL=fresh_db, FSNB_USER=MANAGER,
+                                       FSNB_PREHEAT="index,management-oversight"),
         log_path=data / "server.log", user=MANAGER,
     )
     server.start()

@@ -73,7 +73,8 @@ def server(govuk_db, tmp_path_factory):
     data = tmp_path_factory.mktemp("govuk-data")
     server = support.AppServer(
         port=support.free_port(), data_dir=data,
-        env=support.server_environment(data, FSNB_DATABASE_URL=govuk_db, FSNB_USER=MANAGER),
+        env=support.server_environment(data, FSNB_DATABASE_URL=govuk_db, FSNB_USER=MANAGER,
+                                       FSNB_PREHEAT="index,case-supervision"),
         log_path=data / "server.log", user=MANAGER,
     )
     server.start()
