@@ -19,7 +19,7 @@ _spec = importlib.util.spec_from_file_location("fsnb_browser_support", Path(__fi
 support = sys.modules.setdefault(_spec.name, importlib.util.module_from_spec(_spec))
 _spec.loader.exec_module(support)
 
-PREHEAT_SECONDS = 40  # time for Voila to pre-heat the next kernel of the page on a busy machine
+PREHEAT_SECONDS = 20  # time for Voila to pre-heat the next kernel of the page (two pages pre-heat here)
 
 
 @pytest.fixture(scope="module")
