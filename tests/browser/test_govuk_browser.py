@@ -261,6 +261,12 @@ def test_every_radio_group_and_date_field_has_a_name_in_the_accessibility_tree(o
     for legend in legends:
         assert page.get_by_role("group", name=legend, exact=True).count() >= 1, legend
         assert f'group "{legend}"' in tree
+    # Each group is a group of its own: radios drawn in the same millisecond once shared a name (ticking one
+    # action's "Done" cleared another's) and their ids (a label ticked another action's radio).
+    names = page.evaluate("[...document.querySelectorAll('fieldset.fsnb-radios')].map(f => f.querySelector('input').name)")
+    ids = page.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)")
+    assert len(names) == len(legends) and len(set(names)) == len(names), names
+    assert len(set(ids)) == len(ids), sorted(i for i in ids if ids.count(i) > 1)
     for label in page.locator(".fsnb-date-text:visible label").all_inner_texts():  # the shown date fields
         assert page.get_by_role("textbox", name=label.strip(), exact=True).count() >= 1, label
     pickers = page.locator(".fsnb-date-picker input")

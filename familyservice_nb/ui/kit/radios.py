@@ -14,9 +14,11 @@ import anywidget
 import traitlets
 
 _ESM = r"""
-let counter = 0;
 function render({ model, el }) {
-  const name = `fsnb-radios-${Date.now().toString(36)}-${counter++}`;
+  // Unique in the page: anywidget may load this module once per widget, so a counter of its own
+  // restarts at 0, and two widgets drawn in the same millisecond shared a name (one radio group).
+  window.fsnbWidgetIds = (window.fsnbWidgetIds || 0) + 1;
+  const name = `fsnb-radios-${window.fsnbWidgetIds}`;
   const fieldset = document.createElement("fieldset");
   fieldset.className = "fsnb-radios";
   const legend = document.createElement("legend");
