@@ -34,27 +34,42 @@ def action_standing(agreed: pd.DataFrame, reviews: pd.DataFrame) -> pd.DataFrame
     Lines: the latest agreement of each action, in the order agreed, plus `last_review` (status, or
     "Not reviewed yet") and `open`.
     """
-    order_of = _discussion_order(agreed, reviews)
-    agreed = agreed.assign(_order=order_of(agreed))
-    latest = agreed.sort_values("_order", kind="stable").drop_duplicates(["case_id", "action_id"], keep="last")
-    later = reviews.assign(_review_order=order_of(reviews))[["case_id", "action_id", "_review_order", "status"]]
-    later = later.merge(latest[["case_id", "action_id", "_order"]], on=["case_id", "action_id"])
-    later = later[later["_review_order"] > later["_order"]]
-    last = later.sort_values("_review_order", kind="stable").drop_duplicates(["case_id", "action_id"], keep="last")
-    out = latest.merge(last[["case_id", "action_id", "status"]], on=["case_id", "action_id"], how="left")
-    out["open"] = ~out["status"].astype(object).isin(_CLOSED).to_numpy()
-    out["last_review"] = out["status"].astype(object).where(out["status"].notna(), NOT_REVIEWED)
-    return out.drop(columns=["_order", "status"]).reset_index(drop=True)
+    place = _discussion_order(agreed, reviews)
+    latest: dict[tuple, tuple[int, int]] = {}  # (case, action) -> (place, row) of its latest agreement
+    pairs = zip(agreed["case_id"], agreed["action_id"], strict=True)
+    for row, (key, record) in enumerate(zip(pairs, agreed["record_id"], strict=True)):
+        at = place[record]
+        if key not in latest or at >= latest[key][0]:  # the same discussion twice: the later line
+            latest[key] = (at, row)
+    last: dict[tuple, tuple[int, str]] = {}  # (case, action) -> (place, status) of the latest later review
+    pairs = zip(reviews["case_id"], reviews["action_id"], strict=True)
+    for key, record, status in zip(pairs, reviews["record_id"], reviews["status"], strict=True):
+        at = place[record]
+        if key in latest and at > latest[key][0] and (key not in last or at >= last[key][0]):
+            last[key] = (at, status)
+    chosen = sorted((at, row, key) for key, (at, row) in latest.items())
+    out = agreed.iloc[[row for _at, row, _key in chosen]].reset_index(drop=True)
+    statuses = [last[key][1] if key in last else None for _at, _row, key in chosen]
+    out["open"] = np.array([s is None or pd.isna(s) or str(s) not in _CLOSED for s in statuses], dtype=bool)
+    out["last_review"] = pd.Series([NOT_REVIEWED if s is None or pd.isna(s) else s for s in statuses],
+                                   index=out.index, dtype=object)
+    return out
 
 
-def _discussion_order(*frames: pd.DataFrame):
-    """A function giving each row its discussion's place in date order (then record order)."""
-    keys = pd.concat([f[["record_id", "event_date"]] for f in frames], ignore_index=True).drop_duplicates("record_id")
-    keys = keys.assign(event_date=pd.to_datetime(keys["event_date"]).dt.normalize(),
-                       _n=pd.to_numeric(keys["record_id"], errors="coerce"))
-    keys = keys.sort_values(["event_date", "_n", "record_id"], kind="stable").reset_index(drop=True)
-    position = pd.Series(np.arange(len(keys)), index=keys["record_id"].to_numpy())
-    return lambda frame: frame["record_id"].map(position).to_numpy()
+def _discussion_order(*frames: pd.DataFrame) -> dict:
+    """Each discussion's place (record id -> 0, 1, ...) in date order, then record order (the record
+    number where the id is one, else the id); a discussion without a date comes last."""
+    first: dict = {}
+    for frame in frames:
+        for record, date in zip(frame["record_id"], frame["event_date"], strict=True):
+            first.setdefault(record, date)
+    records = list(first)
+    days = pd.to_datetime(pd.Series(list(first.values()), dtype=object)).dt.normalize()
+    numbers = pd.to_numeric(pd.Series(records, dtype=object), errors="coerce")
+    ordered = sorted(range(len(records)), key=lambda i: (
+        pd.isna(days[i]), days[i] if not pd.isna(days[i]) else 0,
+        pd.isna(numbers[i]), numbers[i] if not pd.isna(numbers[i]) else 0, str(records[i]), i))
+    return {records[i]: place for place, i in enumerate(ordered)}
 
 
 def open_actions(previous_supervisions: Iterable[CaseDiscussion]) -> list[AgreedAction]:
