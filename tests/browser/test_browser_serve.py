@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import free_port
 
 from familyservice_nb import server
 
@@ -105,13 +106,16 @@ def _env() -> dict:
     return env
 
 
-def test_only_the_landing_page_and_pages_that_ask_keep_a_kernel_preheated(tmp_path):
-    def page(name, meta):
-        (tmp_path / name).write_text(json.dumps({"cells": [], "metadata": {"fsnb": meta}}))
+def three_pages(folder: Path) -> Path:
+    """A dashboards folder: the landing page, a page that asks to be pre-heated, and one that does not."""
+    for name, meta in (("index.ipynb", {"landing": True}), ("busy.ipynb", {"title": "Busy", "preheat": True}),
+                       ("rare.ipynb", {"title": "Rare"})):
+        (folder / name).write_text(json.dumps({"cells": [], "metadata": {"fsnb": meta}}))
+    return folder
 
-    page("index.ipynb", {"landing": True})
-    page("busy.ipynb", {"title": "Busy", "preheat": True})
-    page("rare.ipynb", {"title": "Rare"})
+
+def test_only_the_landing_page_and_pages_that_ask_keep_a_kernel_preheated(tmp_path):
+    three_pages(tmp_path)
     config = server.voila_config(tmp_path)
     assert config["VoilaKernelManager"]["kernel_pools_config"] == {
         "default": {"pool_size": 0}, "index.ipynb": {"pool_size": 1}, "busy.ipynb": {"pool_size": 1},
@@ -123,12 +127,7 @@ def test_only_the_landing_page_and_pages_that_ask_keep_a_kernel_preheated(tmp_pa
 
 
 def test_fsnb_preheat_narrows_the_pre_heated_pages_and_refuses_a_page_it_does_not_have(tmp_path):
-    def page(name, meta):
-        (tmp_path / name).write_text(json.dumps({"cells": [], "metadata": {"fsnb": meta}}))
-
-    page("index.ipynb", {"landing": True})
-    page("busy.ipynb", {"title": "Busy", "preheat": True})
-    page("rare.ipynb", {"title": "Rare"})
+    three_pages(tmp_path)
     assert server.preheated_pages(tmp_path, None) == ["index.ipynb", "busy.ipynb"]
     assert server.preheated_pages(tmp_path, " All ") == ["index.ipynb", "busy.ipynb"]
     assert server.preheated_pages(tmp_path, "none") == []
@@ -145,10 +144,7 @@ def test_fsnb_preheat_narrows_the_pre_heated_pages_and_refuses_a_page_it_does_no
 def test_serve_refuses_an_fsnb_preheat_it_cannot_follow_in_plain_words(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("FSNB_PREHEAT", "case-supervison")
     monkeypatch.setenv("FSNB_DATA_DIR", str(tmp_path))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    assert server.serve(port=port, demo=True) == server.EXIT_UNUSABLE
+    assert server.serve(port=free_port(), demo=True) == server.EXIT_UNUSABLE
     err = capsys.readouterr().err
     assert "FSNB_PREHEAT names a page that cannot be pre-heated: case-supervison." in err
     assert "case-supervision" in err and "Traceback" not in err

@@ -13,7 +13,7 @@ import traitlets
 _ESM = r"""
 function render({ model, el }) {
   // Unique in the page: anywidget may load this module once per widget, so a counter of its own
-  // restarts at 0, and two widgets drawn in the same millisecond shared a name (one radio group).
+  // restarts at 0, and two boxes drawn in the same millisecond shared an id (a label named the other box).
   window.fsnbWidgetIds = (window.fsnbWidgetIds || 0) + 1;
   const id = `fsnb-mosaic-${window.fsnbWidgetIds}`;
   const label = document.createElement("label");
