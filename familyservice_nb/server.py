@@ -16,6 +16,8 @@ What the server guarantees (DESIGN.md: Web; issue: the Voila app; issue 12: hard
   are shut down after a while; users never see a traceback;
 - every script, style and font comes from this server: the `fsnb` template drops the CDN links of
   Voila's lab template, and plotly's widget code is served from here (see `familyservice_nb.ui.charts`);
+  the widget libraries' files whose names carry their content's hash are cached by the browser for good
+  (`content_addressed`), so a returning visitor's page asks for none of them again;
 - the page kernels are this Python, with this package importable, and know where the data is through
   environment variables (`familyservice_nb.ui.kit.context` lists them).
 
@@ -27,8 +29,10 @@ group, so stopping this command (Ctrl+C, or SIGTERM to the group) stops the serv
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -64,6 +68,9 @@ BUSY_MESSAGE = "The workbook is busy, try again in a minute."
 # Tornado's default is 10 MiB; an upload over it dropped the page's socket without a word.
 WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 LOCAL_HOSTNAMES = ("localhost",)
+# A file named after a hash of its content (webpack's `568.1e2faa2ba0bbe59c4780.js`, `remoteEntry.698dcaf7.js`).
+CONTENT_HASH_NAME = re.compile(r"[./][0-9a-f]{8,}\.js$")
+CACHE_FOR_GOOD = "public, max-age=31536000, immutable"
 
 EXIT_OK, EXIT_UNUSABLE = 0, 2
 
@@ -178,7 +185,7 @@ def prepare_runtime(root: Path) -> dict[str, str]:
     - `voila/templates/fsnb/`: our template (package data, familyservice_nb/templates/fsnb), plus plotly's widget bundle in its
       `static/`, which Voila serves at /voila/static/;
     - `kernels/python3/kernel.json`: the page kernel is this Python (the one running the workbook),
-      whatever other `python3` kernels the machine has.
+      whatever other `python3` kernels the machine has, started leaner (`familyservice_nb.page_kernel`).
     """
     template = root / "voila" / "templates" / TEMPLATE
     shutil.copytree(PACKAGE_DIR / "templates" / TEMPLATE, template)
@@ -203,7 +210,7 @@ def prepare_runtime(root: Path) -> dict[str, str]:
     (kernel / "kernel.json").write_text(
         json.dumps(
             {
-                "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "argv": [sys.executable, "-m", "familyservice_nb.page_kernel", "-f", "{connection_file}"],
                 "display_name": "Python 3 (familyservice-nb)",
                 "language": "python",
                 "metadata": {"debugger": False},
@@ -563,17 +570,45 @@ class OpenPages:
         self.given.pop(kernel_id, None)
 
 
+def content_addressed(path: str) -> bool:
+    """Whether a widget library's file is named after a hash of its content, so its content never changes
+    under that name and the browser may keep it for good.
+
+    Voila serves these files (`/voila/labextensions/...`) with `Cache-Control: no-cache`, so each page load
+    asked the server again for each of them, about 20 files in two rounds one after the other: 0.2-0.4 s
+    of every page on this machine, more through a hub's proxy. A new version of a library has new names."""
+    return bool(CONTENT_HASH_NAME.search(path))
+
+
+@functools.lru_cache(maxsize=1)
+def extension_file_handler():
+    """Voila's handler for the widget libraries' files (`FileFindHandler`), which lets the browser keep
+    those that are `content_addressed`; the rest are as Voila serves them. Used by `serve` and, through
+    the hub's server configuration, by each person's server under the hub."""
+    from jupyter_server.base.handlers import FileFindHandler
+
+    class ExtensionFileHandler(FileFindHandler):
+        def set_headers(self) -> None:
+            super().set_headers()
+            if content_addressed(self.request.path):
+                self.set_header("Cache-Control", CACHE_FOR_GOOD)
+
+    return ExtensionFileHandler
+
+
 def workbook_voila_class():
     """Voila's app with three guards added (imported only in the server process):
     - the page handler answers BUSY_PAGE (503) when MAX_OPEN_PAGES pages already hold a kernel;
     - every `unconnected_grace_seconds / 4` a reaper shuts down each page kernel no browser has
       connected to since its page was given it, once it is idle and the grace period has passed
       (`OpenPages`: pre-heated kernels in their pool are not page kernels; an open page keeps its kernel);
-    - Voila's request-info socket, a plain tornado socket, refuses a foreign Host like the rest.
+    - Voila's request-info socket, a plain tornado socket, refuses a foreign Host like the rest;
+    - the widget libraries' content-addressed files are cached for good (`extension_file_handler`).
     """
     import asyncio
 
     from jupyter_core.utils import ensure_async
+    from jupyter_server.base.handlers import FileFindHandler
     from tornado import ioloop, web
     from traitlets import Int
     from voila.app import Voila
@@ -607,7 +642,8 @@ def workbook_voila_class():
                 raise web.HTTPError(403)
             return super().prepare()
 
-    replace = {TornadoVoilaHandler: PageHandler, RequestInfoSocketHandler: RequestInfoHandler}
+    replace = {TornadoVoilaHandler: PageHandler, RequestInfoSocketHandler: RequestInfoHandler,
+               FileFindHandler: extension_file_handler()}
 
     class WorkbookVoila(Voila):
         max_open_pages = Int(MAX_OPEN_PAGES, help="pages that may hold a kernel at once").tag(config=True)

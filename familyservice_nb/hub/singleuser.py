@@ -1,19 +1,18 @@
 """The command each person's workbook server runs: JupyterHub's single-user server, started leaner.
 
-`python -m familyservice_nb.hub.singleuser` is `jupyterhub-singleuser` with one import left out.
-jsonschema (imported by jupyter_server through jupyter_events) loads `rfc3987_syntax` when it is installed,
-and that module builds 38 grammar parsers as it is imported: 1.5 s of CPU at every server start (half of
-the server's whole start on this machine), only to check the "iri" string format, which no schema of the
-server or the workbook uses. Marking it missing makes jsonschema skip that one format check.
+`python -m familyservice_nb.hub.singleuser` is `jupyterhub-singleuser` with one import left out
+(`page_kernel.leave_out_unused_imports`): jsonschema, imported by jupyter_server through jupyter_events,
+would load `rfc3987_syntax`, 1.5 s of CPU at every server start (half of the server's whole start on this
+machine), only to check a string format no schema of the server or the workbook uses.
 """
 
 from __future__ import annotations
 
-import sys
+from familyservice_nb.page_kernel import leave_out_unused_imports
 
 
 def main() -> None:
-    sys.modules.setdefault("rfc3987_syntax", None)  # None in sys.modules: `import` raises ImportError
+    leave_out_unused_imports()
     from jupyterhub.singleuser import main as singleuser_main
 
     singleuser_main()

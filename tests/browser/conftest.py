@@ -77,6 +77,22 @@ def axe_violations(page) -> list[str]:
     )
 
 
+@pytest.fixture
+def library_caching():
+    return widget_library_caching
+
+
+def widget_library_caching(page) -> dict[str, str]:
+    """The Cache-Control the server gives the widget libraries' files this page loaded (each file by its
+    name), and their unhashed `package.json` (fetched with the page's cookies, as the browser would)."""
+    urls = page.evaluate("performance.getEntriesByType('resource').map(r => r.name)"
+                         ".filter(u => u.includes('/voila/labextensions/'))")
+    assert urls, "the page loaded no widget library file"
+    package = re.sub(r"/static/[^/]+$", "/package.json", next(u for u in urls if "remoteEntry." in u))
+    return {url.split("?")[0].rsplit("/", 1)[-1]: page.request.get(url).headers.get("cache-control", "")
+            for url in [*urls, package]}
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -150,7 +166,7 @@ class AppServer:
         found = {}
         for pid, command in _children(self.voila_pid()).items():
             match = re.search(rb"kernel-([0-9a-f-]{36})\.json", command)
-            if b"ipykernel_launcher" in command and match:
+            if b"familyservice_nb.page_kernel" in command and match:
                 found[match.group(1).decode()] = pid
         return found
 

@@ -53,7 +53,7 @@ def test_voila_listens_on_localhost_only_without_port_hopping_or_tracebacks():
 def test_runtime_folder_holds_template_widget_code_and_this_pythons_kernel(tmp_path):
     env = server.prepare_runtime(tmp_path)
     spec = json.loads((tmp_path / "kernels" / "python3" / "kernel.json").read_text())
-    assert spec["argv"][:3] == [sys.executable, "-m", "ipykernel_launcher"]
+    assert spec["argv"][:3] == [sys.executable, "-m", "familyservice_nb.page_kernel"]
     template = tmp_path / "voila" / "templates" / "fsnb"
     assert (template / "index.html.j2").is_file() and (template / "conf.json").is_file()
     assert (template / "static" / "plotly-widgetbundle.js").stat().st_size > 1_000_000

@@ -1,0 +1,31 @@
+"""The command each page's kernel runs (the kernelspec `serve` and the hub write): ipykernel, started leaner.
+
+`python -m familyservice_nb.page_kernel -f CONNECTION_FILE` is `python -m ipykernel_launcher` with one import
+left out (`leave_out_unused_imports`), which every chart page paid for: plotly's widget imports nbformat,
+nbformat imports jsonschema, and jsonschema loads `rfc3987_syntax` when it is installed, which builds 38
+grammar parsers as it is imported, 1.5 s or more of CPU in every page kernel started or pre-heated. It only
+checks the "iri" string format, which no schema of Jupyter, plotly or the workbook uses.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def leave_out_unused_imports() -> None:
+    """Mark `rfc3987_syntax` missing (None in sys.modules: `import` raises ImportError), so jsonschema
+    skips that one format check. Also used by each person's server under the hub (hub/singleuser.py)."""
+    sys.modules.setdefault("rfc3987_syntax", None)
+
+
+def main() -> None:
+    leave_out_unused_imports()
+    if sys.path and sys.path[0] == "":  # as ipykernel_launcher: no imports from the folder it starts in
+        del sys.path[0]
+    from ipykernel import kernelapp
+
+    kernelapp.launch_new_instance()
+
+
+if __name__ == "__main__":
+    main()
