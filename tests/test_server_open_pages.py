@@ -6,7 +6,9 @@ in tests/browser/test_browser_hardening.py. A clock we move by hand stands in fo
 
 from __future__ import annotations
 
-from familyservice_nb.server import KERNEL_STARTUP_TIMEOUT_SECONDS, OpenPages
+import pytest
+
+from familyservice_nb.server import KERNEL_STARTUP_TIMEOUT_SECONDS, OpenPages, content_addressed
 
 
 class Clock:
@@ -91,3 +93,17 @@ def test_the_grace_runs_from_when_a_page_was_given_its_kernel_not_from_the_kerne
     assert open_pages.unconnected({"pooled"}) == []
     clock.now += 20
     assert open_pages.unconnected({"pooled"}) == ["pooled"]
+
+
+@pytest.mark.parametrize("path, kept", [
+    ("/voila/labextensions/anywidget/static/528.d9f5934c.js", True),
+    ("/voila/labextensions/anywidget/static/remoteEntry.698dcaf7.js", True),
+    ("/user/sam/voila/labextensions/@jupyter-widgets/jupyterlab-manager/static/568.1e2faa2ba0bbe59c4780.js", True),
+    ("/voila/labextensions/anywidget/package.json", False),
+    ("/voila/labextensions/jupyterlab-plotly/static/style.js", False),
+    ("/voila/labextensions/x/static/remoteEntry.js", False),
+    ("/voila/labextensions/x/static/a.1234567.js", False),  # 7 hex digits: not a content hash
+    ("/voila/labextensions/x/static/a.d9f5934c.js.map", False),
+])
+def test_only_files_named_after_their_content_are_cached_for_good(path, kept):
+    assert content_addressed(path) is kept

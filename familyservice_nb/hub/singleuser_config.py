@@ -9,7 +9,13 @@
 # ruff: noqa: F821  (`get_config` is given by Jupyter when it reads this file)
 import os
 
-from familyservice_nb.server import IOPUB_TIMEOUT_SECONDS, KERNEL_STARTUP_TIMEOUT_SECONDS
+import voila.server_extension
+
+from familyservice_nb.server import (
+    IOPUB_TIMEOUT_SECONDS,
+    KERNEL_STARTUP_TIMEOUT_SECONDS,
+    extension_file_handler,
+)
 
 c = get_config()
 access = os.environ.get("FSNB_HUB_ACCESS", "workbook")
@@ -29,6 +35,10 @@ c.VoilaExecutor.startup_timeout = KERNEL_STARTUP_TIMEOUT_SECONDS
 # No MathJax from a content server (standalone Voila leaves it out too; inside a Jupyter server Voila
 # would otherwise point pages at a CDN, and councils run on restricted networks).
 c.ServerApp.tornado_settings = {"mathjax_url": None, "mathjax_config": None}
+# The widget libraries' files named after their content's hash are kept by the browser for good, as under
+# `familyservice-nb serve` (server.content_addressed): Voila's extension, loaded after this file is read,
+# builds its route for those files from this name.
+voila.server_extension.FileFindHandler = extension_file_handler()
 
 # One kernel kept started and warmed up (the workbook imported, the database opened as this person) for
 # the next page this person opens; the page takes it over, and the next one starts once no page of theirs

@@ -125,6 +125,12 @@ def test_four_people_sign_in_through_the_hub_each_as_themselves(signed_in, peopl
         page.close()
 
 
+def test_the_widget_libraries_are_cached_through_the_hub_too(signed_in, people, library_caching):
+    caching = library_caching(signed_in(people.practitioner))
+    assert caching.pop("package.json") == "no-cache"
+    assert len(caching) >= 4 and set(caching.values()) == {"public, max-age=31536000, immutable"}, caching
+
+
 def fill_what_completion_asks(page) -> None:
     """Issue 10: next steps, every child accounted for, every earlier action reviewed, empty sections marked."""
     page.get_by_label("What still needs to happen", exact=True).fill("Housing referral.")
