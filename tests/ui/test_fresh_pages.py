@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import ipywidgets as widgets
 import pytest
 
-from familyservice_nb.ui.kit.shell import AppPage, FreshSection, build_fresh_page, page_modules
+from familyservice_nb.ui.kit.shell import AppPage, FreshSection, build_fresh_page
 from familyservice_nb.ui.kit.values import figures_as_of
 
 LONDON = ZoneInfo("Europe/London")
@@ -140,18 +140,3 @@ def test_without_preheating_a_fresh_section_is_built_at_once(monkeypatch):
     monkeypatch.delenv("VOILA_PREHEAT", raising=False)
     section = FreshSection(lambda: [widgets.HTML("<p>mine</p>")], waiting="Reading…", what="your work")
     assert [c.value for c in section.children] == ["<p>mine</p>"]
-
-
-def test_the_browser_is_told_to_load_the_chart_code_as_a_preheated_dashboard_is_opened(preheating, monkeypatch):
-    import plotly.graph_objects as go
-
-    from familyservice_nb.ui.charts import figure_widget
-
-    monkeypatch.setenv("FSNB_PLOTLY_ESM", "static/plotly-widgetbundle.js?v=7")
-
-    def build(context):
-        return AppPage("Standards", [figure_widget(go.Figure()), figure_widget(go.Figure())], user=context.user)
-
-    holder = build_fresh_page("Standards", build)
-    assert holder.beacon.preload == ["static/plotly-widgetbundle.js?v=7"]  # once, however many charts
-    assert page_modules(AppPage("Forms", [widgets.HTML("")], user="Sam")) == []

@@ -26,34 +26,76 @@ def _loader_module(path: str) -> str:
     """An ES module that wraps plotly's widget bundle, imported by URL from this app's server.
 
     `path` is relative to Voila's base URL (the page's `<body data-base-url>`), so the same module works
-    behind a JupyterHub proxy prefix. The wrapper also fits the chart to its box: outside JupyterLab,
-    plotly's widget view never resizes its chart, so a chart drawn while Voila still hides the page came
-    out 700 pixels wide, and did not follow the window.
+    behind a JupyterHub proxy prefix. Two things the stock widget does not do:
+
+    - **The page first, the charts after.** Reading plotly's bundle takes the browser about a second, and
+      each chart a tenth or two. Loaded up front, that held back every filter, figure and table of the
+      page. Here a chart's box is drawn at once, and the bundle is read and the charts drawn one at a time,
+      each when the browser is idle (`fsnbChartTurns`, one queue for the page), so the page answers
+      a click between two charts.
+    - **Fit to its box.** Outside JupyterLab, plotly's widget view never resizes its chart: a chart drawn
+      while Voila still hides the page came out 700 pixels wide, and did not follow the window.
     """
     return (
-        "const base = new URL(document.body.dataset.baseUrl || '/', window.location.href);\n"
-        f"const plotly = await import(new URL({json.dumps(path)}, base).href);\n"
+        f"const url = new URL({json.dumps(path)}, new URL(document.body.dataset.baseUrl || '/', window.location.href)).href;\n"
         """
+// One queue for the whole page (anywidget loads this module once per chart): a chart waits for the one
+// before it, then for a moment the browser has nothing else to do.
+const turns = (window.fsnbChartTurns ??= { last: Promise.resolve() });
+const inTurn = (job) => {
+  const idle = () => new Promise((go) => (window.requestIdleCallback || setTimeout)(go, { timeout: 300 }));
+  const run = turns.last.then(idle).then(job);
+  turns.last = run.catch(() => {});
+  return run;
+};
+
 export default () => {
-  const widget = plotly.default();
+  let init = null;      // what anywidget gave initialize(), kept until plotly is read
+  let widget = null;    // plotly's own widget, once its bundle is read
+  const ready = async () => {
+    if (widget === null) {
+      const plotly = await import(url);
+      const made = plotly.default();
+      const cleanup = await made.initialize?.(init);
+      if (typeof cleanup === 'function') { init.signal?.addEventListener('abort', cleanup); }
+      widget = made;
+    }
+    return widget;
+  };
   return {
-    initialize: (context) => widget.initialize(context),
+    initialize: (context) => { init = context; },
     render(context) {
       const el = context.el;
-      const cleanup = widget.render(context);
-      let width = el.clientWidth;
+      let closed = false;
+      let cleanup = null;
       let timer = null;
-      const fit = (tries) => {
-        timer = null;
-        if (el._fullLayout && window.Plotly) { window.Plotly.Plots.resize(el); }
-        else if (tries > 0) { timer = setTimeout(() => fit(tries - 1), 100); }
+      let observer = null;
+      // Its place is kept (the chart's own height), so the page does not jump when it is drawn.
+      el.style.minHeight = `${(context.model.get('_layout') || {}).height || 450}px`;
+      inTurn(async () => {
+        if (closed) { return; }
+        const plotly = await ready();
+        if (closed) { return; }
+        cleanup = await plotly.render(context);
+        el.style.minHeight = '';
+        let width = el.clientWidth;
+        const fit = (tries) => {
+          timer = null;
+          if (el._fullLayout && window.Plotly) { window.Plotly.Plots.resize(el); }
+          else if (tries > 0) { timer = setTimeout(() => fit(tries - 1), 100); }
+        };
+        observer = new ResizeObserver(() => {
+          const now = el.clientWidth;
+          if (now > 0 && now !== width) { width = now; if (timer === null) { fit(50); } }
+        });
+        observer.observe(el);
+      }).catch((error) => { console.error('A chart could not be drawn:', error); });
+      return () => {
+        closed = true;
+        if (observer !== null) { observer.disconnect(); }
+        if (timer !== null) { clearTimeout(timer); }
+        if (typeof cleanup === 'function') { cleanup(); }
       };
-      const observer = new ResizeObserver(() => {
-        const now = el.clientWidth;
-        if (now > 0 && now !== width) { width = now; if (timer === null) { fit(50); } }
-      });
-      observer.observe(el);
-      return () => { observer.disconnect(); if (timer !== null) { clearTimeout(timer); } if (cleanup) { cleanup(); } };
     },
   };
 };
@@ -65,11 +107,9 @@ export default () => {
 def local_figure_widget_class(esm_path: str) -> type[go.FigureWidget]:
     """plotly's FigureWidget whose JavaScript is fetched (and cached) from the app's static files.
 
-    The module has to be a class attribute: anywidget sends it when the widget opens. `preload_module`
-    names the bundle for a page to start loading before its charts exist (`shell.FirstView`).
+    The module has to be a class attribute: anywidget sends it when the widget opens.
     """
-    return type("LocalFigureWidget", (go.FigureWidget,), {"_esm": _loader_module(esm_path), "__module__": __name__,
-                                                         "preload_module": esm_path})
+    return type("LocalFigureWidget", (go.FigureWidget,), {"_esm": _loader_module(esm_path), "__module__": __name__})
 
 
 def figure_widget(fig: go.Figure) -> go.FigureWidget:

@@ -12,7 +12,6 @@ from collections.abc import Callable
 
 import anywidget
 import ipywidgets as widgets
-import traitlets
 
 from familyservice_nb.errors import WorkbookError
 from familyservice_nb.ui.kit.catalogue import LANDING_NOTEBOOK
@@ -76,24 +75,15 @@ def build_page(title: str, build: Callable[[PageContext], widgets.Widget], conte
 
 
 class FirstView(anywidget.AnyWidget):
-    """Calls `callback` once, when a browser first shows it (its script sends one message on rendering).
-
-    `preload`: modules the page's widgets will import (paths relative to the app's base URL, see
-    `page_modules`). The browser starts loading them as it says the page is shown, so it reads and runs
-    them (plotly's, about a second on a busy laptop) while the kernel builds the page, not after."""
+    """Calls `callback` once, when a browser first shows it (its script sends one message on rendering)."""
 
     _esm = """
-function render({ model }) {
-  model.send({ event: 'shown' });
-  const base = new URL(document.body.dataset.baseUrl || '/', window.location.href);
-  for (const path of model.get('preload')) { import(new URL(path, base).href).catch(() => {}); }
-}
+function render({ model }) { model.send({ event: 'shown' }); }
 export default { render };
 """
-    preload = traitlets.List(traitlets.Unicode()).tag(sync=True)
 
-    def __init__(self, callback: Callable[[], None], preload: list[str] = ()):
-        super().__init__(preload=list(preload))
+    def __init__(self, callback: Callable[[], None]):
+        super().__init__()
         self.callback, self.done = callback, False
         self.on_msg(self._message)
 
@@ -103,33 +93,14 @@ export default { render };
             self.callback()
 
 
-def page_modules(widget: widgets.Widget) -> list[str]:
-    """The modules the widgets in this page import by URL: a widget class names its own in
-    `preload_module` (the charts' plotly bundle, `chart_widget.local_figure_widget_class`)."""
-    found: list[str] = []
-
-    def walk(w) -> None:
-        module = getattr(type(w), "preload_module", None)
-        if module and module not in found:
-            found.append(module)
-        for child in getattr(w, "children", ()):
-            walk(child)
-
-    walk(widget)
-    return found
-
-
-def _warm_up(title: str, build: Callable[[PageContext], widgets.Widget]) -> list[str]:
+def _warm_up(title: str, build: Callable[[PageContext], widgets.Widget]) -> None:
     """Build the page once and throw it away, never shown: the imports, the chart library and the database
-    connection are then warm, so the build that is shown (when the page is opened) is quick. Returns the
-    modules the page's widgets import (`page_modules`), for the browser to load early."""
+    connection are then warm, so the build that is shown (when the page is opened) is quick."""
     try:
         page = build_page(title, build)
     except Exception:  # noqa: BLE001 - only a warm-up: the real build reports its own problems
-        return []
-    modules = page_modules(page)
+        return
     _close_all(page)
-    return modules
 
 
 def _close_all(widget: widgets.Widget) -> None:
@@ -153,7 +124,7 @@ def build_fresh_page(title: str, build: Callable[[PageContext], widgets.Widget])
         user = PageContext.from_environment().user
     except ValueError:
         user = "demo manager"
-    modules = _warm_up(title, build)
+    _warm_up(title, build)
     waiting = widgets.HTML('<p class="fsnb-muted fsnb-reading" role="status">Reading the figures…</p>')
     holder = AppPage(title, [waiting], user=user)
 
@@ -164,7 +135,7 @@ def build_fresh_page(title: str, build: Callable[[PageContext], widgets.Widget])
             holder.add_class(css)
         holder.children = tuple(page.children)
 
-    holder.beacon = FirstView(fill, preload=modules)
+    holder.beacon = FirstView(fill)
     holder.children = (*holder.children, holder.beacon)
     return holder
 
