@@ -216,7 +216,7 @@ def bench_browser(folder: Path, extract: Path, runs: int) -> None:
     data = folder / "server-data"
     data.mkdir(exist_ok=True)
     server = support.AppServer(port=support.free_port(), data_dir=data, log_path=folder / "server.log",
-                               env=support.server_environment(data, FSNB_DATABASE_URL=url, FSNB_USER=ANALYST))
+                               env=support.server_environment(data, FSNB_DATABASE_URL=url, FSNB_USER=ANALYST, FSNB_PREHEAT="all"))
     server.start()
     try:
         with sync_playwright() as playwright:
@@ -272,7 +272,7 @@ def screenshots(target: Path) -> None:
             fill_demo(store, as_of=AS_OF)
             manager = next(s.login for s in store.staff() if s.role == "manager")
         server = support.AppServer(port=support.free_port(), data_dir=data, log_path=data / "server.log",
-                                   env=support.server_environment(data, FSNB_DATABASE_URL=url, FSNB_USER=manager))
+                                   env=support.server_environment(data, FSNB_DATABASE_URL=url, FSNB_USER=manager, FSNB_PREHEAT="all"))
         server.start()
         try:
             with sync_playwright() as playwright:

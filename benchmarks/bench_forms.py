@@ -94,7 +94,7 @@ def main() -> int:
     url = seed(sqlite_url(work))
     server = support.AppServer(
         port=support.free_port(), data_dir=work, log_path=work / "server.log", user=MANAGER,
-        env=support.server_environment(work, FSNB_DATABASE_URL=url, FSNB_USER=MANAGER),
+        env=support.server_environment(work, FSNB_DATABASE_URL=url, FSNB_USER=MANAGER, FSNB_PREHEAT="all"),
     )
     server.start()
     print(f"server started on port {server.port}", flush=True)
