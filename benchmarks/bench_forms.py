@@ -16,7 +16,6 @@ drives it with headless Chromium, and prints medians of several runs:
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import signal
 import statistics
@@ -28,11 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+import browser_support  # noqa: E402 - the shared helpers, from tests/
+
 from forms_seed import MANAGER, seed, sqlite_url  # noqa: E402
 
-_spec = importlib.util.spec_from_file_location("fsnb_browser_support", ROOT / "tests" / "browser" / "conftest.py")
-support = sys.modules.setdefault(_spec.name, importlib.util.module_from_spec(_spec))
-_spec.loader.exec_module(support)
+support = browser_support.load()
 
 PAGE = "voila/render/case-supervision.ipynb"
 READY = ".fsnb-start:not([disabled])"

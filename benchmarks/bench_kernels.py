@@ -12,7 +12,6 @@ how long until the kernels nobody connected to were gone, and the kernels the GE
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 import tempfile
 import time
@@ -24,10 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-_spec = importlib.util.spec_from_file_location("fsnb_browser_support", ROOT / "tests" / "browser" / "conftest.py")
-support = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = support  # dataclasses look their module up there
-_spec.loader.exec_module(support)
+sys.path.insert(0, str(ROOT / "tests"))
+import browser_support  # noqa: E402 - the shared helpers, from tests/
+
+support = browser_support.load()
 
 from familyservice_nb.server import MAX_OPEN_PAGES  # noqa: E402
 

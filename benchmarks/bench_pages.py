@@ -23,7 +23,6 @@ widget), to show what serving that code from the app's static files saves.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import statistics
 import sys
@@ -34,10 +33,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-_spec = importlib.util.spec_from_file_location("fsnb_browser_support", ROOT / "tests" / "browser" / "conftest.py")
-support = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = support  # dataclasses look their module up there
-_spec.loader.exec_module(support)
+sys.path.insert(0, str(ROOT / "tests"))
+import browser_support  # noqa: E402 - the shared helpers, from tests/
+
+support = browser_support.load()
 
 PAGES = {
     "landing page": ("voila/render/index.ipynb", ".fsnb-landing .fsnb-page-links a"),

@@ -14,17 +14,16 @@ from __future__ import annotations
 import argparse
 import collections
 import datetime as dt
-import importlib.util
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-_spec = importlib.util.spec_from_file_location("fsnb_browser_support", ROOT / "tests" / "browser" / "conftest.py")
-support = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = support  # dataclasses look their module up there
-_spec.loader.exec_module(support)
+sys.path.insert(0, str(ROOT / "tests"))
+import browser_support  # noqa: E402 - the shared helpers, from tests/
+
+support = browser_support.load()
 
 AS_OF = dt.date(2026, 11, 25)
 TIMELINESS = "voila/render/recording-timeliness.ipynb"

@@ -7,23 +7,19 @@ fails these tests instead of skipping them (the shared conftest's `browser` fixt
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import re
-import sys
 import time
 from pathlib import Path
 
+import browser_support
 import openpyxl
 import pytest
 from dashboard_seed import AS_OF, FORMULA, MANAGER, seed, sqlite_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
-_spec = importlib.util.spec_from_file_location("fsnb_browser_support", Path(__file__).with_name("conftest.py"))
-support = sys.modules.setdefault(_spec.name, importlib.util.module_from_spec(_spec))
-if not hasattr(support, "AppServer"):
-    _spec.loader.exec_module(support)  # the shared conftest's helpers (AppServer, watch, ...), as a plain module
+support = browser_support.load()
 
 OVERSIGHT = "voila/render/management-oversight.ipynb"
 STANDARDS = "voila/render/quality-standards.ipynb"

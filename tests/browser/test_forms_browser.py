@@ -6,14 +6,12 @@ Every visit fails on any JavaScript error, any request leaving 127.0.0.1, or any
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import signal
-import sys
 import time
-from pathlib import Path
 
+import browser_support
 import pytest
 
 from familyservice_nb.records import OPTIONAL_SECTIONS
@@ -23,9 +21,7 @@ from forms_seed import MANAGER, NORTH_CASE, PRACTITIONER, SECOND_CASE, SOUTH_CAS
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
-_spec = importlib.util.spec_from_file_location("fsnb_browser_support", Path(__file__).with_name("conftest.py"))
-support = sys.modules.setdefault(_spec.name, importlib.util.module_from_spec(_spec))
-_spec.loader.exec_module(support)  # the shared conftest's helpers (AppServer, watch, ...), as a plain module
+support = browser_support.load()
 
 PAYLOADS = ('<img src=x onerror=alert(1)>', "<script>alert(1)</script>")
 HOSTILE = " ".join(PAYLOADS) + " & done"

@@ -3,21 +3,17 @@ page at its next load, although that page comes from a kernel pre-heated before 
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 import time
-from pathlib import Path
 
+import browser_support
 import pytest
 
 from forms_seed import MANAGER, NORTH_CASE, PRACTITIONER, seed, sqlite_url, whole
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
-_spec = importlib.util.spec_from_file_location("fsnb_browser_support", Path(__file__).with_name("conftest.py"))
-support = sys.modules.setdefault(_spec.name, importlib.util.module_from_spec(_spec))
-_spec.loader.exec_module(support)
+support = browser_support.load()
 
 PREHEAT_SECONDS = 20  # time for Voila to pre-heat the next kernel of the page (two pages pre-heat here)
 

@@ -7,11 +7,9 @@ Its own server on the forms' seed database, in headless Chromium.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import time
-from pathlib import Path
 
+import browser_support
 import pytest
 
 from forms_seed import (
@@ -27,9 +25,7 @@ from forms_seed import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 
-_spec = importlib.util.spec_from_file_location("fsnb_browser_support", Path(__file__).with_name("conftest.py"))
-support = sys.modules.setdefault(_spec.name, importlib.util.module_from_spec(_spec))
-_spec.loader.exec_module(support)
+support = browser_support.load()
 
 axe_violations = support.axe_violations  # axe-core's WCAG 2.2 A/AA violations (shared with the other modules)
 FORMS = ["case-supervision", "session-record", "gfpo-session-record", "case-note", "review-summary",

@@ -6,20 +6,16 @@ Its own server (it is stopped and started again), on a real SQLite database, in 
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import time
-from pathlib import Path
 
+import browser_support
 import pytest
 
 from forms_seed import MANAGER, seed, sqlite_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
-_spec = importlib.util.spec_from_file_location("fsnb_browser_support", Path(__file__).with_name("conftest.py"))
-support = sys.modules.setdefault(_spec.name, importlib.util.module_from_spec(_spec))
-_spec.loader.exec_module(support)
+support = browser_support.load()
 
 BEFORE = "Typed before the drop; "
 AFTER = "and all of this while the server was gone: £5 & <b>it</b> stays."
