@@ -78,19 +78,22 @@ def axe_violations(page) -> list[str]:
 
 
 @pytest.fixture
-def library_caching():
-    return widget_library_caching
+def libraries_kept_for_good():
+    return assert_libraries_kept_for_good
 
 
-def widget_library_caching(page) -> dict[str, str]:
-    """The Cache-Control the server gives the widget libraries' files this page loaded (each file by its
-    name), and their unhashed `package.json` (fetched with the page's cookies, as the browser would)."""
+def assert_libraries_kept_for_good(page) -> None:
+    """The widget libraries' files this page loaded are served for the browser to keep for good (each is
+    named after its content's hash), and their unhashed `package.json` is not (fetched with the page's
+    cookies, as the browser would, under `serve` or through the hub)."""
     urls = page.evaluate("performance.getEntriesByType('resource').map(r => r.name)"
                          ".filter(u => u.includes('/voila/labextensions/'))")
     assert urls, "the page loaded no widget library file"
     package = re.sub(r"/static/[^/]+$", "/package.json", next(u for u in urls if "remoteEntry." in u))
-    return {url.split("?")[0].rsplit("/", 1)[-1]: page.request.get(url).headers.get("cache-control", "")
-            for url in [*urls, package]}
+    caching = {url.split("?")[0].rsplit("/", 1)[-1]: page.request.get(url).headers.get("cache-control", "")
+               for url in [*urls, package]}
+    assert caching.pop("package.json") == "no-cache"
+    assert len(caching) >= 4 and set(caching.values()) == {"public, max-age=31536000, immutable"}, caching
 
 
 def free_port() -> int:
