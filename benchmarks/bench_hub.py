@@ -40,7 +40,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 import _common  # noqa: F401 - puts the repository and tests/ on sys.path
-from hubhelp import DEMO_PASSWORD, Hub
+from hubhelp import DEMO_PASSWORD, Hub, drop_database
 
 CHROMIUM = os.environ.get("FSNB_CHROMIUM", "/usr/bin/chromium")
 READY_MS = 180_000
@@ -271,8 +271,7 @@ def main() -> int:
         }
     finally:
         hub.stop()
-        with server.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        drop_database(server, name)
         server.dispose()
     print(json.dumps(result, indent=1))
     ok = (result["running_p95_s"] <= TARGETS["running_p95"] and result["starting_p95_s"] <= TARGETS["starting_p95"]

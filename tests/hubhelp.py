@@ -135,3 +135,20 @@ def demo_people(owner_url: str) -> DemoPeople:
     analyst = next(p.login for p in staff if p.role == "analyst")
     return DemoPeople(manager=manager, practitioner=practitioner, case_id=case_of[practitioner],
                       other_practitioner=other, analyst=analyst, practitioners=tuple(sorted(case_of)))
+
+
+def drop_database(server, name: str, wait_seconds: float = 60) -> None:
+    """Drop a hub run's database (`server`: an AUTOCOMMIT engine on the PostgreSQL server, as its owner).
+
+    `WITH (FORCE)` ends only the sessions this role may signal. A person's page kernel, signed in to the
+    database with that person's own login, runs in a process group of its own and may still be closing
+    after the hub has stopped; then the drop was refused ("must be a member of the role whose process is
+    being terminated"). So wait for the other logins' sessions to end first."""
+    from sqlalchemy import text
+
+    others = text("SELECT count(*) FROM pg_stat_activity WHERE datname = :name AND usename <> current_user")
+    deadline = time.monotonic() + wait_seconds
+    with server.connect() as conn:
+        while conn.execute(others, {"name": name}).scalar() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

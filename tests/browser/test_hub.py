@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from hubhelp import DEMO_PASSWORD, Hub, demo_people, proxy_installed, sign_in
+from hubhelp import DEMO_PASSWORD, Hub, demo_people, drop_database, proxy_installed, sign_in
 
 CHROMIUM = os.environ.get("FSNB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
@@ -45,8 +45,7 @@ def owner_url():
     with server.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     yield make_url(url).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
-    with server.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    drop_database(server, name)
     server.dispose()
 
 
