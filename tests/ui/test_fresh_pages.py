@@ -25,15 +25,34 @@ def test_figures_say_the_date_and_time_they_were_taken():
     assert figures_as_of(dt.date(2026, 7, 1), summer) == "Figures as of 01/07/2026 at 10:05"
 
 
-@pytest.fixture
-def preheating(monkeypatch):
-    """A pre-heated kernel: the browser shows the page when the test says so."""
-    monkeypatch.setenv("VOILA_PREHEAT", "True")
+class Opening:
+    """A pre-heated kernel whose page the test opens: `requested()` is the moment the page's request
+    reaches the kernel (before the browser has the page); `shown(holder)` is a browser showing it."""
 
-    def shown(holder):
+    def __init__(self):
+        self.waiting = []
+
+    def requested(self) -> None:
+        waiting, self.waiting = self.waiting, []
+        for callback in waiting:
+            callback({})
+
+    @staticmethod
+    def shown(holder) -> None:
         holder.beacon._message(holder.beacon, {"event": "shown"}, [])
 
-    return shown
+    def __call__(self, holder) -> None:
+        self.shown(holder)
+
+
+@pytest.fixture
+def preheating(monkeypatch):
+    from familyservice_nb.ui.forms.framework import request
+
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    opening = Opening()
+    monkeypatch.setattr(request, "when_requested", lambda callback, loop=None: opening.waiting.append(callback))
+    return opening
 
 
 def test_a_preheated_page_shows_what_is_read_when_it_is_opened(preheating):
@@ -54,6 +73,54 @@ def test_a_preheated_page_shows_what_is_read_when_it_is_opened(preheating):
     assert len(reads) == 2
     assert holder.children[-1].value == "<p>figure 2</p>"
     assert "fsnb-oversight" in holder._dom_classes
+
+
+def test_a_preheated_page_is_built_when_its_request_reaches_the_kernel_before_any_browser_shows_it(preheating):
+    reads = []
+
+    def build(context):
+        reads.append(1)
+        return AppPage("Oversight", [widgets.HTML(f"<p>figure {len(reads)}</p>")], user=context.user)
+
+    holder = build_fresh_page("Oversight", build)
+    assert len(reads) == 1
+    preheating.requested()
+    assert len(reads) == 2 and holder.children[-1].value == "<p>figure 2</p>", "built as the request arrives"
+    preheating.shown(holder)  # the browser then shows what was built: read once only
+    preheating.requested()
+    assert len(reads) == 2
+
+
+def test_a_page_whose_request_is_never_heard_is_built_when_a_browser_shows_it(preheating):
+    reads = []
+    holder = build_fresh_page("Oversight", lambda context: (reads.append(1), AppPage("Oversight", [], user=context.user))[1])
+    preheating.shown(holder)
+    preheating.requested()  # heard late: already built
+    assert len(reads) == 2
+
+
+def test_every_part_of_a_page_hears_the_one_request_a_kernel_gets():
+    """Voila's query socket keeps one listener per kernel: two parts of a page waiting for the request (a
+    form's deep link, a dashboard's figures) share one listener, and one that asks after the request has
+    been heard is answered at once."""
+    import threading
+
+    from familyservice_nb.ui.forms.framework.request import _Request
+
+    arrived, listens, heard = threading.Event(), [], []
+
+    def wait():
+        listens.append(1)
+        arrived.wait(5)
+
+    request, done = _Request(wait=wait), threading.Event()
+    request.add(lambda params: heard.append(("form", params)), None)
+    request.add(lambda params: (heard.append(("figures", params)), done.set()), None)
+    arrived.set()
+    assert done.wait(5)
+    assert listens == [1] and sorted(name for name, _ in heard) == ["figures", "form"]
+    request.add(lambda params: heard.append(("late", params)), None)
+    assert heard[-1][0] == "late", "asked after the request was heard: answered at once"
 
 
 def test_a_page_that_fails_when_opened_says_so_in_plain_words(preheating):

@@ -31,20 +31,30 @@ def _loader_module(path: str) -> str:
     - **The page first, the charts after.** Reading plotly's bundle takes the browser about a second, and
       each chart a tenth or two. Loaded up front, that held back every filter, figure and table of the
       page. Here a chart's box is drawn at once, and the bundle is read and the charts drawn one at a time,
-      each when the browser is idle (`fsnbChartTurns`, one queue for the page), so the page answers
-      a click between two charts.
+      each when the browser is idle (`fsnbChartTurns`, one queue for the page), after the rest of the page
+      has settled, so the page answers a click before the first chart and between two charts.
     - **Fit to its box.** Outside JupyterLab, plotly's widget view never resizes its chart: a chart drawn
       while Voila still hides the page came out 700 pixels wide, and did not follow the window.
     """
     return (
         f"const url = new URL({json.dumps(path)}, new URL(document.body.dataset.baseUrl || '/', window.location.href)).href;\n"
         """
-// One queue for the whole page (anywidget loads this module once per chart): a chart waits for the one
-// before it, then for a moment the browser has nothing else to do.
-const turns = (window.fsnbChartTurns ??= { last: Promise.resolve() });
+// One queue for the whole page (anywidget loads this module once per chart): the first chart drawn waits
+// for the page to settle (nothing added to it for a moment, from when that chart's box was placed: the
+// page's filters, figures and tables are drawn, and answer), then each chart waits for the one before it,
+// then for a moment the browser has nothing else to do.
+const idle = () => new Promise((go) => (window.requestIdleCallback || setTimeout)(go, { timeout: 300 }));
+const settled = () => new Promise((go) => {
+  let quiet = null;
+  const done = () => { observer.disconnect(); clearTimeout(quiet); clearTimeout(longest); go(); };
+  const observer = new MutationObserver(() => { clearTimeout(quiet); quiet = setTimeout(done, 400); });
+  observer.observe(document.body, { childList: true, subtree: true });
+  quiet = setTimeout(done, 400);
+  const longest = setTimeout(done, 4000);  // a page that never settles still gets its charts
+});
+const turns = (window.fsnbChartTurns ??= { last: null });
 const inTurn = (job) => {
-  const idle = () => new Promise((go) => (window.requestIdleCallback || setTimeout)(go, { timeout: 300 }));
-  const run = turns.last.then(idle).then(job);
+  const run = (turns.last ??= settled()).then(idle).then(job);
   turns.last = run.catch(() => {});
   return run;
 };
@@ -75,6 +85,7 @@ export default () => {
       inTurn(async () => {
         if (closed) { return; }
         const plotly = await ready();
+        await idle();  // reading plotly's code took a while: let a waiting click through first
         if (closed) { return; }
         cleanup = await plotly.render(context);
         el.style.minHeight = '';

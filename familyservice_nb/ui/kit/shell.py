@@ -93,6 +93,26 @@ export default { render };
             self.callback()
 
 
+def when_opened(fill: Callable[[], None]) -> FirstView:
+    """Call `fill()` once, when the page is opened: as soon as its request reaches the pre-heated kernel,
+    which is before the browser has the page (so the figures are read while the browser loads Voila's
+    scripts, and the browser's first look at the kernel finds the page built), or, if that request is never
+    heard, when a browser first shows the returned beacon. Whichever comes first; never twice."""
+    from familyservice_nb.ui.forms.framework import request
+
+    done = False
+
+    def once(*_ignored) -> None:
+        nonlocal done
+        if not done:
+            done = True
+            fill()
+
+    beacon = FirstView(once)
+    request.when_requested(once)
+    return beacon
+
+
 def _warm_up(title: str, build: Callable[[PageContext], widgets.Widget]) -> None:
     """Build the page once and throw it away, never shown: the imports, the chart library and the database
     connection are then warm, so the build that is shown (when the page is opened) is quick."""
@@ -112,10 +132,9 @@ def _close_all(widget: widgets.Widget) -> None:
 def build_fresh_page(title: str, build: Callable[[PageContext], widgets.Widget]):
     """`build_page`, but the data is read when the person opens the page, never at pre-heating.
 
-    A pre-heated kernel (Voila runs the page before anyone asks for it) shows an empty frame; the page is
-    built when a browser first shows that frame (`FirstView`), so its figures are those of the moment it
-    is opened, and every widget of the page is created after the browser has connected to the kernel.
-    Without pre-heating the page is built at once."""
+    A pre-heated kernel (Voila runs the page before anyone asks for it) holds an empty frame; the page is
+    built in it when the page is opened (`when_opened`), so its figures are those of the moment it is
+    opened. Without pre-heating the page is built at once."""
     from familyservice_nb.ui.forms.framework.request import preheated
 
     if not preheated():
@@ -135,7 +154,7 @@ def build_fresh_page(title: str, build: Callable[[PageContext], widgets.Widget])
             holder.add_class(css)
         holder.children = tuple(page.children)
 
-    holder.beacon = FirstView(fill)
+    holder.beacon = when_opened(fill)
     holder.children = (*holder.children, holder.beacon)
     return holder
 
@@ -145,7 +164,9 @@ class FreshSection(widgets.VBox):
 
     Pre-heated, the page is built whole except this section, which says `waiting` until a browser first
     shows it, and is then built (`build()` -> its widgets): the rest of the page (links, headings) is there
-    and usable at once, and what this section shows is read when the page is opened. Its build runs once
+    and usable at once, and what this section shows is read when the page is opened. (Not at the request,
+    as a whole page is (`when_opened`): the kernel would then be busy reading when the browser first
+    connects, and hold back the parts of the page that need no data.) Its build runs once
     at pre-heating and is thrown away, to warm the imports and the database connection (as
     `build_fresh_page` does). Without pre-heating it is built at once. `build` reports its own problems
     in plain words (a user never sees a traceback; anything else is logged and said plainly)."""

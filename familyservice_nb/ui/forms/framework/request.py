@@ -30,8 +30,60 @@ def preheated() -> bool:
     return os.environ.get("VOILA_PREHEAT", "False") == "True"
 
 
+class _Request:
+    """The page's request, heard once per kernel: Voila's query socket keeps one listener per kernel (a
+    second would silently take the first one's place), so every part of a page that waits for the request
+    (a form's deep link, a dashboard's fresh figures) waits on this one."""
+
+    def __init__(self, wait: Callable[[], None] | None = None):
+        self._wait = wait or _wait_for_voila
+        self._lock = threading.Lock()
+        self._waiting: list[tuple[Callable[[Params], None], asyncio.AbstractEventLoop | None]] = []
+        self._params: Params | None = None
+        self._listening = False
+
+    def add(self, callback: Callable[[Params], None], loop: asyncio.AbstractEventLoop | None) -> None:
+        with self._lock:
+            params = self._params
+            if params is None:
+                self._waiting.append((callback, loop))
+                start, self._listening = not self._listening, True
+        if params is not None:
+            _call(callback, loop, params)
+        elif start:
+            threading.Thread(target=self._listen, name="fsnb-wait-for-request", daemon=True).start()
+
+    def _listen(self) -> None:
+        try:
+            self._wait()
+        except Exception:  # noqa: BLE001 - no parameters is a page without a deep link
+            pass
+        params = parse_query(os.environ.get("QUERY_STRING"))
+        with self._lock:
+            self._params, waiting, self._waiting = params, self._waiting, []
+        for callback, loop in waiting:
+            _call(callback, loop, params)
+
+
+def _wait_for_voila() -> None:
+    from voila.utils import wait_for_request
+
+    wait_for_request()
+
+
+def _call(callback: Callable[[Params], None], loop: asyncio.AbstractEventLoop | None, params: Params) -> None:
+    if loop is not None and not loop.is_closed():
+        loop.call_soon_threadsafe(callback, params)
+    else:
+        callback(params)
+
+
+_REQUEST = _Request()
+
+
 def when_requested(callback: Callable[[Params], None], loop: asyncio.AbstractEventLoop | None = None) -> None:
-    """Call `callback(params)` on the kernel's loop once the page has been asked for."""
+    """Call `callback(params)` on the kernel's loop once the page has been asked for (at once, without
+    pre-heating, or when the request was heard already)."""
     if not preheated():
         callback(parse_query(os.environ.get("QUERY_STRING")))
         return
@@ -39,18 +91,4 @@ def when_requested(callback: Callable[[Params], None], loop: asyncio.AbstractEve
         loop = loop or asyncio.get_running_loop()
     except RuntimeError:
         loop = None
-
-    def wait() -> None:
-        try:
-            from voila.utils import wait_for_request
-
-            wait_for_request()
-        except Exception:  # noqa: BLE001 - no parameters is a page without a deep link
-            pass
-        params = parse_query(os.environ.get("QUERY_STRING"))
-        if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(callback, params)
-        else:
-            callback(params)
-
-    threading.Thread(target=wait, name="fsnb-wait-for-request", daemon=True).start()
+    _REQUEST.add(callback, loop)
