@@ -107,3 +107,66 @@ def test_the_grace_runs_from_when_a_page_was_given_its_kernel_not_from_the_kerne
 ])
 def test_only_files_named_after_their_content_are_cached_for_good(path, kept):
     assert content_addressed(path) is kept
+
+
+def _run(coroutine):
+    import asyncio
+
+    return asyncio.run(coroutine)
+
+
+def test_a_pre_heated_kernels_replacement_waits_until_the_page_that_took_it_is_drawn():
+    """The replacement (about 3 s of a core) starts once the page's browser has connected and a moment more,
+    not while that page is still being drawn on the same two cores."""
+    import asyncio
+
+    from familyservice_nb.server import RefillGate
+
+    async def scenario():
+        gate = RefillGate(after_connect=0.05, longest=5)
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        gate.taken("case-note.ipynb", "k1")
+        waiting = asyncio.ensure_future(gate.wait("case-note.ipynb"))
+        await asyncio.sleep(0.1)
+        assert not waiting.done(), "the page's browser has not connected: the replacement waits"
+        gate.connected("other-kernel")  # another page's browser: not this one's
+        await asyncio.sleep(0.1)
+        assert not waiting.done()
+        gate.connected("k1")
+        await asyncio.wait_for(waiting, 1)
+        return loop.time() - start
+
+    assert 0.2 <= _run(scenario()) < 1
+
+
+def test_a_replacement_starts_at_once_when_its_page_is_asked_for_again():
+    import asyncio
+
+    from familyservice_nb.server import RefillGate
+
+    async def scenario():
+        gate = RefillGate(after_connect=5, longest=5)
+        waiting = asyncio.ensure_future(gate.wait("recording-timeliness.ipynb"))
+        await asyncio.sleep(0.05)
+        gate.release("management-oversight.ipynb")  # another page asked for: not this one's replacement
+        await asyncio.sleep(0.05)
+        assert not waiting.done()
+        gate.release("recording-timeliness.ipynb")  # the same page again: it must not wait for the first
+        await asyncio.wait_for(waiting, 1)
+
+    _run(scenario())
+
+
+def test_a_replacement_whose_page_never_connects_still_starts():
+    import asyncio
+
+    from familyservice_nb.server import RefillGate
+
+    async def scenario():
+        gate = RefillGate(after_connect=5, longest=0.1)
+        gate.taken("index.ipynb", "k-closed-before-connecting")
+        await asyncio.wait_for(gate.wait("index.ipynb"), 1)
+        assert gate._taken == {}, "nothing kept for a page that never connected"
+
+    _run(scenario())
