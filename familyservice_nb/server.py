@@ -28,7 +28,6 @@ group, so stopping this command (Ctrl+C, or SIGTERM to the group) stops the serv
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import functools
 import json
@@ -64,8 +63,6 @@ STOP_TIMEOUT_SECONDS = 20
 # Bounded kernels (issue 12). Each page open in a browser holds a kernel (about 150 MB), besides the
 # pre-heated ones. FSNB_MAX_OPEN_PAGES and FSNB_UNCONNECTED_GRACE_SECONDS change these for one run.
 MAX_OPEN_PAGES = 8
-REFILL_AFTER_CONNECT_SECONDS = 1.5  # a pre-heated kernel's replacement starts once its page is drawn (RefillGate)
-REFILL_LONGEST_SECONDS = 8.0
 UNCONNECTED_GRACE_SECONDS = 120  # longer than the slowest page takes to reach a browser on a busy laptop
 BUSY_MESSAGE = "The workbook is busy, try again in a minute."
 # Tornado's default is 10 MiB; an upload over it dropped the page's socket without a word.
@@ -573,52 +570,6 @@ class OpenPages:
         self.given.pop(kernel_id, None)
 
 
-class RefillGate:
-    """When Voila replaces the pre-heated kernel a page has just taken.
-
-    Voila starts the replacement a second after the page took its kernel (its `fill_delay`). The replacement
-    then runs the page's notebook (a new Python, the workbook's imports, the warm-up build: about 3 s of a
-    core), while the browser is still drawing the page and the page's own kernel is building it: on a
-    2-core laptop the three shared two cores at the moment the page should answer (measured: the new
-    kernel at 93-100 % of a core when the page became usable, 3 s after it was asked for).
-
-    Here the replacement waits until the page's browser has connected to its kernel, and `after_connect`
-    seconds more (the page is drawn by then); at most `longest` seconds in all. And it starts at once when
-    the same page is asked for again meanwhile (another person, another tab): that request waits for the
-    replacement, so it must not wait for the first page too."""
-
-    def __init__(self, after_connect: float = REFILL_AFTER_CONNECT_SECONDS, longest: float = REFILL_LONGEST_SECONDS):
-        self.after_connect, self.longest = after_connect, longest
-        self._released: dict[str, asyncio.Event] = {}  # page (notebook) -> its waiting replacement may start
-        self._taken: dict[str, str] = {}  # kernel id a page took -> that page
-
-    async def wait(self, notebook: str) -> None:
-        """Wait (in the replacement's start) until this page's replacement may start."""
-        released = self._released.setdefault(notebook, asyncio.Event())
-        try:
-            await asyncio.wait_for(released.wait(), self.longest)
-        except TimeoutError:
-            pass
-        finally:
-            if self._released.get(notebook) is released:
-                del self._released[notebook]
-            self._taken = {k: n for k, n in self._taken.items() if n != notebook}  # pages never connected
-
-    def taken(self, notebook: str, kernel_id: str) -> None:
-        self._taken[kernel_id] = notebook
-
-    def connected(self, kernel_id: str) -> None:
-        notebook = self._taken.pop(kernel_id, None)
-        if notebook is not None:
-            asyncio.get_event_loop().call_later(self.after_connect, self.release, notebook)
-
-    def release(self, notebook: str) -> None:
-        """The page's replacement starts now (its page is drawn, or the page is asked for again)."""
-        released = self._released.get(notebook)
-        if released is not None:
-            released.set()
-
-
 def content_addressed(path: str) -> bool:
     """Whether a widget library's file is named after a hash of its content, so its content never changes
     under that name and the browser may keep it for good.
@@ -652,8 +603,7 @@ def workbook_voila_class():
       connected to since its page was given it, once it is idle and the grace period has passed
       (`OpenPages`: pre-heated kernels in their pool are not page kernels; an open page keeps its kernel);
     - Voila's request-info socket, a plain tornado socket, refuses a foreign Host like the rest;
-    - the widget libraries' content-addressed files are cached for good (`extension_file_handler`);
-    - a pre-heated kernel a page took is replaced once that page is drawn (`RefillGate`).
+    - the widget libraries' content-addressed files are cached for good (`extension_file_handler`).
     """
     import asyncio
 
@@ -704,13 +654,11 @@ def workbook_voila_class():
             settings = super().init_settings()
             settings["fsnb_app"] = self
             self.open_pages = OpenPages(self.max_open_pages, self.unconnected_grace_seconds)
-            self.refills = RefillGate()
             manager = self.kernel_manager
             notify_connect = manager.notify_connect
 
             def connected(kernel_id):
                 self.open_pages.connect(kernel_id)
-                self.refills.connected(kernel_id)
                 return notify_connect(kernel_id)
 
             manager.notify_connect = connected
@@ -726,25 +674,12 @@ def workbook_voila_class():
             manager.start_kernel = started_for_a_page
             pooled = getattr(manager, "get_rendered_notebook", None)
             if pooled is not None:
-                async def pooled_for_a_page(notebook_name, *args, **kwargs):
-                    self.refills.release(notebook_name)  # a replacement still waiting: this page needs it now
-                    task, rendered, kernel_id = await pooled(notebook_name, *args, **kwargs)
+                async def pooled_for_a_page(*args, **kwargs):
+                    task, rendered, kernel_id = await pooled(*args, **kwargs)
                     self.give(kernel_id)
-                    self.refills.taken(notebook_name, kernel_id)
                     return task, rendered, kernel_id
 
                 manager.get_rendered_notebook = pooled_for_a_page
-                # A replacement waits for the gate, not for Voila's fixed second (`RefillGate`). Only the
-                # replacements pass here: the pools' first kernels were set going when the manager was made.
-                manager.fill_delay = 0
-                initialize = manager._initialize
-
-                async def replace_when_drawn(notebook_path, kernel_id=None, **kwargs):
-                    if kernel_id is None:
-                        await self.refills.wait(notebook_path)
-                    return await initialize(notebook_path, kernel_id, **kwargs)
-
-                manager._initialize = replace_when_drawn
             every = max(1000, self.unconnected_grace_seconds * 250)
             ioloop.PeriodicCallback(self.reap_unconnected, every).start()
             return settings
