@@ -39,15 +39,14 @@ class _Request:
         self._wait = wait or _wait_for_voila
         self._lock = threading.Lock()
         self._waiting: list[tuple[Callable[[Params], None], asyncio.AbstractEventLoop | None]] = []
-        self._params: Params | None = None
-        self._listening = False
+        self._params: Params | None = None  # once heard; until then, `_waiting` holds every callback
 
     def add(self, callback: Callable[[Params], None], loop: asyncio.AbstractEventLoop | None) -> None:
         with self._lock:
             params = self._params
             if params is None:
                 self._waiting.append((callback, loop))
-                start, self._listening = not self._listening, True
+                start = len(self._waiting) == 1  # the first to wait starts the one listener
         if params is not None:
             _call(callback, loop, params)
         elif start:
