@@ -14,6 +14,7 @@ import time
 import browser_support
 import pytest
 
+from familyservice_nb.dates import today_in_london
 from familyservice_nb.records import OPTIONAL_SECTIONS
 from familyservice_nb.ui.forms.left_empty import label_of
 
@@ -26,6 +27,7 @@ support = browser_support.load()
 PAYLOADS = ('<img src=x onerror=alert(1)>', "<script>alert(1)</script>")
 HOSTILE = " ".join(PAYLOADS) + " & done"
 SAVED_MS = 15_000
+TODAY = f"{today_in_london():%d/%m/%Y}"  # a summary's date is the day it is written: a closure cannot come before it
 
 
 @pytest.fixture(scope="module")
@@ -319,7 +321,7 @@ def test_the_other_forms_fill_complete_and_land_in_the_database(open_form, forms
 
     for notebook, noun, extra in (("review-summary", "review summary", {}),
                                   ("closure-summary", "closure summary",
-                                   {"Closure reason": "Plan outcomes achieved", "Closure date": "30/11/2026"})):
+                                   {"Closure reason": "Plan outcomes achieved", "Closure date": TODAY})):
         visit = open_form(notebook)
         page = visit.page
         choose(page, None, "C-N1 – Oakhurst family", f"Start the {noun}")

@@ -99,30 +99,6 @@ def test_a_page_whose_request_is_never_heard_is_built_when_a_browser_shows_it(pr
     assert len(reads) == 2
 
 
-def test_every_part_of_a_page_hears_the_one_request_a_kernel_gets():
-    """Voila's query socket keeps one listener per kernel: two parts of a page waiting for the request (a
-    form's deep link, a dashboard's figures) share one listener, and one that asks after the request has
-    been heard is answered at once."""
-    import threading
-
-    from familyservice_nb.ui.forms.framework.request import _Request
-
-    arrived, listens, heard = threading.Event(), [], []
-
-    def wait():
-        listens.append(1)
-        arrived.wait(5)
-
-    request, done = _Request(wait=wait), threading.Event()
-    request.add(lambda params: heard.append(("form", params)), None)
-    request.add(lambda params: (heard.append(("figures", params)), done.set()), None)
-    arrived.set()
-    assert done.wait(5)
-    assert listens == [1] and sorted(name for name, _ in heard) == ["figures", "form"]
-    request.add(lambda params: heard.append(("late", params)), None)
-    assert heard[-1][0] == "late", "asked after the request was heard: answered at once"
-
-
 def test_a_page_that_fails_when_opened_says_so_in_plain_words(preheating):
     def build(_context):
         raise ValueError("The extract cannot be read.")
