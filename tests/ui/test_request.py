@@ -178,3 +178,24 @@ def test_without_preheating_the_link_is_read_from_the_environment_at_once(monkey
     heard = []
     request_module.when_requested(heard.append)
     assert heard == [{"record": "42"}]
+
+
+def test_without_preheating_in_a_kernel_the_link_is_applied_just_after_the_page_s_cell(monkeypatch):
+    """In a kernel (a running loop), the callback runs just after the cell that built the page, so Voila
+    sends the page while the kernel builds what the link asks for; it still runs before anything else
+    the loop was asked to do after the cell."""
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    monkeypatch.setenv("QUERY_STRING", "case=C-N1")
+    order = []
+
+    async def cell():
+        request_module.when_requested(lambda params: order.append(("link", params)))
+        order.append(("cell ends", None))
+
+    async def kernel():
+        await cell()
+        await asyncio.sleep(0)  # the kernel goes back to its loop: the next message comes after this
+        order.append(("next message", None))
+
+    asyncio.run(kernel())
+    assert order == [("cell ends", None), ("link", {"case": "C-N1"}), ("next message", None)]

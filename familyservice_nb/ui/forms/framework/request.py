@@ -148,14 +148,26 @@ _REQUEST = _Request()
 
 
 def when_requested(callback: Callable[[Params], None], loop: asyncio.AbstractEventLoop | None = None) -> None:
-    """Call `callback(params)` once the page has been asked for: at once without pre-heating, or when the
-    request came before the page was built (see `_Request.add`); otherwise on the kernel's loop when the
-    request is heard."""
-    if not preheated():
-        callback(parse_query(os.environ.get("QUERY_STRING")))
-        return
+    """Call `callback(params)` once the page has been asked for.
+
+    Pre-heated: when the request came before the page was built, there and then (see `_Request.add`);
+    otherwise on the kernel's loop when the request is heard, before the browser has the page.
+
+    Not pre-heated (the hub, and pages `serve` does not pre-heat), the request is there already: the
+    callback runs on the kernel's loop just after the page's cell, so Voila sends the page while the
+    kernel applies its link (a deep-linked form is hundreds of widgets: 0.75 s here under the hub). The
+    browser cannot ask for the widgets' state before it has Voila's scripts, which come after the cell's
+    output, so what the callback builds is in the state it first reads. Outside a running loop (a script,
+    a test), it runs at once."""
     try:
-        loop = loop or asyncio.get_running_loop()
+        running = asyncio.get_running_loop()
     except RuntimeError:
-        loop = None
-    _REQUEST.add(callback, loop)
+        running = None
+    if not preheated():
+        params = parse_query(os.environ.get("QUERY_STRING"))
+        if running is None:
+            callback(params)
+        else:
+            running.call_soon(callback, params)
+        return
+    _REQUEST.add(callback, loop or running)
