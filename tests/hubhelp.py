@@ -1,7 +1,7 @@
 """A real `familyservice-nb hub --demo` on loopback, for the hub's browser tests and its benchmark.
 
 `Hub(owner_url, state).start()` runs the command in its own process group and waits for the login page;
-`stop()` ends the group (the hub, its proxy and every person's server). `sign_in(page, ...)` goes
+`stop()` ends the group (the hub and its proxy), then every person's server and kernel still running. `sign_in(page, ...)` goes
 through the hub's own login page as a person would.
 """
 
@@ -86,6 +86,12 @@ class Hub:
     def stop(self) -> None:
         if self.proc is None:
             return
+        import psutil  # ipykernel's own dependency
+
+        try:
+            descendants = psutil.Process(self.proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            descendants = []
         try:
             os.killpg(self.proc.pid, signal.SIGTERM)
         except ProcessLookupError:
@@ -95,6 +101,21 @@ class Hub:
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
+        # JupyterHub starts each person's server in a session of its own, outside the hub's process group:
+        # end those the hub did not stop itself (20 servers can take it longer than the 40 s above), so a
+        # run never leaves servers and kernels behind to slow what runs next.
+        left = [p for p in descendants if p.is_running()]
+        for p in left:
+            try:
+                p.terminate()
+            except psutil.NoSuchProcess:
+                pass
+        _gone, left = psutil.wait_procs(left, timeout=10)
+        for p in left:
+            try:
+                p.kill()
+            except psutil.NoSuchProcess:
+                pass
         self.proc = None
         self._log.close()
 
