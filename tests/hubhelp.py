@@ -1,8 +1,8 @@
 """A real `familyservice-nb hub --demo` on loopback, for the hub's browser tests and its benchmark.
 
 `Hub(owner_url, state).start()` runs the command in its own process group and waits for the login page;
-`stop()` ends the group (the hub and its proxy), then every person's server and kernel still running. `sign_in(page, ...)` goes
-through the hub's own login page as a person would.
+`stop()` ends the group (the hub and its proxy), then every person's server and kernel still running.
+`sign_in(page, ...)` goes through the hub's own login page as a person would.
 """
 
 from __future__ import annotations
