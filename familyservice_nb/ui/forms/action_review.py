@@ -15,6 +15,7 @@ from familyservice_nb.records import ActionReview, AgreedAction, uk
 from familyservice_nb.ui.forms.framework.fields import FieldWidget, field_widget
 from familyservice_nb.ui.forms.framework.parts import Part, Problem
 from familyservice_nb.ui.kit.html import esc
+from familyservice_nb.ui.kit.shared import fixed_layout, html
 
 
 class ReviewRow(widgets.VBox):
@@ -31,14 +32,14 @@ class ReviewRow(widgets.VBox):
         overdue = today is not None and action.by_when < today
         flag = (f'<p class="fsnb-overdue"><strong>Overdue since {esc(uk(action.by_when))}</strong></p>'
                 if overdue else "")
-        self.about = widgets.HTML(
+        self.about = html(
             f'<h4 class="fsnb-row-title">Action {number}: {esc(action.what)}</h4>{flag}'
             + "".join(f'<p class="fsnb-muted">{esc(line)}</p>' for line in lines)
         )
         self.status: FieldWidget = field_widget(ActionReview, "status", label=f"Status of action {number}", radio=True)
         self.comment: FieldWidget = field_widget(ActionReview, "comment", kind="long", rows=2,
                                                  label=f"Comment on action {number}")
-        super().__init__([self.about, self.status, self.comment], layout=widgets.Layout(width="100%"))
+        super().__init__([self.about, self.status, self.comment], layout=fixed_layout(width="100%"))
         self.add_class("fsnb-row")
         self.add_class("fsnb-review-row")
 
@@ -62,7 +63,7 @@ class ActionReviewPart(Part):
         agreed_on, last_reviews = agreed_on or {}, last_reviews or {}
         self.rows = [ReviewRow(i, a, agreed_on.get(a.action_id), last_reviews.get(a.action_id), today)
                      for i, a in enumerate(actions, start=1)]
-        empty = widgets.HTML('<p class="fsnb-empty">No agreed actions are open from earlier supervisions of '
+        empty = html('<p class="fsnb-empty">No agreed actions are open from earlier supervisions of '
                              "this case.</p>")
         self.widget = widgets.VBox(self.rows or [empty], layout=widgets.Layout(width="100%"))
         self.widget.add_class("fsnb-review")

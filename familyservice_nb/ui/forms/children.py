@@ -15,6 +15,7 @@ from familyservice_nb.records import ChildSpokenTo, uk
 from familyservice_nb.ui.forms.framework.fields import FieldWidget, field_widget
 from familyservice_nb.ui.forms.framework.parts import Part, Problem
 from familyservice_nb.ui.kit.html import esc
+from familyservice_nb.ui.kit.shared import fixed_layout, html
 from familyservice_nb.ui.kit.values import is_blank
 
 FIELDS = ("date_spoken_to", "seen_alone", "views_and_feelings", "not_spoken_to", "observations", "reason_detail")
@@ -39,8 +40,8 @@ class ChildRow(widgets.VBox):
         name = f"{pseudonym} ({child_id})" if pseudonym else child_id
         when = (f"Last spoken to on {uk(last)}, as recorded at an earlier supervision." if last
                 else "Not recorded as spoken to at an earlier supervision.")
-        self.heading = widgets.HTML(f'<h4 class="fsnb-row-title">{esc(name)}</h4>'
-                                    f'<p class="fsnb-muted fsnb-last-spoken">{esc(when)}</p>')
+        self.heading = html(f'<h4 class="fsnb-row-title">{esc(name)}</h4>'
+                            f'<p class="fsnb-muted fsnb-last-spoken">{esc(when)}</p>')
         who = pseudonym or child_id
         info = ChildSpokenTo.model_fields
         # The model's titles, with the child's name: several children make several inputs of each.
@@ -51,12 +52,12 @@ class ChildRow(widgets.VBox):
                                **({"radio": False} if name == "not_spoken_to" else {}))
             for name in FIELDS
         }
-        grid = widgets.GridBox([self.fields["date_spoken_to"], self.fields["seen_alone"]], layout=widgets.Layout(
+        grid = widgets.GridBox([self.fields["date_spoken_to"], self.fields["seen_alone"]], layout=fixed_layout(
             grid_template_columns="repeat(auto-fit, minmax(260px, 1fr))", grid_gap="4px 16px", width="100%"))
         # Not spoken to: why (too young to speak is recorded as observed: date and what was observed).
         why = [self.fields["not_spoken_to"], self.fields["observations"], self.fields["reason_detail"]]
         super().__init__([self.heading, grid, self.fields["views_and_feelings"], *why],
-                         layout=widgets.Layout(width="100%"))
+                         layout=fixed_layout(width="100%"))
         self.add_class("fsnb-row")
         self.add_class("fsnb-child")
 
@@ -81,7 +82,7 @@ class ChildrenPart(Part):
         last = last or {}
         self.rows = [ChildRow(c.child_id, c.pseudonym, last.get(c.child_id)) for c in children]
         self.by_id = {row.child_id: row for row in self.rows}
-        empty = widgets.HTML('<p class="fsnb-empty">The workbook has no children recorded for this case.</p>')
+        empty = html('<p class="fsnb-empty">The workbook has no children recorded for this case.</p>')
         self.widget = widgets.VBox([*(self.rows or [empty])], layout=widgets.Layout(width="100%"))
         self.widget.add_class("fsnb-children")
 

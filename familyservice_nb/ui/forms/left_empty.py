@@ -13,6 +13,7 @@ import ipywidgets as widgets
 from familyservice_nb.records import OPTIONAL_SECTIONS, LeftEmpty
 from familyservice_nb.ui.forms.framework.parts import Part, Problem
 from familyservice_nb.ui.kit.html import esc
+from familyservice_nb.ui.kit.shared import DescriptionStyle, fixed_layout, fixed_style, html
 
 FILLED = "Filled in (or to fill in)"
 
@@ -29,10 +30,10 @@ class LeftEmptyPart(Part):
         self.name = "left_empty"
         options = [(FILLED, None), *((c.value, c.value) for c in LeftEmpty)]
         self.choices = {name: widgets.Dropdown(description=label_of(title), options=options, index=0,
-                                               style={"description_width": "initial"},
-                                               layout=widgets.Layout(width="auto"))
+                                               style=fixed_style(DescriptionStyle, description_width="initial"),
+                                               layout=fixed_layout(width="auto"))
                         for name, title in OPTIONAL_SECTIONS.items()}
-        self.problem = widgets.HTML("")
+        self.problem = html("")
         self.widget = widgets.VBox([*self.choices.values(), self.problem], layout=widgets.Layout(width="100%"))
         self.widget.add_class("fsnb-left-empty")
 

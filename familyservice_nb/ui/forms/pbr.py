@@ -14,6 +14,7 @@ import ipywidgets as widgets
 from familyservice_nb.records import CaseDiscussion, OutcomeStatus, PBRProgramme, pbr_outcomes
 from familyservice_nb.ui.forms.framework.parts import Part, Problem
 from familyservice_nb.ui.kit.html import esc
+from familyservice_nb.ui.kit.shared import CheckboxStyle, DescriptionStyle, fixed_layout, fixed_style, html
 
 
 class PBRPart(Part):
@@ -24,23 +25,25 @@ class PBRPart(Part):
         self.programme = PBRProgramme(programme)
         self.outcomes = tuple(outcomes) if outcomes else pbr_outcomes(programme)
         info = CaseDiscussion.model_fields["pbr_outcomes"]
-        self.boxes = [widgets.Checkbox(description=o, value=False, indent=False, layout=widgets.Layout(width="auto"))
+        self.boxes = [widgets.Checkbox(description=o, value=False, indent=False, layout=fixed_layout(width="auto"),
+                                       style=fixed_style(CheckboxStyle))
                       for o in self.outcomes]
         statuses = [s.value for s in OutcomeStatus]
         self.statuses = [widgets.Dropdown(description=f"Status of {o}", options=statuses, value=statuses[0],
-                                          style={"description_width": "initial"}, layout=widgets.Layout(width="auto"))
+                                          style=fixed_style(DescriptionStyle, description_width="initial"),
+                                          layout=fixed_layout(width="auto"))
                          for o in self.outcomes]
         for box in self.boxes:
             box.add_class("fsnb-pbr-box")
         self.extra: list[str] = []  # outcomes in a loaded record that the programme no longer lists
-        self.head = widgets.HTML(
+        self.head = html(
             f'<p class="fsnb-legend">{esc(info.title)}: {esc(self.programme.heading)}</p>'
             f'<div class="fsnb-help">{esc(info.description)}</div>'
         )
-        pairs = [widgets.HBox([box, status]) for box, status in zip(self.boxes, self.statuses, strict=True)]
+        pairs = [widgets.HBox([box, status], layout=fixed_layout()) for box, status in zip(self.boxes, self.statuses, strict=True)]
         grid = widgets.GridBox(pairs, layout=widgets.Layout(
             grid_template_columns="repeat(auto-fill, minmax(300px, 1fr))", grid_gap="2px 16px", width="100%"))
-        self.problem = widgets.HTML("")
+        self.problem = html("")
         self.widget = widgets.VBox([self.head, grid, self.problem], layout=widgets.Layout(width="100%"))
         self.widget.add_class("fsnb-field")
         self.widget.add_class("fsnb-pbr")

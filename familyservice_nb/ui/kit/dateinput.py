@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from familyservice_nb.records.base import uk
+from familyservice_nb.ui.kit.shared import DescriptionStyle, TextStyle, fixed_layout, fixed_style, html
 from familyservice_nb.ui.kit.values import DATE_PLACEHOLDER, date_text, long_date, read_date
 
 
@@ -22,8 +23,8 @@ class UKDateInput(widgets.VBox):
             description=label,
             placeholder=DATE_PLACEHOLDER,
             continuous_update=True,
-            style={"description_width": "initial"},
-            layout=widgets.Layout(width="auto"),
+            style=fixed_style(TextStyle, description_width="initial"),
+            layout=fixed_layout(width="auto"),
         )
         self.text.add_class("fsnb-stacked")
         self.text.add_class("fsnb-date-text")
@@ -33,13 +34,14 @@ class UKDateInput(widgets.VBox):
         # Its name says which date (issue 13: eight pickers all called "Choose from a calendar").
         self.picker = widgets.DatePicker(value=read_date(value), tabbable=False,
                                          description=f"{label}: choose from a calendar",
-                                         tooltip=f"{label}: choose from a calendar")
+                                         tooltip=f"{label}: choose from a calendar",
+                                         style=fixed_style(DescriptionStyle))
         self.picker.add_class("fsnb-date-picker")
-        self.echo = widgets.HTML()
+        self.echo = html()
         self.echo.add_class("fsnb-date-echo")
-        line = widgets.HBox([self.text, self.picker], layout=widgets.Layout(align_items="flex-end"))
+        line = widgets.HBox([self.text, self.picker], layout=fixed_layout(align_items="flex-end"))
         line.add_class("fsnb-date-line")
-        super().__init__([line, self.echo], layout=widgets.Layout(flex_flow="column"))
+        super().__init__([line, self.echo], layout=fixed_layout(flex_flow="column"))
         self.add_class("fsnb-date")
         self._syncing = False
         self.picker.observe(self._picked, "value")

@@ -17,6 +17,7 @@ from familyservice_nb.errors import WorkbookError
 from familyservice_nb.ui.kit.catalogue import LANDING_NOTEBOOK
 from familyservice_nb.ui.kit.context import PageContext
 from familyservice_nb.ui.kit.html import esc
+from familyservice_nb.ui.kit.shared import close_tree
 from familyservice_nb.ui.kit.style import stylesheet
 
 APP_TITLE = "Family Service workbook"
@@ -120,13 +121,7 @@ def _warm_up(title: str, build: Callable[[PageContext], widgets.Widget]) -> None
         page = build_page(title, build)
     except Exception:  # noqa: BLE001 - only a warm-up: the real build reports its own problems
         return
-    _close_all(page)
-
-
-def _close_all(widget: widgets.Widget) -> None:
-    for child in getattr(widget, "children", ()):
-        _close_all(child)
-    widget.close()
+    close_tree(page)
 
 
 def build_fresh_page(title: str, build: Callable[[PageContext], widgets.Widget]):
@@ -188,7 +183,7 @@ class FreshSection(widgets.VBox):
     def _warm_up(self) -> None:
         try:
             for part in self.build():
-                _close_all(part)
+                close_tree(part)
         except Exception:  # noqa: BLE001 - only a warm-up: the real build reports its own problems
             pass
 

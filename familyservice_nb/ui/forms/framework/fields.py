@@ -21,6 +21,14 @@ from pydantic.fields import FieldInfo
 from familyservice_nb.ui.kit.dateinput import UKDateInput
 from familyservice_nb.ui.kit.html import esc
 from familyservice_nb.ui.kit.radios import RadioGroup
+from familyservice_nb.ui.kit.shared import (
+    CheckboxStyle,
+    DescriptionStyle,
+    TextStyle,
+    fixed_layout,
+    fixed_style,
+    html,
+)
 
 YES_NO = (("Yes", True), ("No", False))
 CHOOSE = "Choose…"
@@ -78,8 +86,10 @@ class FieldWidget(widgets.VBox):
         radio: bool | None = None,
     ):
         self.name, self.label, self.kind = name, label, kind
-        style = {"description_width": "initial"}
-        full = widgets.Layout(width="100%")
+        # The control, its help and its problem share layouts and styles (kit/shared.py); the field's
+        # own box keeps one of its own, as a form shows and hides whole fields.
+        style = fixed_style(TextStyle, description_width="initial")
+        full = fixed_layout(width="100%")
         if kind == "long" or kind == "lines":
             control = widgets.Textarea(description=label, rows=rows, continuous_update=True, style=style,
                                        layout=full, placeholder=placeholder)
@@ -90,17 +100,19 @@ class FieldWidget(widgets.VBox):
             control = widgets.Combobox(description=label, options=list(options), ensure_option=False,
                                        continuous_update=True, style=style, layout=full, placeholder=placeholder)
         elif kind == "check":
-            control = widgets.Checkbox(description=label, value=False, indent=False, layout=full)
+            control = widgets.Checkbox(description=label, value=False, indent=False, layout=full,
+                                       style=fixed_style(CheckboxStyle))
         elif kind == "yesno":
-            control = RadioGroup(description=label, options=YES_NO, value=None)
+            control = RadioGroup(description=label, options=YES_NO, value=None, layout=fixed_layout())
         elif kind == "choice":
             options = list(options)
             use_radio = radio if radio is not None else len(options) <= 4
             if use_radio:
-                control = RadioGroup(description=label, options=options, value=None)
+                control = RadioGroup(description=label, options=options, value=None, layout=fixed_layout())
             else:
                 control = widgets.Dropdown(description=label, options=[(CHOOSE, None), *options], index=0,
-                                           style=style, layout=widgets.Layout(width="auto", max_width="100%"))
+                                           style=fixed_style(DescriptionStyle, description_width="initial"),
+                                           layout=fixed_layout(width="auto", max_width="100%"))
         elif kind == "date":
             control = UKDateInput(label)
         else:
@@ -110,8 +122,8 @@ class FieldWidget(widgets.VBox):
             control.add_class("fsnb-stacked")
         control.add_class("fsnb-control")
         control.add_class(f"fsnb-kind-{kind}")
-        self.help = widgets.HTML(f'<div class="fsnb-help">{esc(help_text)}</div>' if help_text else "")
-        self.problem = widgets.HTML("")
+        self.help = html(f'<div class="fsnb-help">{esc(help_text)}</div>') if help_text else None
+        self.problem = html("")
         self.problem.add_class("fsnb-problem-slot")
         parts = [control, self.help, self.problem] if help_text else [control, self.problem]
         super().__init__(parts, layout=widgets.Layout(width="100%"))

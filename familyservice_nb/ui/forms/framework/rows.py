@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from familyservice_nb.ui.forms.framework.fields import FieldWidget, field_widget
 from familyservice_nb.ui.kit.html import esc
+from familyservice_nb.ui.kit.shared import fixed_layout, html
 from familyservice_nb.ui.kit.values import is_blank
 
 
@@ -29,13 +30,13 @@ class Row(widgets.VBox):
             name: field_widget(owner.model, name, **owner.options.get(name, {})) for name in owner.field_names
         }
         self.hidden: dict = {name: make() for name, make in owner.hidden.items()}
-        self.heading = widgets.HTML()
+        self.heading = html()
         self.remove = widgets.Button(description="Remove", icon="trash", layout=widgets.Layout(width="auto"))
         self.remove.add_class("fsnb-remove")
         self.remove.on_click(lambda _b: owner.remove_row(self))
-        grid = widgets.GridBox(list(self.fields.values()), layout=widgets.Layout(
+        grid = widgets.GridBox(list(self.fields.values()), layout=fixed_layout(
             grid_template_columns=owner.columns, grid_gap="4px 16px", width="100%"))
-        top = widgets.HBox([self.heading, self.remove], layout=widgets.Layout(
+        top = widgets.HBox([self.heading, self.remove], layout=fixed_layout(
             justify_content="space-between", align_items="center", width="100%"))
         super().__init__([top, grid], layout=widgets.Layout(width="100%"))
         self.add_class("fsnb-row")
@@ -94,7 +95,7 @@ class RowList(widgets.VBox):
         self.hidden = dict(hidden or {})
         self.columns = columns
         self.rows: list[Row] = []
-        self.rows_box = widgets.VBox(layout=widgets.Layout(width="100%"))
+        self.rows_box = widgets.VBox(layout=fixed_layout(width="100%"))
         self.empty = widgets.HTML(f'<p class="fsnb-empty">{esc(empty_text)}</p>' if empty_text else "")
         self.add = widgets.Button(description=f"Add {_a(noun)}", icon="plus",
                                   layout=widgets.Layout(width="auto", align_self="flex-start"))
