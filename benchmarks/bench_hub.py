@@ -2,10 +2,14 @@
 supervision form, in waves, on a real `familyservice-nb hub --demo` with PostgreSQL.
 
 Measured, per person: from submitting the login form to a usable form (the case summary box can be typed
-in), first while their server must start, then again (a new browser session, signing in again) while it
-runs, for another case of theirs (one with a single case finds their draft there, and their time is taken
-to the form after "Start again"). The first time each types into the form, and autosave must land in the
-database with that person as author.
+in), first while their server must start, then again while it runs, for another case of theirs (one with a
+single case finds their draft there, and their time is taken to the form after "Start again"). The first
+time each types into the form, and autosave must land in the database with that person as author.
+Each person has a browser of their own (a Chromium context), empty at the first sign-in. Before the second
+they are signed out (its cookies cleared), so they sign in again through the login page, in the same
+browser, which keeps what it had loaded (the workbook's scripts), as a person's browser does. With
+`--cold-browser` the second sign-in is from a new, empty browser as well (every script loaded and compiled
+again: the slowest case, as on a shared or wiped machine).
 A wave is `--wave` people submitting the login form in the same second; between waves the hub is left to
 settle (its processes' CPU falls quiet, at most a minute): waves stand for groups arriving at different
 moments, not one queue. Pages are closed as a browser closes a tab (its unload handlers run, so Voila
@@ -16,7 +20,7 @@ process of the hub (hub, proxy, idle culler, each person's server and its page k
 half second; peak and per active person. Targets: p95 <= 4 s running, <= 15 s with the start;
 < 350 MB per active person; all 20 saves land, each with its own author.
 
-    FSNB_TEST_POSTGRES_URL=postgresql+psycopg://... python benchmarks/bench_hub.py [--people 20] [--wave 5]
+    FSNB_TEST_POSTGRES_URL=postgresql+psycopg://... python benchmarks/bench_hub.py [--people 20] [--wave 5] [--cold-browser]
 """
 
 from __future__ import annotations
@@ -124,11 +128,18 @@ def pick_people(owner_url: str, count: int) -> list[tuple[str, str, str]]:
 
 
 async def sign_in_and_open_form(browser, hub: Hub, login: str, case_id: str, typed: str | None,
-                                keep: list) -> tuple[float, float]:
+                                keep: list, browsers: dict | None) -> tuple[float, float]:
     """Seconds from submitting the login form to the page's first control (the case summary box, or, with a
     draft already there, the choice to continue it or start again), and to a usable form (the box, after
-    "Start again" when a draft was offered). The page stays open (in `keep`) when asked."""
-    context = await browser.new_context(locale="en-GB")
+    "Start again" when a draft was offered). The page stays open (in `keep`) when asked. With `browsers`,
+    the person's own browser (context) is used again when they have one, signed out first."""
+    context = browsers.get(login) if browsers is not None else None
+    if context is None:
+        context = await browser.new_context(locale="en-GB")
+        if browsers is not None:
+            browsers[login] = context
+    else:
+        await context.clear_cookies()  # signed out: they sign in again
     page = await context.new_page()
     try:
         form = f"/user/{login}/voila/render/case-supervision.ipynb?case={case_id}"
@@ -151,45 +162,63 @@ async def sign_in_and_open_form(browser, hub: Hub, login: str, case_id: str, typ
         return first, seconds
     finally:
         if keep is None:
-            await close_like_a_browser([context])
+            await close_like_a_browser([context], end=browsers is None)
         else:
             keep.append(context)
 
 
-async def close_like_a_browser(contexts) -> None:
-    """Close every page as a person closes a tab: the page's unload handlers run (Voila's shuts its kernel)."""
+async def close_like_a_browser(contexts, end: bool = True) -> None:
+    """Close every page as a person closes a tab: the page's unload handlers run (Voila's shuts its kernel).
+    With `end`, the browser sessions end too."""
     for context in contexts:
         for page in context.pages:
             await page.close(run_before_unload=True)
     await asyncio.sleep(1)  # the unload requests leave before the browser session ends
-    for context in contexts:
-        await context.close()
+    if end:
+        for context in contexts:
+            await context.close()
 
 
-async def waves(hub: Hub, people, wave: int, typed: dict | None, watch: MemoryWatch,
-                memory: bool = False, other_case: bool = False) -> list[tuple[float, float]]:
+async def waves(browser, hub: Hub, people, wave: int, typed: dict | None, watch: MemoryWatch,
+                browsers: dict | None, memory: bool = False, other_case: bool = False) -> list[tuple[float, float]]:
     """Sign everyone in, `wave` at a time, letting the hub settle before each wave. With `memory`: keep every
-    form open until all are, then take the memory of the hub with every person active."""
-    from playwright.async_api import async_playwright
-
+    form open until all are, then take the memory of the hub with every person active. `browsers` holds each
+    person's own browser between rounds (None: a new one for every sign-in)."""
     times: list[tuple[float, float]] = []
     keep: list | None = [] if memory else None
     loop = asyncio.get_running_loop()
+    for start in range(0, len(people), wave):
+        group = people[start:start + wave]
+        await loop.run_in_executor(None, watch.settle)
+        times += await asyncio.gather(*(
+            sign_in_and_open_form(browser, hub, login, other if other_case else case_id, typed and typed[login],
+                                  keep, browsers)
+            for login, case_id, other in group
+        ))
+    if memory:
+        await asyncio.sleep(3)
+        watch.active = watch.total()
+    await close_like_a_browser(keep or [], end=browsers is None)
+    return times
+
+
+async def both_rounds(hub: Hub, people, wave: int, typed: dict, watch: MemoryWatch, cold: bool, between):
+    """The round whose servers must start (every form kept open, for the memory of everyone active), then
+    `between()`, then the round whose servers run."""
+    from playwright.async_api import async_playwright
+
+    browsers: dict | None = None if cold else {}
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        for start in range(0, len(people), wave):
-            group = people[start:start + wave]
-            await loop.run_in_executor(None, watch.settle)
-            times += await asyncio.gather(*(
-                sign_in_and_open_form(browser, hub, login, other if other_case else case_id, typed and typed[login], keep)
-                for login, case_id, other in group
-            ))
-        if memory:
-            await asyncio.sleep(3)
-            watch.active = watch.total()
-        await close_like_a_browser(keep or [])
+        starting = await waves(browser, hub, people, wave, typed, watch, browsers, memory=True)
+        between(starting)
+        # Each opens the form of another case of theirs (one with a single case finds their draft, and
+        # their time to the form is taken after "Start again").
+        running = await waves(browser, hub, people, wave, None, watch, browsers, other_case=True)
+        for context in (browsers or {}).values():
+            await context.close()
         await browser.close()
-    return times
+    return starting, running
 
 
 def fill_demo(owner_url: str) -> None:
@@ -210,6 +239,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--people", type=int, default=20)
     parser.add_argument("--wave", type=int, default=5, help="people signing in at once")
+    parser.add_argument("--cold-browser", action="store_true",
+                        help="sign in the second time from a new, empty browser (not the person's own)")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stopped: still stop the hub and drop the database
     url = os.environ.get("FSNB_BENCH_POSTGRES_URL") or os.environ.get("FSNB_TEST_POSTGRES_URL")
@@ -232,16 +263,19 @@ def main() -> int:
             baseline = memory.latest
             typed = {login: f"Benchmark draft by {login} {uuid.uuid4().hex[:6]}" for login, *_ in people}
             load_before = os.getloadavg()[0]
-            cpu = memory.cpu_seconds()
-            starting = [form for _, form in asyncio.run(waves(hub, people, args.wave, typed, memory, memory=True))]
-            active = memory.active  # every server running, each with its form open
-            cpu_starting = memory.cpu_seconds() - cpu
-            print("starting servers, seconds:", sorted(round(t, 1) for t in starting), flush=True)
-            load_mid = os.getloadavg()[0]
-            cpu = memory.cpu_seconds()
-            # Each opens the form of another case of theirs (one with a single case finds their draft, and
-            # their time to the form is taken after "Start again").
-            both = asyncio.run(waves(hub, people, args.wave, None, memory, other_case=True))
+            marks = {"cpu": memory.cpu_seconds()}
+
+            def between(times):
+                marks["active"] = memory.active  # every server running, each with its form open
+                marks["cpu_starting"] = memory.cpu_seconds() - marks["cpu"]
+                print("starting servers, seconds:", sorted(round(form, 1) for _, form in times), flush=True)
+                marks["load_mid"] = os.getloadavg()[0]
+                marks["cpu"] = memory.cpu_seconds()
+
+            first, both = asyncio.run(both_rounds(hub, people, args.wave, typed, memory, args.cold_browser, between))
+            starting = [form for _, form in first]
+            active, cpu_starting, load_mid = marks["active"], marks["cpu_starting"], marks["load_mid"]
+            cpu = marks["cpu"]
             running = [form for _, form in both]
             offered = [first for first, form in both if form > first]
             cpu_running = memory.cpu_seconds() - cpu
@@ -258,6 +292,7 @@ def main() -> int:
         per_person = (active - baseline) / len(people) / 2**20
         result = {
             "people": len(people), "wave": args.wave,
+            "second_sign_in_from": "a new, empty browser" if args.cold_browser else "the person's own browser",
             "starting_p50_s": round(statistics.median(starting), 2), "starting_p95_s": round(percentile(starting, .95), 2),
             "running_p50_s": round(statistics.median(running), 2), "running_p95_s": round(percentile(running, .95), 2),
             "running_people_offered_their_draft": len(offered),

@@ -16,7 +16,7 @@ from familyservice_nb.ui.kit.shared import (
     close_tree,
     fixed_layout,
     fixed_style,
-    html,
+    html_widget,
     is_fixed,
 )
 
@@ -35,7 +35,7 @@ def test_the_same_settings_give_the_same_shared_model_and_other_settings_another
     lambda: setattr(fixed_layout(width="100%"), "display", "none"),
     lambda: setattr(fixed_layout(), "width", "10px"),
     lambda: setattr(fixed_style(TextStyle, description_width="initial"), "description_width", "50px"),
-    lambda: setattr(html("x").layout, "display", "none"),
+    lambda: setattr(html_widget("x").layout, "display", "none"),
 ])
 def test_a_shared_layout_or_style_refuses_a_change_naming_it(change):
     with pytest.raises(AttributeError, match=r"shared by many widgets, so its '\w+' cannot change"):
@@ -75,7 +75,7 @@ def test_closing_a_tree_closes_its_own_layouts_and_styles_but_never_a_shared_one
         widgets.Text(description="Name", layout=own),
         FieldWidget("what", "What happened", "Say what happened.", "long"),
         UKDateInput("Date"),
-        html("<p>note</p>"),
+        html_widget("<p>note</p>"),
     ], layout=widgets.Layout(width="100%"))
     assert len(_open_ids() - before) > 10
     close_tree(box)

@@ -15,7 +15,7 @@ from familyservice_nb.records import ActionReview, AgreedAction, uk
 from familyservice_nb.ui.forms.framework.fields import FieldWidget, field_widget
 from familyservice_nb.ui.forms.framework.parts import Part, Problem
 from familyservice_nb.ui.kit.html import esc
-from familyservice_nb.ui.kit.shared import fixed_layout, html
+from familyservice_nb.ui.kit.shared import fixed_layout, html_widget
 
 
 class ReviewRow(widgets.VBox):
@@ -32,7 +32,7 @@ class ReviewRow(widgets.VBox):
         overdue = today is not None and action.by_when < today
         flag = (f'<p class="fsnb-overdue"><strong>Overdue since {esc(uk(action.by_when))}</strong></p>'
                 if overdue else "")
-        self.about = html(
+        self.about = html_widget(
             f'<h4 class="fsnb-row-title">Action {number}: {esc(action.what)}</h4>{flag}'
             + "".join(f'<p class="fsnb-muted">{esc(line)}</p>' for line in lines)
         )
@@ -63,7 +63,7 @@ class ActionReviewPart(Part):
         agreed_on, last_reviews = agreed_on or {}, last_reviews or {}
         self.rows = [ReviewRow(i, a, agreed_on.get(a.action_id), last_reviews.get(a.action_id), today)
                      for i, a in enumerate(actions, start=1)]
-        empty = html('<p class="fsnb-empty">No agreed actions are open from earlier supervisions of '
+        empty = html_widget('<p class="fsnb-empty">No agreed actions are open from earlier supervisions of '
                              "this case.</p>")
         self.widget = widgets.VBox(self.rows or [empty], layout=widgets.Layout(width="100%"))
         self.widget.add_class("fsnb-review")

@@ -14,7 +14,7 @@ from familyservice_nb.records.case_note import DECISION_DETAILS
 from familyservice_nb.ui.forms.framework.case_form import CaseRecordForm
 from familyservice_nb.ui.forms.framework.form import section
 from familyservice_nb.ui.kit.html import esc
-from familyservice_nb.ui.kit.shared import html
+from familyservice_nb.ui.kit.shared import html_widget
 from familyservice_nb.vocab import NoteType
 
 # A Manager's recording asks for its decision and rationale (asked for at completion: records/completion.py).
@@ -28,7 +28,7 @@ class CaseNoteForm(CaseRecordForm):
     noun = "case note"
 
     def build(self) -> list[widgets.Widget]:
-        self.type_help = html("")
+        self.type_help = html_widget("")
         details = []
         for name in DETAIL_FIELDS:
             options = {"kind": "text"} if name not in ("participants", "document_date", "key_event") else {}
@@ -37,7 +37,7 @@ class CaseNoteForm(CaseRecordForm):
             if name == "participants":
                 options = {"rows": 3, "placeholder": "One name (and role) on each line"}
             details.append(self.field(name, **options))
-        self.details_intro = html("")
+        self.details_intro = html_widget("")
         return [
             section("About this note", [*self.about(), self.field("note_type", radio=False), self.type_help]),
             section("Details this type of note needs", [self.details_intro, *details]),

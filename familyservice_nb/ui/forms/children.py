@@ -15,7 +15,7 @@ from familyservice_nb.records import ChildSpokenTo, uk
 from familyservice_nb.ui.forms.framework.fields import FieldWidget, field_widget
 from familyservice_nb.ui.forms.framework.parts import Part, Problem
 from familyservice_nb.ui.kit.html import esc
-from familyservice_nb.ui.kit.shared import fixed_layout, html
+from familyservice_nb.ui.kit.shared import fixed_layout, html_widget
 from familyservice_nb.ui.kit.values import is_blank
 
 FIELDS = ("date_spoken_to", "seen_alone", "views_and_feelings", "not_spoken_to", "observations", "reason_detail")
@@ -40,7 +40,7 @@ class ChildRow(widgets.VBox):
         name = f"{pseudonym} ({child_id})" if pseudonym else child_id
         when = (f"Last spoken to on {uk(last)}, as recorded at an earlier supervision." if last
                 else "Not recorded as spoken to at an earlier supervision.")
-        self.heading = html(f'<h4 class="fsnb-row-title">{esc(name)}</h4>'
+        self.heading = html_widget(f'<h4 class="fsnb-row-title">{esc(name)}</h4>'
                             f'<p class="fsnb-muted fsnb-last-spoken">{esc(when)}</p>')
         who = pseudonym or child_id
         info = ChildSpokenTo.model_fields
@@ -82,7 +82,7 @@ class ChildrenPart(Part):
         last = last or {}
         self.rows = [ChildRow(c.child_id, c.pseudonym, last.get(c.child_id)) for c in children]
         self.by_id = {row.child_id: row for row in self.rows}
-        empty = html('<p class="fsnb-empty">The workbook has no children recorded for this case.</p>')
+        empty = html_widget('<p class="fsnb-empty">The workbook has no children recorded for this case.</p>')
         self.widget = widgets.VBox([*(self.rows or [empty])], layout=widgets.Layout(width="100%"))
         self.widget.add_class("fsnb-children")
 

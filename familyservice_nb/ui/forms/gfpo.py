@@ -17,7 +17,7 @@ from familyservice_nb.ui.forms.framework.fields import FieldWidget
 from familyservice_nb.ui.forms.framework.form import section
 from familyservice_nb.ui.forms.framework.parts import Part, Problem
 from familyservice_nb.ui.kit.html import esc
-from familyservice_nb.ui.kit.shared import html
+from familyservice_nb.ui.kit.shared import html_widget
 
 
 class PromptAnswersPart(Part):
@@ -28,10 +28,10 @@ class PromptAnswersPart(Part):
         self.boxes = [FieldWidget(f"prompt-{i}", prompt, "", "long", rows=2)
                       for i, prompt in enumerate(GFPO_PROMPTS, start=1)]
         info = GFPOSessionRecord.model_fields["prompt_answers"]
-        head = html(f'<p class="fsnb-legend">{esc(info.title)}</p><p class="fsnb-help">{esc(info.description)}</p>')
+        head = html_widget(f'<p class="fsnb-legend">{esc(info.title)}</p><p class="fsnb-help">{esc(info.description)}</p>')
         grid = widgets.GridBox(self.boxes, layout=widgets.Layout(
             grid_template_columns="repeat(auto-fit, minmax(360px, 1fr))", grid_gap="2px 16px", width="100%"))
-        self.problem = html("")
+        self.problem = html_widget("")
         self.widget = widgets.VBox([head, grid, self.problem], layout=widgets.Layout(width="100%"))
 
     def record_value(self):
@@ -57,7 +57,7 @@ class PromptAnswersPart(Part):
 
 def prompts_panel() -> widgets.HTML:
     items = "".join(f"<li>{esc(p)}</li>" for p in GFPO_PROMPTS)
-    panel = html(f'<div class="fsnb-prompts" role="note"><strong>Suggested points to include</strong>'
+    panel = html_widget(f'<div class="fsnb-prompts" role="note"><strong>Suggested points to include</strong>'
                          f"<ul>{items}</ul></div>")
     return panel
 

@@ -13,7 +13,7 @@ import ipywidgets as widgets
 from familyservice_nb.records import OPTIONAL_SECTIONS, LeftEmpty
 from familyservice_nb.ui.forms.framework.parts import Part, Problem
 from familyservice_nb.ui.kit.html import esc
-from familyservice_nb.ui.kit.shared import DescriptionStyle, fixed_layout, fixed_style, html
+from familyservice_nb.ui.kit.shared import DescriptionStyle, fixed_layout, fixed_style, html_widget
 
 FILLED = "Filled in (or to fill in)"
 
@@ -33,7 +33,7 @@ class LeftEmptyPart(Part):
                                                style=fixed_style(DescriptionStyle, description_width="initial"),
                                                layout=fixed_layout(width="auto"))
                         for name, title in OPTIONAL_SECTIONS.items()}
-        self.problem = html("")
+        self.problem = html_widget("")
         self.widget = widgets.VBox([*self.choices.values(), self.problem], layout=widgets.Layout(width="100%"))
         self.widget.add_class("fsnb-left-empty")
 

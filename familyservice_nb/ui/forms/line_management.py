@@ -24,7 +24,7 @@ from familyservice_nb.ui.forms.framework.fields import field_widget
 from familyservice_nb.ui.forms.framework.form import RecordForm, section
 from familyservice_nb.ui.forms.framework.parts import FieldPart, Part, Problem
 from familyservice_nb.ui.kit.html import esc, html_table
-from familyservice_nb.ui.kit.shared import html
+from familyservice_nb.ui.kit.shared import html_widget
 from familyservice_nb.ui.kit.values import today_text
 
 FIGURE_ROWS = {"on_time": "On time", "late": "Recorded late", "overdue": "Overdue (not recorded)",
@@ -63,16 +63,16 @@ class CaseDiscussionsPart(Part):
             box = widgets.Checkbox(description=f"Record {info.record_id}: case {info.case_id}, {uk(info.event_date)} "
                                                f"({state})", value=False, indent=False,
                                    layout=widgets.Layout(width="auto"))
-            link = html(f'<a href="{esc(case_page)}?record={esc(info.record_id)}" target="_blank" '
+            link = html_widget(f'<a href="{esc(case_page)}?record={esc(info.record_id)}" target="_blank" '
                                 f'rel="noopener">Open record {esc(info.record_id)}</a>')
             self.boxes.append(box)
             rows.append(widgets.HBox([box, link], layout=widgets.Layout(align_items="center", grid_gap="16px")))
         info = LineManagementSupervision.model_fields["case_discussions"]
-        head = html(f'<p class="fsnb-help">{esc(info.description)}</p>' + (
+        head = html_widget(f'<p class="fsnb-help">{esc(info.description)}</p>' + (
             "" if infos else '<p class="fsnb-empty">There are no case supervision records for this practitioner '
                              "that you can see.</p>"))
         self.extra: list[str] = []
-        self.problem = html("")
+        self.problem = html_widget("")
         self.widget = widgets.VBox([head, *rows, self.problem], layout=widgets.Layout(width="100%"))
 
     def record_value(self):
@@ -113,7 +113,7 @@ class LineManagementForm(RecordForm):
     def build(self) -> list[widgets.Widget]:
         m = self.model.model_fields
         chart = figure_widget(caseload_figure(self.figures, FIGURE_ROWS))
-        table = html(f'<div class="fsnb-table-wrap">{figures_table(self.figures)}</div>')
+        table = html_widget(f'<div class="fsnb-table-wrap">{figures_table(self.figures)}</div>')
         figures = widgets.HBox([table, chart], layout=widgets.Layout(flex_flow="row wrap", width="100%"))
         figures.add_class("fsnb-figures")
         return [

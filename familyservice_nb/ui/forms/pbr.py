@@ -14,7 +14,13 @@ import ipywidgets as widgets
 from familyservice_nb.records import CaseDiscussion, OutcomeStatus, PBRProgramme, pbr_outcomes
 from familyservice_nb.ui.forms.framework.parts import Part, Problem
 from familyservice_nb.ui.kit.html import esc
-from familyservice_nb.ui.kit.shared import CheckboxStyle, DescriptionStyle, fixed_layout, fixed_style, html
+from familyservice_nb.ui.kit.shared import (
+    CheckboxStyle,
+    DescriptionStyle,
+    fixed_layout,
+    fixed_style,
+    html_widget,
+)
 
 
 class PBRPart(Part):
@@ -36,14 +42,14 @@ class PBRPart(Part):
         for box in self.boxes:
             box.add_class("fsnb-pbr-box")
         self.extra: list[str] = []  # outcomes in a loaded record that the programme no longer lists
-        self.head = html(
+        self.head = html_widget(
             f'<p class="fsnb-legend">{esc(info.title)}: {esc(self.programme.heading)}</p>'
             f'<div class="fsnb-help">{esc(info.description)}</div>'
         )
         pairs = [widgets.HBox([box, status], layout=fixed_layout()) for box, status in zip(self.boxes, self.statuses, strict=True)]
         grid = widgets.GridBox(pairs, layout=widgets.Layout(
             grid_template_columns="repeat(auto-fill, minmax(300px, 1fr))", grid_gap="2px 16px", width="100%"))
-        self.problem = html("")
+        self.problem = html_widget("")
         self.widget = widgets.VBox([self.head, grid, self.problem], layout=widgets.Layout(width="100%"))
         self.widget.add_class("fsnb-field")
         self.widget.add_class("fsnb-pbr")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from familyservice_nb.records.base import uk
-from familyservice_nb.ui.kit.shared import DescriptionStyle, TextStyle, fixed_layout, fixed_style, html
+from familyservice_nb.ui.kit.shared import DescriptionStyle, TextStyle, fixed_layout, fixed_style, html_widget
 from familyservice_nb.ui.kit.values import DATE_PLACEHOLDER, date_text, long_date, read_date
 
 
@@ -37,7 +37,7 @@ class UKDateInput(widgets.VBox):
                                          tooltip=f"{label}: choose from a calendar",
                                          style=fixed_style(DescriptionStyle))
         self.picker.add_class("fsnb-date-picker")
-        self.echo = html()
+        self.echo = html_widget()
         self.echo.add_class("fsnb-date-echo")
         line = widgets.HBox([self.text, self.picker], layout=fixed_layout(align_items="flex-end"))
         line.add_class("fsnb-date-line")

@@ -22,6 +22,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from familyservice_nb.ui.kit.html import esc
+from familyservice_nb.ui.kit.shared import fixed_layout
 from familyservice_nb.ui.kit.tables import TOP_ROWS, Link, TableSection
 
 
@@ -76,7 +77,7 @@ class DrillDown(widgets.VBox):
 
     def slot(self, name) -> widgets.Box:
         """The empty place under a chart where the table opens when that chart is clicked."""
-        box = widgets.VBox(layout=widgets.Layout(width="100%"))
+        box = widgets.VBox(layout=fixed_layout(width="100%"))
         box.add_class("fsnb-drilldown-slot")
         self.slots[name] = box
         return box

@@ -25,7 +25,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 __all__ = [
     "ButtonStyle", "CheckboxStyle", "DescriptionStyle", "HTMLStyle", "TextStyle",
-    "close_tree", "fixed_layout", "fixed_style", "html", "is_fixed",
+    "close_tree", "fixed_layout", "fixed_style", "html_widget", "is_fixed",
 ]
 
 
@@ -71,7 +71,7 @@ def is_fixed(model) -> bool:
     return isinstance(model, _Fixed)
 
 
-def html(value: str = "") -> widgets.HTML:
+def html_widget(value: str = "") -> widgets.HTML:
     """An HTML widget with the shared layout and style: its text may change, its layout never does."""
     return widgets.HTML(value, layout=fixed_layout(), style=fixed_style(HTMLStyle))
 

@@ -27,6 +27,7 @@ import traitlets
 from familyservice_nb.export import write_excel
 from familyservice_nb.ui.kit.catalogue import page_link
 from familyservice_nb.ui.kit.html import MISSING, esc
+from familyservice_nb.ui.kit.shared import fixed_layout, html_widget
 from familyservice_nb.vocab import UK_DATE
 
 TOP_ROWS = 100  # lines shown on screen; the caption gives the full count and the download holds every line
@@ -284,12 +285,12 @@ class TableSection(widgets.VBox):
         self.numeric, self.links, self.empty_message, self.top = list(numeric), dict(links or {}), empty_message, top
         self.frame = pd.DataFrame(columns=list(columns))
         heading = f"<h2>{esc(title)}</h2>" + (f'<p class="fsnb-muted">{esc(note)}</p>' if note else "")
-        self.heading = widgets.HTML(heading)
-        self.table = widgets.HTML()
+        self.heading = html_widget(heading)
+        self.table = html_widget()
         self.table.add_class("fsnb-table-html")
         self.about: list[str] = []  # what the file is: its filters and as-of date (see `describe_export`)
         self.download = ExcelDownload(lambda: self.sheets(), filename=filename,  # late-bound: pages may replace it
-                                      about=lambda: self.about)
+                                      about=lambda: self.about, layout=fixed_layout())
         self.base_filename = filename
         super().__init__([self.heading, self.table, self.download])
         self.add_class("fsnb-table-section")

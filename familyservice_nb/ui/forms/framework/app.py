@@ -20,7 +20,7 @@ from familyservice_nb.ui.forms.framework.form import UNEXPECTED, RecordForm, log
 from familyservice_nb.ui.forms.framework.request import Params, when_requested
 from familyservice_nb.ui.kit.context import PageContext
 from familyservice_nb.ui.kit.html import esc
-from familyservice_nb.ui.kit.shared import close_tree, html
+from familyservice_nb.ui.kit.shared import close_tree, html_widget
 from familyservice_nb.ui.kit.shell import AppPage, build_page
 from familyservice_nb.ui.kit.values import london_time
 
@@ -37,14 +37,14 @@ class FormApp(AppPage):
         self.user = user
         self.viewer = store.viewer()  # NotAllowed (plain words) when the user is not on the staff list
         self.form: RecordForm | None = None
-        self.message = html("")
+        self.message = html_widget("")
         self.message.add_class("fsnb-message")
         self.offer = widgets.VBox(layout=widgets.Layout(width="100%"))
         self.offer.add_class("fsnb-offer")
-        self.context_line = html("")
+        self.context_line = html_widget("")
         self.slot = widgets.VBox(layout=widgets.Layout(width="100%"))
         self.chooser = self.make_chooser()
-        intro = html(f'<p class="fsnb-lede">{esc(self.intro)}</p>' if self.intro else "")
+        intro = html_widget(f'<p class="fsnb-lede">{esc(self.intro)}</p>' if self.intro else "")
         super().__init__(self.title, [intro, self.chooser, self.message, self.offer,
                                       self.context_line, self.slot], user=user)
         self.add_class("fsnb-form-page")
@@ -100,7 +100,7 @@ class FormApp(AppPage):
 
     def offer_draft(self, info, start_fresh, continue_draft) -> None:
         saved = london_time(info.updated_at)
-        text = html(
+        text = html_widget(
             '<div class="fsnb-notice" role="status"><strong>'
             + esc(f"You have a draft from {saved}.")
             + "</strong> "

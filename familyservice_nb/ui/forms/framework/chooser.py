@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 import ipywidgets as widgets
 
 from familyservice_nb.records import uk
-from familyservice_nb.ui.kit.shared import html
+from familyservice_nb.ui.kit.shared import html_widget
 
 ALL = "__all__"
 
@@ -57,7 +57,7 @@ class SubjectChooser(widgets.VBox):
                                     layout=widgets.Layout(width="auto"))
         self.start.add_class("fsnb-start")
         self.start.on_click(lambda _b: self._start())
-        self.problem = html("")
+        self.problem = html_widget("")
         row = [self.practitioner, *([self.case] if with_case else []), self.start]
         line = widgets.HBox(row, layout=widgets.Layout(flex_flow="row wrap", align_items="flex-end", width="100%"))
         line.add_class("fsnb-chooser-line")

@@ -27,7 +27,7 @@ from familyservice_nb.ui.kit.shared import (
     TextStyle,
     fixed_layout,
     fixed_style,
-    html,
+    html_widget,
 )
 
 YES_NO = (("Yes", True), ("No", False))
@@ -122,8 +122,8 @@ class FieldWidget(widgets.VBox):
             control.add_class("fsnb-stacked")
         control.add_class("fsnb-control")
         control.add_class(f"fsnb-kind-{kind}")
-        self.help = html(f'<div class="fsnb-help">{esc(help_text)}</div>') if help_text else None
-        self.problem = html("")
+        self.help = html_widget(f'<div class="fsnb-help">{esc(help_text)}</div>') if help_text else None
+        self.problem = html_widget("")
         self.problem.add_class("fsnb-problem-slot")
         parts = [control, self.help, self.problem] if help_text else [control, self.problem]
         super().__init__(parts, layout=widgets.Layout(width="100%"))

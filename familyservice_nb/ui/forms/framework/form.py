@@ -31,7 +31,7 @@ from familyservice_nb.ui.forms.framework.parts import Part
 from familyservice_nb.ui.kit.dateinput import UKDateInput
 from familyservice_nb.ui.kit.error_summary import ErrorSummary, field_id
 from familyservice_nb.ui.kit.html import esc
-from familyservice_nb.ui.kit.shared import html
+from familyservice_nb.ui.kit.shared import html_widget
 from familyservice_nb.ui.kit.values import london_now, london_time
 
 # Problems shown while typing (before "Complete"): the value typed cannot be read at all.
@@ -73,7 +73,7 @@ def completion_rows(problems) -> list[dict]:
 def section(title: str, children: Sequence[widgets.Widget], intro: str = "", css: str = "") -> widgets.VBox:
     """A titled section of a form."""
     head = f"<h2>{esc(title)}</h2>" + (f'<p class="fsnb-intro">{esc(intro)}</p>' if intro else "")
-    box = widgets.VBox([html(head), *children], layout=widgets.Layout(width="100%"))
+    box = widgets.VBox([html_widget(head), *children], layout=widgets.Layout(width="100%"))
     box.add_class("fsnb-section")
     if css:
         box.add_class(css)
@@ -112,11 +112,11 @@ class RecordForm(widgets.VBox):
                                               icon="check", layout=widgets.Layout(width="auto"))
         self.complete_button.add_class("fsnb-complete")
         self.complete_button.on_click(lambda _b: self._complete_clicked())
-        self.status = html(self._status_html("Your draft saves itself a moment after you stop typing."))
+        self.status = html_widget(self._status_html("Your draft saves itself a moment after you stop typing."))
         self.status.add_class("fsnb-save-status")
         self.summary = ErrorSummary()
         self.summary.add_class("fsnb-summary")
-        self.banner = html("")
+        self.banner = html_widget("")
         self.banner.add_class("fsnb-banner")
         bar = widgets.HBox([self.save_button, self.complete_button, self.status], layout=widgets.Layout(
             align_items="center", flex_flow="row wrap", width="100%"))
@@ -130,14 +130,14 @@ class RecordForm(widgets.VBox):
                                        continuous_update=True, style={"description_width": "initial"},
                                        layout=widgets.Layout(width="100%"))
         self.reason.add_class("fsnb-stacked")
-        self.reason_problem = html("")
+        self.reason_problem = html_widget("")
         self.start_amend = widgets.Button(description="Start the amendment", button_style="primary",
                                           layout=widgets.Layout(width="auto"))
         self.start_amend.on_click(lambda _b: self.amend(self.reason.value))
         self.cancel_amend = widgets.Button(description="Cancel", layout=widgets.Layout(width="auto"))
         self.cancel_amend.on_click(lambda _b: self._hide_reason())
         self.reason_box = widgets.VBox([
-            html('<p class="fsnb-intro">An amendment is a new version of the record; the completed '
+            html_widget('<p class="fsnb-intro">An amendment is a new version of the record; the completed '
                          "version stays as it is, and the audit trail keeps your reason.</p>"),
             self.reason, self.reason_problem,
             widgets.HBox([self.start_amend, self.cancel_amend]),
@@ -149,14 +149,14 @@ class RecordForm(widgets.VBox):
         self.mosaic = CopyText(label=f"The {self.noun} as text for Mosaic" if destination.running_record
                                else destination.label,
                                button="Copy for Mosaic" if destination.running_record else "Copy the text")
-        self.history = html("")
+        self.history = html_widget("")
         # Entered on Mosaic? (issue 13): the day the record reached Mosaic is what timeliness is about.
         self.mosaic_day = UKDateInput("Date it was entered on Mosaic")
         self.mosaic_confirm = widgets.Button(description="Confirm it is on Mosaic", icon="check",
                                              layout=widgets.Layout(width="auto"))
         self.mosaic_confirm.add_class("fsnb-mosaic-confirm")
         self.mosaic_confirm.on_click(lambda _b: self.confirm_on_mosaic(self.mosaic_day.date))
-        self.mosaic_said = html("")
+        self.mosaic_said = html_widget("")
         self.mosaic_said.add_class("fsnb-mosaic-said")
         self.mosaic_question = widgets.VBox([self.mosaic_said, self.mosaic_day, self.mosaic_confirm])
         self.after = widgets.VBox([

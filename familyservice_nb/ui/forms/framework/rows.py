@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from familyservice_nb.ui.forms.framework.fields import FieldWidget, field_widget
 from familyservice_nb.ui.kit.html import esc
-from familyservice_nb.ui.kit.shared import fixed_layout, html
+from familyservice_nb.ui.kit.shared import fixed_layout, html_widget
 from familyservice_nb.ui.kit.values import is_blank
 
 
@@ -30,7 +30,7 @@ class Row(widgets.VBox):
             name: field_widget(owner.model, name, **owner.options.get(name, {})) for name in owner.field_names
         }
         self.hidden: dict = {name: make() for name, make in owner.hidden.items()}
-        self.heading = html()
+        self.heading = html_widget()
         self.remove = widgets.Button(description="Remove", icon="trash", layout=widgets.Layout(width="auto"))
         self.remove.add_class("fsnb-remove")
         self.remove.on_click(lambda _b: owner.remove_row(self))
