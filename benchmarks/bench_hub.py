@@ -202,23 +202,29 @@ async def waves(browser, hub: Hub, people, wave: int, typed: dict | None, watch:
     return times
 
 
-async def both_rounds(hub: Hub, people, wave: int, typed: dict, watch: MemoryWatch, cold: bool, between):
+async def both_rounds(hub: Hub, people, wave: int, typed: dict, watch: MemoryWatch, cold: bool) -> dict:
     """The round whose servers must start (every form kept open, for the memory of everyone active), then
-    `between()`, then the round whose servers run."""
+    the round whose servers run: each round's times, and the CPU of the hub's processes in each."""
     from playwright.async_api import async_playwright
 
     browsers: dict | None = None if cold else {}
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        cpu = watch.cpu_seconds()
         starting = await waves(browser, hub, people, wave, typed, watch, browsers, memory=True)
-        between(starting)
+        now = watch.cpu_seconds()
+        cpu_starting, cpu = now - cpu, now
+        print("starting servers, seconds:", sorted(round(form, 1) for _, form in starting), flush=True)
+        load_mid = os.getloadavg()[0]
         # Each opens the form of another case of theirs (one with a single case finds their draft, and
         # their time to the form is taken after "Start again").
         running = await waves(browser, hub, people, wave, None, watch, browsers, other_case=True)
+        cpu_running = watch.cpu_seconds() - cpu
         for context in (browsers or {}).values():
             await context.close()
         await browser.close()
-    return starting, running
+    return {"starting": starting, "running": running, "cpu_starting": cpu_starting, "cpu_running": cpu_running,
+            "load_mid": load_mid}
 
 
 def fill_demo(owner_url: str) -> None:
@@ -263,22 +269,12 @@ def main() -> int:
             baseline = memory.latest
             typed = {login: f"Benchmark draft by {login} {uuid.uuid4().hex[:6]}" for login, *_ in people}
             load_before = os.getloadavg()[0]
-            marks = {"cpu": memory.cpu_seconds()}
-
-            def between(times):
-                marks["active"] = memory.active  # every server running, each with its form open
-                marks["cpu_starting"] = memory.cpu_seconds() - marks["cpu"]
-                print("starting servers, seconds:", sorted(round(form, 1) for _, form in times), flush=True)
-                marks["load_mid"] = os.getloadavg()[0]
-                marks["cpu"] = memory.cpu_seconds()
-
-            first, both = asyncio.run(both_rounds(hub, people, args.wave, typed, memory, args.cold_browser, between))
-            starting = [form for _, form in first]
-            active, cpu_starting, load_mid = marks["active"], marks["cpu_starting"], marks["load_mid"]
-            cpu = marks["cpu"]
-            running = [form for _, form in both]
-            offered = [first for first, form in both if form > first]
-            cpu_running = memory.cpu_seconds() - cpu
+            rounds = asyncio.run(both_rounds(hub, people, args.wave, typed, memory, args.cold_browser))
+            active = memory.active  # every server running, each with its form open
+            cpu_starting, cpu_running, load_mid = rounds["cpu_starting"], rounds["cpu_running"], rounds["load_mid"]
+            starting = [form for _, form in rounds["starting"]]
+            running = [form for _, form in rounds["running"]]
+            offered = [shown for shown, form in rounds["running"] if form > shown]
             print("running servers, seconds:", sorted(round(t, 1) for t in running), flush=True)
             print("running servers, people offered their draft:", len(offered), flush=True)
             peak = memory.peak

@@ -64,7 +64,7 @@ class ActionReviewPart(Part):
         self.rows = [ReviewRow(i, a, agreed_on.get(a.action_id), last_reviews.get(a.action_id), today)
                      for i, a in enumerate(actions, start=1)]
         empty = html_widget('<p class="fsnb-empty">No agreed actions are open from earlier supervisions of '
-                             "this case.</p>")
+                            "this case.</p>")
         self.widget = widgets.VBox(self.rows or [empty], layout=widgets.Layout(width="100%"))
         self.widget.add_class("fsnb-review")
         self.extra: list[dict] = []  # reviews in a loaded draft of actions no longer open: kept as they were

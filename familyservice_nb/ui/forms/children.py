@@ -41,7 +41,7 @@ class ChildRow(widgets.VBox):
         when = (f"Last spoken to on {uk(last)}, as recorded at an earlier supervision." if last
                 else "Not recorded as spoken to at an earlier supervision.")
         self.heading = html_widget(f'<h4 class="fsnb-row-title">{esc(name)}</h4>'
-                            f'<p class="fsnb-muted fsnb-last-spoken">{esc(when)}</p>')
+                                   f'<p class="fsnb-muted fsnb-last-spoken">{esc(when)}</p>')
         who = pseudonym or child_id
         info = ChildSpokenTo.model_fields
         # The model's titles, with the child's name: several children make several inputs of each.

@@ -58,7 +58,7 @@ class PromptAnswersPart(Part):
 def prompts_panel() -> widgets.HTML:
     items = "".join(f"<li>{esc(p)}</li>" for p in GFPO_PROMPTS)
     panel = html_widget(f'<div class="fsnb-prompts" role="note"><strong>Suggested points to include</strong>'
-                         f"<ul>{items}</ul></div>")
+                        f"<ul>{items}</ul></div>")
     return panel
 
 

@@ -64,7 +64,7 @@ class CaseDiscussionsPart(Part):
                                                f"({state})", value=False, indent=False,
                                    layout=widgets.Layout(width="auto"))
             link = html_widget(f'<a href="{esc(case_page)}?record={esc(info.record_id)}" target="_blank" '
-                                f'rel="noopener">Open record {esc(info.record_id)}</a>')
+                               f'rel="noopener">Open record {esc(info.record_id)}</a>')
             self.boxes.append(box)
             rows.append(widgets.HBox([box, link], layout=widgets.Layout(align_items="center", grid_gap="16px")))
         info = LineManagementSupervision.model_fields["case_discussions"]

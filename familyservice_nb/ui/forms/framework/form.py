@@ -138,7 +138,7 @@ class RecordForm(widgets.VBox):
         self.cancel_amend.on_click(lambda _b: self._hide_reason())
         self.reason_box = widgets.VBox([
             html_widget('<p class="fsnb-intro">An amendment is a new version of the record; the completed '
-                         "version stays as it is, and the audit trail keeps your reason.</p>"),
+                        "version stays as it is, and the audit trail keeps your reason.</p>"),
             self.reason, self.reason_problem,
             widgets.HBox([self.start_amend, self.cancel_amend]),
         ], layout=widgets.Layout(display="none", width="100%"))
