@@ -292,6 +292,43 @@ def test_any_text_is_parsed_or_flagged_never_an_error(text):
         assert pd.isna(parsed) and not unreadable
 
 
+def _column_reads(text: str) -> dt.date | None:
+    parsed, _unreadable = one(text)
+    return None if pd.isna(parsed) else parsed.date()
+
+
+plain_digits = st.text(alphabet="0123456789٥", min_size=2, max_size=4)  # ٥: Python's int reads it, pandas not always
+plain_shapes = st.one_of(
+    st.builds(lambda y, m, d: f"{y}-{m}-{d}", plain_digits, plain_digits, plain_digits),
+    st.builds(lambda d, m, y: f"{d}/{m}/{y}", plain_digits, plain_digits, plain_digits),
+    st.dates(min_value=dt.date(1, 1, 1)).map(lambda day: f"{day:%Y-%m-%d}"),
+    st.dates(min_value=dt.date(1, 1, 1)).map(lambda day: f"{day:%d/%m/%Y}"),
+    st.text(alphabet="0123456789-/ ٣²T:", min_size=10, max_size=10),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(plain_shapes, st.text(max_size=12)))
+def test_one_typed_date_is_read_as_a_column_reads_it(text):
+    """parse_uk_date reads the two common shapes without pandas (_read_plain_day); whatever the text, the
+    answer is the column's: the same date, or unreadable (31/02/2026, 1899-12-31, 2100-01-01, '٣')."""
+    dates._parse_one.cache_clear()
+    if _column_reads(text) is None:
+        with pytest.raises(ValueError):
+            parse_uk_date(text)
+    else:
+        assert parse_uk_date(text) == _column_reads(text.strip())
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2026-11-25", dt.date(2026, 11, 25)), ("25/11/2026", dt.date(2026, 11, 25)), ("29/02/2028", dt.date(2028, 2, 29)),
+    ("31/02/2026", None), ("1899-12-31", None), ("2100-01-01", None), ("1900-01-01", dt.date(1900, 1, 1)),
+    ("2099-12-31", dt.date(2099, 12, 31)), ("2026-11-2 ", None), ("25-11-2026", None), ("2026/11/25", None), ("٢٠٢٦-١١-٢٥", None),
+])
+def test_the_plain_shapes_read_directly(text, expected):
+    assert dates._read_plain_day(text) == expected
+
+
 @pytest.mark.parametrize(
     "text",
     ["2026-03-04 09:05:00.123", "2026-03-04T09:05:00.5", "2026-03-04T09:05:00+01:00", "2026-03-04T09:05",

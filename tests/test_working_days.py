@@ -218,3 +218,17 @@ def test_working_days_between_equals_day_by_day_loop(start, gap, region):
     end = start + dt.timedelta(days=gap)
     got = WorkingCalendar(region=region).working_days_between([start], [end])[0]
     assert got == oracle.working_days_taken(start, end, region)
+
+
+def test_bank_holiday_rules_are_loaded_when_the_calendar_is_imported():
+    """A page's kernel imports the calendar while it is warmed up; the first deadline worked out on a page
+    must not be the moment `holidays` loads its country rules (0.3 s of a busy kernel)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; import familyservice_nb.working_days; "
+        "print('holidays.countries.united_kingdom' in sys.modules)"
+    )
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
+    assert shown.stdout.strip() == "True"
