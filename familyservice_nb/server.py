@@ -278,6 +278,16 @@ def preheated_pages(dashboards: Path, chosen: str | None = None) -> list[str]:
     return [n for n in names if n in wanted]
 
 
+def logging_without_debug(app_class_name: str) -> dict:
+    """A traitlets app's `logging_config` whose own logger drops debug lines itself.
+
+    traitlets sets an app's logger to DEBUG and leaves the filtering to its handler, so every debug line
+    (the server writes one for each request and each message from a page's kernel) was made into a record
+    and then thrown away: 13% of a person's server's CPU while they opened a form (py-spy). To see debug
+    lines, raise `log_level` and remove this too."""
+    return {"loggers": {app_class_name: {"level": "INFO"}}}
+
+
 def voila_config(dashboards: Path, token: str = "", preheat: list[str] | None = None) -> dict:
     """Voila's settings that are not single values (written to voila.json, which Voila reads from its
     working folder). The token goes here rather than on the command line, which other accounts can read.
@@ -288,6 +298,7 @@ def voila_config(dashboards: Path, token: str = "", preheat: list[str] | None = 
     return {
         "Voila": {
             "token": token,
+            "logging_config": logging_without_debug("WorkbookVoila"),  # the app `serve` starts (__main__)
             "tornado_settings": {
                 "allow_remote_access": False,  # a foreign Host header is refused (403), page and socket
                 "local_hostnames": list(LOCAL_HOSTNAMES),
@@ -596,6 +607,54 @@ def extension_file_handler():
     return ExtensionFileHandler
 
 
+@functools.lru_cache(maxsize=1)
+def compiled_templates():
+    """One store of compiled page templates for the server's life (a Jinja bytecode cache, in memory).
+
+    Voila makes a new exporter, and with it a new Jinja environment, for every page it serves, so each page
+    parsed and compiled the page template and every template it extends again: 0.1 s of the server's CPU
+    for each page opened (py-spy, a person's server under the hub while they signed in). Compiled code is
+    kept by template, the environment's compile settings and a checksum of the source, as Jinja's own
+    bytecode caches do: a changed template is compiled again."""
+    import jinja2
+    from jinja2.bccache import Bucket
+
+    class CompiledTemplates(jinja2.BytecodeCache):
+        def __init__(self) -> None:
+            self._code: dict[tuple[str, str], object] = {}
+
+        def get_bucket(self, environment, name, filename, source):
+            settings = f"{environment.is_async}|{sorted(environment.extensions)}|{environment.optimized}"
+            bucket = Bucket(environment, self.get_cache_key(f"{settings}|{name}", filename),
+                            self.get_source_checksum(source))
+            bucket.code = self._code.get((bucket.key, bucket.checksum))
+            return bucket
+
+        def set_bucket(self, bucket) -> None:
+            self._code[(bucket.key, bucket.checksum)] = bucket.code
+
+    return CompiledTemplates()
+
+
+def keep_compiled_templates() -> None:
+    """Every page Voila renders from here on (this server process) uses `compiled_templates`. Used by
+    `serve`'s server and, through the hub's server configuration, by each person's server under the hub."""
+    from voila import notebook_renderer
+
+    if getattr(notebook_renderer.VoilaExporter, "keeps_compiled_templates", False):
+        return
+
+    class TemplateKeepingExporter(notebook_renderer.VoilaExporter):
+        keeps_compiled_templates = True
+
+        def _create_environment(self):
+            environment = super()._create_environment()
+            environment.bytecode_cache = compiled_templates()
+            return environment
+
+    notebook_renderer.VoilaExporter = TemplateKeepingExporter
+
+
 def workbook_voila_class():
     """Voila's app with three guards added (imported only in the server process):
     - the page handler answers BUSY_PAGE (503) when MAX_OPEN_PAGES pages already hold a kernel;
@@ -604,6 +663,7 @@ def workbook_voila_class():
       (`OpenPages`: pre-heated kernels in their pool are not page kernels; an open page keeps its kernel);
     - Voila's request-info socket, a plain tornado socket, refuses a foreign Host like the rest;
     - the widget libraries' content-addressed files are cached for good (`extension_file_handler`).
+    (Compiled page templates are kept by `keep_compiled_templates`, called before the app starts.)
     """
     import asyncio
 
@@ -718,4 +778,5 @@ def workbook_voila_class():
 
 
 if __name__ == "__main__":  # the server process that `serve` starts
+    keep_compiled_templates()
     workbook_voila_class().launch_instance()

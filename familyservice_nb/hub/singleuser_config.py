@@ -15,6 +15,8 @@ from familyservice_nb.server import (
     IOPUB_TIMEOUT_SECONDS,
     KERNEL_STARTUP_TIMEOUT_SECONDS,
     extension_file_handler,
+    keep_compiled_templates,
+    logging_without_debug,
 )
 
 c = get_config()
@@ -39,6 +41,10 @@ c.ServerApp.tornado_settings = {"mathjax_url": None, "mathjax_config": None}
 # `familyservice-nb serve` (server.content_addressed): Voila's extension, loaded after this file is read,
 # builds its route for those files from this name.
 voila.server_extension.FileFindHandler = extension_file_handler()
+# Each page's template is compiled once for the server's life, not again for every page opened.
+keep_compiled_templates()
+# Debug lines are dropped by the logger, not made and then thrown away by its handler.
+c.ServerApp.logging_config = logging_without_debug("ServerApp")
 
 # One kernel kept started and warmed up (the workbook imported, the database opened as this person) for
 # the next page this person opens; the page takes it over, and the next one starts once no page of theirs
