@@ -71,6 +71,12 @@ LOCAL_HOSTNAMES = ("localhost",)
 # A file named after a hash of its content (webpack's `568.1e2faa2ba0bbe59c4780.js`, `remoteEntry.698dcaf7.js`).
 CONTENT_HASH_NAME = re.compile(r"[./][0-9a-f]{8,}\.js$")
 CACHE_FOR_GOOD = "public, max-age=31536000, immutable"
+# Widget libraries installed beside the workbook that its pages never use, so no page loads them:
+# - plotly's mime renderer fails under Voila ("r.setData is not a function"), and the figures are widgets;
+#   leaving it out also spares every page 5 MB of JavaScript;
+# - jupyterlab_pygments colours code, and no page shows code (its sources are stripped): two scripts and a
+#   style sheet less for every page.
+EXTENSIONS_NOT_LOADED = ["jupyterlab-plotly", "jupyterlab_pygments"]
 
 EXIT_OK, EXIT_UNUSABLE = 0, 2
 
@@ -305,11 +311,7 @@ def voila_config(dashboards: Path, token: str = "", preheat: list[str] | None = 
                 "websocket_max_message_size": WEBSOCKET_MAX_MESSAGE_BYTES,
             },
         },
-        "VoilaConfiguration": {
-            # plotly's mime renderer fails under Voila ("r.setData is not a function") and is not used:
-            # figures are widgets. Leaving it out also spares every page 5 MB of JavaScript.
-            "extension_denylist": ["jupyterlab-plotly"],
-        },
+        "VoilaConfiguration": {"extension_denylist": EXTENSIONS_NOT_LOADED},
         "VoilaKernelManager": {"kernel_pools_config": pools},
     }
 

@@ -12,6 +12,7 @@ import os
 import voila.server_extension
 
 from familyservice_nb.server import (
+    EXTENSIONS_NOT_LOADED,
     IOPUB_TIMEOUT_SECONDS,
     KERNEL_STARTUP_TIMEOUT_SECONDS,
     extension_file_handler,
@@ -28,7 +29,7 @@ c.VoilaConfiguration.template = "fsnb"
 c.VoilaConfiguration.theme = "light"
 c.VoilaConfiguration.strip_sources = True
 c.VoilaConfiguration.show_tracebacks = False
-c.VoilaConfiguration.extension_denylist = ["jupyterlab-plotly"]
+c.VoilaConfiguration.extension_denylist = EXTENSIONS_NOT_LOADED
 # On a busy machine a page's output can reach Voila more than nbclient's default 4 seconds after its cell
 # finished, and Voila then renders the page without it (an empty page: seen here with five people starting
 # at once). Wait as long as `familyservice-nb serve` does.

@@ -30,6 +30,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from familyservice_nb.server import EXTENSIONS_NOT_LOADED
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("FSNB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -83,12 +85,16 @@ def libraries_kept_for_good():
 
 
 def assert_libraries_kept_for_good(page) -> None:
-    """The widget libraries' files this page loaded are served for the browser to keep for good (each is
+    """The page loaded the widget libraries it uses and none of those it never uses (EXTENSIONS_NOT_LOADED).
+    Their files are served for the browser to keep for good (each is
     named after its content's hash), and their unhashed `package.json` is not (fetched with the page's
     cookies, as the browser would, under `serve` or through the hub)."""
     urls = page.evaluate("performance.getEntriesByType('resource').map(r => r.name)"
                          ".filter(u => u.includes('/voila/labextensions/'))")
     assert urls, "the page loaded no widget library file"
+    libraries = {url.split("/voila/labextensions/")[1].split("/static/")[0] for url in urls}
+    assert {"@jupyter-widgets/jupyterlab-manager", "anywidget"} <= libraries
+    assert not libraries & set(EXTENSIONS_NOT_LOADED), f"loaded a library no page uses: {libraries}"
     package = re.sub(r"/static/[^/]+$", "/package.json", next(u for u in urls if "remoteEntry." in u))
     caching = {url.split("?")[0].rsplit("/", 1)[-1]: page.request.get(url).headers.get("cache-control", "")
                for url in [*urls, package]}

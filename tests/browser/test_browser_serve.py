@@ -120,7 +120,7 @@ def test_only_the_landing_page_and_pages_that_ask_keep_a_kernel_preheated(tmp_pa
     assert config["VoilaKernelManager"]["kernel_pools_config"] == {
         "default": {"pool_size": 0}, "index.ipynb": {"pool_size": 1}, "busy.ipynb": {"pool_size": 1},
     }
-    assert config["VoilaConfiguration"]["extension_denylist"] == ["jupyterlab-plotly"]
+    assert config["VoilaConfiguration"]["extension_denylist"] == ["jupyterlab-plotly", "jupyterlab_pygments"]
     assert config["Voila"]["tornado_settings"]["allow_remote_access"] is False
     assert config["Voila"]["token"] == ""  # serve puts a new random one here at each start
     assert "recording-timeliness.ipynb" in server.preheated_pages(ROOT / "dashboards")
