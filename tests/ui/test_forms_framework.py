@@ -44,7 +44,7 @@ def test_the_input_follows_the_fields_type(model, name, kind):
 def test_an_input_is_labelled_and_described_by_its_field():
     field = field_widget(SessionRecord, "what_will_be_done_differently")
     assert field.control.description == "What will be done differently"  # the model's generated title
-    assert "what will change next time" in field.help.value
+    assert "what will change next time" in field.notes.value
     yes_no = field_widget(SessionRecord, "aims_met")
     assert yes_no.value is None
     yes_no.value = False
@@ -54,9 +54,9 @@ def test_an_input_is_labelled_and_described_by_its_field():
 def test_problems_are_shown_escaped():
     field = field_widget(KeyDate, "what")
     field.show_problems(["<script>alert(1)</script> is not right"])
-    assert "<script>" not in field.problem.value and "&lt;script&gt;" in field.problem.value
+    assert "<script>" not in field.notes.value and "&lt;script&gt;" in field.notes.value
     field.show_problems([])
-    assert field.problem.value == ""
+    assert not field.problems_shown
 
 
 def test_rows_are_added_removed_and_empty_ones_left_out():

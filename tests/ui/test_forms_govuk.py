@@ -69,6 +69,6 @@ def test_a_failed_complete_lists_every_problem_with_a_link_to_its_field(tmp_path
     assert "fsnb-fid-case-summary" in form.parts["case_summary"].field._dom_classes
     by_whom = form.parts["agreed_actions"].rows.rows[0].fields["by_whom"]
     assert "fsnb-fid-agreed-actions-0-by-whom" in by_whom._dom_classes
-    assert "fsnb-field-problem" in by_whom.problem.value and 'role="alert"' not in by_whom.problem.value
+    assert "fsnb-field-problem" in by_whom.notes.value and 'role="alert"' not in by_whom.notes.value
     # the summary sits above the form's first section
     assert form.children[0].children[0] is form.summary

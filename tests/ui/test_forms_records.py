@@ -10,6 +10,7 @@ import pytest
 from familyservice_nb.dates import today_is
 from familyservice_nb.records import GFPO_PROMPTS
 from familyservice_nb.store import Store
+from familyservice_nb.ui.kit.shared import is_shown
 from familyservice_nb.ui.pages.case_note import CaseNoteApp
 from familyservice_nb.ui.pages.closure_summary import ClosureSummaryApp
 from familyservice_nb.ui.pages.gfpo_session_record import GFPOSessionApp
@@ -47,13 +48,13 @@ def stored(url, form, user=PRACTITIONER):
 
 def test_session_record_asks_why_only_when_the_aims_were_not_met(url):
     form = open_case(SessionRecordApp, url)
-    assert form.parts["why_not_met"].widget.layout.display == "none"
+    assert not is_shown(form.parts["why_not_met"].widget)
     put(form, event_date="24/11/2026", who="Mum, Ann and me", aim="Introduce a bedtime chart",
         method="Talked it through; made the chart together", outcome="Chart on the fridge",
         observations_and_reflections="Ann engaged well.", aims_met=False)
-    assert form.parts["why_not_met"].widget.layout.display is None
+    assert is_shown(form.parts["why_not_met"].widget)
     assert not form.complete()
-    assert "needed when the session did not meet its aims" in form.parts["why_not_met"].field.problem.value
+    assert "needed when the session did not meet its aims" in form.parts["why_not_met"].field.notes.value
     put(form, aims_met=True)
     assert form.complete(), form.summary.value
     record = stored(url, form)
@@ -63,13 +64,13 @@ def test_session_record_asks_why_only_when_the_aims_were_not_met(url):
 
 def test_case_note_type_shows_its_required_details(url):
     form = open_case(CaseNoteApp, url)
-    shown = lambda name: form.parts[name].widget.layout.display != "none"  # noqa: E731
+    shown = lambda name: is_shown(form.parts[name].widget)  # noqa: E731
     assert not shown("telephone_number")
     put(form, event_date="24/11/2026", note_type="Telephone call", text="Called school about attendance.")
     assert shown("telephone_number") and shown("caller_name") and not shown("document_date")
     assert "telephone number" in form.details_intro.value
     assert not form.complete()
-    assert "needed for a telephone call" in form.parts["telephone_number"].field.problem.value
+    assert "needed for a telephone call" in form.parts["telephone_number"].field.notes.value
     put(form, telephone_number="0115 496 0000", caller_name="Jo Teacher", caller_role="Class teacher",
         call_purpose="Attendance")
     assert form.complete(), form.summary.value
@@ -93,9 +94,9 @@ def test_gfpo_prompts_are_beside_the_observations_and_answerable(url):
     put(form, event_date="24/11/2026", intervention="Other", purpose="Household conditions",
         desired_outcome="A safe kitchen", present_and_took_part="Mum", location="Family home", start_time="08:15",
         activities="Walked through the kitchen together")
-    assert form.parts["other_intervention"].widget.layout.display is None
+    assert is_shown(form.parts["other_intervention"].widget)
     assert not form.complete()
-    assert "needed when the intervention is" in form.parts["other_intervention"].field.problem.value
+    assert "needed when the intervention is" in form.parts["other_intervention"].field.notes.value
     put(form, other_intervention="Home conditions support")
     part.boxes[2].value = "None seen."
     # Rule (issue 10): an answer under the safeguarding prompt says whether harm or risk was identified.

@@ -18,6 +18,8 @@ from familyservice_nb.ui.kit.shared import (
     fixed_style,
     html_widget,
     is_fixed,
+    is_shown,
+    show,
 )
 
 
@@ -44,23 +46,40 @@ def test_a_shared_layout_or_style_refuses_a_change_naming_it(change):
     assert fixed_layout().width is None
 
 
-def test_a_field_shows_and_hides_on_its_own_layout_and_shares_the_rest():
+def test_a_field_shows_and_hides_by_a_class_and_shares_its_layouts():
     one = FieldWidget("what", "What happened", "Say what happened.", "long")
     two = FieldWidget("next", "What next", "Say what next.", "long")
     assert one.control.layout is two.control.layout and is_fixed(one.control.layout)
     assert one.control.style is two.control.style
-    assert one.help.layout is two.problem.layout and one.help.style is two.problem.style
-    one.layout.display = "none"  # a form hides a whole field: only that one
-    assert two.layout.display is None and one.control.layout.display is None
-    # A field without help text has no help widget at all (it was an empty model for the browser to load).
+    assert one.layout is two.layout and one.notes.layout is two.notes.layout and is_fixed(one.layout)
+    show(one, False)  # a form hides a whole field: only that one
+    assert not is_shown(one) and is_shown(two) and is_shown(one.control)
+    assert "fsnb-hidden" in one._dom_classes
+    show(one)
+    assert is_shown(one) and "fsnb-hidden" not in one._dom_classes
+    with pytest.raises(AttributeError, match="'display' cannot change"):
+        one.layout.display = "none"  # the old way would have hidden every field
+
+
+def test_a_fields_help_and_problem_share_one_widget_and_the_help_stays_when_a_problem_comes_and_goes():
+    field = FieldWidget("what", "What happened", "Say what happened.", "long")
+    assert list(field.children) == [field.control, field.notes]
+    assert field.notes.value == '<div class="fsnb-help">Say what happened.</div>' and not field.problems_shown
+    field.show_problems(["Say what happened"])
+    assert field.notes.value.startswith('<div class="fsnb-help">Say what happened.</div><p class="fsnb-field-problem">')
+    assert "Say what happened</p>" in field.notes.value and field.problems_shown
+    field.show_problems([])
+    assert field.notes.value == '<div class="fsnb-help">Say what happened.</div>' and not field.problems_shown
     bare = FieldWidget("when", "When", "", "text")
-    assert bare.help is None and list(bare.children) == [bare.control, bare.problem]
+    assert bare.notes.value == ""
 
 
 def test_a_date_can_still_be_disabled_its_calendar_hidden_on_its_own():
     a, b = UKDateInput("Date of the session"), UKDateInput("Date of the review")
     a.set_disabled(True)
-    assert a.picker.layout.display == "none" and b.picker.layout.display is None
+    assert not is_shown(a.picker) and is_shown(b.picker) and a.picker.layout is b.picker.layout
+    a.set_disabled(False)
+    assert is_shown(a.picker)
 
 
 def _open_ids() -> set[str]:

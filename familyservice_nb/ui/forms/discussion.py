@@ -29,6 +29,7 @@ from familyservice_nb.ui.forms.framework.case_form import CaseRecordForm
 from familyservice_nb.ui.forms.framework.form import section
 from familyservice_nb.ui.forms.left_empty import LeftEmptyPart
 from familyservice_nb.ui.forms.pbr import PBRPart
+from familyservice_nb.ui.kit.shared import show
 
 
 def agreed_on(previous: Sequence) -> dict[str, object]:
@@ -144,7 +145,7 @@ class SupervisionForm(DiscussionForm):
         # The safeguarding-advice section (concern, advice, decision and its rationale) shows for that kind.
         if hasattr(self, "advice"):
             safeguarding = self.parts["kind"].field.value == SupervisionKind.SAFEGUARDING_ADVICE.value
-            self.advice.layout.display = None if safeguarding else "none"
+            show(self.advice, safeguarding)
         super().refresh()
 
 

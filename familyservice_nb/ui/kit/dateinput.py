@@ -10,7 +10,14 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from familyservice_nb.records.base import uk
-from familyservice_nb.ui.kit.shared import DescriptionStyle, TextStyle, fixed_layout, fixed_style, html_widget
+from familyservice_nb.ui.kit.shared import (
+    DescriptionStyle,
+    TextStyle,
+    fixed_layout,
+    fixed_style,
+    html_widget,
+    show,
+)
 from familyservice_nb.ui.kit.values import DATE_PLACEHOLDER, date_text, long_date, read_date
 
 
@@ -35,7 +42,7 @@ class UKDateInput(widgets.VBox):
         self.picker = widgets.DatePicker(value=read_date(value), tabbable=False,
                                          description=f"{label}: choose from a calendar",
                                          tooltip=f"{label}: choose from a calendar",
-                                         style=fixed_style(DescriptionStyle))
+                                         style=fixed_style(DescriptionStyle), layout=fixed_layout())
         self.picker.add_class("fsnb-date-picker")
         self.echo = html_widget()
         self.echo.add_class("fsnb-date-echo")
@@ -84,4 +91,4 @@ class UKDateInput(widgets.VBox):
     def set_disabled(self, disabled: bool) -> None:
         self.text.disabled = disabled
         self.picker.disabled = disabled
-        self.picker.layout.display = "none" if disabled else None
+        show(self.picker, not disabled)

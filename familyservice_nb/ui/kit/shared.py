@@ -6,7 +6,8 @@ the browser: in a Voila page of 361 widgets, 3.83 s of CPU (kernel, server and C
 their own layouts and styles, 3.08 s sharing three, and on screen in 2.26 s instead of 2.60 s. So a widget whose layout
 or style never changes takes one from `fixed_layout` or `fixed_style`: one instance for each set of values,
 shared by every widget asking for the same. It refuses any change, naming the setting, because a change
-would reach every widget sharing it: a widget that is shown and hidden keeps a layout of its own.
+would reach every widget sharing it. A widget that is shown and hidden is so by a class (`show`), so it
+can share its layout too.
 
 `close_tree` closes a widget, everything inside it, and its own layout and style. ipywidgets' `close`
 leaves the layout and the style open, and a browser opening the page loads every model still open in the
@@ -19,12 +20,13 @@ import functools
 
 import ipywidgets as widgets
 from ipywidgets.widgets.widget_bool import CheckboxStyle
+from ipywidgets.widgets.widget_button import ButtonStyle
 from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 __all__ = [
-    "CheckboxStyle", "DescriptionStyle", "HTMLStyle", "TextStyle",
-    "close_tree", "fixed_layout", "fixed_style", "html_widget", "is_fixed",
+    "ButtonStyle", "CheckboxStyle", "DescriptionStyle", "HTMLStyle", "TextStyle",
+    "close_tree", "fixed_layout", "fixed_style", "html_widget", "is_fixed", "is_shown", "show",
 ]
 
 
@@ -74,12 +76,28 @@ def html_widget(value: str = "") -> widgets.HTML:
     return widgets.HTML(value, layout=fixed_layout(), style=fixed_style(HTMLStyle))
 
 
+HIDDEN = "fsnb-hidden"  # workbook.css: display none
+
+
+def show(widget: widgets.DOMWidget, shown: bool = True) -> None:
+    """Show or hide a widget by a class of its own, never through its layout: a widget a form shows and
+    hides can then share its layout (`fixed_layout`) instead of bringing one more model to every page."""
+    if shown:
+        widget.remove_class(HIDDEN)
+    else:
+        widget.add_class(HIDDEN)
+
+
+def is_shown(widget: widgets.DOMWidget) -> bool:
+    return HIDDEN not in widget._dom_classes
+
+
 def close_tree(widget: widgets.Widget) -> None:
     """Close a widget, everything inside it (its children, and the parts a form field or date holds
     outside them), and its own layout and style; never a shared one."""
     for child in getattr(widget, "children", ()):
         close_tree(child)
-    for name in ("control", "text", "picker", "echo", "help", "problem"):
+    for name in ("control", "text", "picker", "echo", "notes"):
         part = getattr(widget, name, None)
         if isinstance(part, widgets.Widget) and part is not widget:
             close_tree(part)

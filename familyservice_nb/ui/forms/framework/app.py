@@ -20,7 +20,7 @@ from familyservice_nb.ui.forms.framework.form import UNEXPECTED, RecordForm, log
 from familyservice_nb.ui.forms.framework.request import Params, when_requested
 from familyservice_nb.ui.kit.context import PageContext
 from familyservice_nb.ui.kit.html import esc
-from familyservice_nb.ui.kit.shared import close_tree, html_widget
+from familyservice_nb.ui.kit.shared import close_tree, html_widget, show
 from familyservice_nb.ui.kit.shell import AppPage, build_page
 from familyservice_nb.ui.kit.values import london_time
 
@@ -157,7 +157,7 @@ class FormApp(AppPage):
             form.show_completed()
         elif info.author != self.store.user:
             form.lock()
-            form.action_bar.layout.display = "none"
+            show(form.action_bar, False)
             form.banner.value = ('<div class="fsnb-notice" role="status">'
                                  + esc(f"This draft belongs to {info.author}; only they can carry on with it.")
                                  + "</div>")

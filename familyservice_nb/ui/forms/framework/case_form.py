@@ -11,6 +11,7 @@ from familyservice_nb.ui.forms.framework.fields import field_widget
 from familyservice_nb.ui.forms.framework.form import RecordForm
 from familyservice_nb.ui.forms.framework.parts import FieldPart, ListPart
 from familyservice_nb.ui.forms.framework.rows import RowList
+from familyservice_nb.ui.kit.shared import show
 from familyservice_nb.ui.kit.values import today_text
 
 
@@ -73,4 +74,4 @@ class CaseRecordForm(RecordForm):
         for name in names:
             part = self.parts.get(name)
             if part is not None:
-                part.widget.layout.display = None if shown else "none"
+                show(part.widget, shown)

@@ -86,8 +86,8 @@ class FieldWidget(widgets.VBox):
         radio: bool | None = None,
     ):
         self.name, self.label, self.kind = name, label, kind
-        # The control, its help and its problem share layouts and styles (kit/shared.py); the field's
-        # own box keeps one of its own, as a form shows and hides whole fields.
+        # The field's box, its control and its notes share layouts and styles (kit/shared.py); a form shows
+        # and hides a whole field by a class (`show`).
         style = fixed_style(TextStyle, description_width="initial")
         full = fixed_layout(width="100%")
         if kind == "long" or kind == "lines":
@@ -122,11 +122,12 @@ class FieldWidget(widgets.VBox):
             control.add_class("fsnb-stacked")
         control.add_class("fsnb-control")
         control.add_class(f"fsnb-kind-{kind}")
-        self.help = html_widget(f'<div class="fsnb-help">{esc(help_text)}</div>') if help_text else None
-        self.problem = html_widget("")
-        self.problem.add_class("fsnb-problem-slot")
-        parts = [control, self.help, self.problem] if help_text else [control, self.problem]
-        super().__init__(parts, layout=widgets.Layout(width="100%"))
+        # The help text and any problem share one widget: the help, then the problem in plain words.
+        self._help_html = f'<div class="fsnb-help">{esc(help_text)}</div>' if help_text else ""
+        self._problem_html = ""
+        self.notes = html_widget(self._help_html)
+        self.notes.add_class("fsnb-field-notes")
+        super().__init__([control, self.notes], layout=fixed_layout(width="100%"))
         self.add_class("fsnb-field")
         self.add_class(f"fsnb-field-{name.replace('_', '-')}")
         self._callbacks: list[Callable[[FieldWidget], None]] = []
@@ -181,15 +182,16 @@ class FieldWidget(widgets.VBox):
             self.add_class(f"fsnb-fid-{fid}")
         if problems:
             items = "".join(f'<span class="fsnb-visually-hidden">Error: </span>{esc(p)}<br>' for p in problems)
-            self.problem.value = f'<p class="fsnb-field-problem">{items.removesuffix("<br>")}</p>'
+            self._problem_html = f'<p class="fsnb-field-problem">{items.removesuffix("<br>")}</p>'
             self.add_class("fsnb-has-problem")
         else:
-            self.problem.value = ""
+            self._problem_html = ""
             self.remove_class("fsnb-has-problem")
+        self.notes.value = self._help_html + self._problem_html
 
     @property
     def problems_shown(self) -> bool:
-        return bool(self.problem.value)
+        return bool(self._problem_html)
 
     def set_disabled(self, disabled: bool) -> None:
         if self.kind == "date":

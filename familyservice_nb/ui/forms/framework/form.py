@@ -31,7 +31,14 @@ from familyservice_nb.ui.forms.framework.parts import Part
 from familyservice_nb.ui.kit.dateinput import UKDateInput
 from familyservice_nb.ui.kit.error_summary import ErrorSummary, field_id
 from familyservice_nb.ui.kit.html import esc
-from familyservice_nb.ui.kit.shared import html_widget
+from familyservice_nb.ui.kit.shared import (
+    ButtonStyle,
+    TextStyle,
+    fixed_layout,
+    fixed_style,
+    html_widget,
+    show,
+)
 from familyservice_nb.ui.kit.values import london_now, london_time
 
 # Problems shown while typing (before "Complete"): the value typed cannot be read at all.
@@ -73,7 +80,7 @@ def completion_rows(problems) -> list[dict]:
 def section(title: str, children: Sequence[widgets.Widget], intro: str = "", css: str = "") -> widgets.VBox:
     """A titled section of a form."""
     head = f"<h2>{esc(title)}</h2>" + (f'<p class="fsnb-intro">{esc(intro)}</p>' if intro else "")
-    box = widgets.VBox([html_widget(head), *children], layout=widgets.Layout(width="100%"))
+    box = widgets.VBox([html_widget(head), *children], layout=fixed_layout(width="100%"))
     box.add_class("fsnb-section")
     if css:
         box.add_class(css)
@@ -105,11 +112,13 @@ class RecordForm(widgets.VBox):
         self._last_change = 0.0
         self.debouncer = Debouncer(self._autosave, autosave_delay)
 
-        self.save_button = widgets.Button(description="Save draft", icon="save", layout=widgets.Layout(width="auto"))
+        self.save_button = widgets.Button(description="Save draft", icon="save", layout=fixed_layout(width="auto"),
+                                          style=fixed_style(ButtonStyle))
         self.save_button.add_class("fsnb-save")
         self.save_button.on_click(lambda _b: self.save_draft(explicit=True))
         self.complete_button = widgets.Button(description=f"Complete the {self.noun}", button_style="primary",
-                                              icon="check", layout=widgets.Layout(width="auto"))
+                                              icon="check", layout=fixed_layout(width="auto"),
+                                              style=fixed_style(ButtonStyle))
         self.complete_button.add_class("fsnb-complete")
         self.complete_button.on_click(lambda _b: self._complete_clicked())
         self.status = html_widget(self._status_html("Your draft saves itself a moment after you stop typing."))
@@ -118,66 +127,25 @@ class RecordForm(widgets.VBox):
         self.summary.add_class("fsnb-summary")
         self.banner = html_widget("")
         self.banner.add_class("fsnb-banner")
-        bar = widgets.HBox([self.save_button, self.complete_button, self.status], layout=widgets.Layout(
+        bar = widgets.HBox([self.save_button, self.complete_button, self.status], layout=fixed_layout(
             align_items="center", flex_flow="row wrap", width="100%"))
         bar.add_class("fsnb-actions")
         self.action_bar = bar
 
-        self.amend_button = widgets.Button(description="Amend this record", icon="pencil",
-                                           layout=widgets.Layout(width="auto"))
-        self.amend_button.on_click(lambda _b: self._ask_reason())
-        self.reason = widgets.Textarea(description="Why is the record being changed?", rows=2,
-                                       continuous_update=True, style={"description_width": "initial"},
-                                       layout=widgets.Layout(width="100%"))
-        self.reason.add_class("fsnb-stacked")
-        self.reason_problem = html_widget("")
-        self.start_amend = widgets.Button(description="Start the amendment", button_style="primary",
-                                          layout=widgets.Layout(width="auto"))
-        self.start_amend.on_click(lambda _b: self.amend(self.reason.value))
-        self.cancel_amend = widgets.Button(description="Cancel", layout=widgets.Layout(width="auto"))
-        self.cancel_amend.on_click(lambda _b: self._hide_reason())
-        self.reason_box = widgets.VBox([
-            html_widget('<p class="fsnb-intro">An amendment is a new version of the record; the completed '
-                        "version stays as it is, and the audit trail keeps your reason.</p>"),
-            self.reason, self.reason_problem,
-            widgets.HBox([self.start_amend, self.cancel_amend]),
-        ], layout=widgets.Layout(display="none", width="100%"))
-        self.reason_box.add_class("fsnb-amend")
-        # Where the text goes (records.copy_destination): a case's running record, or (line management) the
-        # practitioner's personnel file, never a child's record.
-        destination = copy_destination(self.kind)
-        self.mosaic = CopyText(label=f"The {self.noun} as text for Mosaic" if destination.running_record
-                               else destination.label,
-                               button="Copy for Mosaic" if destination.running_record else "Copy the text")
-        self.history = html_widget("")
-        # Entered on Mosaic? (issue 13): the day the record reached Mosaic is what timeliness is about.
-        self.mosaic_day = UKDateInput("Date it was entered on Mosaic")
-        self.mosaic_confirm = widgets.Button(description="Confirm it is on Mosaic", icon="check",
-                                             layout=widgets.Layout(width="auto"))
-        self.mosaic_confirm.add_class("fsnb-mosaic-confirm")
-        self.mosaic_confirm.on_click(lambda _b: self.confirm_on_mosaic(self.mosaic_day.date))
-        self.mosaic_said = html_widget("")
-        self.mosaic_said.add_class("fsnb-mosaic-said")
-        self.mosaic_question = widgets.VBox([self.mosaic_said, self.mosaic_day, self.mosaic_confirm])
-        self.after = widgets.VBox([
-            widgets.HBox([self.amend_button]), self.reason_box,
-            # A case record goes on Mosaic; a line management record is a personnel record (issue 10).
-            *([section("Entered on Mosaic?", [self.mosaic_question],
-                       "Once you have pasted the record into Mosaic, say on which day: the guidance's timeliness "
-                       "is about the record being on Mosaic.")] if destination.running_record else []),
-            section(destination.heading, [self.mosaic], destination.intro),
-            section("Versions and audit trail", [self.history]),
-        ], layout=widgets.Layout(display="none", width="100%"))
+        # What a completed record shows under it (amend, entered on Mosaic, its text, versions) is built the
+        # first time the record is shown completed (`_after_parts`): a draft never shows it, and its 40 widget
+        # models were sent to every draft's page.
+        self.after = widgets.VBox(layout=fixed_layout(width="100%"))
         self.after.add_class("fsnb-after")
+        show(self.after, False)
 
         body = self.build()
         self.problem_list: list[dict] = []  # the problems shown in the summary: path, message, anchor
         self.keeper = TypingKeeper(page=self.kind, key=self._keeper_key(), is_saved=self._all_saved,
                                    restore=self._put_back_kept)
         self.keeper.follow(self.parts)
-        top = widgets.VBox([self.summary, self.banner], layout=widgets.Layout(width="100%"))
-        super().__init__([top, *body, self.action_bar, self.after, self.keeper],
-                         layout=widgets.Layout(width="100%"))
+        top = widgets.VBox([self.summary, self.banner], layout=fixed_layout(width="100%"))
+        super().__init__([top, *body, self.action_bar, self.after, self.keeper], layout=fixed_layout(width="100%"))
         self.add_class("fsnb-form")
         self.add_class(f"fsnb-form-{self.kind.replace('_', '-')}")
         for name, part in self.parts.items():
@@ -461,8 +429,63 @@ class RecordForm(widgets.VBox):
         self.summary.move_focus(".fsnb-done")  # focus on "This record was completed..."
         return True
 
+    def _after_parts(self) -> None:
+        """Build what a completed record shows under it, once (see __init__)."""
+        if self.after.children:
+            return
+        auto = fixed_layout(width="auto")
+        button_style = fixed_style(ButtonStyle)
+        self.amend_button = widgets.Button(description="Amend this record", icon="pencil", layout=auto,
+                                           style=button_style)
+        self.amend_button.on_click(lambda _b: self._ask_reason())
+        self.reason = widgets.Textarea(description="Why is the record being changed?", rows=2,
+                                       continuous_update=True, style=fixed_style(TextStyle, description_width="initial"),
+                                       layout=fixed_layout(width="100%"))
+        self.reason.add_class("fsnb-stacked")
+        self.reason_problem = html_widget("")
+        self.start_amend = widgets.Button(description="Start the amendment", button_style="primary", layout=auto,
+                                          style=button_style)
+        self.start_amend.on_click(lambda _b: self.amend(self.reason.value))
+        self.cancel_amend = widgets.Button(description="Cancel", layout=auto, style=button_style)
+        self.cancel_amend.on_click(lambda _b: self._hide_reason())
+        self.reason_box = widgets.VBox([
+            html_widget('<p class="fsnb-intro">An amendment is a new version of the record; the completed '
+                        "version stays as it is, and the audit trail keeps your reason.</p>"),
+            self.reason, self.reason_problem,
+            widgets.HBox([self.start_amend, self.cancel_amend], layout=fixed_layout()),
+        ], layout=fixed_layout(width="100%"))
+        self.reason_box.add_class("fsnb-amend")
+        show(self.reason_box, False)
+        # Where the text goes (records.copy_destination): a case's running record, or (line management) the
+        # practitioner's personnel file, never a child's record.
+        destination = copy_destination(self.kind)
+        self.mosaic = CopyText(label=f"The {self.noun} as text for Mosaic" if destination.running_record
+                               else destination.label,
+                               button="Copy for Mosaic" if destination.running_record else "Copy the text")
+        self.history = html_widget("")
+        # Entered on Mosaic? (issue 13): the day the record reached Mosaic is what timeliness is about.
+        self.mosaic_day = UKDateInput("Date it was entered on Mosaic")
+        self.mosaic_confirm = widgets.Button(description="Confirm it is on Mosaic", icon="check", layout=auto,
+                                             style=button_style)
+        self.mosaic_confirm.add_class("fsnb-mosaic-confirm")
+        self.mosaic_confirm.on_click(lambda _b: self.confirm_on_mosaic(self.mosaic_day.date))
+        self.mosaic_said = html_widget("")
+        self.mosaic_said.add_class("fsnb-mosaic-said")
+        self.mosaic_question = widgets.VBox([self.mosaic_said, self.mosaic_day, self.mosaic_confirm],
+                                            layout=fixed_layout())
+        self.after.children = (
+            widgets.HBox([self.amend_button], layout=fixed_layout()), self.reason_box,
+            # A case record goes on Mosaic; a line management record is a personnel record (issue 10).
+            *([section("Entered on Mosaic?", [self.mosaic_question],
+                       "Once you have pasted the record into Mosaic, say on which day: the guidance's timeliness "
+                       "is about the record being on Mosaic.")] if destination.running_record else []),
+            section(destination.heading, [self.mosaic], destination.intro),
+            section("Versions and audit trail", [self.history]),
+        )
+
     def show_completed(self, model: BaseModel | None = None) -> None:
         """Lock the inputs and show the record's text, versions and audit trail."""
+        self._after_parts()
         self.state = "complete"
         self.lock()
         self.refresh()  # a completed record's due date is no longer "overdue"
@@ -492,8 +515,8 @@ class RecordForm(widgets.VBox):
         self.mosaic.text = render_text(model, names=self.staff_names_by_login()) if model is not None else ""
         self._show_mosaic_entry(info)
         self.history.value = history_html(self.store, self.record_id, self.model)
-        self.after.layout.display = None
-        self.action_bar.layout.display = "none"
+        show(self.after)
+        show(self.action_bar, False)
 
     def _show_mosaic_entry(self, info) -> None:
         day = getattr(info, "mosaic_entered_on", None)
@@ -519,6 +542,7 @@ class RecordForm(widgets.VBox):
 
     def confirm_on_mosaic(self, day) -> bool:
         """Keep the day the record was entered on Mosaic (Store.confirm_on_mosaic refuses a wrong day)."""
+        self._after_parts()
         if day is None:
             self.mosaic_said.value = ('<p class="fsnb-field-problem" role="alert">'
                                       + esc("Give the date it was entered on Mosaic, for example 25/11/2026.")
@@ -547,18 +571,21 @@ class RecordForm(widgets.VBox):
         self.locked = False
         for part in self.parts.values():
             part.set_disabled(False)
-        self.action_bar.layout.display = None
+        show(self.action_bar)
 
     def _ask_reason(self) -> None:
-        self.reason_box.layout.display = None
+        self._after_parts()
+        show(self.reason_box)
         self.reason.focus()
 
     def _hide_reason(self) -> None:
-        self.reason_box.layout.display = "none"
+        self._after_parts()
+        show(self.reason_box, False)
         self.reason_problem.value = ""
 
     def amend(self, reason: str) -> bool:
         """Start a new version of the completed record, with the reason; True when started."""
+        self._after_parts()
         if not reason.strip():
             self.reason_problem.value = ('<div class="fsnb-field-problem" role="alert"><span>Say why the record is '
                                          "being changed: the audit trail keeps the reason.</span></div>")
@@ -577,7 +604,7 @@ class RecordForm(widgets.VBox):
         self._note_copy()
         self.reason.value = ""
         self._hide_reason()
-        self.after.layout.display = "none"
+        show(self.after, False)
         self.banner.value = (
             '<div class="fsnb-notice" role="status">'
             + esc(f"You are amending this {self.noun}: version {version}, because: {reason.strip()}. "

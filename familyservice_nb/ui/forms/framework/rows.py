@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from familyservice_nb.ui.forms.framework.fields import FieldWidget, field_widget
 from familyservice_nb.ui.kit.html import esc
-from familyservice_nb.ui.kit.shared import fixed_layout, html_widget
+from familyservice_nb.ui.kit.shared import ButtonStyle, fixed_layout, fixed_style, html_widget, show
 from familyservice_nb.ui.kit.values import is_blank
 
 
@@ -31,14 +31,15 @@ class Row(widgets.VBox):
         }
         self.hidden: dict = {name: make() for name, make in owner.hidden.items()}
         self.heading = html_widget()
-        self.remove = widgets.Button(description="Remove", icon="trash", layout=widgets.Layout(width="auto"))
+        self.remove = widgets.Button(description="Remove", icon="trash", layout=fixed_layout(width="auto"),
+                                     style=fixed_style(ButtonStyle))
         self.remove.add_class("fsnb-remove")
         self.remove.on_click(lambda _b: owner.remove_row(self))
         grid = widgets.GridBox(list(self.fields.values()), layout=fixed_layout(
             grid_template_columns=owner.columns, grid_gap="4px 16px", width="100%"))
         top = widgets.HBox([self.heading, self.remove], layout=fixed_layout(
             justify_content="space-between", align_items="center", width="100%"))
-        super().__init__([top, grid], layout=widgets.Layout(width="100%"))
+        super().__init__([top, grid], layout=fixed_layout(width="100%"))
         self.add_class("fsnb-row")
         if values:
             self.load(values)
@@ -73,7 +74,7 @@ class Row(widgets.VBox):
     def set_disabled(self, disabled: bool) -> None:
         for field in self.fields.values():
             field.set_disabled(disabled)
-        self.remove.layout.display = "none" if disabled else None
+        show(self.remove, not disabled)
 
 
 class RowList(widgets.VBox):
@@ -96,12 +97,12 @@ class RowList(widgets.VBox):
         self.columns = columns
         self.rows: list[Row] = []
         self.rows_box = widgets.VBox(layout=fixed_layout(width="100%"))
-        self.empty = widgets.HTML(f'<p class="fsnb-empty">{esc(empty_text)}</p>' if empty_text else "")
-        self.add = widgets.Button(description=f"Add {_a(noun)}", icon="plus",
-                                  layout=widgets.Layout(width="auto", align_self="flex-start"))
+        self.empty = html_widget(f'<p class="fsnb-empty">{esc(empty_text)}</p>' if empty_text else "")
+        self.add = widgets.Button(description=f"Add {_a(noun)}", icon="plus", style=fixed_style(ButtonStyle),
+                                  layout=fixed_layout(width="auto", align_self="flex-start"))
         self.add.add_class("fsnb-add")
         self.add.on_click(lambda _b: self.add_row(focus=True))
-        super().__init__([self.empty, self.rows_box, self.add], layout=widgets.Layout(width="100%"))
+        super().__init__([self.empty, self.rows_box, self.add], layout=fixed_layout(width="100%"))
         self.add_class("fsnb-rows")
         self._callbacks: list[Callable[[], None]] = []
         self._redraw()
@@ -131,7 +132,7 @@ class RowList(widgets.VBox):
         for i, row in enumerate(self.rows, start=1):
             row.number(i)
         self.rows_box.children = tuple(self.rows)
-        self.empty.layout.display = "none" if self.rows else None
+        show(self.empty, not self.rows)
 
     # -- values -----------------------------------------------------------------------------------
 
@@ -157,7 +158,7 @@ class RowList(widgets.VBox):
     def set_disabled(self, disabled: bool) -> None:
         for row in self.rows:
             row.set_disabled(disabled)
-        self.add.layout.display = "none" if disabled else None
+        show(self.add, not disabled)
 
     def clear_problems(self) -> None:
         for row in self.rows:
