@@ -298,6 +298,9 @@ def main() -> int:
             "hub_cpu_s_per_person_starting": round(cpu_starting / len(people), 2),
             "hub_cpu_s_per_person_running": round(cpu_running / len(people), 2),
             "pages_given_a_warm_kernel": f"{hub.log(100_000).count(' was warm.')}/{2 * len(people)}",
+            # Why a page had to start its own kernel, when the server said so (warm_kernels.py warns).
+            "warm_kernel_problems": [line[-300:] for line in hub.log(100_000).splitlines()
+                                     if "arm kernel" in line and ("failed" in line or "Warming up" in line)],
             "load_average_1min": [round(load_before, 1), round(load_mid, 1), round(os.getloadavg()[0], 1)],
         }
     finally:
