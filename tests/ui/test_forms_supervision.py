@@ -150,7 +150,7 @@ def test_complete_locks_the_record_and_shows_the_mosaic_text(url):
     action.fields["what"].value = "Book the school meeting"
     action.fields["by_whom"].value = "Pat Practitioner"
     action.fields["by_when"].value = "02/12/2026"
-    # A draft's page does not carry what a completed record shows under it (40 widget models it never shows).
+    # A draft's page does not carry what a completed record shows under it (26 widget models it never shows).
     assert form.after.children == () and not is_shown(form.after)
     assert form.complete(), form.summary.value
     assert form.locked

@@ -133,7 +133,7 @@ class RecordForm(widgets.VBox):
         self.action_bar = bar
 
         # What a completed record shows under it (amend, entered on Mosaic, its text, versions) is built the
-        # first time the record is shown completed (`_after_parts`): a draft never shows it, and its 40 widget
+        # first time the record is shown completed (`_after_parts`): a draft never shows it, and its 26 widget
         # models were sent to every draft's page.
         self.after = widgets.VBox(layout=fixed_layout(width="100%"))
         self.after.add_class("fsnb-after")
