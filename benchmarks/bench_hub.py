@@ -141,6 +141,10 @@ async def sign_in_and_open_form(browser, hub: Hub, login: str, case_id: str, typ
     else:
         await context.clear_cookies()  # signed out: they sign in again
     page = await context.new_page()
+    said: list[str] = []  # what the page said in its console (errors and warnings), reported if it never opens
+    page.on("console", lambda msg: said.append(f"{msg.type}: {msg.text[:200]}") if msg.type in ("error", "warning")
+            else None)
+    page.on("pageerror", lambda error: said.append(f"page error: {str(error)[:200]}"))
     try:
         form = f"/user/{login}/voila/render/case-supervision.ipynb?case={case_id}"
         await page.goto(hub.url(f"hub/login?next={quote(form, safe='')}"), wait_until="domcontentloaded")
@@ -150,7 +154,12 @@ async def sign_in_and_open_form(browser, hub: Hub, login: str, case_id: str, typ
         await page.click("#login_submit")
         box = page.get_by_label("Case summary", exact=True)
         again = page.get_by_role("button", name="Start again")
-        await box.or_(again).first.wait_for(state="visible", timeout=READY_MS)
+        try:
+            await box.or_(again).first.wait_for(state="visible", timeout=READY_MS)
+        except Exception:
+            shown = await page.evaluate("document.body ? document.body.innerText.slice(0, 600) : ''")
+            raise SystemExit(f"{login}'s form ({case_id}) was not usable after {READY_MS // 1000} s. The page showed:\n"
+                             f"{shown}\nIts console said: {said[-10:]}") from None
         first = seconds = time.perf_counter() - started
         if await again.count():
             await again.click()
