@@ -141,9 +141,10 @@ async def sign_in_and_open_form(browser, hub: Hub, login: str, case_id: str, typ
     else:
         await context.clear_cookies()  # signed out: they sign in again
     page = await context.new_page()
-    said: list[str] = []  # what the page said in its console (errors and warnings), reported if it never opens
-    page.on("console", lambda msg: said.append(f"{msg.type}: {msg.text[:200]}") if msg.type in ("error", "warning")
-            else None)
+    # The page's errors, reported if it never opens (not its warnings: Voila's page writes about 14 about
+    # library versions every time, which would push the errors out of the report).
+    said: list[str] = []
+    page.on("console", lambda msg: said.append(f"error: {msg.text[:200]}") if msg.type == "error" else None)
     page.on("pageerror", lambda error: said.append(f"page error: {str(error)[:200]}"))
     try:
         form = f"/user/{login}/voila/render/case-supervision.ipynb?case={case_id}"
@@ -295,6 +296,7 @@ def main() -> int:
                 summary = store.saved_payload(info.record_id).get("case_summary")
                 landed += any(info.author == login and summary == typed[login] for login, *_ in people)
         per_person = (active - baseline) / len(people) / 2**20
+        hub_log = hub.log(100_000)  # read once: the warm kernels' lines
         result = {
             "people": len(people), "wave": args.wave,
             "second_sign_in_from": "a new, empty browser" if args.cold_browser else "the person's own browser",
@@ -306,9 +308,9 @@ def main() -> int:
             "saves_landed_with_own_author": f"{landed}/{len(people)}",
             "hub_cpu_s_per_person_starting": round(cpu_starting / len(people), 2),
             "hub_cpu_s_per_person_running": round(cpu_running / len(people), 2),
-            "pages_given_a_warm_kernel": f"{hub.log(100_000).count(' was warm.')}/{2 * len(people)}",
+            "pages_given_a_warm_kernel": f"{hub_log.count(' was warm.')}/{2 * len(people)}",
             # Why a page had to start its own kernel, when the server said so (warm_kernels.py warns).
-            "warm_kernel_problems": [line[-300:] for line in hub.log(100_000).splitlines()
+            "warm_kernel_problems": [line[-300:] for line in hub_log.splitlines()
                                      if "arm kernel" in line and ("failed" in line or "Warming up" in line)],
             "load_average_1min": [round(load_before, 1), round(load_mid, 1), round(os.getloadavg()[0], 1)],
         }

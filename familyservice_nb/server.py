@@ -74,8 +74,8 @@ CACHE_FOR_GOOD = "public, max-age=31536000, immutable"
 # Widget libraries installed beside the workbook that its pages never use, so no page loads them:
 # - plotly's mime renderer fails under Voila ("r.setData is not a function"), and the figures are widgets;
 #   leaving it out also spares every page 5 MB of JavaScript;
-# - jupyterlab_pygments colours code, and no page shows code (its sources are stripped): two scripts and a
-#   style sheet less for every page.
+# - jupyterlab_pygments colours code, and no page shows code (its sources are stripped): its scripts and
+#   styles are no longer loaded by every page.
 EXTENSIONS_NOT_LOADED = ["jupyterlab-plotly", "jupyterlab_pygments"]
 
 EXIT_OK, EXIT_UNUSABLE = 0, 2

@@ -97,7 +97,7 @@ def close_tree(widget: widgets.Widget) -> None:
     outside them), and its own layout and style; never a shared one."""
     for child in getattr(widget, "children", ()):
         close_tree(child)
-    for name in ("control", "text", "picker", "echo", "notes"):
+    for name in ("control", "text", "picker", "echo"):
         part = getattr(widget, name, None)
         if isinstance(part, widgets.Widget) and part is not widget:
             close_tree(part)
