@@ -16,6 +16,7 @@ import ipywidgets as widgets
 from familyservice_nb.errors import WorkbookError
 from familyservice_nb.ui.kit.catalogue import LANDING_NOTEBOOK
 from familyservice_nb.ui.kit.context import PageContext
+from familyservice_nb.ui.kit.first_load import hold_widgets_until_first_load
 from familyservice_nb.ui.kit.html import esc
 from familyservice_nb.ui.kit.shared import close_tree
 from familyservice_nb.ui.kit.style import stylesheet
@@ -57,6 +58,7 @@ class ProblemPage(AppPage):
 
 def build_page(title: str, build: Callable[[PageContext], widgets.Widget], context: PageContext | None = None):
     """Build a page from the environment's context; on failure, a ProblemPage in plain words."""
+    hold_widgets_until_first_load()
     user = "demo manager"
     try:
         context = context or PageContext.from_environment()

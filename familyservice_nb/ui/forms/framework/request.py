@@ -157,8 +157,9 @@ def when_requested(callback: Callable[[Params], None], loop: asyncio.AbstractEve
     callback runs on the kernel's loop just after the page's cell, so Voila sends the page while the
     kernel applies its link (a deep-linked form is hundreds of widgets: 0.75 s here under the hub). The
     browser cannot ask for the widgets' state before it has Voila's scripts, which come after the cell's
-    output, so what the callback builds is in the state it first reads. Outside a running loop (a script,
-    a test), it runs at once."""
+    output, so what the callback builds is in the state it first reads. (Should a browser connect while a
+    page is being built, a pre-heated page hearing its request late, the widgets made meanwhile are in
+    the state it reads too: kit/first_load.py.) Outside a running loop (a script, a test), it runs at once."""
     try:
         running = asyncio.get_running_loop()
     except RuntimeError:
