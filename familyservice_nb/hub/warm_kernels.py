@@ -35,6 +35,14 @@ from traitlets import Float, Int
 PAGE_MARKER = "VOILA_REQUEST_URL"  # Voila puts the page's address in the environment of a page's kernel
 WARM_UP = "from familyservice_nb.hub.warm_up import warm_up\nwarm_up()\ndel warm_up\n"
 HANDOVER_SECONDS = 60
+# A kernel can end as it starts: jupyter_client picks its ports free, but another process may take one
+# before the kernel binds it ("Address already in use"). Twice in about 60 warm starts while 20 people's
+# servers started kernels at once (bench_hub, 4/12/2026): each time that person's next page started cold.
+STARTS = 3
+
+
+class DiedStarting(RuntimeError):
+    """The kernel ended before it first answered."""
 
 
 def handover_code(env: dict[str, str], cwd: str) -> str:
@@ -73,24 +81,36 @@ class WarmKernelManager(AsyncMappingKernelManager):
             self._warm.append(asyncio.ensure_future(self._start_warm()))
 
     async def _start_warm(self) -> str:
-        kernel_id = await super().start_kernel(kernel_name=self.default_kernel_name, path="")
-        self._warm_ids.add(kernel_id)
-        try:
-            await self._run(kernel_id, WARM_UP)
-        except Exception:
-            self.log.warning("Warming up a kernel failed; pages will start their own.", exc_info=True)
-            self._warm_ids.discard(kernel_id)
-            await self.shutdown_kernel(kernel_id, now=True)
-            raise
-        self.log.info("A warm kernel is ready for the next page: %s", kernel_id)
-        return kernel_id
+        for attempt in range(1, STARTS + 1):
+            kernel_id = await super().start_kernel(kernel_name=self.default_kernel_name, path="")
+            self._warm_ids.add(kernel_id)
+            try:
+                await self._run(kernel_id, WARM_UP)
+            except Exception as exc:
+                again = isinstance(exc, DiedStarting) and attempt < STARTS
+                self.log.warning("Warming up a kernel failed; %s", "starting another." if again else
+                                 "pages will start their own.", exc_info=True)
+                self._warm_ids.discard(kernel_id)
+                await self.shutdown_kernel(kernel_id, now=True)
+                if again:
+                    continue
+                raise
+            self.log.info("A warm kernel is ready for the next page: %s", kernel_id)
+            return kernel_id
+        raise AssertionError("unreachable: the last start returns or raises")
 
     async def _run(self, kernel_id: str, code: str) -> None:
         """Run `code` in the kernel through the server's own client; raise if it fails."""
-        client = self.get_kernel(kernel_id).client()
+        kernel = self.get_kernel(kernel_id)
+        client = kernel.client()
         client.start_channels()
         try:
-            await client.wait_for_ready(timeout=HANDOVER_SECONDS)
+            try:
+                await client.wait_for_ready(timeout=HANDOVER_SECONDS)
+            except RuntimeError as exc:
+                if not await kernel.is_alive():
+                    raise DiedStarting(f"kernel {kernel_id} ended before it answered") from exc
+                raise
             msg_id = client.execute(code, silent=True, store_history=False, allow_stdin=False)
             while True:
                 reply = await client.get_shell_msg(timeout=HANDOVER_SECONDS)

@@ -89,3 +89,65 @@ def test_the_hub_polls_a_starting_server_at_least_every_quarter_second(monkeypat
     asyncio.run(utils.exponential_backoff(up_after_two_seconds, "never up", timeout=10))
     gaps = [b - a for a, b in zip(calls, calls[1:], strict=False)]
     assert max(gaps) < 0.4, gaps  # JupyterHub's own waits grow to 5 s (by 2.5 s on average past 2 s)
+
+
+def _manager_whose_kernels_die(tmp_path, times: int):
+    """A manager whose kernels end as they start, the first `times` times (as one whose port another
+    process took does), then start as a page kernel does; each start is counted in a file."""
+    import sys
+
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    starts = tmp_path / "starts"
+    script = (
+        "import sys, pathlib\n"
+        f"starts = pathlib.Path({str(starts)!r})\n"
+        "starts.write_text(starts.read_text() + 'x' if starts.exists() else 'x')\n"
+        f"if len(starts.read_text()) <= {times}:\n"
+        "    sys.exit(1)\n"
+        "sys.argv = ['page_kernel', '-f', sys.argv[1]]\n"
+        "from familyservice_nb.page_kernel import main\n"
+        "main()\n"
+    )
+    folder = tmp_path / "kernels" / "dies"
+    folder.mkdir(parents=True)
+    (folder / "kernel.json").write_text(json.dumps(
+        {"argv": [sys.executable, "-c", script, "{connection_file}"], "display_name": "Dies", "language": "python"}))
+    specs = KernelSpecManager(kernel_dirs=[str(tmp_path / "kernels")])
+    manager = WarmKernelManager(root_dir=str(tmp_path), refill_delay=0.1, kernel_spec_manager=specs,
+                                default_kernel_name="dies")
+    return manager, starts
+
+
+def test_a_warm_kernel_that_ends_as_it_starts_is_started_again(tmp_path):
+    async def scenario():
+        manager, starts = _manager_whose_kernels_die(tmp_path, times=2)
+        try:
+            warm = await _settled(manager)
+            assert len(starts.read_text()) == 3  # ended twice, then the third start lived
+            assert manager.list_kernel_ids() == [warm]  # the ones that ended are gone
+            assert await _ask(manager, warm, "'\"answers\"'") == "answers"
+        finally:
+            await manager.shutdown_all(now=True)
+
+    asyncio.run(scenario())
+
+
+def test_a_kernel_that_never_starts_leaves_pages_to_start_their_own(tmp_path):
+    from familyservice_nb.hub.warm_kernels import STARTS, DiedStarting
+
+    async def scenario():
+        manager, starts = _manager_whose_kernels_die(tmp_path, times=99)
+        try:
+            for _ in range(600):
+                if manager._warm and manager._warm[0].done():
+                    break
+                await asyncio.sleep(0.1)
+            assert isinstance(manager._warm[0].exception(), DiedStarting)
+            assert len(starts.read_text()) == STARTS  # tried STARTS times, then gave up
+            assert await manager._take_warm() is None  # so the page starts a kernel of its own
+            assert manager.list_kernel_ids() == []
+        finally:
+            await manager.shutdown_all(now=True)
+
+    asyncio.run(scenario())
