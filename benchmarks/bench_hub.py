@@ -51,6 +51,32 @@ READY_MS = 180_000
 TARGETS = {"running_p95": 4.0, "starting_p95": 15.0, "mb_per_person": 350.0}
 
 
+class StallWatch:
+    """The longest time this process was kept from running: a thread that wakes every 0.1 s notes how late
+    it woke. Seconds late means the whole machine stalled (the benchmark's own process could not run),
+    not the hub: a page slow in that run is not the workbook's doing."""
+
+    def __init__(self, every: float = 0.1):
+        self.every, self.longest = every, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while True:
+            before = time.monotonic()
+            if self._stop.wait(self.every):
+                return
+            self.longest = max(self.longest, time.monotonic() - before - self.every)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
 class MemoryWatch:
     """Samples the PSS of a process tree until stopped; keeps the peak and the latest total."""
 
@@ -274,12 +300,16 @@ def main() -> int:
         fill_demo(owner)  # before the hub, whose start is not what is measured (it would fill it itself)
         hub.start()
         people = pick_people(owner, args.people)
-        with MemoryWatch(hub.proc.pid) as memory:
+        with MemoryWatch(hub.proc.pid) as memory, StallWatch() as stalls:
             time.sleep(2)
             baseline = memory.latest
             typed = {login: f"Benchmark draft by {login} {uuid.uuid4().hex[:6]}" for login, *_ in people}
             load_before = os.getloadavg()[0]
-            rounds = asyncio.run(both_rounds(hub, people, args.wave, typed, memory, args.cold_browser))
+            try:
+                rounds = asyncio.run(both_rounds(hub, people, args.wave, typed, memory, args.cold_browser))
+            except BaseException:
+                print(f"The run stopped; the longest the machine stalled: {stalls.longest:.2f} s", flush=True)
+                raise
             active = memory.active  # every server running, each with its form open
             cpu_starting, cpu_running, load_mid = rounds["cpu_starting"], rounds["cpu_running"], rounds["load_mid"]
             starting = [form for _, form in rounds["starting"]]
@@ -312,6 +342,7 @@ def main() -> int:
             # Why a page had to start its own kernel, when the server said so (warm_kernels.py warns).
             "warm_kernel_problems": [line[-300:] for line in hub_log.splitlines()
                                      if "arm kernel" in line and ("failed" in line or "Warming up" in line)],
+            "longest_machine_stall_s": round(stalls.longest, 2),
             "load_average_1min": [round(load_before, 1), round(load_mid, 1), round(os.getloadavg()[0], 1)],
         }
     finally:
