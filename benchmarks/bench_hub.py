@@ -29,6 +29,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import signal
 import statistics
 import sys
@@ -49,6 +50,15 @@ from hubhelp import DEMO_PASSWORD, Hub, drop_database
 CHROMIUM = os.environ.get("FSNB_CHROMIUM", "/usr/bin/chromium")
 READY_MS = 180_000
 TARGETS = {"running_p95": 4.0, "starting_p95": 15.0, "mb_per_person": 350.0}
+
+
+def spread(pairs: list[tuple[str, str]]) -> dict:
+    """Median and longest of each of two timings, from (a, b) pairs of numbers as text."""
+    if not pairs:
+        return {}
+    firsts, seconds = [float(a) for a, _ in pairs], [float(b) for _, b in pairs]
+    return {"count": len(pairs), "start_median": statistics.median(firsts), "start_longest": max(firsts),
+            "warm_up_median": statistics.median(seconds), "warm_up_longest": max(seconds)}
 
 
 class StallWatch:
@@ -340,6 +350,9 @@ def main() -> int:
             "hub_cpu_s_per_person_running": round(cpu_running / len(people), 2),
             "pages_given_a_warm_kernel": f"{hub_log.count(' was warm.')}/{2 * len(people)}",
             # Why a page had to start its own kernel, when the server said so (warm_kernels.py warns).
+            # How long each person's warm kernel took to start and to warm up (warm_kernels.py says).
+            "warm_kernel_start_and_warm_up_s": spread(re.findall(r"started in ([0-9.]+) s, warmed up in ([0-9.]+) s",
+                                                                 hub_log)),
             "warm_kernel_problems": [line[-300:] for line in hub_log.splitlines()
                                      if "arm kernel" in line and ("failed" in line or "Warming up" in line)],
             "longest_machine_stall_s": round(stalls.longest, 2),

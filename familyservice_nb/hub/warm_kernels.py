@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado.ioloop import IOLoop
@@ -82,7 +83,9 @@ class WarmKernelManager(AsyncMappingKernelManager):
 
     async def _start_warm(self) -> str:
         for attempt in range(1, STARTS + 1):
+            began = time.monotonic()
             kernel_id = await super().start_kernel(kernel_name=self.default_kernel_name, path="")
+            started = time.monotonic()
             self._warm_ids.add(kernel_id)
             try:
                 await self._run(kernel_id, WARM_UP)
@@ -95,7 +98,8 @@ class WarmKernelManager(AsyncMappingKernelManager):
                 if again:
                     continue
                 raise
-            self.log.info("A warm kernel is ready for the next page: %s", kernel_id)
+            self.log.info("A warm kernel is ready for the next page: %s (started in %.1f s, warmed up in %.1f s)",
+                          kernel_id, started - began, time.monotonic() - started)
             return kernel_id
         raise AssertionError("unreachable: the last start returns or raises")
 
