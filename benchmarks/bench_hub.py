@@ -61,22 +61,16 @@ def spread(pairs: list[tuple[str, str]]) -> dict:
             "warm_up_median": statistics.median(seconds), "warm_up_longest": max(seconds)}
 
 
-class StallWatch:
-    """The longest time this process was kept from running: a thread that wakes every 0.1 s notes how late
-    it woke. Seconds late means the whole machine stalled (the benchmark's own process could not run),
-    not the hub: a page slow in that run is not the workbook's doing."""
+class Watch:
+    """Something a thread of its own does every `every` seconds (`_run`), from `with` until its end."""
 
-    def __init__(self, every: float = 0.1):
-        self.every, self.longest = every, 0.0
+    def __init__(self, every: float):
+        self.every = every
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self):
-        while True:
-            before = time.monotonic()
-            if self._stop.wait(self.every):
-                return
-            self.longest = max(self.longest, time.monotonic() - before - self.every)
+        raise NotImplementedError
 
     def __enter__(self):
         self._thread.start()
@@ -87,7 +81,24 @@ class StallWatch:
         self._thread.join()
 
 
-class MemoryWatch:
+class StallWatch(Watch):
+    """The longest time this process was kept from running: a thread that wakes every 0.1 s notes how late
+    it woke. Seconds late means the whole machine stalled (the benchmark's own process could not run),
+    not the hub: a page slow in that run is not the workbook's doing."""
+
+    def __init__(self, every: float = 0.1):
+        super().__init__(every)
+        self.longest = 0.0
+
+    def _run(self):
+        while True:
+            before = time.monotonic()
+            if self._stop.wait(self.every):
+                return
+            self.longest = max(self.longest, time.monotonic() - before - self.every)
+
+
+class MemoryWatch(Watch):
     """Samples the PSS of a process tree until stopped; keeps the peak and the latest total."""
 
     def cpu_seconds(self) -> float:
@@ -114,10 +125,9 @@ class MemoryWatch:
         return time.monotonic() - started
 
     def __init__(self, root_pid: int, every: float = 0.5):
-        self.root, self.every = psutil.Process(root_pid), every
+        super().__init__(every)
+        self.root = psutil.Process(root_pid)
         self.peak = self.latest = self.active = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
 
     def total(self) -> int:
         total = 0
@@ -133,14 +143,6 @@ class MemoryWatch:
             self.latest = self.total()
             self.peak = max(self.peak, self.latest)
             self._stop.wait(self.every)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
 
 
 def pick_people(owner_url: str, count: int) -> list[tuple[str, str, str]]:
@@ -349,10 +351,10 @@ def main() -> int:
             "hub_cpu_s_per_person_starting": round(cpu_starting / len(people), 2),
             "hub_cpu_s_per_person_running": round(cpu_running / len(people), 2),
             "pages_given_a_warm_kernel": f"{hub_log.count(' was warm.')}/{2 * len(people)}",
-            # Why a page had to start its own kernel, when the server said so (warm_kernels.py warns).
             # How long each person's warm kernel took to start and to warm up (warm_kernels.py says).
             "warm_kernel_start_and_warm_up_s": spread(re.findall(r"started in ([0-9.]+) s, warmed up in ([0-9.]+) s",
                                                                  hub_log)),
+            # Why a page had to start its own kernel, when the server said so (warm_kernels.py warns).
             "warm_kernel_problems": [line[-300:] for line in hub_log.splitlines()
                                      if "arm kernel" in line and ("failed" in line or "Warming up" in line)],
             "longest_machine_stall_s": round(stalls.longest, 2),

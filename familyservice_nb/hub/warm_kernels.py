@@ -82,7 +82,9 @@ class WarmKernelManager(AsyncMappingKernelManager):
             self._warm.append(asyncio.ensure_future(self._start_warm()))
 
     async def _start_warm(self) -> str:
-        for attempt in range(1, STARTS + 1):
+        attempt = 0
+        while True:
+            attempt += 1
             began = time.monotonic()
             kernel_id = await super().start_kernel(kernel_name=self.default_kernel_name, path="")
             started = time.monotonic()
@@ -95,13 +97,12 @@ class WarmKernelManager(AsyncMappingKernelManager):
                                  "pages will start their own.", exc_info=True)
                 self._warm_ids.discard(kernel_id)
                 await self.shutdown_kernel(kernel_id, now=True)
-                if again:
-                    continue
-                raise
+                if not again:
+                    raise
+                continue
             self.log.info("A warm kernel is ready for the next page: %s (started in %.1f s, warmed up in %.1f s)",
                           kernel_id, started - began, time.monotonic() - started)
             return kernel_id
-        raise AssertionError("unreachable: the last start returns or raises")
 
     async def _run(self, kernel_id: str, code: str) -> None:
         """Run `code` in the kernel through the server's own client; raise if it fails."""
