@@ -10,6 +10,7 @@ from dashboard_seed import AS_OF, FORMULA, MANAGER, SOUTH_PRACTITIONER, page_on,
 
 from familyservice_nb import documents
 from familyservice_nb.store import Store
+from familyservice_nb.ui.kit.shared import is_shown
 from familyservice_nb.ui.kit.shell import ProblemPage
 from familyservice_nb.ui.pages.case_story import NO_CASE, CaseStoryPage
 
@@ -35,7 +36,7 @@ def test_the_story_shows_the_stores_sections_and_downloads_them_as_pdf_and_word(
     assert 'href="case-supervision.ipynb?case=C-N1"' in page.case_line.value
     # The free text that a spreadsheet would run stays text; the agreed action is in its trail.
     assert FORMULA.replace('"', "&quot;") in shown[2] and page.message.value == ""
-    assert page.downloads.layout.display == "flex"
+    assert is_shown(page.downloads)
     assert page.document("pdf").startswith(b"%PDF")
     word = zipfile.ZipFile(io.BytesIO(page.document("docx")))
     assert "C-N1" in word.read("word/document.xml").decode()
@@ -46,7 +47,7 @@ def test_a_case_not_yours_and_a_case_not_there_are_said_in_the_stores_words(db):
     page = story_page(db)
     page.apply_query({"case": "C-S1"})  # South: Mo manages North only
     assert "You cannot open case C-S1: it is not allocated to you or to a team you manage." in page.message.value
-    assert page.sections.children == () and page.downloads.layout.display == "none"
+    assert page.sections.children == () and not is_shown(page.downloads)
     page.apply_query({"case": "<b>C-404</b>"})
     assert "There is no case &lt;b&gt;C-404&lt;/b&gt; in the workbook." in page.message.value
     other = story_page(db, SOUTH_PRACTITIONER)
@@ -62,7 +63,7 @@ def test_no_case_in_the_address_is_said_plainly_and_offers_only_the_users_cases(
     page.chooser.value = "C-N2"
     page.choose_button.click()
     assert page.story.case_id == "C-N2" and "Case C-N2" in page.case_line.value
-    assert page.choose.layout.display == "none"
+    assert not is_shown(page.choose)
 
 
 def test_the_page_follows_the_address_and_without_a_database_says_so(db, monkeypatch):

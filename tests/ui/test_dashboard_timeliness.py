@@ -37,6 +37,7 @@ from familyservice_nb.timeliness import (
     timeliness_by_worker,
 )
 from familyservice_nb.ui.kit.context import PageContext
+from familyservice_nb.ui.kit.shared import is_shown
 from familyservice_nb.ui.kit.shell import ProblemPage, build_page
 from familyservice_nb.ui.pages.recording_timeliness import RecordingTimelinessDashboard
 
@@ -255,12 +256,13 @@ def test_a_practitioner_is_not_offered_an_upload(db):
 def test_a_manager_uploads_for_this_page_only_and_sees_the_rejects(db):
     page = store_page(db, MANAGER)
     assert page.upload is not None and not page.upload.source.imports_to_store
+    assert not is_shown(page.upload.rejects)  # no extract read yet, so no rejects table
     upload(page, UPLOAD)
     assert "not saved to the workbook" in page.upload.message.value
     assert set(page.team_chart.data[0].y) == {"North", "South"}  # the file they uploaded, as it is
     assert "upload.csv" in page.source.value
     rejects = page.upload.rejects
-    assert rejects.layout.display is None and "2 rows could not be used" in rejects.table.value
+    assert is_shown(rejects) and "2 rows could not be used" in rejects.table.value
     head, rows = xlsx_rows(rejects.download.excel_bytes())
     assert head[:2] == ["Row", "Why it was not used"] and sorted(r[0] for r in rows) == [13, 14]
     assert len(Store(db, user=ANALYST).imports()) == 1  # nothing went into the database

@@ -23,6 +23,7 @@ from familyservice_nb.extract import check_upload_size, upload_limit_text
 from familyservice_nb.ui.kit.data import NotesSource, notes_from_store
 from familyservice_nb.ui.kit.dateinput import UKDateInput
 from familyservice_nb.ui.kit.html import esc
+from familyservice_nb.ui.kit.shared import show
 from familyservice_nb.ui.kit.tables import TableSection
 from familyservice_nb.vocab import UK_DATE
 
@@ -65,7 +66,7 @@ class ExtractUpload(widgets.VBox):
             filename="extract-rejects.xlsx", numeric=["row_number"], css_class="fsnb-upload-rejects",
             empty_message="Every row of the extract could be used.",
         )
-        self.rejects.layout.display = "none"
+        show(self.rejects, False)  # until an extract is read
         line = widgets.Layout(flex_flow="row wrap", align_items="flex-start")
         choose = widgets.HBox([self.as_of, self.file, limit], layout=line)
         choose.add_class("fsnb-filter-line")
@@ -126,4 +127,4 @@ class ExtractUpload(widgets.VBox):
         original = [c for c in rejects.columns if c not in REJECT_COLUMNS]
         self.rejects.columns = {**REJECT_COLUMNS, **{c: c for c in original}}
         self.rejects.show(rejects.reset_index(drop=True))
-        self.rejects.layout.display = None
+        show(self.rejects)

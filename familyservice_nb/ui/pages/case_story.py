@@ -21,6 +21,7 @@ from familyservice_nb.ui.kit.catalogue import case_link
 from familyservice_nb.ui.kit.context import PageContext
 from familyservice_nb.ui.kit.data import require_store
 from familyservice_nb.ui.kit.html import esc
+from familyservice_nb.ui.kit.shared import show as set_shown
 from familyservice_nb.ui.kit.shell import AppPage, build_page
 from familyservice_nb.ui.kit.tables import FileDownload, tagged_filename
 
@@ -50,9 +51,9 @@ class CaseStoryPage(AppPage):
         self.docx = FileDownload(lambda: self.document("docx"), "oversight-story.docx", mime=DOCX,
                                  label="Download as Word (.docx)",
                                  failed="The Word file could not be made. Please try again.")
-        self.downloads = widgets.HBox([self.pdf, self.docx], layout=widgets.Layout(flex_flow="row wrap",
-                                                                                   display="none"))
+        self.downloads = widgets.HBox([self.pdf, self.docx], layout=widgets.Layout(flex_flow="row wrap"))
         self.downloads.add_class("fsnb-story-downloads")
+        set_shown(self.downloads, False)  # until a story is shown
         self.sections = widgets.VBox(layout=widgets.Layout(width="100%"))
         self.sections.add_class("fsnb-story")
         self.chooser = widgets.Dropdown(description="Case", style={"description_width": "initial"},
@@ -63,7 +64,8 @@ class CaseStoryPage(AppPage):
         self.choose_button.add_class("fsnb-story-show")
         self.choose_button.on_click(lambda _b: self.chooser.value and self.show_case(self.chooser.value))
         self.choose = widgets.HBox([self.chooser, self.choose_button],
-                                   layout=widgets.Layout(display="none", align_items="flex-end"))
+                                   layout=widgets.Layout(align_items="flex-end"))
+        set_shown(self.choose, False)  # until there are cases to offer
         super().__init__(TITLE, [self.message, self.choose, self.case_line, self.downloads, self.sections], user=user)
         self.add_class("fsnb-case-story")
 
@@ -90,7 +92,7 @@ class CaseStoryPage(AppPage):
         except WorkbookError:
             cases = []
         self.chooser.options = [(f"{c.case_id} – {c.family_pseudonym}", c.case_id) for c in cases]
-        self.choose.layout.display = "flex" if cases else "none"
+        set_shown(self.choose, bool(cases))
 
     def show_case(self, case_id: str):
         """Read and show one case's story; a case not there, or not this user's to open, in plain words."""
@@ -114,11 +116,11 @@ class CaseStoryPage(AppPage):
         self.story = None
         self.case_line.value = ""
         self.sections.children = ()
-        self.downloads.layout.display = "none"
+        set_shown(self.downloads, False)
 
     def show(self, story) -> None:
         self.story = story
-        self.choose.layout.display = "none"
+        set_shown(self.choose, False)
         links = " · ".join(f'<a href="{esc(case_link(story.case_id, page))}">{esc(words)}</a>'
                            for page, words in CASE_PAGES)
         self.case_line.value = (
@@ -134,7 +136,7 @@ class CaseStoryPage(AppPage):
         for button, ext in ((self.pdf, "pdf"), (self.docx, "docx")):
             button.filename = tagged_filename(f"oversight-story.{ext}", None, f"case {story.case_id}")
             button.hint = f"Save as {button.filename}"
-        self.downloads.layout.display = "flex"
+        set_shown(self.downloads)
 
     def document(self, fmt: str) -> bytes:
         """The story shown, as a tagged PDF or a Word file (`documents`), made when the button is pressed."""
