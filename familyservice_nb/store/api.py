@@ -259,10 +259,11 @@ class Store:
         with self.reading() as conn:
             return repository.list_records(conn, self.viewer(conn), kind, case_id, state)
 
-    def previous_supervisions(self, case_id: str) -> list[BaseModel]:
-        """Completed case discussions (supervision, review, closure) of a case, oldest first."""
+    def previous_supervisions(self, case_id: str, before: str | int | None = None) -> list[BaseModel]:
+        """Completed case discussions (supervision, review, closure) of a case, oldest first; with `before`
+        (a record of the case), only those that came before that record (by date, then record number)."""
         with self.reading() as conn:
-            return repository.completed_discussions(conn, self.viewer(conn), case_id)
+            return repository.completed_discussions(conn, self.viewer(conn), case_id, before)
 
     def open_actions(self, case_id: str) -> list[BaseModel]:
         """Agreed actions of the case not yet done or dropped: to review at its next supervision."""

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Connection, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
 
 from ..dates import parse_uk_date, today_in_london
 from ..errors import WorkbookError
@@ -317,9 +317,29 @@ def discussion_kinds() -> list[str]:
     ]
 
 
-def completed_discussions(conn: Connection, viewer: Viewer, case_id: str) -> list[BaseModel]:
-    """The latest completed version of every case discussion of a case, oldest first."""
+def completed_discussions(conn: Connection, viewer: Viewer, case_id: str, before: str | int | None = None,
+                          *, on: dt.date | None = None) -> list[BaseModel]:
+    """The latest completed version of every case discussion of a case, oldest first (by date, then record
+    number), but not `before` itself.
+
+    With `before` (a record of the case), only the discussions that came before it in that order: a record
+    opened later shows the actions, summary and children as they stood when it was written, and is
+    completed against the same. `on` puts the record on another date (a draft being completed with the date
+    it now has); a record not saved yet (`before` None, `on` a date) comes after every discussion of its date.
+    """
     check_case(conn, viewer, case_id)
+    where = [records.c.case_id == case_id, records.c.kind.in_(discussion_kinds())]
+    number = None
+    if before is not None:
+        this = info(conn, viewer, before)
+        if this.case_id != case_id:
+            raise ValueError(f"Record {this.record_id} is not a record of case {case_id}.")
+        number = int(this.record_id)
+        on = on or this.event_date
+        where.append(records.c.record_id != number)
+    if on is not None:
+        same_day_first = records.c.record_id < number if number is not None else records.c.record_id.is_not(None)
+        where.append(or_(records.c.event_date < on, and_(records.c.event_date == on, same_day_first)))
     latest = (
         select(record_versions.c.record_id, func.max(record_versions.c.version).label("version"))
         .where(record_versions.c.state == "complete")
@@ -333,7 +353,7 @@ def completed_discussions(conn: Connection, viewer: Viewer, case_id: str) -> lis
             record_versions,
             and_(record_versions.c.record_id == latest.c.record_id, record_versions.c.version == latest.c.version),
         )
-        .where(records.c.case_id == case_id, records.c.kind.in_(discussion_kinds()))
+        .where(*where)
         .order_by(records.c.event_date, records.c.record_id)
     ).all()
     return [load_model(r.kind, r.payload) for r in rows]
@@ -579,9 +599,7 @@ def completion_problems(conn: Connection, viewer: Viewer, prepared: Prepared, re
     case = get_case(conn, viewer, case_id) if case_id is not None else None
     earlier = []
     if case_id is not None and prepared.kind in discussion_kinds():
-        own = None if record_id is None else str(record_id)
-        earlier = [d for d in completed_discussions(conn, viewer, case_id)
-                   if d.record_id != own and d.event_date <= model.event_date]
+        earlier = completed_discussions(conn, viewer, case_id, record_id, on=model.event_date)
     return problems_of(model, earlier=earlier, case=case, settings=get_settings(conn))
 
 

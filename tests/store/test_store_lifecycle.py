@@ -215,3 +215,28 @@ def test_an_unfinished_draft_is_checked_in_full_before_it_is_locked(seeded, as_u
     assert version.record is None and version.payload["case_summary"] == ""
     store.save_draft(make_supervision(), record_id)
     assert store.complete(record_id) == 1
+
+
+def test_a_record_is_checked_against_the_discussions_before_it_only(seeded, as_user, after_christmas_2026):
+    """Which discussions come before a record (its actions to review): earlier dates, then on the same day
+    the lower record numbers; a record not saved yet comes after every discussion of its day."""
+    store = as_user(MANAGER)
+    first = store.save_draft(make_supervision(actions=2))  # 20/11, agrees A1 and A2
+    store.complete(first)
+    unreviewed = lambda problems: [p for p in problems if "is not reviewed yet" in p.message]  # noqa: E731
+    same_day_later = make_supervision(actions=0, agreed_actions=[])
+    assert len(unreviewed(store.completion_problems(same_day_later))) == 2  # not saved yet: after the first
+    saved = store.save_draft(same_day_later)
+    assert len(unreviewed(store.completion_problems(store.get(saved), saved))) == 2
+    assert [d.record_id for d in store.previous_supervisions("C-N1", before=saved)] == [str(first)]
+    day_before = make_supervision(event_date=dt.date(2026, 11, 19), agreed_actions=[])
+    assert unreviewed(store.completion_problems(day_before)) == []  # the first came after it
+    second = store.save_draft(make_supervision(
+        event_date=dt.date(2026, 12, 18), agreed_actions=[{"action_id": "B1", "what": "Later", "by_whom": "x",
+                                                            "by_when": dt.date(2027, 1, 8)}],
+        previous_actions=[{"action_id": "A1", "status": "Done"}, {"action_id": "A2", "status": "Done"}]))
+    store.complete(second)
+    # The first, opened again or amended, is not asked to review what was agreed after it.
+    assert store.previous_supervisions("C-N1", before=first) == []
+    assert unreviewed(store.completion_problems(store.get(first), first)) == []
+    assert [d.record_id for d in store.previous_supervisions("C-N1", before=second)] == [str(first)]

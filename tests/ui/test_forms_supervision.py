@@ -199,6 +199,32 @@ def test_a_second_supervision_reviews_the_first_ones_actions(url, after_christma
     store = Store(url, user=MANAGER)
     assert [a.what for a in store.open_actions(NORTH_CASE)] == ["Complete the housing referral"]
 
+    # Opened again later, each record shows the case as it stood when it was written: the first reviews
+    # nothing (no earlier supervision), the second the action it reviewed, with its own answer; neither
+    # shows actions agreed after it (the audit's record 242 showed a later supervision's actions, empty).
+    third = open_case(page(url))
+    fill_minimum(third)
+    third.parts["event_date"].field.value = "24/12/2026"
+    third.parts["previous_actions"].rows[0].status.value = "Done"
+    mark_filled(third, "agreed_actions")
+    later = third.parts["agreed_actions"].rows.add_row()
+    later.fields["what"].value = "Agreed after the second"
+    later.fields["by_whom"].value = "Pat Practitioner"
+    later.fields["by_when"].value = "08/01/2027"
+    assert third.complete(), third.summary.value
+    reopened = page(url)
+    reopened.open_record(first.record_id)
+    assert reopened.form.parts["previous_actions"].rows == []
+    assert "Summary from the first supervision." == reopened.form.parts["case_summary"].field.value
+    reopened = page(url)
+    reopened.open_record(second.record_id)
+    rows = reopened.form.parts["previous_actions"].rows
+    assert [(r.action.what, r.status.value) for r in rows] == [("Complete the housing referral", "Partly done")]
+    assert rows[0].comment.value == "Form sent; waiting for the council."
+    assert [d.record_id for d in store.previous_supervisions(NORTH_CASE, before=second.record_id)] == [
+        first.record_id]
+    assert store.previous_supervisions(NORTH_CASE, before=first.record_id) == []
+
 
 def test_safeguarding_advice_is_due_the_next_working_day(url):
     form = open_case(page(url))

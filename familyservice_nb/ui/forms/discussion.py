@@ -176,7 +176,9 @@ class DiscussionApp(CaseFormApp):
         fixed = {"author": author or self.store.user}
         if "practitioner" in self.form_class.model.model_fields:
             fixed |= {"practitioner": practitioner, "manager": author or self.store.user}
-        previous = [d for d in self.store.previous_supervisions(case.case_id) if d.record_id != record_id]
+        # A record opened again (a draft, a completed record) shows the case as it stood when it was
+        # written: the discussions before it, not those that came after.
+        previous = self.store.previous_supervisions(case.case_id, before=record_id)
         return self.form_class(
             self.store, case=case, previous=previous, staff_names=self.staff_names(),
             programme=settings.pbr_programme, outcomes=settings.pbr_outcomes, calendar=self.store.calendar(),
