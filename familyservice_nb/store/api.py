@@ -311,6 +311,14 @@ class Store:
 
         return self.save_staff(read_staff_csv(path))
 
+    def names(self) -> dict[str, str]:
+        """Name by login for everyone on the staff list: pages show people by name, not login (issue 13)."""
+        from .story_queries import staff_names
+
+        with self.reading() as conn:
+            self.viewer(conn)
+            return staff_names(conn)
+
     def staff(self) -> list[BaseModel]:
         with self.reading() as conn:
             self.viewer(conn)

@@ -118,8 +118,11 @@ def _cases(extract: pd.DataFrame, worker_login: dict[str, str], as_of: dt.date, 
     return cases
 
 
-def _supervisions(cases: list, manager_login: dict[str, str], as_of: dt.date, rng: np.random.Generator):
-    """Supervisions of each case about every four to six weeks, reviewing the actions agreed before."""
+def _supervisions(cases: list, manager_login: dict[str, str], as_of: dt.date, rng: np.random.Generator,
+                  names: dict[str, str] | None = None):
+    """Supervisions of each case about every four to six weeks, reviewing the actions agreed before. An
+    action's "by whom" is the worker's name (`names`, by login), as a manager chooses it from the staff list."""
+    names = names or {}
     from ..records import RECORD_KINDS, TROUBLED_FAMILIES_PROBLEMS, open_actions
 
     supervision = RECORD_KINDS["supervision"]
@@ -138,7 +141,7 @@ def _supervisions(cases: list, manager_login: dict[str, str], as_of: dt.date, rn
                 reviews.append({"action_id": action.action_id, "what": action.what, "status": status,
                                 "comment": "" if status == "Done" else "Carried forward; see progress."})
             actions = [
-                {"what": pick(PHRASES["action"]), "by_whom": case.allocated_worker,
+                {"what": pick(PHRASES["action"]), "by_whom": names.get(case.allocated_worker, case.allocated_worker),
                  "by_when": day + dt.timedelta(days=int(rng.integers(7, 35)))}
                 for _ in range(int(rng.integers(1, 4)))
             ]
@@ -279,7 +282,7 @@ def fill_demo(store, seed: int = 7, notes: int = 5000, as_of: dt.date | None = N
         path = Path(folder) / f"demo-extract-{as_of:%Y-%m-%d}.csv"
         extract.to_csv(path, index=False)
         summary = store.import_extract(path, as_of=as_of)
-    records = _supervisions(cases, manager_login, as_of, rng)
+    records = _supervisions(cases, manager_login, as_of, rng, {person.login: person.name for person in staff})
     calendar = store.calendar()
     discussed: dict[str, list[str]] = {}
     with store.writing() as conn:  # one transaction: the demo's records appear all at once

@@ -19,12 +19,14 @@ from familyservice_nb.ui.kit.shared import fixed_layout, html_widget
 
 
 class ReviewRow(widgets.VBox):
-    def __init__(self, number: int, action: AgreedAction, agreed_on=None, last=None, today=None):
+    def __init__(self, number: int, action: AgreedAction, agreed_on=None, last=None, today=None, names=None):
         """`last`: the latest review of this action at an earlier discussion (its status and comment);
-        `today`: an action past its date says since when (issue 13: actions in words, with their history)."""
+        `today`: an action past its date says since when; `names`: name by login, for an action whose
+        "by whom" holds a login (issue 13: actions and people in words, with their history)."""
         self.action = action
         when = f" at the supervision on {uk(agreed_on)}" if agreed_on else ""
-        lines = [f"By {action.by_whom}, by {uk(action.by_when)}; agreed{when}."]
+        who = (names or {}).get(action.by_whom, action.by_whom)
+        lines = [f"By {who}, by {uk(action.by_when)}; agreed{when}."]
         if last is not None:
             review, reviewed_on = last
             comment = f": “{review.comment.strip()}”" if review.comment.strip() else ""
@@ -58,10 +60,11 @@ class ActionReviewPart(Part):
     """`previous_actions`: one row per open action; a row left untouched is not reviewed (it stays open)."""
 
     def __init__(self, actions: Sequence[AgreedAction], agreed_on: Mapping[str, object] | None = None,
-                 last_reviews: Mapping[str, tuple] | None = None, today=None):
+                 last_reviews: Mapping[str, tuple] | None = None, today=None,
+                 names: Mapping[str, str] | None = None):
         self.name = "previous_actions"
         agreed_on, last_reviews = agreed_on or {}, last_reviews or {}
-        self.rows = [ReviewRow(i, a, agreed_on.get(a.action_id), last_reviews.get(a.action_id), today)
+        self.rows = [ReviewRow(i, a, agreed_on.get(a.action_id), last_reviews.get(a.action_id), today, names)
                      for i, a in enumerate(actions, start=1)]
         empty = html_widget('<p class="fsnb-empty">No agreed actions are open from earlier supervisions of '
                             "this case.</p>")

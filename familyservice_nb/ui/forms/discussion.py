@@ -81,7 +81,8 @@ class DiscussionForm(CaseRecordForm):
             section(self.about_title, self.about(), css="fsnb-about"),
             *self.head_sections(),
             section(m["previous_actions"].title, [self.add(ActionReviewPart(
-                actions, agreed_on(self.previous), last_reviews(self.previous), today_in_london()))]),
+                actions, agreed_on(self.previous), last_reviews(self.previous), today_in_london(),
+                self.staff_names_by_login()))]),
             section("The case", [self.field("case_summary", rows=4), self.field("intervention_offered", rows=2)],
                     "Brought forward from the last supervision of this case, where there was one: bring it up to date."
                     if self.previous else ""),

@@ -59,18 +59,17 @@ class CaseDiscussionsPart(Part):
         self.ids = [i.record_id for i in infos]
         self.boxes, rows = [], []
         for info in infos:
-            state = "completed" if info.state == "complete" else "draft"
-            box = widgets.Checkbox(description=f"Record {info.record_id}: case {info.case_id}, {uk(info.event_date)} "
-                                               f"({state})", value=False, indent=False,
-                                   layout=widgets.Layout(width="auto"))
+            box = widgets.Checkbox(description=f"Case {info.case_id}: supervision of {uk(info.event_date)}",
+                                   value=False, indent=False, layout=widgets.Layout(width="auto"))
             link = html_widget(f'<a href="{esc(case_page)}?record={esc(info.record_id)}" target="_blank" '
-                               f'rel="noopener">Open record {esc(info.record_id)}</a>')
+                               f'rel="noopener">Open the supervision of case {esc(info.case_id)}, '
+                               f"{esc(uk(info.event_date))}</a>")
             self.boxes.append(box)
             rows.append(widgets.HBox([box, link], layout=widgets.Layout(align_items="center", grid_gap="16px")))
         info = LineManagementSupervision.model_fields["case_discussions"]
         head = html_widget(f'<p class="fsnb-help">{esc(info.description)}</p>' + (
-            "" if infos else '<p class="fsnb-empty">There are no case supervision records for this practitioner '
-                             "that you can see.</p>"))
+            "" if infos else '<p class="fsnb-empty">There are no completed case supervisions of this '
+                             "practitioner's cases, up to this session's date, that you can see.</p>"))
         self.extra: list[str] = []
         self.problem = html_widget("")
         self.widget = widgets.VBox([head, *rows, self.problem], layout=widgets.Layout(width="100%"))

@@ -59,6 +59,26 @@ def open_store(context: PageContext):
     return Store(context.database_url, user=context.user)
 
 
+_NAMES: dict[tuple[str | None, str], str] = {}
+
+
+def signed_in_name(context: PageContext, store=None) -> str:
+    """Who is signed in, by the name the staff list gives them (issue 13: people in words, not logins);
+    their login when there is no database or the staff list does not know them. `store`: the page's own,
+    if it has one (in team mode it knows who the database login stands for)."""
+    key = (context.database_url, context.user)
+    if store is None and key in _NAMES:
+        return _NAMES[key]
+    try:
+        store = store or open_store(context)
+        viewer = store.viewer() if store is not None else None
+    except Exception:  # noqa: BLE001 - not on the staff list, no database: the login will do
+        return context.user
+    name = (viewer.name or viewer.login) if viewer is not None and viewer.login else context.user
+    _NAMES[key] = name
+    return name
+
+
 def has_imported_notes(store) -> bool:
     """Whether any extract has been imported (`Store.has_imported_notes`)."""
     return store.has_imported_notes()

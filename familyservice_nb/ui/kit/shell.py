@@ -137,7 +137,9 @@ def build_fresh_page(title: str, build: Callable[[PageContext], widgets.Widget])
     if not preheated():
         return build_page(title, build)
     try:
-        user = PageContext.from_environment().user
+        from familyservice_nb.ui.kit.data import signed_in_name
+
+        user = signed_in_name(PageContext.from_environment())
     except ValueError:
         user = "demo manager"
     _warm_up(title, build)

@@ -19,7 +19,7 @@ from familyservice_nb.ui.forms.framework.form import UNEXPECTED, log_failure
 from familyservice_nb.ui.forms.framework.request import Params, when_requested
 from familyservice_nb.ui.kit.catalogue import case_link
 from familyservice_nb.ui.kit.context import PageContext
-from familyservice_nb.ui.kit.data import require_store
+from familyservice_nb.ui.kit.data import require_store, signed_in_name
 from familyservice_nb.ui.kit.html import esc
 from familyservice_nb.ui.kit.shared import show as set_shown
 from familyservice_nb.ui.kit.shell import AppPage, build_page
@@ -149,7 +149,8 @@ class CaseStoryPage(AppPage):
 
     @classmethod
     def from_context(cls, context: PageContext) -> CaseStoryPage:
-        return cls(require_store(context), user=context.user)
+        store = require_store(context)
+        return cls(store, user=signed_in_name(context, store))
 
     @classmethod
     def from_environment(cls):

@@ -13,6 +13,7 @@ from familyservice_nb.errors import WorkbookError
 from familyservice_nb.ui.forms.framework.form import log_failure
 from familyservice_nb.ui.kit.catalogue import Page, discover_pages, locate_dashboards
 from familyservice_nb.ui.kit.context import PageContext
+from familyservice_nb.ui.kit.data import signed_in_name
 from familyservice_nb.ui.kit.html import esc
 from familyservice_nb.ui.kit.shell import APP_TITLE, AppPage, FreshSection, build_page
 
@@ -66,7 +67,7 @@ class LandingPage(AppPage):
         """The page, with "my work" read when a browser first shows it (the links are there at once)."""
         folder = dashboards or context.dashboards or locate_dashboards()
         mine = FreshSection(lambda: my_work_sections(context), waiting="Reading your work…", what="your work")
-        return cls(user=context.user, pages=discover_pages(folder), sections=[mine])
+        return cls(user=signed_in_name(context), pages=discover_pages(folder), sections=[mine])
 
     @classmethod
     def from_environment(cls):

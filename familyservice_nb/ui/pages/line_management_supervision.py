@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from familyservice_nb.dates import today_in_london
 from familyservice_nb.errors import WorkbookError
 from familyservice_nb.records import OpeningFigures
 from familyservice_nb.store import NotAllowed
@@ -78,12 +79,12 @@ class LineManagementApp(FormApp):
             self.open_practitioner(login)
 
     def _name(self, login: str) -> str:
-        return {s.login: s.name for s in self.store.staff()}.get(login, login)
+        return self.store.names().get(login, login)
 
     def open_practitioner(self, login: str) -> None:
         self.say()
         name = self._name(login)
-        self.context_line.value = f'<p class="fsnb-context"><strong>{esc(name)}</strong> ({esc(login)})</p>'
+        self.context_line.value = f'<p class="fsnb-context"><strong>{esc(name)}</strong></p>'
         draft = my_latest_draft(self.store, self.form_class.kind, subject=login)
         if draft is None:
             self.start(login)
@@ -94,7 +95,11 @@ class LineManagementApp(FormApp):
 
     def new_form(self, login: str, record_id=None, figures=None, author=None) -> LineManagementForm:
         figures = figures or figures_for(self.store, login, self._name(login), self.as_of)
-        discussions = [i for i in self.store.records(kind="supervision") if i.subject == login][-12:][::-1]
+        # The case supervisions this session can have discussed: the practitioner's completed ones, up to the
+        # session's date (today for a new one), newest first.
+        held_on = self.store.info(record_id).event_date if record_id is not None else today_in_london()
+        discussions = [i for i in self.store.records(kind="supervision", state="complete")
+                       if i.subject == login and i.event_date <= held_on][-12:][::-1]
         return LineManagementForm(self.store, figures=figures, discussions=discussions, record_id=record_id,
                                   fixed={"author": author or self.store.user, "manager": author or self.store.user,
                                          "practitioner": login})
@@ -120,8 +125,7 @@ class LineManagementApp(FormApp):
 
     def form_for_record(self, info, payload: dict) -> LineManagementForm:
         login = payload.get("practitioner") or info.subject
-        self.context_line.value = (f'<p class="fsnb-context"><strong>{esc(self._name(login))}</strong> '
-                                   f"({esc(login)})</p>")
+        self.context_line.value = f'<p class="fsnb-context"><strong>{esc(self._name(login))}</strong></p>'
         form = self.new_form(login, record_id=info.record_id, figures=self._saved_figures(payload),
                              author=payload.get("author"))
         form.load(payload)

@@ -16,7 +16,7 @@ from familyservice_nb.ui.charts import figure_widget, gaps_figure, update_gaps
 from familyservice_nb.ui.kit.behind_figures import OversightDrillDown
 from familyservice_nb.ui.kit.catalogue import CASE_STORY_NOTEBOOK
 from familyservice_nb.ui.kit.context import PageContext
-from familyservice_nb.ui.kit.data import require_store
+from familyservice_nb.ui.kit.data import require_store, signed_in_name
 from familyservice_nb.ui.kit.html import esc, figure_cards
 from familyservice_nb.ui.kit.shell import AppPage, build_fresh_page
 from familyservice_nb.ui.kit.tables import Link, TableSection
@@ -217,7 +217,8 @@ class ManagementOversightPage(AppPage):
 
     @classmethod
     def from_context(cls, context: PageContext) -> ManagementOversightPage:
-        return cls.from_store(require_store(context), user=context.user, as_of=context.as_of)
+        store = require_store(context)
+        return cls.from_store(store, user=signed_in_name(context, store), as_of=context.as_of)
 
     @classmethod
     def from_environment(cls):

@@ -106,7 +106,7 @@ class MyWork(widgets.VBox):
         ], "No case supervision is due in the coming week.")
         late = overdue_actions(data, as_of=self.as_of)
         self.actions.value = _list([
-            f"{_case(r.case_id, r.family)}: “{esc(r.what)}”, by {esc(r.by_whom)}, agreed on {esc(uk(r.agreed_on))}; "
+            f"{_case(r.case_id, r.family)}: “{esc(r.what)}”, by {esc(self.names.get(r.by_whom, r.by_whom))}, agreed on {esc(uk(r.agreed_on))}; "
             f"overdue since {esc(uk(r.by_when))} (last review: {esc(r.last_review)})" + _story(r.case_id)
             for r in late.head(MOST).itertuples()
         ], "No agreed action is past its date.")

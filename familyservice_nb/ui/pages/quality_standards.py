@@ -20,7 +20,7 @@ from familyservice_nb.standards import STANDARDS, Evidence, standards_table
 from familyservice_nb.timeliness import assess_timeliness
 from familyservice_nb.ui.charts import figure_widget, standards_figure
 from familyservice_nb.ui.kit.context import PageContext
-from familyservice_nb.ui.kit.data import notes_for
+from familyservice_nb.ui.kit.data import notes_for, signed_in_name
 from familyservice_nb.ui.kit.html import esc
 from familyservice_nb.ui.kit.shell import AppPage, build_fresh_page
 from familyservice_nb.ui.kit.tables import TableSection
@@ -82,7 +82,7 @@ class QualityStandardsPage(AppPage):
             except NotAllowed:  # not on the staff list (notes from the extract file): the notes' standards show
                 tables = {}
         evidence = Evidence(notes=assessed, tables=tables)
-        return cls(evidence, user=context.user, as_of=assessed.attrs.get("as_of"), source=source.description,
+        return cls(evidence, user=signed_in_name(context), as_of=assessed.attrs.get("as_of"), source=source.description,
                    notices=source.notices)
 
     @classmethod

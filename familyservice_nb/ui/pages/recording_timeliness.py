@@ -36,7 +36,7 @@ from familyservice_nb.ui.charts import (
 )
 from familyservice_nb.ui.kit.behind_figures import TimelinessDrillDown, notes_display
 from familyservice_nb.ui.kit.context import PageContext
-from familyservice_nb.ui.kit.data import NotesSource, notes_for, notes_from_extract
+from familyservice_nb.ui.kit.data import NotesSource, notes_for, notes_from_extract, signed_in_name
 from familyservice_nb.ui.kit.filters import TimelinessFilterBar
 from familyservice_nb.ui.kit.html import MISSING, esc, figure_cards, uk_date
 from familyservice_nb.ui.kit.shell import AppPage, build_fresh_page
@@ -275,7 +275,7 @@ class RecordingTimelinessDashboard(AppPage):
     def from_context(cls, context: PageContext) -> RecordingTimelinessDashboard:
         source = notes_for(context)
         calendar = source.store.calendar() if source.store is not None else context.calendar()
-        return cls.from_source(source, user=context.user, calendar=calendar)
+        return cls.from_source(source, user=signed_in_name(context), calendar=calendar)
 
     @classmethod
     def from_environment(cls):

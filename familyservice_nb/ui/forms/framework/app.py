@@ -46,7 +46,7 @@ class FormApp(AppPage):
         self.chooser = self.make_chooser()
         intro = html_widget(f'<p class="fsnb-lede">{esc(self.intro)}</p>' if self.intro else "")
         super().__init__(self.title, [intro, self.chooser, self.message, self.offer,
-                                      self.context_line, self.slot], user=user)
+                                      self.context_line, self.slot], user=self.viewer.name or user)
         self.add_class("fsnb-form-page")
 
     # -- building ---------------------------------------------------------------------------------
@@ -159,7 +159,8 @@ class FormApp(AppPage):
             form.lock()
             show(form.action_bar, False)
             form.banner.value = ('<div class="fsnb-notice" role="status">'
-                                 + esc(f"This draft belongs to {info.author}; only they can carry on with it.")
+                                 + esc(f"This draft belongs to {self.store.names().get(info.author, info.author)}; only they can carry "
+                                       "on with it.")
                                  + "</div>")
 
     def form_for_record(self, info, payload: dict) -> RecordForm:

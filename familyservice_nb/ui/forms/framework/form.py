@@ -532,7 +532,7 @@ class RecordForm(widgets.VBox):
 
     def staff_names_by_login(self) -> dict[str, str]:
         try:
-            return {s.login: s.name for s in self.store.staff()}
+            return self.store.names()
         except Exception:  # noqa: BLE001 - logins will do
             return {}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import pandas as pd
 from pydantic import BaseModel
@@ -31,13 +32,15 @@ def _field_names(model: type[BaseModel] | None, paths) -> str:
     return "; ".join(names)
 
 
-def versions_table(versions) -> str:
+def versions_table(versions, names: Mapping[str, str] | None = None) -> str:
+    """`names`: name by login (`Store.names`): people are shown by name, not login (issue 13)."""
+    names = names or {}
     frame = pd.DataFrame(
         {
             "version": [v.version for v in versions],
             "state": [STATES.get(v.state, v.state) for v in versions],
             "saved": [london_time(v.saved_at) for v in versions],
-            "saved_by": [v.saved_by for v in versions],
+            "saved_by": [names.get(v.saved_by, v.saved_by) for v in versions],
             "completed": [london_time(v.completed_at) for v in versions],
             "reason": [v.reason or "" for v in versions],
         }
@@ -52,13 +55,15 @@ def versions_table(versions) -> str:
     )
 
 
-def audit_table(trail: pd.DataFrame, model: type[BaseModel] | None = None) -> str:
+def audit_table(trail: pd.DataFrame, model: type[BaseModel] | None = None,
+                names: Mapping[str, str] | None = None) -> str:
+    names = names or {}
     if trail.empty:
         return html_table(trail, {}, empty_message="Nothing has been recorded about this record yet.")
     frame = pd.DataFrame(
         {
             "at": trail["at"].map(london_time),
-            "actor": trail["actor"],
+            "actor": trail["actor"].map(lambda login: names.get(login, login)),
             "action": trail["action"].map(lambda a: ACTIONS.get(a, str(a).capitalize())),
             "version": trail["version"],
             "fields": trail["changes"].map(lambda c: _field_names(model, (c or {}).keys())),
@@ -79,10 +84,11 @@ def history_html(store, record_id: str, model: type[BaseModel] | None = None) ->
     try:
         versions = store.versions(record_id)
         trail = store.audit_trail(record_id)
+        names = store.names()
     except Exception as exc:  # noqa: BLE001 - the form itself must stay usable
         return f'<p class="fsnb-notice">The history of this record cannot be shown just now: {esc(exc)}</p>'
     return (
         f'<div class="fsnb-table-wrap fsnb-history" tabindex="0" role="region" aria-label="Versions">'
-        f'{versions_table(versions)}</div>'
-        f'<div class="fsnb-table-wrap fsnb-history">{audit_table(trail, model)}</div>'
+        f'{versions_table(versions, names)}</div>'
+        f'<div class="fsnb-table-wrap fsnb-history">{audit_table(trail, model, names)}</div>'
     )
