@@ -126,7 +126,7 @@ def _discussion_problems(record: CaseDiscussion, earlier, case, settings) -> lis
         for child in case.children:
             if child.child_id not in listed:
                 name = f"{child.pseudonym} ({child.child_id})" if child.pseudonym else child.child_id
-                out.append(Problem(("children",), (
+                out.append(Problem(("children", child.child_id), (
                     f"Children spoken to: {name} has neither views recorded nor a reason they were not spoken "
                     "to (for example too young to speak, not seen this period, declined).")))
     for name, title in OPTIONAL_SECTIONS.items():

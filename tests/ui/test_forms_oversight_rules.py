@@ -81,11 +81,14 @@ def test_form_a_child_with_neither_views_nor_a_reason_is_listed_and_linked(url):
     form.parts["children"].rows[1].fields["not_spoken_to"].value = None  # Ben: nothing recorded
     assert not form.complete()
     assert form.problem_list == [{
-        "path": "children", "anchor": "fsnb-field-children",
+        "path": "children.K-2", "anchor": "fsnb-field-children",
         "message": "Children spoken to: Ben (K-2) has neither views recorded nor a reason they were not spoken to "
                    "(for example too young to speak, not seen this period, declined)."}]
-    # the summary's item links to the children's first input (GOV.UK error summary, ui/kit/error_summary.py)
-    assert [fid for fid, _message in form.summary.items] == [form._field_id(("children",))]
+    # the summary's item links to Ben's own "not spoken to because", where the message is shown (GOV.UK error
+    # summary, ui/kit/error_summary.py); it used to link to the first child's first input, with no message
+    ben = form.parts["children"].rows[1].fields["not_spoken_to"]
+    assert [fid for fid, _message in form.summary.items] == ["children-K-2-not-spoken-to"]
+    assert "fsnb-fid-children-K-2-not-spoken-to" in ben._dom_classes and "has neither views" in ben.notes.value
     young = form.parts["children"].rows[1].fields
     young["not_spoken_to"].value = "Too young to speak: observed"
     young["date_spoken_to"].value = "24/11/2026"
@@ -99,7 +102,7 @@ def test_form_an_unreviewed_action_and_silent_sections_are_listed(url):
     form = supervision_form(url, MANAGER)
     assert not form.complete()
     paths = [p["path"] for p in form.problem_list]
-    assert paths == ["progress", "still_to_happen", "children", "children", "key_dates", "risk_assessments_and_tools",
+    assert paths == ["progress", "still_to_happen", "children.K-1", "children.K-2", "key_dates", "risk_assessments_and_tools",
                      "if_unable_to_engage", "pbr_outcomes", "significant_adults", "agreed_actions"]
     fill_discussion(form)
     form.parts["left_empty"].choices["key_dates"].value = "Not discussed"

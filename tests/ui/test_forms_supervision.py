@@ -343,3 +343,25 @@ def test_complete_waits_for_typing_that_arrives_just_after_the_click(url):
     form = asyncio.run(scenario())
     assert form.locked, form.summary.value
     assert Store(url, user=MANAGER).get(form.record_id).case_summary == "Typed before the click, arriving after it."
+
+
+def test_complete_lists_every_problem_at_once_in_the_forms_order_each_linked_to_where_it_is_said(url):
+    """The audit: Complete on an empty form listed 2 problems (the summary, then the kind: the reverse of the
+    form), and 11 more only once those were put right; links for a list left empty went nowhere."""
+    form = open_case(page(url))
+    form.parts["case_summary"].field.value = ""
+    assert not form.complete()
+    paths = [p["path"] for p in form.problem_list]
+    assert paths[:4] == ["kind", "case_summary", "progress", "still_to_happen"], paths
+    assert {"key_dates", "pbr_outcomes", "significant_adults", "agreed_actions", "children.K-1"} <= set(paths)
+    items = dict((message.split(":")[0], fid) for fid, message in form.summary.items)
+    assert items["Key dates"] == "left-empty-key-dates"  # the choice that answers "fill in, or mark it"
+    choice = form.parts["left_empty"]
+    holder = next(w for w in choice.widget.children if "fsnb-fid-left-empty-key-dates" in w._dom_classes)
+    assert "fsnb-field" in holder._dom_classes and "Error: </span>Fill this in" in choice.messages["key_dates"].value
+    assert all(fid for fid in items.values()), items  # every item is a link
+    for box in choice.choices.values():
+        box.value = "Nothing to record"
+    form.parts["progress"].field.value = "Attendance up."
+    form.debouncer.flush()
+    assert choice.messages["key_dates"].value == ""  # put right: the message goes (live check after Complete)

@@ -14,6 +14,7 @@ import ipywidgets as widgets
 from familyservice_nb.records import ChildSpokenTo, uk
 from familyservice_nb.ui.forms.framework.fields import FieldWidget, field_widget
 from familyservice_nb.ui.forms.framework.parts import Part, Problem
+from familyservice_nb.ui.kit.error_summary import field_id
 from familyservice_nb.ui.kit.html import esc
 from familyservice_nb.ui.kit.shared import fixed_layout, html_widget
 from familyservice_nb.ui.kit.values import is_blank
@@ -113,7 +114,13 @@ class ChildrenPart(Part):
                 field.show_problems([])
         for loc, message in problems:
             if len(loc) >= 2 and isinstance(loc[0], int) and loc[0] < len(filled) and loc[1] in FIELDS:
-                filled[loc[0]].fields[loc[1]].show_problems([message])
+                filled[loc[0]].fields[loc[1]].show_problems([message], fid=field_id(self.name, *loc[:2]))
+            elif len(loc) == 1 and loc[0] in self.by_id:  # a child not accounted for: at their "why not"
+                self.by_id[loc[0]].fields["not_spoken_to"].show_problems([message], fid=self.field_id_for(loc))
+
+    def field_id_for(self, loc: tuple) -> str | None:
+        """The input a problem about one child (by id) is shown at: their "not spoken to because"."""
+        return field_id(self.name, loc[0], "not_spoken_to") if len(loc) == 1 and loc[0] in self.by_id else None
 
     def _watch(self, row: ChildRow, callback: Callable[[], None]) -> None:
         for field in row.fields.values():

@@ -12,10 +12,21 @@ import ipywidgets as widgets
 
 from familyservice_nb.records import OPTIONAL_SECTIONS, LeftEmpty
 from familyservice_nb.ui.forms.framework.parts import Part, Problem
+from familyservice_nb.ui.kit.error_summary import field_id
 from familyservice_nb.ui.kit.html import esc
 from familyservice_nb.ui.kit.shared import DescriptionStyle, fixed_layout, fixed_style, html_widget
 
 FILLED = "Filled in (or to fill in)"
+
+
+def choice_id(section: str) -> str:
+    """The field id of a section's choice (what an error summary link points at)."""
+    return field_id("left_empty", section)
+
+
+def _problem_html(messages: Sequence[str]) -> str:
+    items = "<br>".join(f'<span class="fsnb-visually-hidden">Error: </span>{esc(m)}' for m in messages)
+    return f'<p class="fsnb-field-problem">{items}</p>' if messages else ""
 
 
 def label_of(title: str) -> str:
@@ -33,8 +44,17 @@ class LeftEmptyPart(Part):
                                                style=fixed_style(DescriptionStyle, description_width="initial"),
                                                layout=fixed_layout(width="auto"))
                         for name, title in OPTIONAL_SECTIONS.items()}
+        # Each choice is a field of its own, with its own message: "Key dates: fill this in, or mark it ..."
+        # shows at (and is tied to) the choice that answers it, which the error summary's link focuses.
+        self.messages = {name: html_widget("") for name in self.choices}
+        boxes = []
+        for name, box in self.choices.items():
+            holder = widgets.VBox([box, self.messages[name]], layout=fixed_layout(width="100%"))
+            holder.add_class("fsnb-field")
+            holder.add_class(f"fsnb-fid-{choice_id(name)}")
+            boxes.append(holder)
         self.problem = html_widget("")
-        self.widget = widgets.VBox([*self.choices.values(), self.problem], layout=widgets.Layout(width="100%"))
+        self.widget = widgets.VBox([*boxes, self.problem], layout=widgets.Layout(width="100%"))
         self.widget.add_class("fsnb-left-empty")
 
     def record_value(self):
@@ -49,9 +69,18 @@ class LeftEmptyPart(Part):
             else:
                 box.index = 0  # "Filled in": an index, so the page's list shows it chosen
 
+    def field_id_for(self, loc: tuple) -> str | None:
+        """The choice a problem at (section,) is about (the error summary links to it)."""
+        return choice_id(loc[0]) if loc and loc[0] in self.choices else None
+
     def show_problems(self, problems: Sequence[Problem]) -> None:
-        items = "".join(f"<span>{esc(m)}</span>" for _loc, m in problems)
-        self.problem.value = f'<div class="fsnb-field-problem" role="alert">{items}</div>' if problems else ""
+        """A problem at (section,) shows at that section's choice; any other under the choices."""
+        at: dict[str | None, list[str]] = {}
+        for loc, message in problems:
+            at.setdefault(loc[0] if loc and loc[0] in self.choices else None, []).append(message)
+        for name, shown in self.messages.items():
+            shown.value = _problem_html(at.get(name, []))
+        self.problem.value = _problem_html(at.get(None, []))
 
     def on_change(self, callback: Callable[[], None]) -> None:
         for box in self.choices.values():

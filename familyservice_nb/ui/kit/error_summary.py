@@ -70,7 +70,8 @@ function render({ model, el }) {
         link.addEventListener("click", (event) => {
           event.preventDefault();
           const field = document.querySelector(`.fsnb-fid-${CSS.escape(fid)}`);
-          const input = field && inputsOf(field)[0];
+          // its first input; for a part with none (an empty list) its first button ("Add a key date")
+          const input = field && (inputsOf(field)[0] || field.querySelector("button:not([disabled])"));
           if (input) {
             input.scrollIntoView({ block: "center" });
             input.focus();

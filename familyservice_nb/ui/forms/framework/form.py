@@ -11,8 +11,12 @@ The life of a record (DESIGN.md: Saved records are versioned):
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 import sys
 import traceback
+import types
+import typing
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -27,7 +31,8 @@ from familyservice_nb.ui.forms.framework.autosave import Debouncer, running_loop
 from familyservice_nb.ui.forms.framework.copy import CopyText
 from familyservice_nb.ui.forms.framework.history import history_html
 from familyservice_nb.ui.forms.framework.keeper import TypingKeeper
-from familyservice_nb.ui.forms.framework.parts import Part
+from familyservice_nb.ui.forms.framework.parts import FieldPart, Part
+from familyservice_nb.ui.forms.left_empty import choice_id
 from familyservice_nb.ui.kit.dateinput import UKDateInput
 from familyservice_nb.ui.kit.error_summary import ErrorSummary, field_id
 from familyservice_nb.ui.kit.html import esc
@@ -75,6 +80,26 @@ def completion_rows(problems) -> list[dict]:
         rows.append({"loc": tuple(p.loc), "type": "completion", "sentence": p.message,
                      "short": short[:1].upper() + short[1:]})
     return rows
+
+
+def _stand_in(annotation, data: dict):
+    """A plain valid value of this type, standing in for an answer that is not valid yet (see
+    `RecordForm.completion_check_despite`); None for a type it does not know."""
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    optional = typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(args) == 1
+    kind = args[0] if optional else annotation
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return next(iter(kind)).value
+    if kind is bool:
+        return False
+    if kind is str:
+        return "-"
+    if kind is dt.date:
+        day = data.get("event_date")
+        return day if isinstance(day, dt.date) else london_now().date()
+    if kind is dt.time:
+        return dt.time(9, 0)
+    return None
 
 
 def section(title: str, children: Sequence[widgets.Widget], intro: str = "", css: str = "") -> widgets.VBox:
@@ -159,6 +184,9 @@ class RecordForm(widgets.VBox):
 
     def add(self, part: Part) -> widgets.Widget:
         self.parts[part.name] = part
+        # What an error summary link about the whole part points at (its first input, else its first
+        # button: an empty list's "Add"); a single field carries its own.
+        part.widget.add_class(f"fsnb-fid-{field_id(part.name)}")
         return part.widget
 
     def refresh(self) -> None:
@@ -260,6 +288,8 @@ class RecordForm(widgets.VBox):
             name = loc[0]
             if everything or name in self.touched and p["type"] in FORMAT_PROBLEMS or self._shown(name):
                 by_part[name].append((loc[1:], p["short"]))
+                if self._left_empty_choice(loc):  # "fill this in, or mark it": said at the choice too
+                    by_part["left_empty"].append((loc, p["short"]))
         for name, part in self.parts.items():
             part.show_problems(by_part[name])
         self.problem_list = [
@@ -283,10 +313,20 @@ class RecordForm(widgets.VBox):
                 self.summary.move_focus(f".fsnb-fid-{field_id(name)}")
                 return
 
+    def _left_empty_choice(self, loc: tuple) -> bool:
+        """Whether a problem is about a whole optional section, which its "left empty because" choice answers."""
+        left_empty = self.parts.get("left_empty")
+        return len(loc) == 1 and left_empty is not None and loc[0] in getattr(left_empty, "choices", {})
+
     def _field_id(self, loc: tuple) -> str:
         """The id of the input a problem is about (the summary links to it), or "" when it has none."""
         if not loc or loc[0] not in self.parts:
             return ""
+        if self._left_empty_choice(loc) and not isinstance(self.parts[loc[0]], FieldPart):
+            return choice_id(loc[0])  # a list or outcomes left empty: the choice that says why
+        own = getattr(self.parts[loc[0]], "field_id_for", None)
+        if own is not None and (fid := own(loc[1:])):
+            return fid
         if len(loc) >= 3 and isinstance(loc[1], int):
             return field_id(loc[0], loc[1], loc[2])
         return field_id(loc[0])
@@ -356,10 +396,18 @@ class RecordForm(widgets.VBox):
         return f'<span class="fsnb-status {css}" {role} data-saves="{count}">{esc(text)}</span>'
 
     def _live_check(self) -> None:
-        model, problems = self.check()
-        if model is not None and self.completion_tried:
-            problems = self.completion_check(model)
+        _model, problems = self.problems_now(completing=self.completion_tried)
         self.show_problems(problems, everything=self.completion_tried)
+
+    def problems_now(self, completing: bool) -> tuple[BaseModel | None, list[dict]]:
+        """The record and its problems; `completing`: with what completion also asks for, every problem at
+        once (GOV.UK error summary), not the rest only after the first are put right."""
+        model, problems = self.check()
+        if not completing:
+            return model, problems
+        if not problems:
+            return model, self.completion_check(model)  # nothing silent: what completion still asks for
+        return None, self.in_form_order(problems + self.completion_check_despite(problems))
 
     def completion_check(self, model: BaseModel) -> list[dict]:
         """What the store's completion rules still ask of this record (records/completion.py)."""
@@ -367,6 +415,37 @@ class RecordForm(widgets.VBox):
             return completion_rows(self.store.completion_problems(model, self.record_id, self.kind))
         except WorkbookError as exc:
             return [{"loc": (), "type": "completion", "sentence": str(exc), "short": str(exc)}]
+
+    def completion_check_despite(self, problems: list[dict]) -> list[dict]:
+        """What completion will also ask for, on a record that is not valid yet: each answer that is not
+        valid is stood in for by a plain valid one (text, the first choice, the record's date), the
+        completion rules are run on that, and only problems with other answers are kept (those answers
+        have their own problem already). Nothing when the record cannot be stood in for."""
+        data = self.record_data()
+        fields = self.model.model_fields
+        stood_in: set[str] = set()
+        for _attempt in range(3):
+            bad = {p["loc"][0] for p in problems if p["loc"] and p["loc"][0] in fields}
+            if not bad or bad <= stood_in and _attempt:
+                break
+            for name in bad:
+                stand_in = _stand_in(fields[name].annotation, data)
+                if stand_in is None:
+                    return []
+                data[name] = stand_in
+            stood_in |= bad
+            try:
+                model = self.model.model_validate(data)
+            except ValidationError as error:
+                problems = [{"loc": tuple(e["loc"])} for e in error.errors(include_url=False)]
+                continue
+            return [p for p in self.completion_check(model) if not p["loc"] or p["loc"][0] not in stood_in]
+        return []
+
+    def in_form_order(self, problems: list[dict]) -> list[dict]:
+        """Problems in the order their fields come on the form (the record's own problems last)."""
+        order = {name: i for i, name in enumerate(self.parts)}
+        return sorted(problems, key=lambda p: order.get(p["loc"][0], len(order)) if p["loc"] else len(order))
 
     # -- completing, locking, amending ----------------------------------------------------------------
 
@@ -397,9 +476,7 @@ class RecordForm(widgets.VBox):
             return False
         self.debouncer.cancel()
         self.completion_tried = True
-        model, problems = self.check()
-        if not problems:
-            problems = self.completion_check(model)  # nothing silent: what completion still asks for
+        model, problems = self.problems_now(completing=True)
         if problems:
             self.show_problems(problems, everything=True)
             self.summary.focus_count += 1  # the summary takes the focus (GOV.UK error summary)
