@@ -72,3 +72,32 @@ def test_a_failed_complete_lists_every_problem_with_a_link_to_its_field(tmp_path
     assert "fsnb-field-problem" in by_whom.notes.value and 'role="alert"' not in by_whom.notes.value
     # the summary sits above the form's first section
     assert form.children[0].children[0] is form.summary
+
+
+def test_every_date_and_row_input_says_which_it_is(tmp_path):
+    """The audit: the record's date was just "Date", as was each key date; action inputs were "What", "By
+    whom", "By when" with no action number."""
+    from familyservice_nb.ui.pages.line_management_supervision import LineManagementApp
+
+    url = seed(sqlite_url(tmp_path))
+    app = CaseSupervisionApp(Store(url, user=MANAGER), MANAGER)
+    app.chooser.practitioner.value = PRACTITIONER
+    app.chooser.case.value = NORTH_CASE
+    app.chooser.start.click()
+    form = app.form
+    assert form.parts["event_date"].field.control.text.description == "Date of the supervision"
+    dates = form.parts["key_dates"].rows
+    dates.add_row()
+    second = dates.add_row()
+    assert second.fields["date"].control.text.description == "Key date 2: date"
+    assert second.fields["date"].control.picker.description == "Key date 2: date: choose from a calendar"
+    actions = form.parts["agreed_actions"].rows
+    action = actions.add_row()
+    assert [f.control.description for n, f in action.fields.items() if n != "by_when"] == [
+        "Action 1: what", "Action 1: by whom"]
+    assert action.fields["by_when"].control.text.description == "Action 1: by when"
+    dates.remove_row(dates.rows[0])  # renumbered: the names follow
+    assert second.fields["date"].control.text.description == "Key date 1: date"
+    line = LineManagementApp(Store(url, user=MANAGER), MANAGER)
+    line.open_practitioner(PRACTITIONER)
+    assert line.form.parts["event_date"].field.control.text.description == "Date of the supervision"

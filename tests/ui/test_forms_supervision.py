@@ -365,3 +365,21 @@ def test_complete_lists_every_problem_at_once_in_the_forms_order_each_linked_to_
     form.parts["progress"].field.value = "Attendance up."
     form.debouncer.flush()
     assert choice.messages["key_dates"].value == ""  # put right: the message goes (live check after Complete)
+
+
+def test_a_future_date_is_refused_at_the_field_as_it_is_typed_and_gives_no_due_date(url):
+    """The audit: 25/12/2026 typed on 05/12 showed no problem and a due date in January; only Complete
+    refused it."""
+    from familyservice_nb.dates import today_is
+
+    with today_is(dt.date(2026, 12, 5)):
+        form = open_case(page(url))
+        form.parts["event_date"].field.value = "25/12/2026"
+        form.debouncer.flush()
+        notes = form.parts["event_date"].field.notes.value
+        assert "25/12/2026 is in the future" in notes and "fsnb-field-problem" in notes
+        assert "No due date: the date is in the future" in form.due.value and "January" not in form.due.value
+        form.parts["event_date"].field.value = "04/12/2026"
+        form.debouncer.flush()
+        assert "in the future" not in form.parts["event_date"].field.notes.value
+        assert "To be recorded on Mosaic by" in form.due.value

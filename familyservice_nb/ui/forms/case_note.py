@@ -26,6 +26,7 @@ class CaseNoteForm(CaseRecordForm):
     model = CaseNote
     kind = "case_note"
     noun = "case note"
+    date_label = "Date of the event"
 
     def build(self) -> list[widgets.Widget]:
         self.type_help = html_widget("")

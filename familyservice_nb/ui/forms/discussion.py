@@ -119,6 +119,7 @@ class SupervisionForm(DiscussionForm):
     model = SupervisionRecord
     kind = "supervision"
     noun = "supervision record"
+    date_label = "Date of the supervision"
     about_title = "About this case discussion"
 
     def about(self) -> list[widgets.Widget]:
@@ -154,6 +155,7 @@ class ReviewForm(DiscussionForm):
     model = ReviewSummary
     kind = "review_summary"
     noun = "review summary"
+    date_label = "Date of the review"
     about_title = "About this review"
 
 
@@ -161,6 +163,7 @@ class ClosureForm(DiscussionForm):
     model = ClosureSummary
     kind = "closure_summary"
     noun = "closure summary"
+    date_label = "Date of the closure summary"
     about_title = "About this closure"
 
     def head_sections(self) -> list[widgets.Widget]:

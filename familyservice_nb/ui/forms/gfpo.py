@@ -66,6 +66,7 @@ class GFPOForm(CaseRecordForm):
     model = GFPOSessionRecord
     kind = "gfpo_session"
     noun = "GFPO session record"
+    date_label = "Date of the session"
 
     def build(self) -> list[widgets.Widget]:
         m = self.model.model_fields

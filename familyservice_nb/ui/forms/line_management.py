@@ -20,9 +20,8 @@ from familyservice_nb.records import (
     uk,
 )
 from familyservice_nb.ui.charts import caseload_figure, figure_widget
-from familyservice_nb.ui.forms.framework.fields import field_widget
 from familyservice_nb.ui.forms.framework.form import RecordForm, section
-from familyservice_nb.ui.forms.framework.parts import FieldPart, Part, Problem
+from familyservice_nb.ui.forms.framework.parts import Part, Problem
 from familyservice_nb.ui.kit.html import esc, html_table
 from familyservice_nb.ui.kit.shared import html_widget
 from familyservice_nb.ui.kit.values import today_text
@@ -100,14 +99,12 @@ class LineManagementForm(RecordForm):
     model = LineManagementSupervision
     kind = "line_management"
     noun = "line management supervision record"
+    date_label = "Date of the supervision"
 
     def __init__(self, store, *, figures: OpeningFigures, discussions: Sequence, fixed: dict, **kwargs):
         self.figures = figures
         self.discussions = list(discussions)
         super().__init__(store, fixed={**fixed, "opening_figures": figures.model_dump(mode="json")}, **kwargs)
-
-    def field(self, name: str, **options) -> widgets.Widget:
-        return self.add(FieldPart(field_widget(self.model, name, **options)))
 
     def build(self) -> list[widgets.Widget]:
         m = self.model.model_fields

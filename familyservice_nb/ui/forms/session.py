@@ -20,6 +20,7 @@ class SessionForm(CaseRecordForm):
     model = SessionRecord
     kind = "session"
     noun = "session record"
+    date_label = "Date of the session"
 
     def build(self) -> list[widgets.Widget]:
         m = self.model.model_fields

@@ -55,6 +55,10 @@ class UKDateInput(widgets.VBox):
         self.text.observe(self._typed, "value")
         self._typed()
 
+    def relabel(self, label: str) -> None:
+        self.text.description = label
+        self.picker.description = self.picker.tooltip = f"{label}: choose from a calendar"
+
     @property
     def value(self) -> str:
         return self.text.value

@@ -7,9 +7,8 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 
 from familyservice_nb.ui.forms.framework.due_date import DueDate
-from familyservice_nb.ui.forms.framework.fields import field_widget
 from familyservice_nb.ui.forms.framework.form import RecordForm
-from familyservice_nb.ui.forms.framework.parts import FieldPart, ListPart
+from familyservice_nb.ui.forms.framework.parts import ListPart
 from familyservice_nb.ui.forms.framework.rows import RowList
 from familyservice_nb.ui.kit.shared import show
 from familyservice_nb.ui.kit.values import today_text
@@ -24,9 +23,6 @@ class CaseRecordForm(RecordForm):
         self.staff_names = list(staff_names)
         self.calendar = calendar
         super().__init__(store, fixed={"case_id": case.case_id, **fixed}, record_id=record_id, **kwargs)
-
-    def field(self, name: str, **options) -> widgets.Widget:
-        return self.add(FieldPart(field_widget(self.model, name, **options)))
 
     def rows(self, name: str, model, fields, noun: str, **options) -> widgets.Widget:
         rows = RowList(model, fields, noun=noun, **options)

@@ -20,6 +20,8 @@ def due_text(model: type[BaseModel], event_date, risk: bool, calendar, reason: s
     day = read_date(event_date)
     if day is None:
         return "The recording due date shows here once the date is filled in."
+    if today is not None and day > today:  # the record's own rule refuses it (records.base: future_event)
+        return "No due date: the date is in the future, and a record is of something that has happened."
     probe = model.model_construct(event_date=day, risk_identified=bool(risk), **values)
     due = probe.due_date(calendar)
     why = reason or ("because harm or risk was identified" if risk else "")

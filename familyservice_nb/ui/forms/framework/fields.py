@@ -173,6 +173,14 @@ class FieldWidget(widgets.VBox):
 
     # -- state ------------------------------------------------------------------------------------
 
+    def relabel(self, label: str) -> None:
+        """Name the input anew ("Key date 2: date"): a row's inputs say which row they belong to."""
+        self.label = label
+        if isinstance(self.control, UKDateInput):
+            self.control.relabel(label)
+        else:
+            self.control.description = label
+
     def show_problems(self, problems: Sequence[str], fid: str | None = None) -> None:
         """Each problem under the input (the error summary ties it to the input with aria-describedby and
         marks the input aria-invalid); `fid` names the field for the summary's link to it."""

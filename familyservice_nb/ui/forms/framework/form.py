@@ -29,6 +29,7 @@ from familyservice_nb.records.base import uk
 from familyservice_nb.store import ChangedElsewhere
 from familyservice_nb.ui.forms.framework.autosave import Debouncer, running_loop
 from familyservice_nb.ui.forms.framework.copy import CopyText
+from familyservice_nb.ui.forms.framework.fields import field_widget
 from familyservice_nb.ui.forms.framework.history import history_html
 from familyservice_nb.ui.forms.framework.keeper import TypingKeeper
 from familyservice_nb.ui.forms.framework.parts import FieldPart, Part
@@ -46,10 +47,11 @@ from familyservice_nb.ui.kit.shared import (
 )
 from familyservice_nb.ui.kit.values import london_now, london_time
 
-# Problems shown while typing (before "Complete"): the value typed cannot be read at all.
+# Problems shown while typing (before "Complete"): the value typed cannot be read at all, or cannot be right.
 FORMAT_PROBLEMS = frozenset({
     "date_parsing", "date_type", "date_from_datetime_parsing", "date_from_datetime_inexact", "no_such_date",
     "time_parsing", "time_type", "login",
+    "future_event",  # a date in the future: said at the field as it is typed, not only at Complete
 })
 
 # The browser holds back a typed change while the kernel is still answering the previous one, but sends a
@@ -118,6 +120,7 @@ class RecordForm(widgets.VBox):
     model: ClassVar[type[BaseModel]]
     kind: ClassVar[str]
     noun: ClassVar[str] = "record"
+    date_label: ClassVar[str] = "Date"  # the record's own date, named for what it is ("Date of the supervision")
 
     def __init__(self, store, *, fixed: dict, record_id: str | None = None, autosave_delay: float = 1.0):
         self.store = store
@@ -181,6 +184,12 @@ class RecordForm(widgets.VBox):
     def build(self) -> list[widgets.Widget]:
         """Create `self.parts` and return the sections, in the order the page shows them."""
         raise NotImplementedError
+
+    def field(self, name: str, **options) -> widgets.Widget:
+        """The input for one of the record's fields, labelled by its title (the record's date by `date_label`)."""
+        if name == "event_date":
+            options.setdefault("label", self.date_label)
+        return self.add(FieldPart(field_widget(self.model, name, **options)))
 
     def add(self, part: Part) -> widgets.Widget:
         self.parts[part.name] = part
@@ -264,9 +273,19 @@ class RecordForm(widgets.VBox):
                       "this page and saved.") + "</div>")
 
     def check(self) -> tuple[BaseModel | None, list[dict]]:
-        """The record, or the problems with it: dicts of loc, type, sentence and short words."""
+        """The record, or every problem with it: dicts of loc, type, sentence and short words.
+
+        The record's rules across fields (a date in the future, a closure before its summary) are checked
+        only once each field is valid, so for a record not valid yet they are found on a copy in which each
+        answer that is not valid is stood in for (`_stood_in`): they are said from the first check."""
+        model, problems = self._validate(self.record_data())
+        if problems:
+            problems = problems + self._stood_in(problems)[2]
+        return model, problems
+
+    def _validate(self, data: dict) -> tuple[BaseModel | None, list[dict]]:
         try:
-            return self.model.model_validate(self.record_data()), []
+            return self.model.model_validate(data), []
         except ValidationError as error:
             sentences = explain(error, self.model)
             problems = []
@@ -275,6 +294,30 @@ class RecordForm(widgets.VBox):
                 problems.append({"loc": tuple(detail["loc"]), "type": detail["type"], "sentence": sentence,
                                  "short": short[:1].upper() + short[1:]})
             return None, problems
+
+    def _stood_in(self, problems: list[dict]) -> tuple[BaseModel | None, set[str], list[dict]]:
+        """A valid copy of the record, each answer with a problem stood in for by a plain valid one (text,
+        the first choice, the record's date): (that copy or None, the answers stood in for, the problems
+        the copy still has at other answers, which are the record's own)."""
+        data = dict(self.record_data())
+        fields = self.model.model_fields
+        stood_in: set[str] = set()
+        found: list[dict] = []
+        for _attempt in range(4):
+            bad = {p["loc"][0] for p in problems if p["loc"] and p["loc"][0] in fields} - stood_in
+            if not bad:
+                break
+            for name in bad:
+                stand_in = _stand_in(fields[name].annotation, data)
+                if stand_in is None:
+                    return None, stood_in, found
+                data[name] = stand_in
+            stood_in |= bad
+            model, problems = self._validate(data)
+            if model is not None:
+                return model, stood_in, found
+            found += [p for p in problems if p["loc"] and p["loc"][0] not in stood_in]
+        return None, stood_in, found
 
     # -- problems -----------------------------------------------------------------------------------
 
@@ -417,30 +460,13 @@ class RecordForm(widgets.VBox):
             return [{"loc": (), "type": "completion", "sentence": str(exc), "short": str(exc)}]
 
     def completion_check_despite(self, problems: list[dict]) -> list[dict]:
-        """What completion will also ask for, on a record that is not valid yet: each answer that is not
-        valid is stood in for by a plain valid one (text, the first choice, the record's date), the
-        completion rules are run on that, and only problems with other answers are kept (those answers
+        """What completion will also ask for, on a record that is not valid yet: the completion rules run
+        on its stood-in copy (`_stood_in`), keeping only problems with answers not stood in for (those
         have their own problem already). Nothing when the record cannot be stood in for."""
-        data = self.record_data()
-        fields = self.model.model_fields
-        stood_in: set[str] = set()
-        for _attempt in range(3):
-            bad = {p["loc"][0] for p in problems if p["loc"] and p["loc"][0] in fields}
-            if not bad or bad <= stood_in and _attempt:
-                break
-            for name in bad:
-                stand_in = _stand_in(fields[name].annotation, data)
-                if stand_in is None:
-                    return []
-                data[name] = stand_in
-            stood_in |= bad
-            try:
-                model = self.model.model_validate(data)
-            except ValidationError as error:
-                problems = [{"loc": tuple(e["loc"])} for e in error.errors(include_url=False)]
-                continue
-            return [p for p in self.completion_check(model) if not p["loc"] or p["loc"][0] not in stood_in]
-        return []
+        model, stood_in, _found = self._stood_in(problems)
+        if model is None:
+            return []
+        return [p for p in self.completion_check(model) if not p["loc"] or p["loc"][0] not in stood_in]
 
     def in_form_order(self, problems: list[dict]) -> list[dict]:
         """Problems in the order their fields come on the form (the record's own problems last)."""

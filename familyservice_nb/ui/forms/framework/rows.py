@@ -47,8 +47,14 @@ class Row(widgets.VBox):
             field.on_change(lambda _f: owner.changed())
 
     def number(self, i: int) -> None:
-        self.heading.value = f'<h4 class="fsnb-row-title">{esc(self.owner.noun.capitalize())} {i}</h4>'
+        """Number the row; each input's name says which row it is in ("Action 2: by when"), for a screen
+        reader (issue 13: names that say which date)."""
+        title = f"{self.owner.noun.capitalize()} {i}"
+        self.heading.value = f'<h4 class="fsnb-row-title">{esc(title)}</h4>'
         self.remove.description = f"Remove {self.owner.noun} {i}"
+        for name, field in self.fields.items():
+            own = self.owner.options.get(name, {}).get("label") or self.owner.model.model_fields[name].title or name
+            field.relabel(f"{title}: {own[:1].lower()}{own[1:]}")
 
     @property
     def data(self) -> dict:
