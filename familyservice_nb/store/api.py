@@ -194,8 +194,9 @@ class Store:
             return self.save_draft(data, record_id, kind, based_on=based_on)
         except repository.InvalidRecord:
             pass
+        calendar = self.calendar()  # read before the write transaction opens
         with self.writing() as conn:
-            return repository.save_unfinished(conn, self.viewer(conn), data, record_id, kind, based_on)
+            return repository.save_unfinished(conn, self.viewer(conn), data, record_id, kind, based_on, calendar)
 
     def saved_payload(self, record_id: str | int) -> dict:
         """The current version of a record as saved (a dict), whether or not it is a whole record yet."""

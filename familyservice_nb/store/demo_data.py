@@ -205,7 +205,9 @@ def _line_management(person, discussions: list[str], as_of: dt.date, rng: np.ran
 def _written_on(event_date: dt.date, as_of: dt.date, rng: np.random.Generator) -> dt.datetime:
     """When a demo record was written: mostly within a few days of the meeting, a tail later."""
     day = min(event_date + dt.timedelta(days=int(rng.exponential(2.0))), as_of)
-    return dt.datetime.combine(day, dt.time(15, int(rng.integers(0, 60))), tzinfo=dt.UTC)
+    written = dt.datetime.combine(day, dt.time(15, int(rng.integers(0, 60))), tzinfo=dt.UTC)
+    # Never later than now: demo data made in the morning showed records "completed today at 15:34".
+    return min(written, dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5))
 
 
 def is_empty(store) -> bool:

@@ -389,10 +389,30 @@ def _lenient_day(value) -> dt.date | None:
         return None
 
 
-def prepare_unfinished(data: dict, kind: str, viewer: Viewer) -> Prepared:
+def _lenient_due(kind: str, data: dict, day: dt.date | None, calendar) -> dt.date | None:
+    """An unfinished draft's due date, by the record's own rule (`due_date`), from its date, its risk flag
+    and what else sets its deadline (a supervision's kind), when those can be read: "my drafts" can then
+    say a draft is overdue before it is whole (issue 13)."""
+    if day is None or calendar is None:
+        return None
+    model = record_kinds()[kind]
+    values = {"event_date": day, "risk_identified": data.get("risk_identified") is True}
+    if "kind" in model.model_fields and data.get("kind"):
+        try:
+            values["kind"] = model.model_fields["kind"].annotation(data["kind"])
+        except (TypeError, ValueError):
+            pass
+    try:
+        return model.model_construct(**values).due_date(calendar)
+    except Exception:  # noqa: BLE001 - a draft without a deadline still saves
+        return None
+
+
+def prepare_unfinished(data: dict, kind: str, viewer: Viewer, calendar=None) -> Prepared:
     """A form's dict kept exactly as typed; its index columns read leniently (see the module's docstring)."""
     if kind not in record_kinds():
         raise WorkbookError(f"The workbook does not keep records of the kind '{kind}'.")
+    day = _lenient_day(data.get("event_date"))
     subject, author = data.get("practitioner"), data.get("author")
     meta = {
         "case_id": data.get("case_id") or None,
@@ -400,19 +420,19 @@ def prepare_unfinished(data: dict, kind: str, viewer: Viewer) -> Prepared:
         "subject": subject if isinstance(subject, str) and subject.strip() else None,
         "manager": authorship.manager_named(kind, data),
         "manager_required": authorship.manager_required(kind, data),
-        "event_date": _lenient_day(data.get("event_date")) or today_in_london(),
+        "event_date": day or today_in_london(),
         "risk_identified": data.get("risk_identified") is True,
-        "due_date": None,  # worked out when the record is whole
+        "due_date": _lenient_due(kind, data, day, calendar),
     }
     return Prepared(kind=kind, data=dict(data), meta=meta)
 
 
 def save_unfinished(conn: Connection, viewer: Viewer, data: dict, record_id: str | int | None, kind: str | None,
-                    based_on: dt.datetime | None = None) -> str:
+                    based_on: dt.datetime | None = None, calendar=None) -> str:
     """Keep a form's dict as the record's draft (new when `record_id` is None), finished or not."""
     if kind is None and record_id is not None:
         kind = _row(conn, viewer, record_id)["kind"]
-    return save_draft(conn, viewer, prepare_unfinished(data, kind, viewer), record_id, based_on)
+    return save_draft(conn, viewer, prepare_unfinished(data, kind, viewer, calendar), record_id, based_on)
 
 
 def saved_payload(conn: Connection, viewer: Viewer, record_id: str | int) -> dict:

@@ -108,3 +108,34 @@ def test_start_again_can_discard_the_old_draft(tmp_path):
     assert "earlier draft was discarded" in again.message.value
     assert [i.record_id for i in Store(url, user=MANAGER).records(kind="supervision")] == []
     assert old not in again.message.value
+
+
+def test_an_overdue_draft_says_so_and_the_page_says_when_it_was_read(tmp_path):
+    """The audit: 'My drafts' did not say a draft was past its due date (its form did); the page had no
+    'as of' date and time, though every dashboard has one."""
+    url = seed(sqlite_url(tmp_path))
+    store = Store(url, user=MANAGER)
+    store.save_unfinished({"author": MANAGER, "case_id": SECOND_CASE, "practitioner": "sam.worker",
+                           "event_date": "10/11/2026", "case_summary": "Half"}, None, "supervision")
+    store.save_unfinished({"author": MANAGER, "case_id": NORTH_CASE, "practitioner": PRACTITIONER,
+                           "event_date": "24/11/2026", "case_summary": "Half"}, None, "supervision")
+    work = MyWork(store, as_of=AS_OF)
+    lines = {line.children[0].value.split("</a>")[0]: line.children[0].value for line in work.drafts_box.children}
+    [late] = [text for head, text in lines.items() if "10/11/2026" in head]
+    [on_time] = [text for head, text in lines.items() if "24/11/2026" in head]
+    assert "Overdue: to be recorded on Mosaic by 17/11/2026" in late  # 5 working days after 10/11
+    assert "Overdue" not in on_time  # due 01/12, after 25/11
+    assert "Your work as of" in work.taken.value and "reload the page" in work.taken.value
+
+
+def test_a_long_list_says_how_many_more_and_where_they_are(tmp_path, monkeypatch):
+    """The audit: the lists stopped at 20 without a word (45 overdue actions, 25 cases found)."""
+    import familyservice_nb.ui.pages.my_work as my_work
+
+    monkeypatch.setattr(my_work, "MOST", 1)
+    url = seed(sqlite_url(tmp_path))
+    store = Store(url, user=MANAGER)
+    work = MyWork(store, as_of=AS_OF)
+    assert "The first 1 of 2 are shown" in work.due.value and "management-oversight.ipynb" in work.due.value
+    work.search.value = "C-"
+    assert "2 cases found. The first 1 are shown: type more" in work.found.value

@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 LANDING_NOTEBOOK = "index.ipynb"
 CASE_STORY_NOTEBOOK = "case-story.ipynb"  # a case's oversight story (`?case=`)
+MANAGEMENT_OVERSIGHT_NOTEBOOK = "management-oversight.ipynb"
 
 # Which page opens a record of each kind, and what the record is called there.
 RECORD_PAGES = {

@@ -19,9 +19,15 @@ from familyservice_nb.dates import today_in_london
 from familyservice_nb.errors import WorkbookError
 from familyservice_nb.oversight import cases_without_supervision, overdue_actions
 from familyservice_nb.records.base import uk
-from familyservice_nb.ui.kit.catalogue import CASE_STORY_NOTEBOOK, RECORD_PAGES, case_link, record_link
+from familyservice_nb.ui.kit.catalogue import (
+    CASE_STORY_NOTEBOOK,
+    MANAGEMENT_OVERSIGHT_NOTEBOOK,
+    RECORD_PAGES,
+    case_link,
+    record_link,
+)
 from familyservice_nb.ui.kit.html import esc
-from familyservice_nb.ui.kit.values import london_time
+from familyservice_nb.ui.kit.values import london_now, london_time
 
 LOOK_AHEAD_DAYS = 7  # supervisions falling due within a week are shown with the overdue ones
 RECENT_DAYS = 14
@@ -40,10 +46,17 @@ def _story(case_id) -> str:
 
 
 
-def _list(items: list[str], empty: str) -> str:
+def _list(items: list[str], empty: str, total: int | None = None, rest: str = "") -> str:
+    """The list; when it holds the first `MOST` of `total`, it says so, and where the rest are (`rest`)."""
     if not items:
         return f'<p class="fsnb-empty">{esc(empty)}</p>'
-    return '<ul class="fsnb-work-list">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+    more = (f'<p class="fsnb-muted fsnb-more">The first {len(items)} of {total:,} are shown{rest}.</p>'
+            if total is not None and total > len(items) else "")
+    return '<ul class="fsnb-work-list">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>" + more
+
+
+OVERSIGHT_REST = (f': <a href="{esc(MANAGEMENT_OVERSIGHT_NOTEBOOK)}">Management oversight</a> lists them all, with '
+                  "filters")
 
 
 class MyWork(widgets.VBox):
@@ -52,7 +65,9 @@ class MyWork(widgets.VBox):
     def __init__(self, store, *, as_of: dt.date | None = None):
         self.store = store
         self.as_of = as_of or today_in_london()
-        self.names = {s.login: s.name for s in store.staff()}
+        self.names = store.names()
+        self.taken = widgets.HTML("")
+        self.taken.add_class("fsnb-as-of")
         self.drafts_box = widgets.VBox(layout=widgets.Layout(width="100%"))
         self.drafts_box.add_class("fsnb-my-drafts")
         self.message = widgets.HTML("")
@@ -70,7 +85,7 @@ class MyWork(widgets.VBox):
         self.found.add_class("fsnb-case-found")
         self.search.observe(lambda _c: self.find(), "value")
         super().__init__([
-            widgets.HTML("<h2>My drafts</h2>"), self.message, self.drafts_box,
+            self.taken, widgets.HTML("<h2>My drafts</h2>"), self.message, self.drafts_box,
             widgets.HTML("<h2>Case supervisions due</h2>"), self.due,
             widgets.HTML("<h2>Agreed actions past their date</h2>"), self.actions,
             widgets.HTML(f"<h2>Records I completed in the last {RECENT_DAYS} days</h2>"), self.recent,
@@ -86,6 +101,8 @@ class MyWork(widgets.VBox):
     # -- drawing ----------------------------------------------------------------------------------
 
     def show(self) -> None:
+        self.taken.value = (f'<p class="fsnb-muted" role="status">Your work as of '
+                            f"{esc(london_time(london_now()))}; reload the page for the latest.</p>")
         infos = self.store.records()
         me = self.store.viewer().actor
         self.show_drafts([i for i in infos if i.state == "draft" and me in (i.author, i.created_by)])
@@ -103,20 +120,23 @@ class MyWork(widgets.VBox):
             f"{_case(r.case_id, r.family)} ({esc(r.worker)}): " + esc(_due_words(r.due_by, self.as_of))
             + _story(r.case_id)
             for r in due.head(MOST).itertuples()
-        ], "No case supervision is due in the coming week.")
+        ], "No case supervision is due in the coming week.", len(due), OVERSIGHT_REST)
         late = overdue_actions(data, as_of=self.as_of)
         self.actions.value = _list([
             f"{_case(r.case_id, r.family)}: “{esc(r.what)}”, by {esc(self.names.get(r.by_whom, r.by_whom))}, agreed on {esc(uk(r.agreed_on))}; "
             f"overdue since {esc(uk(r.by_when))} (last review: {esc(r.last_review)})" + _story(r.case_id)
             for r in late.head(MOST).itertuples()
-        ], "No agreed action is past its date.")
+        ], "No agreed action is past its date.", len(late), OVERSIGHT_REST)
 
     def show_drafts(self, drafts) -> None:
         rows = []
         for info in sorted(drafts, key=lambda i: i.updated_at, reverse=True):
+            late = (f' <strong class="fsnb-overdue">Overdue: to be recorded on Mosaic by {esc(uk(info.due_date))}'
+                    "</strong>" if info.due_date is not None and info.due_date < self.as_of else "")
             link = widgets.HTML(
                 f'<a href="{esc(record_link(info.kind, info.record_id))}">{esc(_kind_words(info.kind))}, '
-                f"{esc(uk(info.event_date))}{_case_words(info.case_id)}</a> – saved {esc(london_time(info.updated_at))}")
+                f"{esc(uk(info.event_date))}{_case_words(info.case_id)}</a> – saved {esc(london_time(info.updated_at))}"
+                + late)
             discard = widgets.Button(description="Discard", icon="trash", layout=widgets.Layout(width="auto"),
                                      tooltip=f"Discard the draft {_kind_words(info.kind).lower()} of "
                                              f"{uk(info.event_date)}")
@@ -154,13 +174,16 @@ class MyWork(widgets.VBox):
         if len(words) < 2:
             self.found.value = ""
             return []
-        found = [c for c in self._cases if words in c.case_id.lower() or words in c.family_pseudonym.lower()][:MOST]
+        matches = [c for c in self._cases if words in c.case_id.lower() or words in c.family_pseudonym.lower()]
+        found = matches[:MOST]
         items = [
             f"<strong>{esc(c.case_id)} – {esc(c.family_pseudonym)}</strong> ({esc(self.name(c.allocated_worker))}): "
             + " · ".join(f'<a href="{esc(case_link(c.case_id, page))}">{esc(words_)}</a>' for page, words_ in CASE_PAGES)
             for c in found
         ]
-        count = f"{len(found)} case{'s' if len(found) != 1 else ''} found."
+        count = f"{len(matches)} case{'s' if len(matches) != 1 else ''} found."
+        if len(matches) > len(found):
+            count += f" The first {len(found)} are shown: type more of the case ID or family name to narrow them."
         self.found.value = f'<p role="status" class="fsnb-muted">{esc(count)}</p>' + _list(items, "No case matches.")
         return found
 
