@@ -285,3 +285,13 @@ def test_an_unreadable_upload_is_a_plain_sentence(db):
     upload(page, "just,some\nwords,here\n", "wrong.csv")
     assert 'role="alert"' in page.upload.message.value and "Traceback" not in page.upload.message.value
     assert np.isfinite(page.figures.overall["pct_on_time"])  # the page keeps what it showed
+
+
+def test_filters_that_match_no_note_say_so_at_the_filters(page):
+    """The audit: a range with no notes (01/01/2030 to 31/01/2030) drew blank charts, with no word why."""
+    page.filter_bar.date_from.value = "01/01/2030"
+    page.filter_bar.date_to.value = "31/01/2030"
+    assert "No notes match these filters" in page.filter_bar.problem.value
+    assert "events from 01/01/2030" in page.filter_bar.problem.value.lower()
+    page.filter_bar.clear()
+    assert "No notes match" not in page.filter_bar.problem.value

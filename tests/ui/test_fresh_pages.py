@@ -132,6 +132,25 @@ def test_filters_that_cannot_all_hold_are_refused_at_the_filter():
     assert bar.problem.value == "" and drawn[-1].date_to == dt.date(2026, 11, 30)
 
 
+def test_a_date_that_cannot_be_read_is_said_at_the_filter_not_ignored():
+    """The audit: 'abc', 31/02/2026 and the US-style 10/13/2026 in "Events from" were silently ignored:
+    the page showed everything while the box still held them. Half-typed dates are not called wrong."""
+    from familyservice_nb.ui.kit.filters import TimelinessFilterBar
+
+    drawn = []
+    bar = TimelinessFilterBar(on_change=drawn.append)
+    bar.date_from.value = "01/11/2026"
+    assert len(drawn) == 1
+    for nonsense in ("abc", "31/02/2026", "10/13/2026"):
+        bar.date_from.value = nonsense
+        assert f"Events from: &#x27;{nonsense}&#x27; is not a date we can read" in bar.problem.value, nonsense
+        assert len(drawn) == 1, "nothing is drawn for a filter that cannot be read"
+    bar.date_from.value = "25/11/20"  # still being typed
+    assert bar.problem.value == "" and len(drawn) == 1
+    bar.date_from.value = "25/11/2026"
+    assert bar.problem.value == "" and drawn[-1].date_from == dt.date(2026, 11, 25)
+
+
 def test_an_export_says_its_filters_and_as_of_date_in_the_file_and_its_name():
     import io
 

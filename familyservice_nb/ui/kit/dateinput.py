@@ -7,8 +7,11 @@ read back ("Wednesday 25 November 2026") lets a manager see at a glance that 04/
 
 from __future__ import annotations
 
+import re
+
 import ipywidgets as widgets
 
+from familyservice_nb.dates import parse_uk_date
 from familyservice_nb.records.base import uk
 from familyservice_nb.ui.kit.shared import (
     DescriptionStyle,
@@ -70,6 +73,20 @@ class UKDateInput(widgets.VBox):
     @property
     def date(self):
         return read_date(self.text.value)
+
+    def problem(self) -> str | None:
+        """What is wrong with the text, in plain words naming the field, once it cannot be a date still
+        being typed (a letter in it, or day/month/year written out, as 31/02/2026 or 10/13/2026); else None."""
+        text = self.text.value.strip()
+        if not text or read_date(text) is not None:
+            return None
+        if not (re.search(r"[^\d/.\- ]", text) or re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{1,2}-\d{1,2}", text)):
+            return None  # half typed: said once it is written out
+        try:
+            parse_uk_date(text, field=self.text.description)
+        except ValueError as exc:
+            return str(exc)
+        return None
 
     def _picked(self, change=None) -> None:
         if self._syncing or self.picker.value is None:

@@ -131,16 +131,23 @@ class TimelinessFilterBar(widgets.VBox):
 
         return _Hold()
 
+    def notice(self, text: str) -> None:
+        """Say something about what the filters found (no notes at all), at the filters."""
+        self.problem.value = f'<p class="fsnb-notice" role="status">{esc(text)}</p>'
+
     def _changed(self, _change) -> None:
         if self._holding or self.on_change is None:
             return
         filters = self.filters()
-        problems = filters.problems()
+        problems = [(name, said) for name, date in (("date_from", self.date_from), ("date_to", self.date_to))
+                    if (said := date.problem())] + filters.problems()
         self.problem.value = "".join(
             f'<p class="fsnb-field-problem" role="alert"><span class="fsnb-visually-hidden">Error: </span>{esc(m)}</p>'
             for _name, m in problems)
         if problems:  # nothing is drawn for filters that cannot all hold; the last figures stay
             return
+        if any(date.text.value.strip() and date.date is None for date in (self.date_from, self.date_to)):
+            return  # a date still being typed: the figures wait for it
         if filters != self._last:  # a half-typed date, or the same choice again, changes nothing
             self._last = filters
             self.on_change(filters)

@@ -244,6 +244,9 @@ class RecordingTimelinessDashboard(AppPage):
             section.describe_export(as_of_words, described, self.as_of)
         self.status.value = (f'<p class="fsnb-muted" role="status">Showing {figures.notes:,} notes'
                              f'{": " + esc(described) if described else " (no filters)"}.</p>')
+        if figures.notes == 0 and described:  # not a silent blank chart (issue 13)
+            self.filter_bar.notice(f"No notes match these filters ({described}), so the charts and tables are "
+                                   "empty. Widen the dates, or choose another team, worker or type of note.")
         self.drilldown.redraw()  # the figures' notes under the new filters
 
     def _late_sheets(self) -> dict[str, pd.DataFrame]:
