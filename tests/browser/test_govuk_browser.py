@@ -272,6 +272,32 @@ def test_every_radio_group_and_date_field_has_a_name_in_the_accessibility_tree(o
     visit.assert_clean()
 
 
+A4_PRINTABLE_PX = 703  # 210mm - 2 x 12mm (workbook.css @page) = 186mm, at 96 CSS px to the inch
+# Every visible element of the page whose right edge is past the page's width, and every table, grid, header
+# or PBR box whose content is wider than itself: each as 'tag.class "text" right=...'.
+PAST_THE_RIGHT_EDGE = """() => {
+    const limit = document.documentElement.clientWidth;
+    const app = document.querySelector('.fsnb-app');
+    const name = e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} "${(e.innerText || e.value || '').trim().slice(0, 30)}"`;
+    const seen = e => {
+        const r = e.getBoundingClientRect();
+        if (r.width < 2 || r.height < 2) return false;  // hidden, or visually hidden (1px, clipped)
+        const s = getComputedStyle(e);
+        return s.visibility !== 'hidden' && s.display !== 'none' && s.clip === 'auto';
+    };
+    const out = [];
+    for (const e of [app, ...app.querySelectorAll('*')]) {
+        if (!seen(e)) continue;
+        const right = e.getBoundingClientRect().right;
+        if (right > limit + 1) out.push(`${name(e)} right=${Math.round(right)}`);
+    }
+    for (const e of app.querySelectorAll('table, .widget-gridbox, .fsnb-header, .fsnb-pbr, .fsnb-history, .fsnb-row')) {
+        if (seen(e) && e.scrollWidth > e.clientWidth + 1) out.push(`${name(e)} scrollWidth=${e.scrollWidth} > ${e.clientWidth}`);
+    }
+    return [limit, out];
+}"""
+
+
 def test_printing_a_completed_supervision_gives_every_section(open_page, govuk_db, tmp_path):
     import shutil
     import subprocess
@@ -298,10 +324,24 @@ def test_printing_a_completed_supervision_gives_every_section(open_page, govuk_d
     page.wait_for_selector(".fsnb-copy-text")
     headings = [h.strip() for h in page.locator(".fsnb-form .fsnb-section:visible h2").all_inner_texts() if h.strip()]
     assert len(headings) >= 10
+    # Words that are printed at the right of the page: who is signed in, each PBR outcome's status, each
+    # column of the history tables, each field of a row (an agreed action's "by when").
+    right_words = page.evaluate("""() => [...document.querySelectorAll(
+        '.fsnb-header .fsnb-user, .fsnb-pbr .widget-dropdown > label, .fsnb-history th, .fsnb-row label')]
+        .filter(e => !e.closest('.fsnb-date-picker, .fsnb-visually-hidden'))  // not printed; a calendar's name
+        .map(e => [e.textContent.split(/\\s+/).join(' ').trim(), e.tagName === 'TH']).filter(([t]) => t)""")
+    assert any(w.startswith("Signed in as") for w, _ in right_words)
+    assert any(w.lower().endswith("by when") for w, _ in right_words)  # "Action 1: by when"
+    assert ["What changed", True] in right_words and any(w.startswith("Status of") for w, _ in right_words)
     pdf = tmp_path / "supervision.pdf"
     page.pdf(path=str(pdf), format="A4", print_background=True)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     flat = " ".join(text.split())
+    printed = set(flat.split())
+    for words, in_a_column in right_words:  # a column's heading may wrap over lines: its words, then
+        assert (set(words.split()) <= printed) if in_a_column else (words in flat), \
+            f"the printed record is cut at the right edge: no {words!r}"
+    assert "Family Service workbook" in text.split("\f")[0], "the first printed page is the page's top"
     pages = text.count("\f")
     assert pages >= 4, f"a long record prints on several A4 pages, not one screen ({pages})"
     for heading in headings:
@@ -309,6 +349,19 @@ def test_printing_a_completed_supervision_gives_every_section(open_page, govuk_d
     assert "Sentence 399 of a long case summary." in flat  # the whole text, not one box's worth
     assert "PROGRESS-END" in flat
     assert "Complete the supervision record" not in flat  # buttons are not printed
+    # Nothing wider than A4: in print media, at the printable width (210mm less the @page margins, 12mm each
+    # side: 186mm, 703 CSS px), no part of the page reaches past the right edge (issue 13: "Sig…", "By wh").
+    # Printing lays the page out again without running its scripts: what the page's own resize handling does
+    # (Lumino fitting its panels to the window, in px) is undone, or it would hide what the printout shows.
+    page.evaluate("() => { window.fsnbStyles = [...document.querySelectorAll('[style]')].map(e => [e, e.getAttribute('style')]); }")
+    page.set_viewport_size({"width": A4_PRINTABLE_PX, "height": 1000})
+    page.emulate_media(media="print")
+    page.wait_for_timeout(300)
+    page.evaluate("() => window.fsnbStyles.forEach(([e, style]) => e.setAttribute('style', style))")
+    page.wait_for_timeout(100)
+    width, overflowing = page.evaluate(PAST_THE_RIGHT_EDGE)
+    assert width <= A4_PRINTABLE_PX, width
+    assert overflowing == [], f"wider than the printed page ({width}px): {overflowing[:15]}"
     visit.assert_clean()
 
 
