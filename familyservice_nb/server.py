@@ -64,6 +64,11 @@ STOP_TIMEOUT_SECONDS = 20
 # pre-heated ones. FSNB_MAX_OPEN_PAGES and FSNB_UNCONNECTED_GRACE_SECONDS change these for one run.
 MAX_OPEN_PAGES = 8
 UNCONNECTED_GRACE_SECONDS = 120  # longer than the slowest page takes to reach a browser on a busy laptop
+# A page whose every browser left this long ago (a tab closed without unloading: a crash, a lid, a killed
+# browser) gives up its kernel when the cap is reached and another page asks for one. Until then it waits
+# (for CULL_IDLE_SECONDS), so a browser that comes back to it finds it. (Never longer than the grace period
+# of a page no browser connected to.)
+ABANDONED_SECONDS = 30
 BUSY_MESSAGE = "The workbook is busy, try again in a minute."
 # Tornado's default is 10 MiB; an upload over it dropped the page's socket without a word.
 WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
@@ -542,6 +547,7 @@ class OpenPages:
         self.given: dict[str, float] = {}  # page kernel -> when its page was given it
         self.waiting: list[tuple[object, float]] = []  # (ticket, when let in): pages whose kernel is coming
         self.connected: set[str] = set()  # kernels a browser has connected to
+        self.left: dict[str, float] = {}  # page kernel -> when its last browser left (none connected now)
 
     def admit(self, live: set[str]) -> object | None:
         """A ticket when one more page may have a kernel (`live`: the kernels running now), else None."""
@@ -566,11 +572,24 @@ class OpenPages:
 
     def connect(self, kernel_id: str) -> None:
         self.connected.add(kernel_id)
+        self.left.pop(kernel_id, None)
+
+    def disconnect(self, kernel_id: str, still_connected: int) -> None:
+        """A browser's socket to the kernel closed; `still_connected`: how many are still open."""
+        if still_connected <= 0 and kernel_id in self.given:
+            self.left[kernel_id] = self.clock()
+
+    def abandoned(self, live: set[str], after: float) -> list[str]:
+        """Page kernels whose every browser left at least `after` seconds ago, longest gone first."""
+        self.forget(live)
+        now = self.clock()
+        return [k for k, at in sorted(self.left.items(), key=lambda item: item[1]) if now - at >= after]
 
     def forget(self, live: set[str]) -> None:
         """Drop the kernels that are no longer running."""
         self.given = {k: at for k, at in self.given.items() if k in live}
         self.connected &= live
+        self.left = {k: at for k, at in self.left.items() if k in self.given}
 
     def unconnected(self, live: set[str]) -> list[str]:
         """Page kernels no browser connected to within the grace period (to shut down once idle)."""
@@ -581,6 +600,7 @@ class OpenPages:
     def release(self, kernel_id: str) -> None:
         """The kernel is being shut down: its place is free at once."""
         self.given.pop(kernel_id, None)
+        self.left.pop(kernel_id, None)
 
 
 def content_addressed(path: str) -> bool:
@@ -724,6 +744,14 @@ def workbook_voila_class():
                 return notify_connect(kernel_id)
 
             manager.notify_connect = connected
+            notify_disconnect = manager.notify_disconnect
+
+            def disconnected(kernel_id):
+                outcome = notify_disconnect(kernel_id)
+                self.open_pages.disconnect(kernel_id, manager._kernel_connections.get(kernel_id, 0))
+                return outcome
+
+            manager.notify_disconnect = disconnected
             # The two ways Voila gives a page its kernel: its pre-heated pool's, or one started for it. (The
             # pools start theirs through the class's start_kernel, so they do not pass here.)
             start_kernel = manager.start_kernel
@@ -758,8 +786,20 @@ def workbook_voila_class():
 
         def admit(self):
             """A ticket when one more page may have a kernel: the page kernels, and the pages let in a moment
-            ago whose kernels are still coming, count against the cap (10 GETs at once get no more)."""
-            return self.open_pages.admit(self.live_kernels())
+            ago whose kernels are still coming, count against the cap (10 GETs at once get no more). At the
+            cap, the kernels of pages every browser left `ABANDONED_SECONDS` ago make room first: a tab
+            closed without unloading (a crash, a killed browser) held its place until the idle cull."""
+            ticket = self.open_pages.admit(self.live_kernels())
+            if ticket is None:
+                after = min(ABANDONED_SECONDS, self.unconnected_grace_seconds)
+                for kernel_id in self.open_pages.abandoned(self.live_kernels(), after):
+                    self.log.info("Shutting down the kernel of a page every browser left, to make room.")
+                    self.open_pages.release(kernel_id)
+                    asyncio.ensure_future(ensure_async(self.kernel_manager.shutdown_kernel(kernel_id)))
+                    ticket = self.open_pages.admit(self.live_kernels() - {kernel_id})
+                    if ticket is not None:
+                        break
+            return ticket
 
         def withdraw(self, ticket) -> None:
             self.open_pages.withdraw(ticket)

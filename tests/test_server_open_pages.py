@@ -107,3 +107,27 @@ def test_the_grace_runs_from_when_a_page_was_given_its_kernel_not_from_the_kerne
 ])
 def test_only_files_named_after_their_content_are_cached_for_good(path, kept):
     assert content_addressed(path) is kept
+
+
+def test_a_page_every_browser_left_long_enough_ago_is_abandoned_one_still_open_is_not():
+    """The audit: tabs closed without unloading (a crash, a killed browser) held their places until the
+    15-minute idle cull, and every further page was told the workbook was busy."""
+    open_pages, clock = pages(cap=2)
+    live = {"page-1", "page-2"}
+    for kernel in sorted(live):
+        open_pages.admit(live)
+        open_pages.give(kernel)
+        open_pages.connect(kernel)
+    open_pages.disconnect("page-1", still_connected=0)  # its browser is gone
+    open_pages.disconnect("page-2", still_connected=1)  # a second tab on it is still open
+    assert open_pages.admit(live) is None
+    assert open_pages.abandoned(live, after=30) == []  # gone only a moment: it may come back
+    clock.now += 31
+    assert open_pages.abandoned(live, after=30) == ["page-1"]
+    open_pages.connect("page-1")  # it came back after all
+    assert open_pages.abandoned(live, after=30) == []
+    open_pages.disconnect("page-1", still_connected=0)
+    clock.now += 31
+    [gone] = open_pages.abandoned(live, after=30)
+    open_pages.release(gone)
+    assert open_pages.admit(live - {gone}) is not None and open_pages.abandoned(live, after=30) == []

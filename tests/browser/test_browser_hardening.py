@@ -222,3 +222,35 @@ def test_a_worker_named_like_a_link_is_text_in_the_chart_chromium_draws(browser)
         assert not [url for url in requests if "x.invalid" in url]
     finally:
         context.close()
+
+
+def test_pages_whose_browsers_went_away_make_room_for_the_next(guarded_server, browser):
+    """The audits: tabs closed without unloading (a crash, a killed browser, a laptop put away) held their
+    places until the idle cull (15 minutes), and every further page was told the workbook was busy. Now,
+    at the cap, a page every browser left a while ago (here the grace period, 20 s) gives up its kernel."""
+    deadline = time.monotonic() + GRACE + 60  # the GETs of the test before may still hold the places
+    while fetch(guarded_server.url(PAGE))[0] != 200 and time.monotonic() < deadline:
+        time.sleep(1)
+    time.sleep(GRACE + 5)  # that probe's own kernel, never connected, is reaped
+    context = browser.new_context(locale="en-GB")
+    try:
+        for _ in range(CAP):
+            page = context.new_page()
+            page.goto(guarded_server.url(PAGE), wait_until="domcontentloaded")
+            page.wait_for_selector(".fsnb-app", timeout=90_000)
+        assert fetch(guarded_server.url(PAGE))[0] == 503, "both places are held by open pages"
+        for page in list(context.pages):
+            page.close()  # no unload: as a crashed or killed browser
+        left = time.monotonic()
+        codes = []
+        while time.monotonic() - left < GRACE + 30:
+            code, _ = fetch(guarded_server.url(PAGE))
+            codes.append((round(time.monotonic() - left), code))
+            if code == 200:
+                break
+            time.sleep(2)
+        assert codes[-1][1] == 200, codes
+        assert codes[0][1] == 503 or codes[0][0] >= GRACE - 2, "a page just left keeps its place a while"
+        assert "a page every browser left" in guarded_server.log(tail=4000)
+    finally:
+        context.close()
