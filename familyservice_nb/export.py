@@ -1,6 +1,7 @@
 """Writing tables for people: CSV with ISO dates, and Excel, every text cell and header made safe.
 
-ISO dates (YYYY-MM-DD) in files, because no spreadsheet misreads them; screens show UK dates.
+ISO dates (YYYY-MM-DD) in CSV files, because no spreadsheet misreads them; screens show UK dates, and an
+Excel file holds real dates shown dd/mm/yyyy (`write_excel`), which Excel sorts and filters as dates.
 DESIGN.md: spreadsheet exports neutralise cells that begin with =, +, - or @. Every file the workbook
 writes for a spreadsheet (the command line's CSV, `write_excel`, the pages' downloads) goes through
 `excel_safe`, one function:
@@ -13,6 +14,7 @@ writes for a spreadsheet (the command line's CSV, `write_excel`, the pages' down
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -126,17 +128,113 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     return path
 
 
+ABOUT_SHEET = "About this file"  # a download's sheet of plain lines: when the figures were taken, the filters
+UK_DATE_FORMAT = "dd/mm/yyyy"  # how Excel shows a date column (a real date, sortable and filterable)
+UK_DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+SHEET_NAME_LIMIT = 31  # Excel's
+_WHOLE_NUMBER = re.compile(r"^(?:0|[1-9][0-9]{0,14})$")  # no leading zero (kept as text), within Excel's precision
+_WIDTH_SAMPLE = 2000  # rows looked at for a column's width
+_MIN_WIDTH, _MAX_WIDTH = 8, 60
+
+
 def write_excel(sheets: dict[str, pd.DataFrame] | pd.DataFrame, path) -> None:
     """An .xlsx file (a path or a binary file object), one sheet per table, every text cell and header
-    made safe (`excel_safe`), sheet names too."""
+    made safe (`excel_safe`), sheet names too (cut at a word at 31 characters, never made the same).
+
+    Laid out for reading: dates are Excel dates shown dd/mm/yyyy (dd/mm/yyyy hh:mm when a column has times),
+    text that is a whole number (a record's number) is a number, columns are as wide as what they hold, and
+    each table's header row is frozen with an autofilter on it. The `ABOUT_SHEET` is plain lines."""
     if isinstance(sheets, pd.DataFrame):
         sheets = {"Sheet1": sheets}
+    used: set[str] = set()
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, frame in sheets.items():
-            excel_safe(frame).to_excel(writer, sheet_name=_sheet_name(name), index=False)
+            sheet_name = _unique(_sheet_name(name), used)
+            cells, formats = _for_excel_cells(frame)  # dates and numbers first: `excel_safe` reads text
+            prepared = excel_safe(cells)
+            prepared.to_excel(writer, sheet_name=sheet_name, index=False)
+            _lay_out(writer.sheets[sheet_name], prepared, formats, table=str(name) != ABOUT_SHEET)
 
 
-def _sheet_name(name: str) -> str:
-    # Excel refuses []:*?/\ and control characters in a sheet's name, and names longer than 31.
-    cleaned = re.sub(r"[\[\]:*?/\\\x00-\x1f]", " ", str(name)).strip("' ") or "Sheet"
-    return cleaned[:31]
+def _is_dates(col: pd.Series) -> bool:
+    """A column of dates or datetimes (datetime64, or Python dates and datetimes with blanks)."""
+    if pd.api.types.is_datetime64_any_dtype(col):
+        return True
+    if col.dtype != object:
+        return False
+    present = col.dropna()
+    return bool(len(present)) and all(isinstance(v, (dt.date, pd.Timestamp)) for v in present)
+
+
+def _for_excel_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, str]]:
+    """Dates as naive datetimes with their UK number format (by column position), whole-number text as numbers."""
+    out = frame.copy()
+    formats: dict[int, str] = {}
+    for position in range(out.shape[1]):
+        col = out.iloc[:, position]
+        if _is_dates(col):
+            if not pd.api.types.is_datetime64_any_dtype(col):
+                col = pd.to_datetime(col.astype(object), errors="coerce", utc=any(
+                    getattr(v, "tzinfo", None) is not None for v in col.dropna()))
+            if isinstance(col.dtype, pd.DatetimeTZDtype):
+                col = col.dt.tz_localize(None)  # Excel holds no time zone: the wall-clock time as stored
+            present = col.dropna()
+            has_time = bool((present != present.dt.normalize()).any())
+            formats[position] = UK_DATETIME_FORMAT if has_time else UK_DATE_FORMAT
+            out.isetitem(position, col)
+        elif col.dtype == object or pd.api.types.is_string_dtype(col):
+            present = col.dropna()
+            if len(present) and _WHOLE_NUMBER.match(str(present.iloc[0])) and present.map(lambda v: isinstance(v, str)).all() and \
+                    present.str.fullmatch(_WHOLE_NUMBER).all():
+                out.isetitem(position, pd.to_numeric(col.astype(object), errors="coerce").astype("Int64"))
+    return out, formats
+
+
+def _width(col: pd.Series, heading, number_format: str | None, widest: int = _MAX_WIDTH) -> float:
+    """A column's width in characters: its heading or its longest (first) line, within bounds."""
+    if number_format is not None:
+        longest = len(number_format)
+    else:
+        sample = col.head(_WIDTH_SAMPLE).dropna()
+        text = sample.astype(str).str.split("\n").str[0] if len(sample) else sample
+        longest = int(text.str.len().max()) if len(text) else 0
+    return float(min(max(longest, len(str(heading)), _MIN_WIDTH), widest) + 2)
+
+
+def _lay_out(sheet, frame: pd.DataFrame, formats: dict[int, str], *, table: bool) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for position in range(frame.shape[1]):
+        letter = get_column_letter(position + 1)
+        number_format = formats.get(position)
+        sheet.column_dimensions[letter].width = _width(frame.iloc[:, position], frame.columns[position], number_format,
+                                                       _MAX_WIDTH if table else 2 * _MAX_WIDTH)
+        if number_format is not None:
+            for (cell,) in sheet.iter_rows(min_row=2, max_row=len(frame) + 1, min_col=position + 1,
+                                           max_col=position + 1):
+                cell.number_format = number_format
+    if table and frame.shape[1]:
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(frame.shape[1])}{len(frame) + 1}"
+
+
+def _sheet_name(name: str, limit: int = SHEET_NAME_LIMIT) -> str:
+    """Excel refuses []:*?/\\ and control characters in a sheet's name, and names longer than 31: a longer
+    name is cut at the last whole word that fits (no half word), without a dangling bracket or comma."""
+    cleaned = re.sub(r"\s+", " ", re.sub(r"[\[\]:*?/\\\x00-\x1f]", " ", str(name))).strip("' ") or "Sheet"
+    if len(cleaned) <= limit:
+        return cleaned
+    cut = cleaned[:limit + 1]
+    words = cut[:cut.rfind(" ")].rstrip(" ,;-–(") if " " in cut else ""
+    return words or cleaned[:limit]
+
+
+def _unique(name: str, used: set[str]) -> str:
+    """`name`, or with ' (2)', ' (3)'... when a sheet already has it (Excel compares without case)."""
+    candidate, n = name, 1
+    while candidate.lower() in used:
+        n += 1
+        suffix = f" ({n})"
+        candidate = _sheet_name(name, SHEET_NAME_LIMIT - len(suffix)) + suffix
+    used.add(candidate.lower())
+    return candidate

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import traitlets
 
-from familyservice_nb.export import write_excel
+from familyservice_nb.export import ABOUT_SHEET, write_excel
 from familyservice_nb.ui.kit.catalogue import page_link
 from familyservice_nb.ui.kit.html import MISSING, esc
 from familyservice_nb.ui.kit.shared import fixed_layout, html_widget
@@ -200,8 +200,16 @@ class FileDownload(anywidget.AnyWidget):
                  failed: str = "The file could not be made, so nothing was downloaded. Please try again.", **kwargs):
         super().__init__(**kwargs)
         self.make, self.filename, self.mime, self.failed = make, filename, mime, failed
-        self.hint = f"Save as {filename}"
         self.on_msg(self._on_message)
+
+    @property
+    def filename(self) -> str:
+        return self._filename
+
+    @filename.setter
+    def filename(self, name: str) -> None:  # the button's title says the name the file will have
+        self._filename = name
+        self.hint = f"Save as {name}"
 
     def file_bytes(self) -> bytes:
         return self.make()
@@ -233,13 +241,13 @@ class ExcelDownload(FileDownload):
                  about: Callable[[], Sequence[str]] | None = None, **kwargs):
         super().__init__(None, filename, mime=XLSX, failed=DOWNLOAD_FAILED, **kwargs)
         self.sheets = sheets
-        self.about = about  # lines for a first sheet: the filters and the as-of date (issue 13)
+        self.about = about  # lines for a sheet of their own: the filters and the as-of date (issue 13)
 
     def excel_bytes(self) -> bytes:
         sheets = dict(self.sheets())
         lines = list(self.about()) if self.about is not None else []
         if lines:
-            sheets = {**sheets, "About this file": pd.DataFrame({"About this file": lines})}
+            sheets = {**sheets, ABOUT_SHEET: pd.DataFrame({ABOUT_SHEET: lines})}
         return excel_bytes(sheets)
 
     def file_bytes(self) -> bytes:
@@ -278,8 +286,10 @@ class TableSection(widgets.VBox):
         css_class: str = "",
         excel_columns: Mapping[str, str] | None = None,
         what_one: str | None = None,
+        sheet_name: str | None = None,
     ):
         self.title, self.columns, self.what = title, dict(columns), what
+        self.sheet_name = sheet_name  # the Excel sheet's name (else the title, cut at a word to Excel's 31)
         self.excel_columns = dict(excel_columns) if excel_columns is not None else None
         self.what_one = what_one  # how the caption says it when there is only one
         self.numeric, self.links, self.empty_message, self.top = list(numeric), dict(links or {}), empty_message, top
@@ -297,15 +307,18 @@ class TableSection(widgets.VBox):
         if css_class:
             self.add_class(css_class)
 
-    def describe_export(self, as_of_words: str, filters_words: str, as_of: dt.date | None = None) -> None:
-        """Say in the file (a first sheet) and in its name which filters and as-of date it holds."""
-        self.about = [as_of_words, f"Filters: {filters_words}" if filters_words else "Filters: none (everything)"]
+    def describe_export(self, as_of_words: str, filters_words: str, as_of: dt.date | None = None,
+                        more: Sequence[str] = ()) -> None:
+        """Say in the file (its "About this file" sheet) and in its name which filters and as-of date it holds;
+        `more` adds lines to the sheet (where the figures come from)."""
+        self.about = [as_of_words, f"Filters: {filters_words}" if filters_words else "Filters: none (everything)",
+                      *more]
         self.download.filename = tagged_filename(self.base_filename, as_of, filters_words)
 
     def sheets(self) -> dict[str, pd.DataFrame]:
         """What the download holds: every line, in the columns shown (and any kept for Excel only)."""
         columns = self.excel_columns or {k: v for k, v in self.columns.items() if k in self.frame.columns}
-        return {self.title[:31]: for_excel(self.frame, columns)}
+        return {self.sheet_name or self.title: for_excel(self.frame, columns)}
 
     def show(self, frame: pd.DataFrame, total: int | None = None) -> None:
         """Show the first rows of `frame` (already in order); `total` when `frame` is only the first rows."""

@@ -3,7 +3,8 @@
 guidance: Supervision Recording Expectations - "evidence of effective management oversight for families
 open to The Family Service". The five measures are `familyservice_nb.oversight`'s; this page lays them
 out by team and by manager, each line linking to the case, record or practitioner to follow up, and
-every table downloadable as Excel. Filters (team, manager) redraw the chart and tables in place.
+every table downloadable as Excel. Filters (team, manager) redraw the chart and tables in place; each
+download says in the file ("About this file") and in its name the as-of date and the filters it holds.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from familyservice_nb.ui.kit.data import require_store, signed_in_name
 from familyservice_nb.ui.kit.html import esc, figure_cards
 from familyservice_nb.ui.kit.shell import AppPage, build_fresh_page
 from familyservice_nb.ui.kit.tables import Link, TableSection
-from familyservice_nb.ui.kit.values import figures_as_of
+from familyservice_nb.ui.kit.values import figures_as_of, london_now
 
 TITLE = "Management oversight"
 ALL = ""
@@ -121,9 +122,11 @@ class ManagementOversightPage(AppPage):
 
     def __init__(self, report: OversightReport, *, user: str, source: str = ""):
         self.report = report
+        self.read_at = london_now()  # when these figures were read (said with the as-of date, and in downloads)
+        self.source_words = source
         titles = report.titles()
         self.as_of_line = widgets.HTML(
-            f'<p class="fsnb-as-of">{esc(figures_as_of(report.as_of))}</p>'
+            f'<p class="fsnb-as-of">{esc(figures_as_of(report.as_of, self.read_at))}</p>'
             f'<p class="fsnb-muted">{report.open_case_count:,} families open. Case supervision every '
             f"{report.supervision_interval_days} days; children spoken to every {report.child_seen_interval_days} "
             f"days; line management supervision every {report.line_management_interval_days} days (the council's "
@@ -148,17 +151,19 @@ class ManagementOversightPage(AppPage):
         self.drilldown = OversightDrillDown(self, TABLES)
         self.by_team = TableSection("Gaps by team", _count_columns("team"), what="teams", what_one="team",
                                     filename="oversight-by-team.xlsx", numeric=[*MEASURES, "total"],
+                                    sheet_name="Gaps by team",
                                     css_class="fsnb-oversight-by-team", empty_message="No gaps to show.")
         self.by_manager = TableSection("Gaps by manager", _count_columns("manager"), what="managers",
                                        what_one="manager",
                                        filename="oversight-by-manager.xlsx", numeric=[*MEASURES, "total"],
+                                       sheet_name="Gaps by manager",
                                        css_class="fsnb-oversight-by-manager", empty_message="No gaps to show.")
         self.sections = {
             name: TableSection(
                 titles[name], spec["columns"], what=spec["what"], filename=f"oversight-{name.replace('_', '-')}.xlsx",
                 numeric=[c for c in spec["columns"] if c in NUMERIC], links=spec["links"],
                 empty_message=spec["empty"], note=spec["note"], css_class=f"fsnb-oversight-{name.replace('_', '-')}",
-                excel_columns=spec.get("excel"),
+                excel_columns=spec.get("excel"), sheet_name=SHORT_TITLES[name],
             )
             for name, spec in TABLES.items()
         }
@@ -178,6 +183,12 @@ class ManagementOversightPage(AppPage):
         self.manager.options = [("All managers", ALL)] + [(m, m) for m in managers]
         self.team.value, self.manager.value = ALL, ALL
 
+    def filters_words(self) -> str:
+        """The filters chosen, in words ('team North, manager Mo Manager'); blank for every team and manager."""
+        said = [f"team {self.team.value}"] if self.team.value else []
+        said += [f"manager {self.manager.value}"] if self.manager.value else []
+        return ", ".join(said)
+
     def filtered(self) -> OversightReport:
         team = self.team.value or None
         manager = self.manager.value or None
@@ -196,11 +207,14 @@ class ManagementOversightPage(AppPage):
         self.by_manager.show(shown.counts("manager"))
         for name, section in self.sections.items():
             section.show(tables[name])
-        said = [f"team {self.team.value}"] if self.team.value else []
-        said += [f"manager {self.manager.value}"] if self.manager.value else []
+        described = self.filters_words()
         total = sum(len(t) for t in tables.values())
         self.status.value = (f'<p class="fsnb-muted" role="status">{total:,} gaps to follow up'
-                             f'{": " + esc(", ".join(said)) if said else ""}.</p>')
+                             f'{": " + esc(described) if described else ""}.</p>')
+        as_of_words = figures_as_of(shown.as_of, self.read_at)
+        more = [self.source_words] if self.source_words else []
+        for section in (self.by_team, self.by_manager, *self.sections.values()):
+            section.describe_export(as_of_words, described, shown.as_of, more)
         self.shown = shown
         self.drilldown.redraw()  # the lines behind the figures, for these filters
         return shown

@@ -24,7 +24,7 @@ from familyservice_nb.ui.kit.data import notes_for, signed_in_name
 from familyservice_nb.ui.kit.html import esc
 from familyservice_nb.ui.kit.shell import AppPage, build_fresh_page
 from familyservice_nb.ui.kit.tables import TableSection
-from familyservice_nb.ui.kit.values import figures_as_of
+from familyservice_nb.ui.kit.values import figures_as_of, london_now
 
 TITLE = "Quality standards"
 COLUMNS = {
@@ -47,7 +47,9 @@ class QualityStandardsPage(AppPage):
                  notices: list[str] = ()):
         self.evidence = evidence
         self.table_frame = standards_frame(evidence)
-        as_of_text = figures_as_of(as_of)
+        self.read_at = london_now()  # when these figures were read (said with the as-of date, and in the download)
+        self.as_of = as_of or self.read_at.date()
+        as_of_text = figures_as_of(as_of, self.read_at)
         self.as_of_line = widgets.HTML(f'<p class="fsnb-as-of">{esc(as_of_text)}</p>')
         self.as_of_line.add_class("fsnb-as-of-line")
         self.source = widgets.HTML(f'<p class="fsnb-muted fsnb-source">{esc(source)}</p>' if source else "")
@@ -65,6 +67,8 @@ class QualityStandardsPage(AppPage):
             empty_message="No quality standards are declared yet.",
         )
         self.table.show(self.table_frame)
+        # No filters on this page: the file and its name say the as-of date, and where the figures come from.
+        self.table.describe_export(as_of_text, "", self.as_of, [source] if source else [])
         super().__init__(TITLE, [self.as_of_line, self.source, self.notices, intro, self.chart, self.table], user=user)
         self.add_class("fsnb-quality-standards")
 
