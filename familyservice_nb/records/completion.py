@@ -115,9 +115,8 @@ def _discussion_problems(record: CaseDiscussion, earlier, case, settings) -> lis
     out: list[Problem] = []
     for action in unreviewed_actions(earlier, record):
         out.append(Problem(("previous_actions",), (
-            f"Review of previous agreed actions: '{action.what}' (reference {action.action_id}, by "
-            f"{action.by_whom}, by {uk(action.by_when)}) is not reviewed yet; mark it done, partly done, not done "
-            "or no longer needed.")))
+            f"Review of previous agreed actions: '{action.what}' (by {action.by_whom}, by {uk(action.by_when)}) is "
+            "not reviewed yet; mark it done, partly done, not done or no longer needed.")))
     for name in ("progress", "still_to_happen"):
         if _blank(getattr(record, name)):
             out.append(Problem((name,), f"{_title(record, name)}: this is needed to complete the record."))

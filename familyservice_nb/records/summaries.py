@@ -34,7 +34,9 @@ class ClosureSummary(CaseDiscussion):
         if self.closure_date < self.event_date:
             out.append(problem(
                 ("closure_date",),
-                f"The closure date {uk(self.closure_date)} is before the summary's date {uk(self.event_date)}.",
-                f"this is before the date of the summary, {uk(self.event_date)}.",
+                f"The closure date {uk(self.closure_date)} is before the date of the closure discussion "
+                f"{uk(self.event_date)}.",
+                f"this is before the date of the closure discussion, {uk(self.event_date)}; if you are writing "
+                "this after the case closed, give the date the discussion was held.",
             ))
         return out

@@ -38,7 +38,9 @@ def test_closure_needs_reason_and_date(valid):
 def test_closure_date_before_the_summary_rejected(make):
     with pytest.raises(ValidationError) as caught:
         make("closure_summary", closure_date="19/11/2026")
-    assert explain(caught.value) == ["Closure date: this is before the date of the summary, 20/11/2026."]
+    assert explain(caught.value) == [
+        "Closure date: this is before the date of the closure discussion, 20/11/2026; if you are writing this after "
+        "the case closed, give the date the discussion was held."]
 
 
 def test_closure_on_the_day_of_the_summary_accepted(make):

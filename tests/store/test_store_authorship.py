@@ -197,7 +197,7 @@ def test_completion_refuses_an_unreviewed_carried_forward_action(seeded, as_user
         manager.complete(record_id)
     assert [(p.path, p.message) for p in caught.value.details] == [(
         "previous_actions",
-        "Review of previous agreed actions: 'Action 1' (reference A1, by pat.practitioner, by 27/11/2026) is not "
+        "Review of previous agreed actions: 'Action 1' (by pat.practitioner, by 27/11/2026) is not "
         "reviewed yet; mark it done, partly done, not done or no longer needed.")]
     assert manager.completion_problems(later, record_id) == caught.value.details
     reviewed = make_supervision(event_date="18/12/2026", actions=0, previous_actions=[

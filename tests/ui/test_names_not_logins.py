@@ -95,3 +95,25 @@ def test_line_management_offers_completed_supervisions_up_to_its_date_by_case(ur
     boxes = app.form.parts["case_discussions"].boxes
     assert boxes == [], "a draft is not a supervision held"
     assert store.info(draft).state == "draft"
+
+
+def test_line_management_figures_taken_now_say_so(url, after_christmas_2026):
+    """The audit: a completed record without its opening figures showed today's under "Taken when this
+    supervision started"."""
+    store = Store(url, user=MANAGER)
+    record = store.save_unfinished({"author": MANAGER, "manager": MANAGER, "practitioner": PRACTITIONER,
+                                    "event_date": "20/11/2026"}, None, "line_management")  # no opening figures
+    app = LineManagementApp(Store(url, user=MANAGER), MANAGER)
+    app.open_record(record)
+    text = " ".join(w.value for w in _all(app.form) if isinstance(getattr(w, "value", None), str))
+    assert "Taken now, by the workbook&#x27;s timeliness rule" in text and "were not kept with it" in text
+    fresh = LineManagementApp(Store(url, user=MANAGER), MANAGER)
+    fresh.open_practitioner("sam.worker")  # no draft: a new supervision, its figures taken as it starts
+    text = " ".join(w.value for w in _all(fresh.form) if isinstance(getattr(w, "value", None), str))
+    assert "Taken when this supervision started, by" in text
+
+
+def _all(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _all(child)

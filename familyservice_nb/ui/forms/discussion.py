@@ -163,7 +163,7 @@ class ClosureForm(DiscussionForm):
     model = ClosureSummary
     kind = "closure_summary"
     noun = "closure summary"
-    date_label = "Date of the closure summary"
+    date_label = "Date of the closure discussion"
     about_title = "About this closure"
 
     def head_sections(self) -> list[widgets.Widget]:

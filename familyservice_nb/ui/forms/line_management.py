@@ -101,8 +101,10 @@ class LineManagementForm(RecordForm):
     noun = "line management supervision record"
     date_label = "Date of the supervision"
 
-    def __init__(self, store, *, figures: OpeningFigures, discussions: Sequence, fixed: dict, **kwargs):
+    def __init__(self, store, *, figures: OpeningFigures, discussions: Sequence, fixed: dict,
+                 figures_taken_now: bool = False, **kwargs):
         self.figures = figures
+        self.figures_taken_now = figures_taken_now
         self.discussions = list(discussions)
         super().__init__(store, fixed={**fixed, "opening_figures": figures.model_dump(mode="json")}, **kwargs)
 
@@ -114,8 +116,10 @@ class LineManagementForm(RecordForm):
         figures.add_class("fsnb-figures")
         return [
             section("Caseload and recording timeliness", [figures],
-                    "Taken when this supervision started, by the workbook's timeliness rule, from the case notes "
-                    "it holds."),
+                    ("Taken now" if self.figures_taken_now else "Taken when this supervision started")
+                    + ", by the workbook's timeliness rule, from the case notes it holds"
+                    + (" (the figures of when it started were not kept with it)." if self.figures_taken_now
+                       else ".")),
             section("About this supervision", [self.field("event_date")]),
             section("The five areas of effective supervision (CWDC 2008)",
                     [self.field(area, rows=4) for area in CWDC_AREAS]),

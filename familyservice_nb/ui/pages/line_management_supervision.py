@@ -94,6 +94,8 @@ class LineManagementApp(FormApp):
                          continue_draft=lambda: self._guarded(lambda: self.continue_draft(draft, login)))
 
     def new_form(self, login: str, record_id=None, figures=None, author=None) -> LineManagementForm:
+        # A record that did not keep the figures of when it started (an old draft) shows today's, and says so.
+        taken_now = figures is None and record_id is not None
         figures = figures or figures_for(self.store, login, self._name(login), self.as_of)
         # The case supervisions this session can have discussed: the practitioner's completed ones, up to the
         # session's date (today for a new one), newest first.
@@ -101,6 +103,7 @@ class LineManagementApp(FormApp):
         discussions = [i for i in self.store.records(kind="supervision", state="complete")
                        if i.subject == login and i.event_date <= held_on][-12:][::-1]
         return LineManagementForm(self.store, figures=figures, discussions=discussions, record_id=record_id,
+                                  figures_taken_now=taken_now,
                                   fixed={"author": author or self.store.user, "manager": author or self.store.user,
                                          "practitioner": login})
 
