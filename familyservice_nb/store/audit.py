@@ -43,6 +43,10 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
+def _blank(value: Any) -> bool:
+    return value is MISSING or (isinstance(value, str) and not value.strip()) or value in ([], {})
+
+
 def diff(old: Any, new: Any, path: str = "") -> dict[str, dict[str, Any]]:
     """The fields that differ between two JSON values, by dotted path: {"actions[2].by_when": {old, new}}."""
     if isinstance(old, dict) and isinstance(new, dict):
@@ -60,6 +64,8 @@ def diff(old: Any, new: Any, path: str = "") -> dict[str, dict[str, Any]]:
         return changes
     if old == new and type(old) is type(new):
         return {}
+    if _blank(old) and _blank(new):
+        return {}  # left out, or left empty: the same to a reader, not a change (a new record's empty answers)
     return {path or "(value)": {"old": old, "new": new}}
 
 

@@ -86,3 +86,14 @@ def test_staff_case_and_settings_changes_are_in_the_trail(seeded, as_user):
     assert settings_change["changes"]["supervision_interval_days"] == {"old": 28, "new": 21}
     assert admin.settings().supervision_interval_days == 21
     assert admin.calendar().closures  # the calendar follows the settings
+
+
+def test_an_answer_left_empty_is_not_a_change():
+    """The audit: a planned supervision's "Started" row listed the safeguarding concern, advice, decision and
+    rationale among the changed fields, though nothing was written in them."""
+    from familyservice_nb.store.audit import diff
+
+    started = diff({}, {"concern": "", "advice_given": None, "key_dates": [], "case_summary": "Two children."})
+    assert started == {"case_summary": {"old": None, "new": "Two children."}}
+    assert diff({"concern": "Bruise"}, {"concern": ""}) == {"concern": {"old": "Bruise", "new": ""}}  # emptied
+    assert diff({"concern": ""}, {"concern": None}) == {}
