@@ -107,10 +107,11 @@ def _store(owner_url, user=None):
 
 
 def test_four_people_sign_in_through_the_hub_each_as_themselves(signed_in, people, hub):
+    names = _store(hub.owner_url).names()
     for login in (people.manager, people.practitioner, people.other_practitioner, people.analyst):
         page = signed_in(login)
         assert f"/user/{login}/voila/render/" in page.url
-        assert f"Signed in as {login}" in page.inner_text("body")
+        assert f"Signed in as {names[login]}" in page.inner_text("body")  # by name, not login (issue 13)
     # A wrong password does not get in.
     page = signed_in(people.manager).context.browser.new_page()
     try:
@@ -186,7 +187,7 @@ def test_the_other_teams_practitioner_cannot_open_that_case_by_any_address(signe
         response = page.goto(hub.url(f"user/{owner}/voila/render/case-supervision.ipynb?record={record_id}"))
         assert response.status in (403, 404), (owner, response.status, page.url)
         assert SUMMARY not in page.content()
-        assert f"Signed in as {owner}" not in page.inner_text("body")
+        assert f"Signed in as {_store(hub.owner_url).names()[owner]}" not in page.inner_text("body")
 
 
 def _xsrf(page, login):
