@@ -383,3 +383,13 @@ def test_a_future_date_is_refused_at_the_field_as_it_is_typed_and_gives_no_due_d
         form.debouncer.flush()
         assert "in the future" not in form.parts["event_date"].field.notes.value
         assert "To be recorded on Mosaic by" in form.due.value
+
+
+def test_a_row_with_a_bad_date_does_not_hide_the_other_problems(url):
+    form = open_case(page(url))
+    row = form.parts["key_dates"].rows.add_row()
+    row.fields["date"].value = "31/02/2026"
+    row.fields["what"].value = "Review meeting"
+    assert not form.complete()
+    paths = [p["path"] for p in form.problem_list]
+    assert "key_dates.0.date" in paths and "progress" in paths and "still_to_happen" in paths, paths

@@ -90,6 +90,10 @@ def _stand_in(annotation, data: dict):
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
     optional = typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(args) == 1
     kind = args[0] if optional else annotation
+    if typing.get_origin(kind) in (list, dict):
+        return typing.get_origin(kind)()  # rows with a problem: none stands in (their own problems are listed)
+    if typing.get_origin(kind) is typing.Annotated:
+        return _stand_in(typing.get_args(kind)[0], data)
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return next(iter(kind)).value
     if kind is bool:
