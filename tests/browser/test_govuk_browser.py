@@ -144,6 +144,11 @@ def test_keyboard_only_supervision_and_arrows_stay_in_their_group(open_page, gov
     page.wait_for_selector(".fsnb-form")
     # after Start, focus is in the form's first answer
     page.wait_for_function("() => !!document.activeElement.closest('.fsnb-form')", timeout=15_000)
+    # A date is one tab stop, its text box: the calendar beside it is for the mouse (it was a second stop).
+    tab_to(page, f"({LABELLED})('Date of the supervision')")
+    page.keyboard.press("Tab")
+    assert not focused(page, "e => !!e.closest('.fsnb-date-picker')"), "Tab went into the calendar"
+    page.wait_for_function("() => [...document.querySelectorAll('.fsnb-date-picker input')].every(i => i.tabIndex === -1)")
 
     tab_to(page, f"({IN_GROUP})('Kind of case discussion')")
     page.keyboard.press("Space")

@@ -38,7 +38,8 @@ class UKDateInput(widgets.VBox):
         )
         self.text.add_class("fsnb-stacked")
         self.text.add_class("fsnb-date-text")
-        # Keyboard users type the date; the calendar is for the mouse, so it is not a tab stop.
+        # Keyboard users type the date; the calendar is for the mouse, so it is not a tab stop (tabbable=False
+        # reaches only its outer box: the page template takes its input out of the tab order).
         # Its label is read out but not shown (the icon is the visible cue); it names no field, so it never
         # competes with the text box's own label.
         # Its name says which date (issue 13: eight pickers all called "Choose from a calendar").
