@@ -114,7 +114,7 @@ def completion_problems(
 def _discussion_problems(record: CaseDiscussion, earlier, case, settings) -> list[Problem]:
     out: list[Problem] = []
     for action in unreviewed_actions(earlier, record):
-        out.append(Problem(("previous_actions",), (
+        out.append(Problem(("previous_actions", action.action_id), (
             f"Review of previous agreed actions: '{action.what}' (by {action.by_whom}, by {uk(action.by_when)}) is "
             "not reviewed yet; mark it done, partly done, not done or no longer needed.")))
     for name in ("progress", "still_to_happen"):

@@ -196,7 +196,7 @@ def test_completion_refuses_an_unreviewed_carried_forward_action(seeded, as_user
     with pytest.raises(IncompleteRecord) as caught:
         manager.complete(record_id)
     assert [(p.path, p.message) for p in caught.value.details] == [(
-        "previous_actions",
+        "previous_actions.A1",
         "Review of previous agreed actions: 'Action 1' (by pat.practitioner, by 27/11/2026) is not "
         "reviewed yet; mark it done, partly done, not done or no longer needed.")]
     assert manager.completion_problems(later, record_id) == caught.value.details

@@ -393,3 +393,27 @@ def test_a_row_with_a_bad_date_does_not_hide_the_other_problems(url):
     assert not form.complete()
     paths = [p["path"] for p in form.problem_list]
     assert "key_dates.0.date" in paths and "progress" in paths and "still_to_happen" in paths, paths
+
+
+def test_an_unreviewed_action_is_said_at_its_own_status_and_linked_there(url, after_christmas_2026):
+    """The re-audit: both unreviewed actions linked to action 1's first radio, which showed no error."""
+    first = open_case(page(url))
+    fill_minimum(first)
+    mark_filled(first, "agreed_actions")
+    for what in ("Visit after school", "Ask the GP surgery"):
+        row = first.parts["agreed_actions"].rows.add_row()
+        row.fields["what"].value = what
+        row.fields["by_whom"].value = "Pat Practitioner"
+        row.fields["by_when"].value = "09/12/2026"
+    assert first.complete(), first.summary.value
+    second = open_case(page(url))
+    second.parts["event_date"].field.value = ""
+    second.parts["previous_actions"].rows[0].status.value = "Done"
+    assert not second.complete()
+    review = second.parts["previous_actions"]
+    ask_gp = review.rows[1]
+    items = [(fid, m) for fid, m in second.summary.items if "Ask the GP surgery" in m]
+    assert items == [(f"previous-actions-{ask_gp.action.action_id}-status", items[0][1])]
+    assert f"fsnb-fid-{items[0][0]}" in ask_gp.status._dom_classes and "is not reviewed yet" in ask_gp.status.notes.value
+    assert "is not reviewed yet" not in review.rows[0].status.notes.value
+    assert any(m.startswith("Date of the supervision: ") for _fid, m in second.summary.items)  # as the form names it

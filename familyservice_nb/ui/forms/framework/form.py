@@ -293,7 +293,10 @@ class RecordForm(widgets.VBox):
         except ValidationError as error:
             sentences = explain(error, self.model)
             problems = []
+            date_title = self.model.model_fields["event_date"].title if "event_date" in self.model.model_fields else None
             for detail, sentence in zip(error.errors(include_url=False), sentences, strict=False):
+                if date_title and tuple(detail["loc"])[:1] == ("event_date",) and sentence.startswith(f"{date_title}:"):
+                    sentence = self.date_label + sentence[len(date_title):]  # as the form names it
                 short = sentence.split(": ", 1)[-1]
                 problems.append({"loc": tuple(detail["loc"]), "type": detail["type"], "sentence": sentence,
                                  "short": short[:1].upper() + short[1:]})
