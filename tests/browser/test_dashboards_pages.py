@@ -138,6 +138,18 @@ def test_recording_timeliness_from_the_database_with_filters(open_page):
     assert late.count() == 1 and "Sam Worker" in late.first.inner_text()
     rows = download_rows(page, ".fsnb-late-notes")
     assert len(rows) == 2 and "'" + FORMULA in rows[1]
+    # A date that cannot be read is said at its box, tied to it for a screen reader (issue 13: refused, not ignored).
+    box = page.get_by_label("Events from", exact=True)
+    box.fill("31/02/2026")
+    page.wait_for_function("""() => {
+        const box = document.querySelector('.fsnb-filter-from input[type=text]');
+        const ids = (box.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+        return box.getAttribute('aria-invalid') === 'true'
+            && ids.some(id => (document.getElementById(id) || {}).textContent.includes("Error: Events from: '31/02/2026'"));
+    }""", timeout=UPDATE_MS)
+    box.fill("")
+    page.wait_for_function("!document.querySelector('.fsnb-filter-from input[type=text]').hasAttribute('aria-invalid')",
+                           timeout=UPDATE_MS)
     seen.assert_clean()
 
 
@@ -182,4 +194,22 @@ def test_a_workers_bar_opens_their_notes_and_a_notes_case_opens_its_story(open_p
     assert page.locator(".fsnb-story-downloads .fsnb-download-button").all_text_contents() == [
         "Download as PDF", "Download as Word (.docx)"]
     assert support.axe_violations(page) == []
+    seen.assert_clean()
+
+
+def test_printed_charts_fit_the_page(open_page):
+    """The re-audit: printed, the charts kept the window's width and were cut at the right edge of the A4
+    page. In print, each chart is drawn at the page's width, and at the window's width again after."""
+    seen = open_page(TIMELINESS, ".fsnb-chart-team .main-svg")
+    page = seen.page
+    widths = ("() => [...document.querySelectorAll('.fsnb-chart, .fsnb-chart .js-plotly-plot')]"
+              ".filter(c => c._fullLayout && c.offsetParent !== null).map(c => c._fullLayout.width)")
+    drawn = "() => [...document.querySelectorAll('.fsnb-chart')].every(c => c.querySelector('.main-svg'))"
+    page.wait_for_function(drawn, timeout=UPDATE_MS)  # the charts are drawn one by one, after the page
+    on_screen = page.evaluate(widths)
+    assert max(on_screen) > 703, on_screen  # the window is wider than A4
+    page.emulate_media(media="print")
+    page.wait_for_function(f"({widths})().every(w => w <= 703)", timeout=UPDATE_MS)
+    page.emulate_media(media="screen")
+    page.wait_for_function(f"Math.max(...({widths})()) > 703", timeout=UPDATE_MS)
     seen.assert_clean()

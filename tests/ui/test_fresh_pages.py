@@ -127,9 +127,11 @@ def test_filters_that_cannot_all_hold_are_refused_at_the_filter():
     bar.date_from.value = "10/11/2026"
     bar.date_to.value = "01/11/2026"
     assert len(drawn) == 1, "the nonsense pair is never drawn"
-    assert "is before Events from" in bar.problem.value and 'role="alert"' in bar.problem.value
+    said = bar.date_to._problem.value  # at "Events up to", tied to its box (the marker widget)
+    assert "is before Events from" in said and 'role="alert"' in said and "Error: </span>" in said
+    assert "fsnb-field" in bar.date_to._dom_classes and bar.marker in bar.children
     bar.date_to.value = "30/11/2026"
-    assert bar.problem.value == "" and drawn[-1].date_to == dt.date(2026, 11, 30)
+    assert bar.date_to._problem.value == "" and drawn[-1].date_to == dt.date(2026, 11, 30)
 
 
 def test_a_date_that_cannot_be_read_is_said_at_the_filter_not_ignored():
@@ -143,12 +145,13 @@ def test_a_date_that_cannot_be_read_is_said_at_the_filter_not_ignored():
     assert len(drawn) == 1
     for nonsense in ("abc", "31/02/2026", "10/13/2026"):
         bar.date_from.value = nonsense
-        assert f"Events from: &#x27;{nonsense}&#x27; is not a date we can read" in bar.problem.value, nonsense
+        said = bar.date_from._problem.value
+        assert f"Events from: &#x27;{nonsense}&#x27; is not a date we can read" in said, nonsense
         assert len(drawn) == 1, "nothing is drawn for a filter that cannot be read"
     bar.date_from.value = "25/11/20"  # still being typed
-    assert bar.problem.value == "" and len(drawn) == 1
+    assert bar.date_from._problem.value == "" and len(drawn) == 1
     bar.date_from.value = "25/11/2026"
-    assert bar.problem.value == "" and drawn[-1].date_from == dt.date(2026, 11, 25)
+    assert bar.date_from._problem.value == "" and drawn[-1].date_from == dt.date(2026, 11, 25)
 
 
 def test_an_export_says_its_filters_and_as_of_date_in_the_file_and_its_name():

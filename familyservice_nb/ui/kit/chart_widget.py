@@ -53,6 +53,27 @@ const settled = () => new Promise((go) => {
   const longest = setTimeout(done, 4000);  // a page that never settles still gets its charts
 });
 const turns = (window.fsnbChartTurns ??= { last: null });
+// Printed, a chart is drawn at the page's width (A4 less its margins, in CSS px), not the window's: the
+// printout lays the page out again without running scripts, so a chart drawn 1,200 px wide was cut at
+// the right edge. Redrawn before printing (beforeprint, or print media turned on), and back after.
+const PRINT_WIDTH = 680;
+const printed = (window.fsnbPrintedCharts ??= (() => {
+  const charts = new Set();
+  const redraw = (printing) => {
+    for (const el of charts) {
+      if (!el.isConnected || !el._fullLayout || !window.Plotly) { continue; }
+      if (printing) {
+        window.Plotly.relayout(el, { width: Math.min(PRINT_WIDTH, el.clientWidth || PRINT_WIDTH) });
+      } else {
+        window.Plotly.relayout(el, { width: null, autosize: true }).then(() => window.Plotly.Plots.resize(el));
+      }
+    }
+  };
+  window.addEventListener('beforeprint', () => redraw(true));
+  window.addEventListener('afterprint', () => redraw(false));
+  window.matchMedia('print').addEventListener('change', (event) => redraw(event.matches));
+  return charts;
+})());
 const inTurn = (job) => {
   const run = (turns.last ??= settled()).then(idle).then(job);
   turns.last = run.catch(() => {});
@@ -88,6 +109,7 @@ export default () => {
         await idle();  // reading plotly's code took a while: let a waiting click through first
         if (closed) { return; }
         cleanup = await plotly.render(context);
+        printed.add(el);
         el.style.minHeight = '';
         let width = el.clientWidth;
         const fit = (tries) => {
@@ -103,6 +125,7 @@ export default () => {
       }).catch((error) => { console.error('A chart could not be drawn:', error); });
       return () => {
         closed = true;
+        printed.delete(el);
         if (observer !== null) { observer.disconnect(); }
         if (timer !== null) { clearTimeout(timer); }
         if (typeof cleanup === 'function') { cleanup(); }

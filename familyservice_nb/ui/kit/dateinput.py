@@ -13,6 +13,7 @@ import ipywidgets as widgets
 
 from familyservice_nb.dates import parse_uk_date
 from familyservice_nb.records.base import uk
+from familyservice_nb.ui.kit.html import esc
 from familyservice_nb.ui.kit.shared import (
     DescriptionStyle,
     TextStyle,
@@ -74,6 +75,20 @@ class UKDateInput(widgets.VBox):
     @property
     def date(self):
         return read_date(self.text.value)
+
+    def show_problem(self, message: str | None) -> None:
+        """A problem under the date, tied to its text box (an `ErrorSummary` on the page marks the box
+        aria-invalid and names the message in its aria-describedby); None clears it. Its widget is made on
+        first use: a form's dates say their problems through their field instead."""
+        shown = getattr(self, "_problem", None)
+        if shown is None:
+            if not message:
+                return
+            shown = self._problem = html_widget()
+            self.children = (*self.children, shown)
+            self.add_class("fsnb-field")
+        shown.value = ('<p class="fsnb-field-problem" role="alert"><span class="fsnb-visually-hidden">Error: </span>'
+                       f"{esc(message)}</p>" if message else "")
 
     def problem(self) -> str | None:
         """What is wrong with the text, in plain words naming the field, once it cannot be a date still

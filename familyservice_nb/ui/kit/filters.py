@@ -14,6 +14,7 @@ import ipywidgets as widgets
 
 from familyservice_nb.figures import RISK_CHOICES, Filters, TimelinessFigures
 from familyservice_nb.ui.kit.dateinput import UKDateInput
+from familyservice_nb.ui.kit.error_summary import ErrorSummary
 from familyservice_nb.ui.kit.html import esc
 
 ALL = ""  # the "everything" choice of a dropdown
@@ -40,6 +41,7 @@ class TimelinessFilterBar(widgets.VBox):
         self.date_to = UKDateInput("Events up to")
         self.problem = widgets.HTML("")
         self.problem.add_class("fsnb-filter-problem")
+        self.marker = ErrorSummary()  # lists nothing: it ties each date's problem to its box for screen readers
         self.reset = widgets.Button(description="Show everything", tooltip="Clear every filter")
         self.reset.on_click(lambda _b: self.clear())
         for control, css in ((self.team, "fsnb-filter-team"), (self.worker, "fsnb-filter-worker"),
@@ -59,6 +61,7 @@ class TimelinessFilterBar(widgets.VBox):
             widgets.HBox([self.team, self.worker, self.note_type, self.risk], layout=line),
             widgets.HBox([self.date_from, self.date_to, self.reset], layout=line),
             self.problem,
+            self.marker,
         ]
         for row in rows:
             row.add_class("fsnb-filter-line")
@@ -139,11 +142,14 @@ class TimelinessFilterBar(widgets.VBox):
         if self._holding or self.on_change is None:
             return
         filters = self.filters()
-        problems = [(name, said) for name, date in (("date_from", self.date_from), ("date_to", self.date_to))
-                    if (said := date.problem())] + filters.problems()
+        dates = {"date_from": self.date_from, "date_to": self.date_to}
+        problems = [(name, said) for name, date in dates.items() if (said := date.problem())] + filters.problems()
+        # Each problem at its date, tied to it (`marker` marks the box aria-invalid, aria-describedby).
+        for name, date in dates.items():
+            date.show_problem(" ".join(m for at, m in problems if at == name) or None)
         self.problem.value = "".join(
             f'<p class="fsnb-field-problem" role="alert"><span class="fsnb-visually-hidden">Error: </span>{esc(m)}</p>'
-            for _name, m in problems)
+            for name, m in problems if name not in dates)
         if problems:  # nothing is drawn for filters that cannot all hold; the last figures stay
             return
         if any(date.text.value.strip() and date.date is None for date in (self.date_from, self.date_to)):

@@ -174,6 +174,7 @@ function render({ model, el }) {
   model.on("msg:custom", onMessage);
   model.on("change:label", show);
   model.on("change:disabled", show);
+  model.on("change:hint", show);  // the name follows the filters chosen
   show();
   el.classList.add("fsnb-download");
   el.appendChild(button);
