@@ -29,7 +29,7 @@ class AgreedAction(RecordPart):
         description="A short reference for the action, so later supervisions can review it.",
     )
     what: RequiredText = Field(title="What", description="What needs to be done.")
-    by_whom: RequiredText = Field(title="By whom", description="Who will do it: a name, or a role (for example "the school").")
+    by_whom: RequiredText = Field(title="By whom", description="Who will do it: a name, or a role (for example 'the school').")
     by_when: Day = Field(title="By when", description="The date it should be done by.")
 
 

@@ -54,7 +54,7 @@ def test_unreviewed_carried_forward_action_is_refused(make):
                    agreed_actions=[{"action_id": "A9", "what": "Refer to housing", "by_whom": "Alex",
                                     "by_when": "30/10/2026"}])
     later = make("supervision")
-    assert paths(later, earlier=[earlier]) == ["previous_actions"]
+    assert paths(later, earlier=[earlier]) == ["previous_actions.A9"]  # at the action, by its reference
     reviewed = make("supervision", previous_actions=[{"action_id": "A9", "status": "Done"}])
     assert paths(reviewed, earlier=[earlier]) == []
 
