@@ -119,10 +119,9 @@ def _cases(extract: pd.DataFrame, worker_login: dict[str, str], as_of: dt.date, 
 
 
 def _supervisions(cases: list, manager_login: dict[str, str], as_of: dt.date, rng: np.random.Generator,
-                  names: dict[str, str] | None = None):
+                  names: dict[str, str]):
     """Supervisions of each case about every four to six weeks, reviewing the actions agreed before. An
     action's "by whom" is the worker's name (`names`, by login), as a manager chooses it from the staff list."""
-    names = names or {}
     from ..records import RECORD_KINDS, TROUBLED_FAMILIES_PROBLEMS, open_actions
 
     supervision = RECORD_KINDS["supervision"]

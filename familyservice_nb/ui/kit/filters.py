@@ -152,7 +152,7 @@ class TimelinessFilterBar(widgets.VBox):
             for name, m in problems if name not in dates)
         if problems:  # nothing is drawn for filters that cannot all hold; the last figures stay
             return
-        if any(date.text.value.strip() and date.date is None for date in (self.date_from, self.date_to)):
+        if any(date.text.value.strip() and date.date is None for date in dates.values()):
             return  # a date still being typed: the figures wait for it
         if filters != self._last:  # a half-typed date, or the same choice again, changes nothing
             self._last = filters

@@ -158,9 +158,9 @@ class FormApp(AppPage):
         elif info.author != self.store.user:
             form.lock()
             show(form.action_bar, False)
+            owner = self.store.names().get(info.author, info.author)
             form.banner.value = ('<div class="fsnb-notice" role="status">'
-                                 + esc(f"This draft belongs to {self.store.names().get(info.author, info.author)}; only they can carry "
-                                       "on with it.")
+                                 + esc(f"This draft belongs to {owner}; only they can carry on with it.")
                                  + "</div>")
 
     def form_for_record(self, info, payload: dict) -> RecordForm:

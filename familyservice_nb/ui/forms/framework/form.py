@@ -84,6 +84,9 @@ def completion_rows(problems) -> list[dict]:
     return rows
 
 
+StoodIn = tuple[BaseModel | None, set[str]]  # a record's stood-in copy, and the answers stood in for
+
+
 def _stand_in(annotation, data: dict):
     """A plain valid value of this type, standing in for an answer that is not valid yet (see
     `RecordForm.completion_check_despite`); None for a type it does not know."""
@@ -276,16 +279,18 @@ class RecordForm(widgets.VBox):
                 + esc("What you typed while the connection was lost was kept in this browser: it is back on "
                       "this page and saved.") + "</div>")
 
-    def check(self) -> tuple[BaseModel | None, list[dict]]:
-        """The record, or every problem with it: dicts of loc, type, sentence and short words.
+    def check(self) -> tuple[BaseModel | None, list[dict], StoodIn]:
+        """The record, or every problem with it (dicts of loc, type, sentence and short words), and the
+        record's stood-in copy when it is not valid (`_stood_in`).
 
         The record's rules across fields (a date in the future, a closure before its summary) are checked
         only once each field is valid, so for a record not valid yet they are found on a copy in which each
-        answer that is not valid is stood in for (`_stood_in`): they are said from the first check."""
+        answer that is not valid is stood in for: they are said from the first check."""
         model, problems = self._validate(self.record_data())
-        if problems:
-            problems = problems + self._stood_in(problems)[2]
-        return model, problems
+        if not problems:
+            return model, [], (None, set())
+        copy, stood_in, found = self._stood_in(problems)
+        return None, problems + found, (copy, stood_in)
 
     def _validate(self, data: dict) -> tuple[BaseModel | None, list[dict]]:
         try:
@@ -452,12 +457,12 @@ class RecordForm(widgets.VBox):
     def problems_now(self, completing: bool) -> tuple[BaseModel | None, list[dict]]:
         """The record and its problems; `completing`: with what completion also asks for, every problem at
         once (GOV.UK error summary), not the rest only after the first are put right."""
-        model, problems = self.check()
+        model, problems, (copy, stood_in) = self.check()
         if not completing:
             return model, problems
         if not problems:
             return model, self.completion_check(model)  # nothing silent: what completion still asks for
-        return None, self.in_form_order(problems + self.completion_check_despite(problems))
+        return None, self.in_form_order(problems + self.completion_check_despite(copy, stood_in))
 
     def completion_check(self, model: BaseModel) -> list[dict]:
         """What the store's completion rules still ask of this record (records/completion.py)."""
@@ -466,14 +471,13 @@ class RecordForm(widgets.VBox):
         except WorkbookError as exc:
             return [{"loc": (), "type": "completion", "sentence": str(exc), "short": str(exc)}]
 
-    def completion_check_despite(self, problems: list[dict]) -> list[dict]:
+    def completion_check_despite(self, copy: BaseModel | None, stood_in: set[str]) -> list[dict]:
         """What completion will also ask for, on a record that is not valid yet: the completion rules run
-        on its stood-in copy (`_stood_in`), keeping only problems with answers not stood in for (those
-        have their own problem already). Nothing when the record cannot be stood in for."""
-        model, stood_in, _found = self._stood_in(problems)
-        if model is None:
+        on its stood-in copy (`check`), keeping only problems with answers not stood in for (those have
+        their own problem already). Nothing when the record could not be stood in for."""
+        if copy is None:
             return []
-        return [p for p in self.completion_check(model) if not p["loc"] or p["loc"][0] not in stood_in]
+        return [p for p in self.completion_check(copy) if not p["loc"] or p["loc"][0] not in stood_in]
 
     def in_form_order(self, problems: list[dict]) -> list[dict]:
         """Problems in the order their fields come on the form (the record's own problems last)."""
@@ -624,7 +628,7 @@ class RecordForm(widgets.VBox):
         )
         self.mosaic.text = render_text(model, names=self.staff_names_by_login()) if model is not None else ""
         self._show_mosaic_entry(info)
-        self.history.value = history_html(self.store, self.record_id, self.model)
+        self.history.value = history_html(self.store, self.record_id, self.model, self.staff_names_by_login())
         show(self.after)
         show(self.action_bar, False)
 
@@ -641,10 +645,14 @@ class RecordForm(widgets.VBox):
                 self.mosaic_day.value = london_now().date()
 
     def staff_names_by_login(self) -> dict[str, str]:
-        try:
-            return self.store.names()
-        except Exception:  # noqa: BLE001 - logins will do
-            return {}
+        """Name by login (`Store.names`), read once for the form: a completed record names people four
+        times (completed by, confirmed by, the Mosaic text, its history)."""
+        if getattr(self, "_names", None) is None:
+            try:
+                self._names = self.store.names()
+            except Exception:  # noqa: BLE001 - logins will do (and the next call tries again)
+                return {}
+        return self._names
 
     def person(self, login: str | None) -> str:
         """A person's name, not their login (issue 13: people in words)."""

@@ -79,12 +79,12 @@ def audit_table(trail: pd.DataFrame, model: type[BaseModel] | None = None,
     )
 
 
-def history_html(store, record_id: str, model: type[BaseModel] | None = None) -> str:
-    """Both tables for one record; a plain sentence if they cannot be read."""
+def history_html(store, record_id: str, model: type[BaseModel] | None, names: Mapping[str, str]) -> str:
+    """Both tables for one record, people by name (`names`, by login); a plain sentence if they cannot be
+    read."""
     try:
         versions = store.versions(record_id)
         trail = store.audit_trail(record_id)
-        names = store.names()
     except Exception as exc:  # noqa: BLE001 - the form itself must stay usable
         return f'<p class="fsnb-notice">The history of this record cannot be shown just now: {esc(exc)}</p>'
     return (
