@@ -9,7 +9,8 @@ What the server guarantees (DESIGN.md: Web; issue: the Voila app; issue 12: hard
   and opens (another account on the machine cannot walk in); the browser keeps a sign-in cookie after;
 - kernels are bounded: at most MAX_OPEN_PAGES pages have a kernel at once (one more is answered with a
   plain "The workbook is busy" page, HTTP 503), and a page's kernel that no browser connected to within
-  UNCONNECTED_GRACE_SECONDS is shut down;
+  UNCONNECTED_GRACE_SECONDS is shut down (`PageKernelGuard`; each person's server under the hub has the
+  same guard, hub/page_limits.py);
 - a page may send up to WEBSOCKET_MAX_MESSAGE_BYTES in one message (an upload; the pages accept
   extracts up to `extract.UPLOAD_MAX_BYTES`, well under it, and say so when a file is larger);
 - pages open fast: each page keeps a kernel pre-heated (the notebook already run), and idle kernels
@@ -70,6 +71,8 @@ UNCONNECTED_GRACE_SECONDS = 120  # longer than the slowest page takes to reach a
 # of a page no browser connected to.)
 ABANDONED_SECONDS = 30
 BUSY_MESSAGE = "The workbook is busy, try again in a minute."
+PAGE_GUARD = "fsnb_page_guard"  # the server setting through which the page handler finds its PageKernelGuard
+PAGE_KERNEL_MARKER = "VOILA_REQUEST_URL"  # Voila puts the page's address in the environment of a page's kernel
 # Tornado's default is 10 MiB; an upload over it dropped the page's socket without a word.
 WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 LOCAL_HOSTNAMES = ("localhost",)
@@ -334,10 +337,11 @@ def _setting(name: str, default: int) -> int:
     return value
 
 
-def kernel_limits() -> tuple[int, int]:
-    """(pages open at once, seconds a page's kernel may wait for its browser): the constants, or
-    FSNB_MAX_OPEN_PAGES and FSNB_UNCONNECTED_GRACE_SECONDS."""
-    return (_setting("FSNB_MAX_OPEN_PAGES", MAX_OPEN_PAGES),
+def kernel_limits(pages_variable: str = "FSNB_MAX_OPEN_PAGES", pages: int = MAX_OPEN_PAGES) -> tuple[int, int]:
+    """(pages open at once, seconds a page's kernel may wait for its browser): `pages` and
+    UNCONNECTED_GRACE_SECONDS, or `pages_variable` and FSNB_UNCONNECTED_GRACE_SECONDS. (Each person's
+    server under the hub reads its own cap, FSNB_HUB_MAX_OPEN_PAGES: hub/page_limits.py.)"""
+    return (_setting(pages_variable, pages),
             _setting("FSNB_UNCONNECTED_GRACE_SECONDS", UNCONNECTED_GRACE_SECONDS))
 
 
@@ -677,37 +681,143 @@ def keep_compiled_templates() -> None:
     notebook_renderer.VoilaExporter = TemplateKeepingExporter
 
 
-def workbook_voila_class():
-    """Voila's app with three guards added (imported only in the server process):
-    - the page handler answers BUSY_PAGE (503) when MAX_OPEN_PAGES pages already hold a kernel;
-    - every `unconnected_grace_seconds / 4` a reaper shuts down each page kernel no browser has
-      connected to since its page was given it, once it is idle and the grace period has passed
-      (`OpenPages`: pre-heated kernels in their pool are not page kernels; an open page keeps its kernel);
-    - Voila's request-info socket, a plain tornado socket, refuses a foreign Host like the rest;
-    - the widget libraries' content-addressed files are cached for good (`extension_file_handler`).
-    (Compiled page templates are kept by `keep_compiled_templates`, called before the app starts.)
+class PageKernelGuard:
+    """Bounded page kernels over one server's kernel manager, `OpenPages` keeping the books: the one rule for
+    `serve`'s Voila app (`workbook_voila_class`) and, under the hub, each person's Jupyter server
+    (familyservice_nb/hub/page_limits.py). The page handler (`page_handler_class`) finds it in the server's
+    settings under PAGE_GUARD.
+    - `admit()`: a ticket when one more page may have a kernel, else None (the page is told the workbook is
+      busy); at the cap, the kernel of a page every browser left ABANDONED_SECONDS ago makes room first;
+    - a kernel is a page's once Voila gives it to a page: started for the page (its environment carries
+      PAGE_KERNEL_MARKER), or taken from the standalone app's pre-heated pool. A kernel starting for a pool,
+      the hub's warm kernel waiting for a page (warm_kernels.py) and an analyst's notebook kernel are not;
+    - `reap_unconnected()`, every `grace / 4` seconds once `start_reaping()` is called, shuts down each page
+      kernel no browser connected to within `grace` seconds of its page being given it, once it is idle
+      (an open page keeps its kernel).
     """
+
+    def __init__(self, kernel_manager, cap: int, grace: int, log, clock=time.monotonic):
+        self.kernel_manager, self.grace, self.log = kernel_manager, grace, log
+        self.open_pages = OpenPages(cap, grace, clock)
+        self._watch(kernel_manager)
+
+    def _watch(self, manager) -> None:
+        """Wrap the manager's own methods (this instance's only): the browsers' sockets, and the two ways
+        Voila gives a page its kernel. The pools and the warm kernel start theirs through the class's
+        start_kernel, so they do not pass here."""
+        from jupyter_core.utils import ensure_async
+
+        notify_connect, notify_disconnect, start_kernel = (
+            manager.notify_connect, manager.notify_disconnect, manager.start_kernel)
+
+        def connected(kernel_id):
+            self.open_pages.connect(kernel_id)
+            return notify_connect(kernel_id)
+
+        def disconnected(kernel_id):
+            outcome = notify_disconnect(kernel_id)
+            self.open_pages.disconnect(kernel_id, manager._kernel_connections.get(kernel_id, 0))
+            return outcome
+
+        async def started(*args, **kwargs):
+            kernel_id = await ensure_async(start_kernel(*args, **kwargs))
+            if PAGE_KERNEL_MARKER in (kwargs.get("env") or {}):
+                self.give(kernel_id)
+            return kernel_id
+
+        manager.notify_connect, manager.notify_disconnect, manager.start_kernel = connected, disconnected, started
+        pooled = getattr(manager, "get_rendered_notebook", None)
+        if pooled is not None:
+            async def pooled_for_a_page(*args, **kwargs):
+                task, rendered, kernel_id = await pooled(*args, **kwargs)
+                self.give(kernel_id)
+                return task, rendered, kernel_id
+
+            manager.get_rendered_notebook = pooled_for_a_page
+
+    def start_reaping(self) -> None:
+        from tornado import ioloop
+
+        ioloop.PeriodicCallback(self.reap_unconnected, max(1000, self.grace * 250)).start()
+
+    @property
+    def cap(self) -> int:
+        return self.open_pages.cap
+
+    def live_kernels(self) -> set[str]:
+        return set(self.kernel_manager.list_kernel_ids())
+
+    def give(self, kernel_id: str) -> None:
+        self.log.info("A page was given the kernel %s.", kernel_id)
+        self.open_pages.give(kernel_id)
+
+    def admit(self):
+        """A ticket when one more page may have a kernel: the page kernels, and the pages let in a moment ago
+        whose kernels are still coming, count against the cap (10 GETs at once get no more). At the cap, the
+        kernels of pages every browser left `ABANDONED_SECONDS` ago make room first: a tab closed without
+        unloading (a crash, a killed browser) would hold its place until the idle cull."""
+        ticket = self.open_pages.admit(self.live_kernels())
+        if ticket is None:
+            after = min(ABANDONED_SECONDS, self.grace)
+            for kernel_id in self.open_pages.abandoned(self.live_kernels(), after):
+                self.log.info("Shutting down the kernel of a page every browser left, to make room.")
+                self._shut_down(kernel_id)
+                ticket = self.open_pages.admit(self.live_kernels() - {kernel_id})
+                if ticket is not None:
+                    break
+        return ticket
+
+    def withdraw(self, ticket) -> None:
+        self.open_pages.withdraw(ticket)
+
+    def reap_unconnected(self) -> None:
+        for kernel_id in self.open_pages.unconnected(self.live_kernels()):
+            try:
+                idle = self.kernel_manager.get_kernel(kernel_id).execution_state == "idle"
+            except KeyError:
+                continue
+            if idle:
+                self.log.info("Shutting down a page kernel no browser connected to within %d seconds.", self.grace)
+                self._shut_down(kernel_id)
+
+    def _shut_down(self, kernel_id: str) -> None:
+        import asyncio
+
+        from jupyter_core.utils import ensure_async
+
+        self.open_pages.release(kernel_id)  # its place is free at once
+        asyncio.ensure_future(ensure_async(self.kernel_manager.shutdown_kernel(kernel_id)))
+
+
+# -- Voila's handlers the workbook replaces -------------------------------------------------------------
+# Written for Voila 0.5 (read in 0.5.13): a page is admitted in the prepare() of voila.tornado.handler's
+# TornadoVoilaHandler (the /voila/render/ route of both the standalone app and the server extension), before
+# voila.handler.VoilaHandler.get_generator starts its kernel (`kernel_manager.start_kernel`, with
+# PAGE_KERNEL_MARKER in the environment) or takes a pre-heated one (`get_rendered_notebook`, standalone only).
+# The standalone app's routes are replaced in `workbook_voila_class().init_handlers`; the server extension
+# (voila/server_extension.py) builds its routes from its module's names as the server loads it, so those
+# names are replaced before then (`adapt_voila_extension`, from the server's configuration file).
+
+@functools.lru_cache(maxsize=1)
+def page_handler_class():
+    """Voila's page handler, asking the server's `PageKernelGuard` (settings[PAGE_GUARD]) first: the busy page
+    (BUSY_PAGE, 503, Retry-After) when it says no. Only a signed-in request is asked about: one the sign-in
+    refuses takes no place."""
     import asyncio
 
-    from jupyter_core.utils import ensure_async
-    from jupyter_server.base.handlers import FileFindHandler
-    from tornado import ioloop, web
-    from traitlets import Int
-    from voila.app import Voila
-    from voila.request_info_handler import RequestInfoSocketHandler
     from voila.tornado.handler import TornadoVoilaHandler
 
     class PageHandler(TornadoVoilaHandler):
         async def prepare(self):
-            outcome = super().prepare()  # the Host check and the token come first
+            outcome = super().prepare()  # the Host check and the sign-in come first
             if asyncio.iscoroutine(outcome) or isinstance(outcome, asyncio.Future):
                 await outcome
-            if self._finished:
+            if self._finished or self.current_user is None:
                 return
-            app = self.settings["fsnb_app"]
-            self._fsnb_ticket = app.admit()
+            guard = self.settings[PAGE_GUARD]
+            self._fsnb_ticket = guard.admit()
             if self._fsnb_ticket is None:
-                app.log.warning("A page was refused: %d pages already hold a kernel.", app.max_open_pages)
+                guard.log.warning("A page was refused: %d pages already hold a kernel.", guard.cap)
                 self.set_status(503)
                 self.set_header("Retry-After", "60")
                 self.set_header("Content-Type", "text/html; charset=UTF-8")
@@ -715,8 +825,41 @@ def workbook_voila_class():
 
         def on_finish(self):
             super().on_finish()
-            if getattr(self, "_fsnb_ticket", None) is not None and self.get_status() >= 400:
-                self.settings["fsnb_app"].withdraw(self._fsnb_ticket)  # no kernel came of it
+            if getattr(self, "_fsnb_ticket", None) is not None and self.get_status() >= 300:
+                self.settings[PAGE_GUARD].withdraw(self._fsnb_ticket)  # no kernel came of it (an error, a redirect)
+
+    return PageHandler
+
+
+def adapt_voila_extension() -> None:
+    """Voila's server extension, as each person's server under the hub loads it, with the workbook's page
+    handler (`page_handler_class`; the guard itself is put on the server by hub/page_limits.py) and the
+    widget-file handler that lets the browser keep content-addressed files (`extension_file_handler`).
+    Called by the server's configuration file, before the extension is loaded."""
+    import voila.server_extension as extension
+
+    for name in ("TornadoVoilaHandler", "FileFindHandler"):
+        if not hasattr(extension, name):  # a Voila the replacement was not written for: say so, never skip it
+            raise RuntimeError(f"voila.server_extension has no {name}: the workbook's handlers were written for "
+                               f"Voila 0.5; read its server_extension.py again.")
+    extension.TornadoVoilaHandler = page_handler_class()
+    extension.FileFindHandler = extension_file_handler()
+
+
+def workbook_voila_class():
+    """Voila's app with the workbook's guards added (imported only in the server process):
+    - pages' kernels are bounded by a `PageKernelGuard` (MAX_OPEN_PAGES, the busy page, the reaper of
+      unconnected kernels; pre-heated kernels in their pool are not page kernels);
+    - Voila's request-info socket, a plain tornado socket, refuses a foreign Host like the rest;
+    - the widget libraries' content-addressed files are cached for good (`extension_file_handler`).
+    (Compiled page templates are kept by `keep_compiled_templates`, called before the app starts.)
+    """
+    from jupyter_server.base.handlers import FileFindHandler
+    from tornado import web
+    from traitlets import Int
+    from voila.app import Voila
+    from voila.request_info_handler import RequestInfoSocketHandler
+    from voila.tornado.handler import TornadoVoilaHandler
 
     class RequestInfoHandler(RequestInfoSocketHandler):
         def prepare(self):
@@ -724,7 +867,7 @@ def workbook_voila_class():
                 raise web.HTTPError(403)
             return super().prepare()
 
-    replace = {TornadoVoilaHandler: PageHandler, RequestInfoSocketHandler: RequestInfoHandler,
+    replace = {TornadoVoilaHandler: page_handler_class(), RequestInfoSocketHandler: RequestInfoHandler,
                FileFindHandler: extension_file_handler()}
 
     class WorkbookVoila(Voila):
@@ -734,87 +877,18 @@ def workbook_voila_class():
 
         def init_settings(self):
             settings = super().init_settings()
-            settings["fsnb_app"] = self
-            self.open_pages = OpenPages(self.max_open_pages, self.unconnected_grace_seconds)
-            manager = self.kernel_manager
-            notify_connect = manager.notify_connect
-
-            def connected(kernel_id):
-                self.open_pages.connect(kernel_id)
-                return notify_connect(kernel_id)
-
-            manager.notify_connect = connected
-            notify_disconnect = manager.notify_disconnect
-
-            def disconnected(kernel_id):
-                outcome = notify_disconnect(kernel_id)
-                self.open_pages.disconnect(kernel_id, manager._kernel_connections.get(kernel_id, 0))
-                return outcome
-
-            manager.notify_disconnect = disconnected
-            # The two ways Voila gives a page its kernel: its pre-heated pool's, or one started for it. (The
-            # pools start theirs through the class's start_kernel, so they do not pass here.)
-            start_kernel = manager.start_kernel
-
-            async def started_for_a_page(*args, **kwargs):
-                kernel_id = await ensure_async(start_kernel(*args, **kwargs))
-                self.give(kernel_id)
-                return kernel_id
-
-            manager.start_kernel = started_for_a_page
-            pooled = getattr(manager, "get_rendered_notebook", None)
-            if pooled is not None:
-                async def pooled_for_a_page(*args, **kwargs):
-                    task, rendered, kernel_id = await pooled(*args, **kwargs)
-                    self.give(kernel_id)
-                    return task, rendered, kernel_id
-
-                manager.get_rendered_notebook = pooled_for_a_page
-            every = max(1000, self.unconnected_grace_seconds * 250)
-            ioloop.PeriodicCallback(self.reap_unconnected, every).start()
+            self.page_guard = PageKernelGuard(self.kernel_manager, self.max_open_pages,
+                                              self.unconnected_grace_seconds, self.log)
+            self.page_guard.start_reaping()
+            settings[PAGE_GUARD] = self.page_guard
             return settings
 
         def init_handlers(self):
-            return [(route[0], replace.get(route[1], route[1]), *route[2:]) for route in super().init_handlers()]
-
-        def give(self, kernel_id: str) -> None:
-            self.log.info("A page was given the kernel %s.", kernel_id)
-            self.open_pages.give(kernel_id)
-
-        def live_kernels(self) -> set[str]:
-            return set(self.kernel_manager.list_kernel_ids())
-
-        def admit(self):
-            """A ticket when one more page may have a kernel: the page kernels, and the pages let in a moment
-            ago whose kernels are still coming, count against the cap (10 GETs at once get no more). At the
-            cap, the kernels of pages every browser left `ABANDONED_SECONDS` ago make room first: a tab
-            closed without unloading (a crash, a killed browser) held its place until the idle cull."""
-            ticket = self.open_pages.admit(self.live_kernels())
-            if ticket is None:
-                after = min(ABANDONED_SECONDS, self.unconnected_grace_seconds)
-                for kernel_id in self.open_pages.abandoned(self.live_kernels(), after):
-                    self.log.info("Shutting down the kernel of a page every browser left, to make room.")
-                    self.open_pages.release(kernel_id)
-                    asyncio.ensure_future(ensure_async(self.kernel_manager.shutdown_kernel(kernel_id)))
-                    ticket = self.open_pages.admit(self.live_kernels() - {kernel_id})
-                    if ticket is not None:
-                        break
-            return ticket
-
-        def withdraw(self, ticket) -> None:
-            self.open_pages.withdraw(ticket)
-
-        def reap_unconnected(self) -> None:
-            for kernel_id in self.open_pages.unconnected(self.live_kernels()):
-                try:
-                    idle = self.kernel_manager.get_kernel(kernel_id).execution_state == "idle"
-                except KeyError:
-                    continue
-                if idle:
-                    self.log.info("Shutting down a page kernel no browser connected to within %d seconds.",
-                                  self.unconnected_grace_seconds)
-                    self.open_pages.release(kernel_id)
-                    asyncio.ensure_future(ensure_async(self.kernel_manager.shutdown_kernel(kernel_id)))
+            handlers = [(route[0], replace.get(route[1], route[1]), *route[2:]) for route in super().init_handlers()]
+            if not any(route[1] is page_handler_class() for route in handlers):
+                raise RuntimeError("Voila's app has no TornadoVoilaHandler route: the workbook's page handler was "
+                                   "written for Voila 0.5; read its app.py again.")
+            return handlers
 
     return WorkbookVoila
 

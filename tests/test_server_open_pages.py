@@ -1,14 +1,26 @@
 """Bounded kernels (issue 12): which kernels count against the cap, and which the reaper shuts down.
 
-`server.OpenPages` is the bookkeeping behind the laptop server's cap and reaper; the real server is tried
-in tests/browser/test_browser_hardening.py. A clock we move by hand stands in for time.
+`server.OpenPages` is the bookkeeping behind the cap and the reaper, and `server.PageKernelGuard` keeps it
+over a server's kernel manager, for the laptop's server and each person's server under the hub alike; the
+real servers are tried in tests/browser/test_browser_hardening.py and tests/hub/test_page_limits.py. A
+clock we move by hand stands in for time, and a kernel manager of names for the real one.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 import pytest
 
-from familyservice_nb.server import KERNEL_STARTUP_TIMEOUT_SECONDS, OpenPages, content_addressed
+from familyservice_nb.server import (
+    ABANDONED_SECONDS,
+    KERNEL_STARTUP_TIMEOUT_SECONDS,
+    PAGE_KERNEL_MARKER,
+    OpenPages,
+    PageKernelGuard,
+    content_addressed,
+)
 
 
 class Clock:
@@ -131,3 +143,155 @@ def test_a_page_every_browser_left_long_enough_ago_is_abandoned_one_still_open_i
     [gone] = open_pages.abandoned(live, after=30)
     open_pages.release(gone)
     assert open_pages.admit(live - {gone}) is not None and open_pages.abandoned(live, after=30) == []
+
+
+# -- the guard over a kernel manager ---------------------------------------------------------------------
+
+class Kernel:
+    def __init__(self):
+        self.execution_state = "idle"
+
+
+class Kernels:
+    """A kernel manager's surface as the guard uses it. Starting through the class (`Kernels.start_kernel(
+    manager, ...)`) is how Voila's pools and the hub's warm kernel start theirs; `hand_over` makes the next
+    page's start return a kernel already running, as the hub's warm kernel manager does."""
+
+    def __init__(self):
+        self.kernels: dict[str, Kernel] = {}
+        self._kernel_connections: dict[str, int] = {}
+        self.shut_down: list[str] = []
+        self.hand_over: str | None = None
+
+    async def start_kernel(self, **kwargs):
+        if self.hand_over and PAGE_KERNEL_MARKER in (kwargs.get("env") or {}):
+            kernel_id, self.hand_over = self.hand_over, None
+            return kernel_id
+        kernel_id = f"k{len(self.kernels) + len(self.shut_down) + 1}"
+        self.kernels[kernel_id] = Kernel()
+        self._kernel_connections[kernel_id] = 0
+        return kernel_id
+
+    def list_kernel_ids(self):
+        return list(self.kernels)
+
+    def get_kernel(self, kernel_id):
+        return self.kernels[kernel_id]
+
+    async def shutdown_kernel(self, kernel_id, now=False):
+        self.kernels.pop(kernel_id)
+        self._kernel_connections.pop(kernel_id)
+        self.shut_down.append(kernel_id)
+
+    def notify_connect(self, kernel_id):
+        self._kernel_connections[kernel_id] += 1
+
+    def notify_disconnect(self, kernel_id):
+        self._kernel_connections[kernel_id] -= 1
+
+
+class PreHeating(Kernels):
+    """Voila's standalone kernel manager: a page may take its pool's pre-heated kernel."""
+
+    async def get_rendered_notebook(self, notebook_name, extra_kernel_env_variables=None):
+        kernel_id = await Kernels.start_kernel(self)
+        return "render task", ["<p>cells</p>"], kernel_id
+
+
+PAGE = {"env": {PAGE_KERNEL_MARKER: "http://127.0.0.1/voila/render/index.ipynb"}}
+
+
+def guarded(manager: Kernels, cap: int = 2, grace: float = 20) -> tuple[PageKernelGuard, Clock]:
+    clock = Clock()
+    return PageKernelGuard(manager, cap, grace, logging.getLogger("test"), clock=clock), clock
+
+
+async def open_page(manager: Kernels, guard: PageKernelGuard) -> str | None:
+    """What the page handler and Voila do for one page: ask the guard, then start the page's kernel."""
+    if guard.admit() is None:
+        return None
+    return await manager.start_kernel(kernel_name="python3", path="", **PAGE)
+
+
+def test_a_kernel_started_for_a_page_counts_and_one_started_for_anything_else_does_not():
+    async def scenario():
+        manager = Kernels()
+        guard, _ = guarded(manager, cap=2)
+        await manager.start_kernel(kernel_name="python3", path="", env={})  # an analyst's notebook
+        await Kernels.start_kernel(manager)  # a warm kernel, or one filling a pool
+        assert await open_page(manager, guard) == "k3"
+        assert await open_page(manager, guard) == "k4"
+        assert await open_page(manager, guard) is None  # the third page is told the workbook is busy
+        assert set(guard.open_pages.given) == {"k3", "k4"}
+
+    asyncio.run(scenario())
+
+
+def test_the_warm_kernel_is_a_page_kernel_only_once_a_page_takes_it():
+    async def scenario():
+        manager = Kernels()
+        guard, _ = guarded(manager, cap=1)
+        warm = await Kernels.start_kernel(manager)
+        manager.hand_over = warm
+        assert guard.open_pages.given == {} and guard.open_pages.unconnected({warm}) == []
+        assert await open_page(manager, guard) == warm
+        assert await open_page(manager, guard) is None
+        assert set(guard.open_pages.given) == {warm}
+
+    asyncio.run(scenario())
+
+
+def test_a_page_that_takes_a_pre_heated_kernel_is_given_it():
+    async def scenario():
+        manager = PreHeating()
+        guard, _ = guarded(manager, cap=1)
+        assert guard.admit() is not None
+        _, _, kernel_id = await manager.get_rendered_notebook("index.ipynb")
+        assert set(guard.open_pages.given) == {kernel_id}
+        assert guard.admit() is None
+
+    asyncio.run(scenario())
+
+
+def test_the_reaper_shuts_down_an_idle_unconnected_page_kernel_after_the_grace_and_leaves_the_rest():
+    async def scenario():
+        manager = Kernels()
+        guard, clock = guarded(manager, cap=4, grace=20)
+        warm = await Kernels.start_kernel(manager)
+        connected, busy, unconnected = [await open_page(manager, guard) for _ in range(3)]
+        manager.notify_connect(connected)  # its browser opened the page's socket
+        manager.kernels[busy].execution_state = "busy"  # still running the page's cells
+        clock.now += 19
+        guard.reap_unconnected()
+        await asyncio.sleep(0)
+        assert manager.shut_down == []  # not before the grace period
+        clock.now += 1
+        guard.reap_unconnected()
+        await asyncio.sleep(0)
+        assert manager.shut_down == [unconnected]
+        assert set(manager.kernels) == {warm, connected, busy}
+        manager.kernels[busy].execution_state = "idle"
+        guard.reap_unconnected()
+        await asyncio.sleep(0)
+        assert manager.shut_down == [unconnected, busy]
+
+    asyncio.run(scenario())
+
+
+def test_at_the_cap_the_kernel_of_a_page_every_browser_left_makes_room_for_the_next():
+    async def scenario():
+        manager = Kernels()
+        guard, clock = guarded(manager, cap=2)
+        first, second = [await open_page(manager, guard) for _ in range(2)]
+        for kernel_id in (first, second):
+            manager.notify_connect(kernel_id)
+        manager.notify_disconnect(first)  # a tab closed without unloading
+        assert guard.admit() is None  # gone only a moment: it may come back
+        clock.now += ABANDONED_SECONDS
+        third = await open_page(manager, guard)
+        await asyncio.sleep(0)
+        assert third is not None and manager.shut_down == [first]
+        assert set(guard.open_pages.given) == {second, third}
+        assert guard.admit() is None  # a page still open keeps its place
+
+    asyncio.run(scenario())

@@ -9,14 +9,14 @@
 # ruff: noqa: F821  (`get_config` is given by Jupyter when it reads this file)
 import os
 
-import voila.server_extension
-
+from familyservice_nb.hub.page_limits import HUB_MAX_OPEN_PAGES
 from familyservice_nb.server import (
     EXTENSIONS_NOT_LOADED,
     IOPUB_TIMEOUT_SECONDS,
     KERNEL_STARTUP_TIMEOUT_SECONDS,
-    extension_file_handler,
+    adapt_voila_extension,
     keep_compiled_templates,
+    kernel_limits,
     logging_without_debug,
 )
 
@@ -38,10 +38,11 @@ c.VoilaExecutor.startup_timeout = KERNEL_STARTUP_TIMEOUT_SECONDS
 # No MathJax from a content server (standalone Voila leaves it out too; inside a Jupyter server Voila
 # would otherwise point pages at a CDN, and councils run on restricted networks).
 c.ServerApp.tornado_settings = {"mathjax_url": None, "mathjax_config": None}
-# The widget libraries' files named after their content's hash are kept by the browser for good, as under
-# `familyservice-nb serve` (server.content_addressed): Voila's extension, loaded after this file is read,
-# builds its route for those files from this name.
-voila.server_extension.FileFindHandler = extension_file_handler()
+# Voila's extension, loaded after this file is read, builds its routes with the workbook's handlers
+# (server.adapt_voila_extension): a page asks the page-kernel guard first (below), and the widget libraries'
+# files named after their content's hash are kept by the browser for good (server.content_addressed), as
+# under `familyservice-nb serve`.
+adapt_voila_extension()
 # Each page's template is compiled once for the server's life, not again for every page opened.
 keep_compiled_templates()
 # Debug lines are dropped by the logger, not made and then thrown away by its handler.
@@ -58,16 +59,24 @@ c.MappingKernelManager.cull_idle_timeout = 15 * 60
 c.MappingKernelManager.cull_interval = 60
 c.MappingKernelManager.cull_connected = False
 
+# Bounded page kernels, the laptop's rule (server.PageKernelGuard, put on this server by hub/page_limits.py):
+# at most FSNB_HUB_MAX_OPEN_PAGES pages of this person hold a kernel at once (default 6, see page_limits.py);
+# one more is answered "The workbook is busy" (503). A page's kernel that no browser connected to within
+# FSNB_UNCONNECTED_GRACE_SECONDS (default 120) is shut down once idle. The warm kernel is not a page's.
+c.PageLimits.max_open_pages, c.PageLimits.unconnected_grace_seconds = kernel_limits(
+    "FSNB_HUB_MAX_OPEN_PAGES", HUB_MAX_OPEN_PAGES)
+
 c.ServerApp.terminals_enabled = access == "lab"
 # On one machine the hub may run as root (as CI does); each server then runs as root too. For real use
 # give each person a system user or a container (README: For a team).
 c.ServerApp.allow_root = os.geteuid() == 0
 
 if access == "lab":
-    c.ServerApp.jpserver_extensions = {"voila": True, "jupyterlab": True}
+    c.ServerApp.jpserver_extensions = {"voila": True, "familyservice_nb.hub.page_limits": True, "jupyterlab": True}
 else:
     c.ServerApp.jpserver_extensions = {
         "voila": True,
+        "familyservice_nb.hub.page_limits": True,
         "jupyterlab": False,
         "notebook": False,
         "nbclassic": False,

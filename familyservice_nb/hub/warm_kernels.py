@@ -33,7 +33,8 @@ from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelMana
 from tornado.ioloop import IOLoop
 from traitlets import Float, Int
 
-PAGE_MARKER = "VOILA_REQUEST_URL"  # Voila puts the page's address in the environment of a page's kernel
+from familyservice_nb.server import PAGE_KERNEL_MARKER as PAGE_MARKER
+
 WARM_UP = "from familyservice_nb.hub.warm_up import warm_up\nwarm_up()\ndel warm_up\n"
 HANDOVER_SECONDS = 60
 # A kernel can end as it starts: jupyter_client picks its ports free, but another process may take one
