@@ -25,7 +25,7 @@ import datetime as dt
 import functools
 import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -34,9 +34,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from .dates import LONDON
-from .errors import WorkbookError
+from .errors import UnreadableRecord, WorkbookError
 from .export import write_file
-from .story import CaseStory
+from .story import CaseStory, story_order
 from .vocab import UK_DATE
 
 LANGUAGE = "en-GB"
@@ -233,6 +233,15 @@ def _trail_text(steps) -> str:
     )
 
 
+def _in_place(lines: Iterable[tuple[dt.date, Any, tuple[str, ...]]], left_out: Sequence[UnreadableRecord],
+              row_of: Callable[[UnreadableRecord], tuple[str, ...]]) -> tuple[tuple[str, ...], ...]:
+    """A table's rows, (meeting date, record id, row) oldest first, with a row saying so for each discussion
+    that could not be read, where it would be (by its date, then its number)."""
+    placed = [(story_order(day, record_id), row) for day, record_id, row in lines]
+    placed += [(story_order(u.event_date, u.record_id), row_of(u)) for u in left_out]
+    return tuple(row for _key, row in sorted(placed, key=lambda pair: pair[0]))
+
+
 def story_blocks(story: CaseStory) -> list[tuple[str, list[Block]]]:
     """The story's sections in order, each a heading and its blocks (level-2 headings are the sections)."""
     sections: list[tuple[str, list[Block]]] = []
@@ -241,20 +250,24 @@ def story_blocks(story: CaseStory) -> list[tuple[str, list[Block]]]:
         ("Allocated worker", story.worker or BLANK), ("Opened", uk(story.open_date) or BLANK),
         ("Closed", uk(story.close_date) or "Open"),
     ))]))
-    rows = tuple(
-        (uk(s.meeting_date), s.kind, s.manager, s.practitioner, uk(s.entered_on), str(s.record_id or ""),
-         str(s.version or ""))
-        for s in story.supervisions
-    )
-    blocks: list[Block] = [Paragraph("No completed supervision or case discussion is recorded for this case.")]
-    if rows:
-        blocks = [Table("Supervisions and case discussions, oldest first",
-                        ("Meeting", "Kind", "Manager", "Practitioner", "Entered", "Record", "Version"), rows,
-                        (14, 22, 18, 18, 14, 7, 7))]
+    left_out = story.unreadable  # each named where it would be: first, then in every table by its date
+    rows = _in_place([(s.meeting_date, s.record_id, (
+        uk(s.meeting_date), s.kind, s.manager, s.practitioner, uk(s.entered_on), str(s.record_id or ""),
+        str(s.version or ""))) for s in story.supervisions],
+        left_out, lambda u: (uk(u.event_date), str(u), "", "", "", u.record_id, ""))
+    recorded = _in_place([(s.meeting_date, s.record_id, (
+        uk(s.meeting_date), s.case_summary or BLANK, s.progress or BLANK, s.still_to_happen or BLANK))
+        for s in story.supervisions], left_out, lambda u: (uk(u.event_date), str(u), "", ""))
+    blocks: list[Block] = [Paragraph(str(u)) for u in left_out]
+    if not rows:
+        blocks.append(Paragraph("No completed supervision or case discussion is recorded for this case."))
+    else:
+        blocks.append(Table("Supervisions and case discussions, oldest first",
+                            ("Meeting", "Kind", "Manager", "Practitioner", "Entered", "Record", "Version"), rows,
+                            (14, 22, 18, 18, 14, 7, 7)))
         blocks.append(Table("What each supervision recorded", ("Meeting", "Case summary", "Progress",
                                                                "What still needs to happen"),
-                            tuple((uk(s.meeting_date), s.case_summary or BLANK, s.progress or BLANK,
-                                   s.still_to_happen or BLANK) for s in story.supervisions), (14, 28, 30, 28)))
+                            recorded, (14, 28, 30, 28)))
     sections.append(("Supervisions", blocks))
 
     if story.actions:
@@ -281,13 +294,15 @@ def story_blocks(story: CaseStory) -> list[tuple[str, list[Block]]]:
         blocks.append(Paragraph("No children are recorded on this case."))
     for child in story.children:
         blocks.append(Heading(3, f"{child.name} ({child.child_id})"))
-        if not child.entries:
+        if not child.entries and not left_out:
             blocks.append(Paragraph(NONE_RECORDED))
             continue
+        said = _in_place([(e.meeting_date, e.record_id, (
+            uk(e.meeting_date), uk(e.spoken_to), _alone(e.seen_alone), e.views, e.why_not))
+            for e in child.entries], left_out, lambda u: (uk(u.event_date), "", "", str(u), ""))
         blocks.append(Table(f"What {child.name} said, by supervision",
                             ("Meeting", "Spoken to", "Seen alone", "Their views, in their own words", "Or why not"),
-                            tuple((uk(e.meeting_date), uk(e.spoken_to), _alone(e.seen_alone), e.views, e.why_not)
-                                  for e in child.entries), (14, 14, 9, 43, 20)))
+                            said, (14, 14, 9, 43, 20)))
     sections.append(("Children's views over time", blocks))
 
     sections.append(("Key dates", [
@@ -513,7 +528,10 @@ def export_record(store, record_id: str | int, path: str | Path, fmt: str | None
 
         fs.export_record(fs.Store(), "12", "record-12.pdf")
     """
-    return write_record(store.printable(record_id), path, fmt)
+    printed = store.printable(record_id)
+    written = write_record(printed, path, fmt)
+    store.audit_export("record", printed.record_id, format_of(path, fmt), printed.version)
+    return written
 
 
 def export_case(store, case_id: str, path: str | Path, fmt: str | None = None) -> Path:
@@ -522,4 +540,7 @@ def export_case(store, case_id: str, path: str | Path, fmt: str | None = None) -
         fs.export_case(fs.Store(), "CASE-001", "case-001.docx")
     """
     viewer = store.viewer()
-    return write_story(store.case_story(case_id), path, fmt, produced_by=viewer.name or viewer.actor)
+    story = store.case_story(case_id)
+    written = write_story(story, path, fmt, produced_by=viewer.name or viewer.actor)
+    store.audit_export("case", story.case_id, format_of(path, fmt))
+    return written

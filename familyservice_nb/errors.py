@@ -14,3 +14,12 @@ class UnusableFile(WorkbookError):
 
 class MappingError(UnusableFile):
     """The column mapping file cannot be read or names columns the extract does not have."""
+
+
+class UnreadableRecord(WorkbookError):
+    """A stored record that cannot be read (`store.readable` decides): a list leaves it out and names it where it
+    would be. The message is all a user is told; the cause is logged for the administrator."""
+
+    def __init__(self, record_id, event_date=None):
+        self.record_id, self.event_date = str(record_id), event_date
+        super().__init__(f"Record {self.record_id} could not be read; tell your administrator.")

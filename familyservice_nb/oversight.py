@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from .dates import LONDON, today_in_london
+from .errors import UnreadableRecord
 from .records import carry_forward
 from .records.people import open_on
 from .timeliness import assess_timeliness
@@ -118,6 +119,8 @@ class OversightData:
     | `recordings` | session, GFPO session and case note record, drafts too | record_id, kind, case_id, event_date, risk_identified, author, state, entered_at (first saved, UTC), completed_at |
 
     `children_spoken_to` holds every child a completed record counts as spoken to (`SPOKEN_TO_SOURCES`).
+    `unreadable` names the completed records that could not be read: what only their contents say (actions,
+    reviews, children spoken to, the next EPDR) is left out of the frames; the rest still counts.
 
     Dates are datetime64 columns; record ids are text.
     """
@@ -131,10 +134,11 @@ class OversightData:
     children_spoken_to: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(**SPOKEN_COLUMNS))
     line_management: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(**LINE_COLUMNS))
     recordings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(**RECORDING_COLUMNS))
+    unreadable: list[UnreadableRecord] = field(default_factory=list)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every frame by name (as `standards.Evidence.tables` takes them)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "unreadable"}
 
 
 CASE_COLUMNS = _columns("case_id", "family", "team", "worker", "open_date", "close_date")

@@ -16,6 +16,7 @@ directly (`documents.story_sections`)::
     story.actions               # every agreed action's trail, agreed -> each review -> done, dropped or open
     story.children              # each child's entries over time
     story.key_dates, story.significant_adults, story.pbr_outcomes
+    story.unreadable            # discussions that could not be read: left out, named where they would be
 
 Whether an action is still open is the one carry-forward rule (`records.open_actions`); this module only
 lays out the trail that leads to it.
@@ -28,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .dates import LONDON  # noqa: E402
+from .errors import UnreadableRecord
 from .records import CLOSED_STATUSES, ActionStatus, open_actions, uk
 from .records.people import Case
 from .records.supervision import CaseDiscussion
@@ -153,6 +155,7 @@ class CaseStory:
     significant_adults: list[AdultLine] = field(default_factory=list)
     pbr_outcomes: list[PBRLine] = field(default_factory=list)
     pbr_comments: list[PBRComment] = field(default_factory=list)
+    unreadable: list[UnreadableRecord] = field(default_factory=list)  # by meeting date, then record number
 
     @property
     def open_actions(self) -> list[ActionTrail]:
@@ -184,17 +187,25 @@ def _kind(discussion: CaseDiscussion) -> str:
     return str(kind) if kind is not None else DISCUSSION_NAMES.get(discussion.record_kind, discussion.record_kind)
 
 
+def story_order(day: dt.date | None, record_id) -> tuple:
+    """Where a discussion stands in the story: by its date, then its record number (as the store orders them)."""
+    number = str(record_id or "")
+    return (day or dt.date.min, int(number) if number.isdigit() else 0)
+
+
 def build_case_story(
     case: Case,
     discussions: Sequence[CaseDiscussion],
     entered: Mapping[str, dt.datetime] | None = None,
     versions: Mapping[str, int] | None = None,
     names: Mapping[str, str] | None = None,
+    unreadable: Sequence[UnreadableRecord] = (),
 ) -> CaseStory:
     """The story of one case from its completed case discussions.
 
     `entered`: record id -> when it was first completed (UTC); `versions`: record id -> the version
-    shown; `names`: login -> name, so people appear by name.
+    shown; `names`: login -> name, so people appear by name; `unreadable`: the case's discussions that could
+    not be read, which the story names where they would be.
     """
     entered, versions, names = entered or {}, versions or {}, names or {}
     ordered = in_order(discussions)
@@ -213,6 +224,7 @@ def build_case_story(
         )
         for d in ordered
     ]
+    story.unreadable = sorted(unreadable, key=lambda u: story_order(u.event_date, u.record_id))
     story.actions, story.unmatched_reviews = action_trails(ordered)
     story.children = child_stories(case, ordered)
     story.key_dates = sorted(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import DBAPIError
 
 from ..errors import WorkbookError
+from . import audit as trail
 from . import backup as backup_module
 from . import check as check_module
 from . import db_logins, migrate, notes, people, repository
@@ -27,6 +29,8 @@ from . import imports as imports_module
 from .access import NotAllowed, Viewer, load_viewer
 from .engine import WRITE, current_user, database_url, make_engine
 from .schema import audit
+
+READ_AGAIN_SECONDS = 60  # a record or story opened again within this by the same store is entered once
 
 
 class Store:
@@ -43,6 +47,7 @@ class Store:
         self._engine: Engine | None = None
         self._calendar = None
         self._login_checked = False
+        self._reads: dict[tuple, float] = {}
 
     def __repr__(self) -> str:
         from sqlalchemy.engine import make_url
@@ -98,6 +103,7 @@ class Store:
         other = Store.__new__(Store)
         other.url, other.user, other._engine, other._calendar = self.url, None, None, None
         other._login_checked = False
+        other._reads = {}
         return other
 
     def close(self) -> None:
@@ -199,9 +205,13 @@ class Store:
             return repository.save_unfinished(conn, self.viewer(conn), data, record_id, kind, based_on, calendar)
 
     def saved_payload(self, record_id: str | int) -> dict:
-        """The current version of a record as saved (a dict), whether or not it is a whole record yet."""
+        """The current version of a record as saved (a dict), whether or not it is a whole record yet; the read
+        is audited."""
         with self.reading() as conn:
-            return repository.saved_payload(conn, self.viewer(conn), record_id)
+            viewer = self.viewer(conn)
+            payload = repository.saved_payload(conn, viewer, record_id)
+        self._enter_read("read", "record", repository.record_number(record_id), None, viewer)
+        return payload
 
     def complete(
         self, record_id: str | int, record: BaseModel | dict | None = None, based_on: dt.datetime | None = None
@@ -241,9 +251,12 @@ class Store:
             repository.discard_draft(conn, self.viewer(conn), record_id)
 
     def get(self, record_id: str | int, version: int | None = None) -> BaseModel:
-        """The record (its newest version unless one is named) as its pydantic model."""
+        """The record (its newest version unless one is named) as its pydantic model; the read is audited."""
         with self.reading() as conn:
-            return repository.get(conn, self.viewer(conn), record_id, version)
+            viewer = self.viewer(conn)
+            model = repository.get(conn, viewer, record_id, version)
+        self._enter_read("read", "record", repository.record_number(record_id), version, viewer)
+        return model
 
     def info(self, record_id: str | int) -> repository.RecordInfo:
         with self.reading() as conn:
@@ -272,11 +285,15 @@ class Store:
 
         return open_actions(self.previous_supervisions(case_id))
 
-    def audit_trail(self, record_id: str | int | None = None, note_id: str | None = None) -> pd.DataFrame:
-        """Who changed what and when: for one record, one note, or (analysts and admins) everything."""
+    def audit_trail(self, record_id: str | int | None = None, note_id: str | None = None,
+                    reads: bool = False) -> pd.DataFrame:
+        """Who changed what and when: for one record, one note, or (analysts and admins) everything. `reads`:
+        with who read or exported what, too (`audit.READ_ACTIONS`)."""
         with self.reading() as conn:
             viewer = self.viewer(conn)
             query = select(audit).order_by(audit.c.audit_id)
+            if not reads:
+                query = query.where(audit.c.action.not_in(trail.READ_ACTIONS))
             if record_id is not None:
                 number = repository.info(conn, viewer, record_id).record_id
                 query = query.where(audit.c.entity == "record", audit.c.entity_id == number)
@@ -288,7 +305,7 @@ class Store:
             frame = pd.DataFrame([dict(r) for r in conn.execute(query).mappings()], columns=list(audit.c.keys()))
         import json
 
-        frame["changes"] = frame["changes"].map(lambda c: json.loads(c) if c else {})
+        frame["changes"] = frame["changes"].map(lambda c: json.loads(c) if isinstance(c, str) and c else {})
         return frame
 
     # -- staff, cases, settings ------------------------------------------------------------------
@@ -431,7 +448,33 @@ class Store:
         from .story_queries import case_story
 
         with self.reading() as conn:
-            return case_story(conn, self.viewer(conn), case_id)
+            viewer = self.viewer(conn)
+            story = case_story(conn, viewer, case_id)
+        self._enter_read("read story", "case", story.case_id, None, viewer)
+        return story
+
+    def audit_export(self, entity: str, entity_id: str | int, fmt: str, version: int | None = None) -> None:
+        """Enter a PDF or Word export of a record (`entity` 'record') or of a case's story ('case') in the audit
+        trail: who, what, when. Called by whatever saves the document."""
+        action = trail.EXPORT_ACTIONS.get(str(fmt).lower().lstrip("."))
+        if action is None or entity not in ("record", "case"):
+            raise WorkbookError(f"The audit trail enters exports of records and stories as PDF or Word, not "
+                                f"{entity} as '{fmt}'.")
+        self._enter_read(action, entity, entity_id, version)
+
+    def _enter_read(self, action: str, entity: str, entity_id: str | int, version: int | None,
+                    viewer: Viewer | None = None) -> None:
+        """Enter a read or an export in a small transaction of its own (a read stays a read until then); the same
+        read by this store again within READ_AGAIN_SECONDS is entered once."""
+        key = (action, entity, str(entity_id), version)
+        now = time.monotonic()
+        if action in ("read", "read story") and now - self._reads.get(key, -READ_AGAIN_SECONDS) < READ_AGAIN_SECONDS:
+            return
+        with self.writing() as conn:
+            viewer = viewer or self.viewer(conn)
+            trail.read(conn, actor=viewer.actor, action=action, entity=entity, entity_id=str(entity_id),
+                       version=version)
+        self._reads[key] = now
 
     def printable(self, record_id: str | int, version: int | None = None):
         """A completed record with its footer facts (record id, version, author, meeting and entered dates),

@@ -1,7 +1,14 @@
-"""The audit trail: who changed what, when, with the old and new values.
+"""The audit trail: who changed what, when, with the old and new values; and who read or exported what.
 
 DESIGN.md: Saved records are versioned ... the audit trail says who changed what and when. The same
-trail holds the earlier values of imported notes that a later extract changed.
+trail holds the earlier values of imported notes that a later extract changed. Reads of records and stories
+and every export are in it too (`READ_ACTIONS`), apart from the changes a record's history shows.
+
+Where the entries come from: on SQLite, and for direct database access on PostgreSQL, the store writes them.
+A workbook login on PostgreSQL cannot write to the trail at all (migration 0007): the database's triggers write
+an entry for each thing its transaction changes, naming the login at the database's time, and the store then
+gives that entry its own words (`fsnb_audit_describe`); reads go through `fsnb_audit_read`, which takes only
+what the login may see. The entries are the same on both databases.
 """
 
 from __future__ import annotations
@@ -13,11 +20,13 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, insert, text
 
 from .schema import audit
 
 MISSING = None  # a field that was not there before (or is not there now) shows as null
+READ_ACTIONS = ("read", "read story", "export pdf", "export word")  # migration 0007 takes these only
+EXPORT_ACTIONS = {"pdf": "export pdf", "docx": "export word"}
 
 
 _clock: ContextVar[dt.datetime | None] = ContextVar("fsnb_clock", default=None)
@@ -69,6 +78,24 @@ def diff(old: Any, new: Any, path: str = "") -> dict[str, dict[str, Any]]:
     return {path or "(value)": {"old": old, "new": new}}
 
 
+def by_login(conn: Connection) -> bool:
+    """Whether this connection is a workbook login's on PostgreSQL, whose changes the database audits itself.
+    Asked once for each database connection (a connection's login never changes)."""
+    if conn.dialect.name != "postgresql":
+        return False
+    if "fsnb_by_login" not in conn.info:
+        conn.info["fsnb_by_login"] = conn.execute(text("SELECT fsnb_role()")).scalar() != "database"
+    return conn.info["fsnb_by_login"]
+
+
+def _describe(conn: Connection, entries: list[dict]) -> None:
+    """A login's words for the entries the database wrote for its transaction (see the module's docstring)."""
+    rows = [{"action": e["action"], "entity": e["entity"], "entity_id": str(e["entity_id"]),
+             "version": e.get("version"), "changes": dumps(e["changes"]) if e.get("changes") is not None else None,
+             "reason": e.get("reason")} for e in entries]
+    conn.execute(text("SELECT fsnb_audit_describe(CAST(:entries AS jsonb))"), {"entries": dumps(rows)})
+
+
 def record(
     conn: Connection,
     *,
@@ -82,6 +109,10 @@ def record(
     at: dt.datetime | None = None,
 ) -> None:
     """Write one entry to the audit trail, in the caller's transaction."""
+    if by_login(conn):
+        _describe(conn, [{"action": action, "entity": entity, "entity_id": entity_id, "changes": changes,
+                          "version": version, "reason": reason}])
+        return
     conn.execute(
         insert(audit).values(
             at=at or utcnow(),
@@ -100,6 +131,9 @@ def record_many(conn: Connection, rows: list[dict]) -> None:
     """Many entries at once (imports): each row has the keys `record` takes; changes already a dict."""
     if not rows:
         return
+    if by_login(conn):
+        _describe(conn, rows)
+        return
     now = utcnow()
     conn.execute(
         insert(audit),
@@ -114,3 +148,12 @@ def record_many(conn: Connection, rows: list[dict]) -> None:
             for row in rows
         ],
     )
+
+
+def read(conn: Connection, *, actor: str, action: str, entity: str, entity_id: str, version: int | None = None) -> None:
+    """Enter a read or an export (`READ_ACTIONS`) of a record or a case, in the caller's transaction."""
+    if by_login(conn):
+        conn.execute(text("SELECT fsnb_audit_read(:action, :entity, :entity_id, :version)"),
+                     {"action": action, "entity": entity, "entity_id": str(entity_id), "version": version})
+        return
+    record(conn, actor=actor, action=action, entity=entity, entity_id=entity_id, version=version)

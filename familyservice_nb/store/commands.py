@@ -10,7 +10,7 @@ import argparse
 
 from sqlalchemy.engine import make_url
 
-from ..errors import WorkbookError
+from ..errors import UnreadableRecord, WorkbookError
 from .api import Store
 
 EXIT_OK, EXIT_NOT_INTACT = 0, 1
@@ -129,16 +129,26 @@ def cmd_export_record(args: argparse.Namespace) -> int:
             raise WorkbookError("Say which record to export: give its id, or --all-completed.")
         if args.out and len(ids) > 1:
             raise WorkbookError("--out names one file; for several records use --out-dir FOLDER.")
-        printed = [store.printable(record_id) for record_id in ids]  # every refusal before any file is written
+        printed, left_out = [], []
+        for record_id in ids:  # every refusal before any file is written
+            try:
+                printed.append(store.printable(record_id))
+            except UnreadableRecord as unreadable:
+                if not args.all_completed:  # a record asked for by its number is refused
+                    raise
+                left_out.append(unreadable)  # one of all: the others are saved, and it is named
         folder = Path(args.out_dir or ".")
         written = []
         for item in tqdm(printed, desc="Saving records", unit="record", disable=None if len(printed) > 20 else True):
             path = Path(args.out) if args.out else folder / f"record-{item.record_id}-v{item.version}.{fmt}"
             written.append(write_record(item, path, fmt))
-    if len(written) == 1:
+            store.audit_export("record", item.record_id, fmt, item.version)
+    if len(written) == 1 and not left_out:
         _say(f"Record {printed[0].record_id} (version {printed[0].version}) was saved to {written[0]}.")
     else:
         _say(f"{len(written):,} records were saved in {folder}.")
+    for unreadable in left_out:
+        _say(str(unreadable))
     return EXIT_OK
 
 
@@ -151,9 +161,9 @@ def cmd_export_case(args: argparse.Namespace) -> int:
     with Store(args.db) as store:
         story = store.case_story(args.case_id)
         viewer = store.viewer()
-        produced_by = viewer.name or viewer.actor
-    path = Path(args.out) if args.out else Path(f"case-{_safe_name(args.case_id)}-story.{fmt}")
-    write_story(story, path, fmt, produced_by=produced_by)
+        path = Path(args.out) if args.out else Path(f"case-{_safe_name(args.case_id)}-story.{fmt}")
+        write_story(story, path, fmt, produced_by=viewer.name or viewer.actor)
+        store.audit_export("case", story.case_id, fmt)
     _say(f"The oversight story of case {story.case_id} ({len(story.supervisions)} supervisions, "
          f"{len(story.actions)} agreed actions) was saved to {path}.")
     return EXIT_OK

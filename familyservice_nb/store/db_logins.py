@@ -1,49 +1,60 @@
 """PostgreSQL logins of their own for each hub user's server, and the database's refusals in plain words.
 
-Issue 11: each hub user's server connects with a login of its own, made or refreshed by the hub when the
-server starts; the hub alone holds the owner's credential. Row-level security (migration 0004) then gives
-that login only the rows its role may see. The store's own filtering (access.py) stays for SQLite.
+Each hub user's server connects with a login of its own, made or refreshed when the server starts. Row-level
+security (migrations 0004 and 0007) then gives that login only the rows its role may see, and lets it record only
+what the store's rules allow. The store's own filtering (access.py) stays for SQLite.
 
-    url = provision_login(owner_url, "alex.example")   # a new password on every call
-    remove_login(owner_url, "alex.example")            # when someone leaves
-    remove_leavers(owner_url)                          # every login whose person left the staff list
+The running hub does not hold the owner's credential: at its start the owner prepares a provisioning role, which
+has no table rights and may only run the owner's functions that make, remove and rotate logins and read one
+person's role (migration 0007). Every function below takes the owner's URL or the provisioning role's.
+
+    hub = prepare_provisioner(owner_url)            # once, with the owner: the provisioning role's URL
+    url = provision_login(hub, "alex.example")      # a new password on every call
+    remove_login(hub, "alex.example")               # when someone leaves
+    remove_leavers(hub)                             # every login whose person left the staff list
+    rotate_logins(hub)                              # every login unable to connect until provisioned again
+    staff_role(hub, "alex.example")                 # 'practitioner', 'manager', 'analyst' or 'admin'
 
 Roles belong to the whole PostgreSQL server, so every role of a workbook database carries a prefix made
 from the database's name (`fsnb_role_prefix` in the database): `<prefix>_practitioner` and its three
-siblings are the group roles, `<prefix>_<login>_<hash>` the logins.
+siblings are the group roles, `<prefix>_<login>_<hash>` the logins, `<prefix>_provisioner` the provisioning role.
+No password reaches the server: it gets a SCRAM verifier made here.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Iterator
 
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from ..errors import WorkbookError
-from . import audit, migrate
+from . import migrate
 from .access import NotAllowed
 from .engine import database_url
 
-PROVISION_LOCK = 7_246_011  # advisory lock: two servers starting at once take turns
 SCRAM_ITERATIONS = 4096
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-def _owner_engine(owner_url: str):
-    url = database_url(owner_url)
+def _engine(url: str) -> Engine:
+    url = database_url(url)
     if make_url(url).get_backend_name() != "postgresql":
         raise WorkbookError("Logins of their own are for a PostgreSQL database; SQLite has no logins.")
     return create_engine(url, pool_pre_ping=True)
 
 
 def login_role_name(prefix: str, login: str) -> str:
-    """A role name only of a-z, 0-9 and _, at most 63 characters, different for every login."""
-    readable = re.sub(r"[^a-z0-9]+", "_", login.lower()).strip("_")[:20] or "user"
+    """A role name only of a-z, 0-9 and _, at most 63 characters, different for every login (the database's
+    `fsnb_login_role_name` gives the same)."""
+    readable = re.sub(r"[^a-z0-9]+", "_", login.translate(_ASCII_LOWER)).strip("_")[:20] or "user"
     return f"{prefix}_{readable}_{hashlib.sha256(login.encode()).hexdigest()[:8]}"
 
 
@@ -62,21 +73,8 @@ def _quote(conn: Connection, name: str) -> str:
     return conn.dialect.identifier_preparer.quote(name)  # quotes always when needed, doubles inner quotes
 
 
-def _literal(value: str) -> str:
-    if "\\" in value or "\x00" in value:
-        raise WorkbookError("That value cannot be kept as a database password.")
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _role_exists(conn: Connection, name: str) -> bool:
-    return conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}).first() is not None
-
-
-def _groups(conn: Connection) -> list[str]:
-    return list(conn.execute(text("SELECT unnest(fsnb_group_roles())")).scalars())
-
-
 def _setup_groups(conn: Connection) -> None:
+    """The owner brings the group roles and their rights up to date, or says plainly why it cannot."""
     may = conn.execute(text("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")).scalar()
     if not may:
         user = conn.execute(text("SELECT current_user")).scalar()
@@ -88,114 +86,100 @@ def _setup_groups(conn: Connection) -> None:
     conn.execute(text("SELECT fsnb_setup_group_roles()"))
 
 
-def provision_login(owner_url: str, hub_user: str) -> str:
+def _is_owner(engine: Engine) -> bool:
+    """Direct database access (the owner), which may bring the database up to date; not the provisioning role."""
+    with engine.connect() as conn:
+        if conn.execute(text("SELECT to_regprocedure('fsnb_session()') IS NULL")).scalar():
+            return True  # not brought up to date yet: only its owner can
+        return conn.execute(text("SELECT fsnb_role()")).scalar() == "database"
+
+
+@contextlib.contextmanager
+def _provisioning(url: str) -> Iterator[tuple[Engine, Connection, bool]]:
+    """(engine, a transaction, whether it is the owner's) for the owner's or the provisioning role's URL; the
+    database's refusals in plain words."""
+    engine = _engine(url)
+    try:
+        owner = _is_owner(engine)
+        if owner:
+            migrate.ensure_current(engine)
+        with _plain_words(), engine.begin() as conn:
+            yield engine, conn, owner
+    finally:
+        engine.dispose()
+
+
+@contextlib.contextmanager
+def _plain_words() -> Iterator[None]:
+    try:
+        yield
+    except DBAPIError as exc:
+        refused = refusal(exc)
+        if refused is None:
+            raise
+        raise refused from None
+
+
+def _url_for(engine: Engine, name: str, password: str) -> str:
+    return make_url(engine.url).set(username=name, password=password).render_as_string(hide_password=False)
+
+
+def prepare_provisioner(owner_url: str) -> str:
+    """With the owner's URL, once at the hub's start: bring the group roles up to date, make (or refresh, with a
+    new password) the provisioning role, and return its URL. It has no table rights and is a member of no role;
+    it may only make, remove and rotate logins and read one person's role."""
+    password = secrets.token_urlsafe(32)
+    with _provisioning(owner_url) as (engine, conn, owner):
+        if not owner:
+            raise NotAllowed("Only the database role that owns the workbook's tables can prepare the provisioning "
+                             "role.")
+        _setup_groups(conn)
+        name = conn.execute(text("SELECT fsnb_setup_provisioner(:v)"), {"v": scram_verifier(password)}).scalar_one()
+    return _url_for(engine, name, password)
+
+
+def provision_login(url: str, hub_user: str) -> str:
     """Make (or refresh, with a new password) the PostgreSQL login of `hub_user`, a login on the staff list,
-    put it in the group role of their workbook role, and return the URL their server must use."""
-    engine = _owner_engine(owner_url)
-    try:
-        migrate.ensure_current(engine)
-        password = secrets.token_urlsafe(32)
-        with engine.begin() as conn:
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PROVISION_LOCK})
-            role = conn.execute(text("SELECT role FROM staff WHERE login = :l"), {"l": hub_user}).scalar()
-            if role is None:
-                raise NotAllowed(
-                    f"'{hub_user}' is not on the workbook's staff list, so they cannot be given a database login. "
-                    "An administrator can add them with `familyservice-nb staff import`."
-                )
+    put it in the group role of their workbook role, and return the URL their server must use. `url` is the
+    owner's or the provisioning role's."""
+    password = secrets.token_urlsafe(32)
+    with _provisioning(url) as (engine, conn, owner):
+        if owner:
             _setup_groups(conn)
-            prefix = conn.execute(text("SELECT fsnb_role_prefix_here()")).scalar()
-            name = conn.execute(
-                text("SELECT role_name FROM database_logins WHERE login = :l"), {"l": hub_user}
-            ).scalar()
-            if name is not None and not name.startswith(prefix + "_"):
-                # Copied from another database with a backup: that login is the other database's, not ours.
-                conn.execute(text("DELETE FROM database_logins WHERE role_name = :r"), {"r": name})
-                name = None
-            if name is None:
-                name = login_role_name(prefix, hub_user)
-                if _role_exists(conn, name):
-                    raise WorkbookError(
-                        f"A database role named {name} already exists and is not a workbook login, so the "
-                        "workbook will not take it over. A database administrator should remove or rename it."
-                    )
-                conn.execute(text("INSERT INTO database_logins (role_name, login, made_at) VALUES (:r, :l, :t)"),
-                             {"r": name, "l": hub_user, "t": audit.utcnow()})
-            quoted, verifier = _quote(conn, name), _literal(scram_verifier(password))
-            if _role_exists(conn, name):
-                conn.exec_driver_sql(f"ALTER ROLE {quoted} LOGIN INHERIT PASSWORD {verifier}")
-            else:
-                conn.exec_driver_sql(
-                    f"CREATE ROLE {quoted} LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION "
-                    f"NOBYPASSRLS PASSWORD {verifier}"
-                )
-            unsafe = conn.execute(text(
-                "SELECT rolsuper OR rolbypassrls OR rolcreaterole OR rolcreatedb OR rolreplication FROM pg_roles "
-                "WHERE rolname = :n"), {"n": name}).scalar()
-            if unsafe:
-                raise WorkbookError(
-                    f"The database role {name} has been given rights beyond a workbook login (superuser, bypassing "
-                    "row-level security, or making roles or databases), so the hub will not use it. A database "
-                    "administrator should take those rights away."
-                )
-            group = f"{prefix}_{role}"
-            for other in _groups(conn):
-                if other != group:
-                    conn.exec_driver_sql(f"REVOKE {_quote(conn, other)} FROM {quoted}")
-            conn.exec_driver_sql(f"GRANT {_quote(conn, group)} TO {quoted}")
-        return make_url(engine.url).set(username=name, password=password).render_as_string(hide_password=False)
-    finally:
-        engine.dispose()
+        name = conn.execute(text("SELECT fsnb_provision_login(:l, :v)"),
+                            {"l": hub_user, "v": scram_verifier(password)}).scalar_one()
+    return _url_for(engine, name, password)
 
 
-def remove_login(owner_url: str, hub_user: str) -> bool:
+def remove_login(url: str, hub_user: str) -> bool:
     """Take away `hub_user`'s login: it can no longer connect or read anything. True when there was one."""
-    engine = _owner_engine(owner_url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PROVISION_LOCK})
-            return _remove(conn, hub_user)
-    finally:
-        engine.dispose()
+    with _provisioning(url) as (_engine, conn, _owner):
+        return bool(conn.execute(text("SELECT fsnb_remove_login(:l)"), {"l": hub_user}).scalar_one())
 
 
-def remove_leavers(owner_url: str) -> list[str]:
+def remove_leavers(url: str) -> list[str]:
     """Take away the login of everyone no longer on the staff list; returns their staff logins."""
-    engine = _owner_engine(owner_url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PROVISION_LOCK})
-            gone = conn.execute(text(
-                "SELECT d.login FROM database_logins d WHERE NOT EXISTS (SELECT 1 FROM staff s WHERE s.login = d.login)"
-                " ORDER BY d.login"
-            )).scalars().all()
-            for login in gone:
-                _remove(conn, login)
-            return list(gone)
-    finally:
-        engine.dispose()
+    with _provisioning(url) as (_engine, conn, _owner):
+        return list(conn.execute(text("SELECT fsnb_remove_leavers()")).scalars())
 
 
-def _remove(conn: Connection, login: str) -> bool:
-    name = conn.execute(text("SELECT role_name FROM database_logins WHERE login = :l"), {"l": login}).scalar()
-    if name is None:
-        return False
-    if _role_exists(conn, name):
-        quoted = _quote(conn, name)
-        conn.exec_driver_sql(f"ALTER ROLE {quoted} NOLOGIN")
-        for group in _groups(conn):  # an open session loses its rights at once
-            conn.exec_driver_sql(f"REVOKE {_quote(conn, group)} FROM {quoted}")
-        try:
-            with conn.begin_nested():
-                conn.exec_driver_sql(f"DROP ROLE {quoted}")
-        except DBAPIError:
-            pass  # something still depends on it: it stays, unable to log in and with no rights
-        else:
-            conn.execute(text("DELETE FROM database_logins WHERE role_name = :r"), {"r": name})
-            return True
-    else:
-        conn.execute(text("DELETE FROM database_logins WHERE role_name = :r"), {"r": name})
-    return True
+def rotate_logins(url: str) -> int:
+    """Every workbook login of the database can no longer connect (its password is removed) until it is
+    provisioned again: a server still running from before cannot connect again. Returns how many."""
+    with _provisioning(url) as (_engine, conn, _owner):
+        return int(conn.execute(text("SELECT fsnb_rotate_logins()")).scalar_one())
+
+
+def staff_role(url: str, login: str) -> str:
+    """The workbook role the staff list gives `login`; NotAllowed when the staff list does not name them."""
+    with _provisioning(url) as (_engine, conn, _owner):
+        role = conn.execute(text("SELECT fsnb_staff_role(:l)"), {"l": login}).scalar()
+    if role is None:
+        raise NotAllowed(
+            f"'{login}' is not on the workbook's staff list, so the workbook cannot open for them. An administrator "
+            "can add them with `familyservice-nb staff import`."
+        )
+    return role
 
 
 # -- who a session is, and the database's refusals -----------------------------------------------------
@@ -232,7 +216,7 @@ def refusal(exc: DBAPIError) -> WorkbookError | None:
         from .repository import RecordLocked
 
         return RecordLocked(message) if "cannot be changed" in message else None
-    if message[:1].isupper():  # the workbook's own refusal, already in plain words
+    if message[:1].isupper() or message[:1] == "'":  # the workbook's own refusal, already in plain words
         return NotAllowed(message)
     table = getattr(diag, "table_name", None) or (re.findall(r'(?:table|relation) "?(\w+)"?', message) or [""])[-1]
     what = TABLE_WORDS.get(table, "this")

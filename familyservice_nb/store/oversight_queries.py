@@ -5,7 +5,8 @@ the case discussions and line management records on them (drafts too: a draft pa
 overdue record), and, from the latest completed version of each discussion, its agreed actions, its
 reviews of earlier actions and the children it records as spoken to (the same versions
 `repository.completed_discussions` gives the forms, so carry-forward agrees with the forms).
-A few queries, each one pass; the JSON payloads are parsed by pandas in one go.
+A few queries, each one pass; the JSON payloads are parsed by pandas in one go, once each has been found
+readable (`readable`): a completed record that cannot be read is left out and named in `unreadable`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import io
 import pandas as pd
 from sqlalchemy import Connection, and_, func, or_, select, true
 
+from ..errors import UnreadableRecord
 from ..oversight import (
     ACTION_COLUMNS,
     CASE_COLUMNS,
@@ -31,6 +33,7 @@ from ..oversight import (
 from ..records import NotSpokenTo
 from .access import Viewer, case_filter, record_filter, visible_case_ids
 from .imports import frame_of
+from .readable import known_kinds, read_records
 from .repository import discussion_kinds
 from .schema import cases, children, record_versions, records, staff, staff_teams, teams
 
@@ -142,8 +145,10 @@ def _records(conn: Connection, viewer: Viewer, kinds: list[str]) -> pd.DataFrame
     return frame
 
 
-def _latest_complete_payloads(conn: Connection, viewer: Viewer, kinds: list[str]) -> pd.DataFrame:
-    """(record_id, case_id, event_date, payload) of the latest completed version of each record."""
+def _latest_complete_payloads(conn: Connection, viewer: Viewer,
+                              which) -> tuple[pd.DataFrame, list[UnreadableRecord]]:
+    """(record_id, case_id, event_date, payload) of the latest completed version of each record whose kind is
+    `which` (a condition on the kind), those that cannot be read (`readable`) left out and named."""
     latest = (
         select(record_versions.c.record_id, func.max(record_versions.c.version).label("version"))
         .where(record_versions.c.state == "complete")
@@ -151,16 +156,22 @@ def _latest_complete_payloads(conn: Connection, viewer: Viewer, kinds: list[str]
         .subquery()
     )
     query = (
-        select(records.c.record_id, records.c.case_id, records.c.event_date, record_versions.c.payload)
+        select(records.c.record_id, records.c.case_id, records.c.event_date, record_versions.c.payload,
+               records.c.kind, record_versions.c.version)
         .join(latest, latest.c.record_id == records.c.record_id)
         .join(record_versions, and_(record_versions.c.record_id == latest.c.record_id,
                                     record_versions.c.version == latest.c.version))
-        .where(record_filter(viewer), records.c.kind.in_(kinds))
+        .where(record_filter(viewer), which)
         .order_by(records.c.event_date, records.c.record_id)
     )
-    frame = _dates(_frame(conn, query, ["record_id", "case_id", "event_date", "payload"]), "event_date")
+    rows = conn.execute(query).all()
+    unreadable = read_records(rows).unreadable
+    left_out = {u.record_id for u in unreadable}
+    columns = ["record_id", "case_id", "event_date", "payload"]
+    kept = [row[:len(columns)] for row in rows if str(row.record_id) not in left_out]
+    frame = _dates(frame_of(kept, columns), "event_date")
     frame["record_id"] = frame["record_id"].astype(str)
-    return frame
+    return frame, unreadable
 
 
 def _parts(payloads: pd.DataFrame, part: str, names: dict[str, str], columns: list[str]) -> pd.DataFrame:
@@ -204,16 +215,19 @@ def _seen_at_sessions(payloads: pd.DataFrame) -> pd.DataFrame:
 def oversight_data(conn: Connection, viewer: Viewer) -> OversightData:
     """Everything the oversight measures need, for what this viewer may see."""
     kinds = discussion_kinds()
-    payloads = _latest_complete_payloads(conn, viewer, kinds)
+    payloads, unreadable = _latest_complete_payloads(conn, viewer, records.c.kind.in_(kinds))
     actions = _parts(payloads, "agreed_actions", {"action_id": "action_id", "what": "what", "by_whom": "by_whom",
                                                   "by_when": "by_when"}, ACTION_COLUMNS["columns"])
     reviews = _parts(payloads, "previous_actions", {"action_id": "action_id", "status": "status"},
                      REVIEW_COLUMNS["columns"])
     session_kinds = [k for k in SPOKEN_TO_SOURCES if k not in kinds]
-    spoken = pd.concat([_seen_in_discussions(payloads),
-                        _seen_at_sessions(_latest_complete_payloads(conn, viewer, session_kinds))], ignore_index=True)
+    sessions, unreadable_sessions = _latest_complete_payloads(conn, viewer, records.c.kind.in_(session_kinds))
+    spoken = pd.concat([_seen_in_discussions(payloads), _seen_at_sessions(sessions)], ignore_index=True)
     line = _records(conn, viewer, [LINE_MANAGEMENT]).rename(columns={"author": "manager"})
-    line["next_epdr_date"] = _epdr_dates(conn, viewer).reindex(line["record_id"]).to_numpy()
+    epdr_dates, unreadable_lines = _epdr_dates(conn, viewer)
+    line["next_epdr_date"] = epdr_dates.reindex(line["record_id"]).to_numpy()
+    # A kind the workbook does not keep is in no frame; it is named all the same.
+    unknown = _latest_complete_payloads(conn, viewer, records.c.kind.not_in(list(known_kinds())))[1]
     return OversightData(
         cases=cases_frame(conn, viewer),
         children=children_frame(conn, viewer),
@@ -224,14 +238,17 @@ def oversight_data(conn: Connection, viewer: Viewer) -> OversightData:
         children_spoken_to=_dates(spoken, "date_spoken_to"),
         line_management=_dates(line, "next_epdr_date")[LINE_COLUMNS["columns"]],
         recordings=_records(conn, viewer, session_kinds)[RECORDING_COLUMNS["columns"]],
+        unreadable=sorted(unreadable + unreadable_sessions + unreadable_lines + unknown,
+                          key=lambda u: int(u.record_id) if u.record_id.isdigit() else 0),
     )
 
 
-def _epdr_dates(conn: Connection, viewer: Viewer) -> pd.Series:
-    """The next EPDR date of each line management record's latest completed version, by record id."""
-    payloads = _latest_complete_payloads(conn, viewer, [LINE_MANAGEMENT])
+def _epdr_dates(conn: Connection, viewer: Viewer) -> tuple[pd.Series, list[UnreadableRecord]]:
+    """The next EPDR date of each line management record's latest completed version, by record id; and the
+    line management records that could not be read."""
+    payloads, unreadable = _latest_complete_payloads(conn, viewer, records.c.kind == LINE_MANAGEMENT)
     if payloads.empty:
-        return pd.Series(dtype="datetime64[ns]")
+        return pd.Series(dtype="datetime64[ns]"), unreadable
     parsed = pd.read_json(io.StringIO("\n".join(payloads["payload"])), lines=True, dtype=False)
     dates = parsed["next_epdr_date"] if "next_epdr_date" in parsed else pd.Series(None, index=parsed.index)
-    return pd.Series(pd.to_datetime(dates).to_numpy(), index=payloads["record_id"].to_numpy())
+    return pd.Series(pd.to_datetime(dates).to_numpy(), index=payloads["record_id"].to_numpy()), unreadable

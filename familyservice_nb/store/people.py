@@ -91,6 +91,8 @@ def save_staff(conn: Connection, viewer: Viewer, people: list[BaseModel]) -> dic
     for p in people:
         manager_id = ids[p.line_manager] if p.line_manager else None
         conn.execute(update(staff).where(staff.c.staff_id == ids[p.login]).values(line_manager_id=manager_id))
+        if sorted(set(p.teams)) == before.get(p.login, {}).get("teams"):
+            continue  # memberships as they were: nothing written, nothing for the audit trail
         conn.execute(delete(staff_teams).where(staff_teams.c.staff_id == ids[p.login]))
         if p.teams:
             conn.execute(
@@ -251,6 +253,10 @@ def save_settings(conn: Connection, viewer: Viewer, new: BaseModel) -> None:
     old = json.loads(get_settings(conn).model_dump_json())
     value = new.model_dump(mode="json")
     now = audit.utcnow()
+    changes = audit.diff(old, value)
+    kept = conn.execute(select(settings.c.key).where(settings.c.key == SETTINGS_KEY)).first() is not None
+    if kept and not changes:
+        return  # the same settings: nothing saved, nothing for the audit trail
     done = conn.execute(
         update(settings).where(settings.c.key == SETTINGS_KEY)
         .values(value=audit.dumps(value), updated_at=now, updated_by=viewer.actor)
@@ -259,7 +265,6 @@ def save_settings(conn: Connection, viewer: Viewer, new: BaseModel) -> None:
         conn.execute(
             insert(settings).values(key=SETTINGS_KEY, value=audit.dumps(value), updated_at=now, updated_by=viewer.actor)
         )
-    changes = audit.diff(old, value)
     if changes:
         audit.record(conn, actor=viewer.actor, action="update", entity="settings", entity_id=SETTINGS_KEY,
                      changes=changes, at=now)

@@ -28,6 +28,7 @@ from ..dates import parse_uk_date, today_in_london
 from ..errors import WorkbookError
 from . import audit, authorship
 from .access import NotAllowed, NotFound, Viewer, check_case, record_filter
+from .readable import ReadRecords, read_records
 from .schema import ID_LENGTH, record_versions, records
 
 
@@ -318,7 +319,7 @@ def discussion_kinds() -> list[str]:
 
 
 def completed_discussions(conn: Connection, viewer: Viewer, case_id: str, before: str | int | None = None,
-                          *, on: dt.date | None = None) -> list[BaseModel]:
+                          *, on: dt.date | None = None) -> ReadRecords:
     """The latest completed version of every case discussion of a case, oldest first (by date, then record
     number), but not `before` itself.
 
@@ -326,9 +327,13 @@ def completed_discussions(conn: Connection, viewer: Viewer, case_id: str, before
     opened later shows the actions, summary and children as they stood when it was written, and is
     completed against the same. `on` puts the record on another date (a draft being completed with the date
     it now has); a record not saved yet (`before` None, `on` a date) comes after every discussion of its date.
+
+    A discussion that cannot be read (`readable`), and a record of the case of a kind the workbook does not
+    keep, are left out and named in the list's `unreadable`.
     """
     check_case(conn, viewer, case_id)
-    where = [records.c.case_id == case_id, records.c.kind.in_(discussion_kinds())]
+    where = [records.c.case_id == case_id,
+             or_(records.c.kind.in_(discussion_kinds()), records.c.kind.not_in(list(record_kinds())))]
     number = None
     if before is not None:
         this = info(conn, viewer, before)
@@ -347,7 +352,8 @@ def completed_discussions(conn: Connection, viewer: Viewer, case_id: str, before
         .subquery()
     )
     rows = conn.execute(
-        select(records.c.kind, record_versions.c.payload)
+        select(records.c.record_id, records.c.kind, records.c.event_date, record_versions.c.version,
+               record_versions.c.payload)
         .join(latest, latest.c.record_id == records.c.record_id)
         .join(
             record_versions,
@@ -356,7 +362,7 @@ def completed_discussions(conn: Connection, viewer: Viewer, case_id: str, before
         .where(*where)
         .order_by(records.c.event_date, records.c.record_id)
     ).all()
-    return [load_model(r.kind, r.payload) for r in rows]
+    return read_records(rows)
 
 
 # -- writing --------------------------------------------------------------------------------------
@@ -666,6 +672,7 @@ def confirm_on_mosaic(conn: Connection, viewer: Viewer, record_id: str | int, da
     number = row["record_id"]
     if row["state"] != "complete":
         raise WorkbookError(f"Record {number} is still a draft: complete it before saying it is on Mosaic.")
+    authorship.check_may_change(conn, viewer, row, "give the day it went on Mosaic for")
     if not isinstance(day, dt.date):
         raise WorkbookError("Entered on Mosaic: give the date it was entered, for example 25/11/2026.")
     if day < row["event_date"]:
@@ -673,6 +680,8 @@ def confirm_on_mosaic(conn: Connection, viewer: Viewer, record_id: str | int, da
                             f"{row['event_date']:%d/%m/%Y}.")
     if day > today:
         raise WorkbookError(f"Entered on Mosaic: {day:%d/%m/%Y} is in the future.")
+    if row["mosaic_entered_on"] == day:
+        return  # said already: nothing changes, nothing for the audit trail
     now = audit.utcnow()
     old = {"mosaic_entered_on": row["mosaic_entered_on"].isoformat() if row["mosaic_entered_on"] else None}
     conn.execute(update(records).where(records.c.record_id == number).values(

@@ -2,7 +2,8 @@
 
 `case_story` reads the case, the latest completed version of each of its case discussions (the versions
 `repository.completed_discussions` gives the forms), when each was first completed, and staff names, then
-hands them to the domain's `story.build_case_story`. `printable` reads one completed record with the facts
+hands them to the domain's `story.build_case_story`, with the discussions that could not be read (`readable`),
+which the story names where they would be. `printable` reads one completed record with the facts
 its footer shows.
 """
 
@@ -17,6 +18,7 @@ from sqlalchemy import Connection, and_, func, select
 from ..errors import WorkbookError
 from . import people, repository
 from .access import Viewer, check_case
+from .readable import read_record
 from .schema import record_versions, records, staff
 
 
@@ -46,7 +48,8 @@ def case_story(conn: Connection, viewer: Viewer, case_id: str):
     discussions = repository.completed_discussions(conn, viewer, case_id)
     numbers = [int(d.record_id) for d in discussions if d.record_id and str(d.record_id).isdigit()]
     entered, versions = _completion(conn, numbers)
-    return build_case_story(case, discussions, entered=entered, versions=versions, names=staff_names(conn))
+    return build_case_story(case, discussions, entered=entered, versions=versions, names=staff_names(conn),
+                            unreadable=discussions.unreadable)
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,8 @@ class Printable:
 def printable(conn: Connection, viewer: Viewer, record_id: str | int, version: int | None = None) -> Printable:
     """The record's latest completed version (or the version named, which must be completed).
 
-    A record never completed is refused in plain words: only a completed record is printed.
+    A record never completed is refused in plain words: only a completed record is printed. A record that
+    cannot be read is refused as `UnreadableRecord` (`readable`).
     """
     info = repository.info(conn, viewer, record_id)
     number = int(info.record_id)
@@ -89,7 +93,7 @@ def printable(conn: Connection, viewer: Viewer, record_id: str | int, version: i
         .where(and_(record_versions.c.record_id == number, record_versions.c.completed_at.is_not(None)))
     ).scalar_one()
     names = staff_names(conn)
-    model = repository.load_model(info.kind, chosen["payload"], number)
+    model = read_record(info.kind, chosen["payload"], number, info.event_date, chosen["version"])
     author = getattr(model, "author", info.author)
     return Printable(
         record=model, record_id=str(number), kind=info.kind, version=chosen["version"],

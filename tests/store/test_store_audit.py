@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from storehelp import ADMIN, ANALYST, MANAGER, make_supervision
+import pytest
+from storehelp import ADMIN, ANALYST, MANAGER, WORKER, make_supervision
 
+from familyservice_nb.errors import WorkbookError
 from familyservice_nb.store.audit import diff
 
 
@@ -97,3 +99,33 @@ def test_an_answer_left_empty_is_not_a_change():
     assert started == {"case_summary": {"old": None, "new": "Two children."}}
     assert diff({"concern": "Bruise"}, {"concern": ""}) == {"concern": {"old": "Bruise", "new": ""}}  # emptied
     assert diff({"concern": ""}, {"concern": None}) == {}
+
+
+def test_opening_a_record_or_a_story_and_every_export_is_in_the_trail(seeded, as_user, tmp_path):
+    """Reads are audited too, on both databases: who opened or exported what, and when; a record's history of
+    changes stays as it was."""
+    from familyservice_nb.documents import export_case, export_record
+    from familyservice_nb.store.audit import READ_ACTIONS
+
+    manager = as_user(MANAGER)
+    record_id = manager.save_draft(make_supervision())
+    manager.complete(record_id)
+    changes = manager.audit_trail(record_id)
+    reader = as_user(WORKER)
+    reader.get(record_id)
+    reader.saved_payload(record_id)  # the same record opened again at once: entered once
+    reader.case_story("C-N1")
+    export_record(reader, record_id, tmp_path / "record.docx")
+    export_case(reader, "C-N1", tmp_path / "story.pdf")  # reads the story again: entered once
+    with pytest.raises(WorkbookError, match="not case as 'xlsx'"):
+        reader.audit_export("case", "C-N1", "xlsx")
+    trail = as_user(ANALYST).audit_trail(reads=True)
+    reads = trail[trail["action"].isin(READ_ACTIONS)]
+    versions = [None if pd.isna(v) else int(v) for v in reads["version"]]
+    assert list(zip(reads["actor"], reads["action"], reads["entity"], reads["entity_id"], versions, strict=True)) == [
+        (WORKER, "read", "record", record_id, None), (WORKER, "read story", "case", "C-N1", None),
+        (WORKER, "export word", "record", record_id, 1), (WORKER, "export pdf", "case", "C-N1", None)]
+    at = pd.to_datetime(reads["at"], utc=True)
+    assert at.is_monotonic_increasing and (pd.Timestamp.now(tz="UTC") - at.iloc[0]) < pd.Timedelta(minutes=5)
+    assert manager.audit_trail(record_id).equals(changes)  # the record's history shows its changes only
+    assert not as_user(ANALYST).audit_trail()["action"].isin(READ_ACTIONS).any()

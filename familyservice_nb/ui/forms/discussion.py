@@ -29,7 +29,8 @@ from familyservice_nb.ui.forms.framework.case_form import CaseRecordForm
 from familyservice_nb.ui.forms.framework.form import section
 from familyservice_nb.ui.forms.left_empty import LeftEmptyPart
 from familyservice_nb.ui.forms.pbr import PBRPart
-from familyservice_nb.ui.kit.shared import show
+from familyservice_nb.ui.kit.html import unreadable_notice
+from familyservice_nb.ui.kit.shared import html_widget, show
 
 
 def agreed_on(previous: Sequence) -> dict[str, object]:
@@ -67,6 +68,8 @@ class DiscussionForm(CaseRecordForm):
     def __init__(self, store, *, case, previous: Sequence = (), programme=None, outcomes=None, fixed: dict,
                  **kwargs):
         self.previous = list(previous)
+        # Earlier discussions that could not be read: their actions are not here to review, and the form says so.
+        self.unreadable = list(getattr(previous, "unreadable", ()))
         self.programme = programme or self.model.model_fields["pbr_programme"].default
         self.outcomes = outcomes  # the council's outcomes plan (settings), else the programme's national list
         super().__init__(store, case=case, fixed={"pbr_programme": str(self.programme), **fixed}, **kwargs)
@@ -80,9 +83,10 @@ class DiscussionForm(CaseRecordForm):
         return [
             section(self.about_title, self.about(), css="fsnb-about"),
             *self.head_sections(),
-            section(m["previous_actions"].title, [self.add(ActionReviewPart(
-                actions, agreed_on(self.previous), last_reviews(self.previous), today_in_london(),
-                self.staff_names_by_login()))]),
+            section(m["previous_actions"].title, [
+                html_widget(unreadable_notice(self.unreadable)),
+                self.add(ActionReviewPart(actions, agreed_on(self.previous), last_reviews(self.previous),
+                                          today_in_london(), self.staff_names_by_login()))]),
             section("The case", [self.field("case_summary", rows=4), self.field("intervention_offered", rows=2)],
                     "Brought forward from the last supervision of this case, where there was one: bring it up to date."
                     if self.previous else ""),

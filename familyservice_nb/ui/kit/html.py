@@ -22,6 +22,11 @@ def esc(value) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+def unreadable_notice(unreadable: Sequence) -> str:
+    """Each record left out because it could not be read (`errors.UnreadableRecord`), in its own sentence."""
+    return "".join(f'<p class="fsnb-notice fsnb-unreadable" role="status">{esc(u)}</p>' for u in unreadable)
+
+
 def uk_dates(column: pd.Series, missing: str = MISSING) -> pd.Series:
     """Dates as 25/11/2026 (a time part is dropped); blanks as `missing`."""
     dates = pd.to_datetime(column)

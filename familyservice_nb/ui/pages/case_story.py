@@ -143,7 +143,9 @@ class CaseStoryPage(AppPage):
         if self.story is None:
             raise WorkbookError("No story is shown.")
         outline = documents.story_outline(self.story, produced_by=self.viewer.name or self.viewer.actor)
-        return documents.document_bytes(outline, fmt)
+        made = documents.document_bytes(outline, fmt)
+        self.store.audit_export("case", self.story.case_id, fmt)
+        return made
 
     # -- building ---------------------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from familyservice_nb.ui.kit.behind_figures import OversightDrillDown
 from familyservice_nb.ui.kit.catalogue import CASE_STORY_NOTEBOOK
 from familyservice_nb.ui.kit.context import PageContext
 from familyservice_nb.ui.kit.data import require_store, signed_in_name
-from familyservice_nb.ui.kit.html import esc, figure_cards
+from familyservice_nb.ui.kit.html import esc, figure_cards, unreadable_notice
 from familyservice_nb.ui.kit.shell import AppPage, build_fresh_page
 from familyservice_nb.ui.kit.tables import Link, TableSection
 from familyservice_nb.ui.kit.values import figures_as_of, london_now
@@ -120,8 +120,9 @@ def _count_columns(by: str) -> dict[str, str]:
 class ManagementOversightPage(AppPage):
     """Headline counts, gaps by team (chart), counts by team and by manager, and the five tables."""
 
-    def __init__(self, report: OversightReport, *, user: str, source: str = ""):
+    def __init__(self, report: OversightReport, *, user: str, source: str = "", unreadable=()):
         self.report = report
+        self.unreadable = [str(u) for u in unreadable]  # records left out: said on the page and in every download
         self.read_at = london_now()  # when these figures were read (said with the as-of date, and in downloads)
         self.source_words = source
         titles = report.titles()
@@ -134,6 +135,7 @@ class ManagementOversightPage(AppPage):
         )
         self.as_of_line.add_class("fsnb-as-of-line")
         self.source = widgets.HTML(f'<p class="fsnb-muted fsnb-source">{esc(source)}</p>' if source else "")
+        self.source.value += unreadable_notice(self.unreadable)
         style = {"description_width": "initial"}
         self.team = widgets.Dropdown(description="Team", style=style, layout=widgets.Layout(width="300px"))
         self.manager = widgets.Dropdown(description="Manager", style=style, layout=widgets.Layout(width="320px"))
@@ -212,7 +214,7 @@ class ManagementOversightPage(AppPage):
         self.status.value = (f'<p class="fsnb-muted" role="status">{total:,} gaps to follow up'
                              f'{": " + esc(described) if described else ""}.</p>')
         as_of_words = figures_as_of(shown.as_of, self.read_at)
-        more = [self.source_words] if self.source_words else []
+        more = ([self.source_words] if self.source_words else []) + self.unreadable
         for section in (self.by_team, self.by_manager, *self.sections.values()):
             section.describe_export(as_of_words, described, shown.as_of, more)
         self.shown = shown
@@ -224,10 +226,10 @@ class ManagementOversightPage(AppPage):
     @classmethod
     def from_store(cls, store, *, user: str, as_of=None) -> ManagementOversightPage:
         viewer = store.viewer()
-        report = management_oversight(store.oversight_data(), settings=store.settings(), as_of=as_of,
-                                      calendar=store.calendar())
+        data = store.oversight_data()
+        report = management_oversight(data, settings=store.settings(), as_of=as_of, calendar=store.calendar())
         scope = {"practitioner": "your own cases", "manager": "your teams' cases"}.get(viewer.role, "every team")
-        return cls(report, user=user, source=f"From the workbook's database: {scope}.")
+        return cls(report, user=user, source=f"From the workbook's database: {scope}.", unreadable=data.unreadable)
 
     @classmethod
     def from_context(cls, context: PageContext) -> ManagementOversightPage:

@@ -26,7 +26,7 @@ from familyservice_nb.ui.kit.catalogue import (
     case_link,
     record_link,
 )
-from familyservice_nb.ui.kit.html import esc
+from familyservice_nb.ui.kit.html import esc, unreadable_notice
 from familyservice_nb.ui.kit.values import london_now, london_time
 
 LOOK_AHEAD_DAYS = 7  # supervisions falling due within a week are shown with the overdue ones
@@ -68,6 +68,7 @@ class MyWork(widgets.VBox):
         self.names = store.names()
         self.taken = widgets.HTML("")
         self.taken.add_class("fsnb-as-of")
+        self.unreadable = widgets.HTML("")
         self.drafts_box = widgets.VBox(layout=widgets.Layout(width="100%"))
         self.drafts_box.add_class("fsnb-my-drafts")
         self.message = widgets.HTML("")
@@ -85,7 +86,7 @@ class MyWork(widgets.VBox):
         self.found.add_class("fsnb-case-found")
         self.search.observe(lambda _c: self.find(), "value")
         super().__init__([
-            self.taken, widgets.HTML("<h2>My drafts</h2>"), self.message, self.drafts_box,
+            self.taken, self.unreadable, widgets.HTML("<h2>My drafts</h2>"), self.message, self.drafts_box,
             widgets.HTML("<h2>Case supervisions due</h2>"), self.due,
             widgets.HTML("<h2>Agreed actions past their date</h2>"), self.actions,
             widgets.HTML(f"<h2>Records I completed in the last {RECENT_DAYS} days</h2>"), self.recent,
@@ -114,6 +115,7 @@ class MyWork(widgets.VBox):
              f"{esc(uk(i.event_date))}{_case_words(i.case_id)}</a> – completed {esc(london_time(i.updated_at))}"
              for i in done], "Nothing completed in the last fortnight.")
         data = self.store.oversight_data()
+        self.unreadable.value = unreadable_notice(data.unreadable)
         ahead = self.as_of + dt.timedelta(days=LOOK_AHEAD_DAYS)
         due = cases_without_supervision(data, as_of=ahead, interval_days=self.store.settings().supervision_interval_days)
         self.due.value = _list([

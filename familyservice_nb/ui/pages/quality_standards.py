@@ -77,17 +77,18 @@ class QualityStandardsPage(AppPage):
         source = notes_for(context)
         calendar = source.store.calendar() if source.store is not None else context.calendar()
         assessed = assess_timeliness(source.notes, calendar=calendar, as_of=source.as_of)
-        tables = {}
+        tables, unreadable = {}, []
         if source.store is not None:
             from familyservice_nb.store import NotAllowed
 
             try:
-                tables = source.store.oversight_data().tables()
+                data = source.store.oversight_data()
+                tables, unreadable = data.tables(), [str(u) for u in data.unreadable]
             except NotAllowed:  # not on the staff list (notes from the extract file): the notes' standards show
                 tables = {}
         evidence = Evidence(notes=assessed, tables=tables)
         return cls(evidence, user=signed_in_name(context), as_of=assessed.attrs.get("as_of"), source=source.description,
-                   notices=source.notices)
+                   notices=[*source.notices, *unreadable])
 
     @classmethod
     def from_environment(cls):

@@ -17,6 +17,13 @@ ACTIONS = {
     "save draft": "Draft saved",
     "complete": "Completed",
     "amend": "Amended",
+    "on mosaic": "Entered on Mosaic",
+    # written by the database for a change made to it directly, outside the workbook (migration 0007)
+    "direct create": "Started outside the workbook",
+    "direct save draft": "Draft saved outside the workbook",
+    "direct complete": "Completed outside the workbook",
+    "direct amend": "Amended outside the workbook",
+    "direct on mosaic": "Entered on Mosaic outside the workbook",
 }
 
 
