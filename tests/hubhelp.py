@@ -1,13 +1,16 @@
 """A real `familyservice-nb hub --demo` on loopback, for the hub's browser tests and its benchmark.
 
 `Hub(owner_url, state).start()` runs the command in its own process group and waits for the login page;
-`stop()` ends the group (the hub and its proxy), then every person's server and kernel still running.
+`stop()` ends the group (the hub and its proxy), then every person's server and kernel still running, and
+removes the system users this hub made (each Hub has a user prefix of its own). The owner's password goes
+to the hub in a pgpass file, never on its command line.
 `sign_in(page, ...)` goes through the hub's own login page as a person would.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -43,6 +46,7 @@ class Hub:
         self.extra_env = idle_env or {}
         self.proc: subprocess.Popen | None = None
         self.log_path = self.state / "hub.log"
+        self.user_prefix = f"fsnbt{secrets.token_hex(2)}-"  # this hub's system users, removed by stop()
 
     @property
     def base(self) -> str:
@@ -51,15 +55,33 @@ class Hub:
     def url(self, path: str = "") -> str:
         return f"{self.base}/{path.lstrip('/')}"
 
+    @property
+    def state_folder(self) -> Path:
+        return self.state / "hub"
+
+    def owner_without_password(self) -> str:
+        """The owner's URL as the hub takes it, its password written to a pgpass file only root can read."""
+        from sqlalchemy.engine import make_url
+
+        url = make_url(self.owner_url)
+        passfile = self.state / "pgpass"
+        passfile.write_text(f"{url.host or '127.0.0.1'}:{url.port or 5432}:*:{url.username}:{url.password or ''}\n")
+        os.chmod(passfile, 0o600)
+        return url._replace(password=None).render_as_string(hide_password=False)
+
     def start(self) -> Hub:
         self.state.mkdir(parents=True, exist_ok=True)
-        env = {k: v for k, v in os.environ.items() if k not in ("FSNB_USER", "JUPYTERHUB_USER", "FSNB_DATABASE_URL")}
-        env.update({"FSNB_DEMO_PASSWORD": DEMO_PASSWORD, "FSNB_HUB_STATE": str(self.state / "hub"),
+        # Not the tests' own database address either: it holds the owner's password, which the hub must not have.
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("FSNB_USER", "JUPYTERHUB_USER", "FSNB_DATABASE_URL", "FSNB_TEST_POSTGRES_URL")}
+        db = self.owner_without_password()
+        env.update({"FSNB_DEMO_PASSWORD": DEMO_PASSWORD, "FSNB_HUB_STATE": str(self.state_folder),
+                    "PGPASSFILE": str(self.state / "pgpass"), "FSNB_HUB_USER_PREFIX": self.user_prefix,
                     "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
                     **self.extra_env})
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "familyservice_nb", "hub", "--demo", "--db", self.owner_url,
+            [sys.executable, "-m", "familyservice_nb", "hub", "--demo", "--db", db,
              "--port", str(self.port)],
             env=env, cwd=str(ROOT), stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
         )
@@ -85,6 +107,7 @@ class Hub:
 
     def stop(self) -> None:
         if self.proc is None:
+            self.remove_users()
             return
         import psutil  # ipykernel's own dependency
 
@@ -118,6 +141,13 @@ class Hub:
                 pass
         self.proc = None
         self._log.close()
+        self.remove_users()
+
+    def remove_users(self) -> list[str]:
+        """Remove the system users this hub made, with their processes and homes."""
+        from familyservice_nb.hub.system_users import remove_users
+
+        return remove_users(self.user_prefix)
 
 
 def sign_in(page, hub: Hub, login: str, password: str = DEMO_PASSWORD, timeout_ms: int = 120_000) -> None:

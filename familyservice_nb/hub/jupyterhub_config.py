@@ -1,20 +1,25 @@
 # JupyterHub configuration for the Family Service workbook in team mode.
 #
 # `familyservice-nb hub` starts JupyterHub with this file and sets the FSNB_HUB_* variables it reads.
-# A council's IT team may change it: the sign-in (below), the address, the spawner. Read the README's
-# "For a team" first. Nothing here holds a password: the database URL (with the owner's credential)
-# comes from the environment of the hub process only, and is never passed to a person's server.
+# A council's IT team may change it: the sign-in (below), the address. Read the README's "For a team"
+# first. Nothing here holds a password: the only database credential the hub holds is the provisioning
+# role's, read from a file only root can read (FSNB_HUB_PROVISIONER_FILE), and never passed to anyone.
 # ruff: noqa: F821  (`get_config` is given by JupyterHub when it reads this file)
 import os
 import shutil
 import sys
 from pathlib import Path
 
+from familyservice_nb.hub.lifeline import PARENT_ENV, end_with_parent
 from familyservice_nb.hub.spawn import HubSettings, poll_starting_servers_often, prepare_server
+from familyservice_nb.hub.throttle import throttled
 
 c = get_config()
-settings = HubSettings.from_environment()
 env = os.environ
+if env.get(PARENT_ENV):  # started by `familyservice-nb hub`: end with it, however it ends
+    end_with_parent()
+    env[PARENT_ENV] = str(os.getpid())  # and the proxy, which JupyterHub starts with this environment, with us
+settings = HubSettings.from_environment()
 
 # -- where the hub listens, and its own files --------------------------------------------------------
 c.JupyterHub.bind_url = f"http://{env.get('FSNB_HUB_IP', '127.0.0.1')}:{env.get('FSNB_HUB_PORT', '8000')}"
@@ -30,8 +35,11 @@ c.JupyterHub.pid_file = str(settings.state / "jupyterhub.pid")
 # The proxy: configurable-http-proxy, from FSNB_HUB_PROXY, else the one `make install` puts in
 # deploy/proxy (npm), else the one on PATH.
 _proxy = Path(__file__).resolve().parents[2] / "deploy" / "proxy" / "node_modules" / ".bin" / "configurable-http-proxy"
-c.ConfigurableHTTPProxy.command = [env.get("FSNB_HUB_PROXY") or (str(_proxy) if _proxy.exists() else None)
-                                   or shutil.which("configurable-http-proxy") or "configurable-http-proxy"]
+# It is started through familyservice_nb.hub.proxy, which gives it only its token and ends it with the hub.
+c.ConfigurableHTTPProxy.command = [
+    sys.executable, "-m", "familyservice_nb.hub.proxy",
+    env.get("FSNB_HUB_PROXY") or (str(_proxy) if _proxy.exists() else None)
+    or shutil.which("configurable-http-proxy") or "configurable-http-proxy"]
 c.JupyterHub.template_vars = {"announcement_login": "Family Service workbook: sign in with your council login."}
 
 # -- sign-in ---------------------------------------------------------------------------------------
@@ -55,15 +63,24 @@ else:
     c.JupyterHub.authenticator_class = env.get("FSNB_HUB_AUTHENTICATOR", "pam")
     c.Authenticator.allow_all = env.get("FSNB_HUB_ALLOW_ALL") == "1"
 
+# Guessing passwords costs time, whatever the sign-in (throttle.py): 5 wrong passwords for a login (20 for an
+# address) are free, then each waits longer, and 10 (50) lock it for 5 minutes, said in words on the page.
+c.JupyterHub.authenticator_class = throttled(c.JupyterHub.authenticator_class)
+
 # Nobody reaches another person's server, administrators included (JupyterHub's default, said out loud).
 c.JupyterHub.admin_access = False
 
 # -- each person's workbook server -------------------------------------------------------------------
-# One process per signed-in person on this machine. SimpleLocalProcessSpawner runs every server as the
-# hub's own system user (JupyterHub's tests use it too); for real use with analysts, who run code, give
-# each person a system user (LocalProcessSpawner, SystemdSpawner) or a container (KubeSpawner: deploy/).
-c.JupyterHub.spawner_class = env.get("FSNB_HUB_SPAWNER", "simple")
-c.SimpleLocalProcessSpawner.home_dir_template = str(Path(settings.state) / "home" / "{username}")
+# One process per signed-in person on this machine, each as a system user of their own (system_users.py),
+# so no process of one person's can read another's environment, kernels or files. A spawner that runs
+# everyone as one user is refused, not quietly used: with analysts, who run code, it gives the service away.
+_spawner = env.get("FSNB_HUB_SPAWNER", "").strip()
+if _spawner in ("simple", "jupyterhub.spawner.SimpleLocalProcessSpawner", "SimpleLocalProcessSpawner"):
+    raise SystemExit("SimpleLocalProcessSpawner runs every person's workbook as one system user, so anyone who "
+                     "can run code could act as anyone: the workbook's hub gives each person a system user of "
+                     "their own (leave FSNB_HUB_SPAWNER unset), or a pod of their own on Kubernetes (deploy/).")
+c.JupyterHub.spawner_class = _spawner or "familyservice_nb.hub.system_users.WorkbookSpawner"
+c.WorkbookSpawner.system_user_prefix = settings.user_prefix
 c.Spawner.ip = "127.0.0.1"
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
@@ -82,7 +99,9 @@ idle_seconds = int(env.get("FSNB_HUB_IDLE_SECONDS", "1800"))
 c.JupyterHub.services = [
     {
         "name": "idle-culler",
-        "command": [sys.executable, "-m", "jupyterhub_idle_culler",
+        # ended with the hub, however the hub ends (lifeline.py)
+        "command": [sys.executable, "-m", "familyservice_nb.hub.lifeline", str(os.getpid()),
+                    sys.executable, "-m", "jupyterhub_idle_culler",
                     f"--timeout={idle_seconds}", f"--cull-every={max(10, min(300, idle_seconds // 3))}"],
     }
 ]

@@ -1,9 +1,13 @@
 """`familyservice-nb hub`: JupyterHub in front of the workbook, for a team on one machine.
 
-It checks what it was given (a PostgreSQL database; with --demo a demo password and a loopback address),
-brings the database up to date, prepares the workbook's template and kernel once for every server, and
-runs JupyterHub with `jupyterhub_config.py` (beside this file) until stopped. The owner's database URL is
-given to the hub process only (FSNB_HUB_DATABASE_URL); each person's server gets a login of its own.
+It checks what it was given (root, which each person's own system user needs; a PostgreSQL database
+whose owner's password is in a pgpass file, never on the command line; with --demo a demo password and a
+loopback address), clears what a hub killed earlier left behind, brings the database up to date with the
+owner's credential, and then lets go of it: JupyterHub itself holds only the provisioning role's
+credential (store.db_logins.prepare_provisioner), in a file only root can read, which can make each
+person's login and nothing else. It prepares the workbook's template and kernel once for every server and
+runs JupyterHub with `jupyterhub_config.py` (beside this file) until stopped; JupyterHub, its proxy and
+every person's server end with it, however it ends (lifeline.py).
 """
 
 from __future__ import annotations
@@ -33,7 +37,10 @@ STOP_TIMEOUT_SECONDS = 30
 EXIT_OK, EXIT_UNUSABLE = 0, 2
 DEMO_PASSWORD_MIN = 8  # JupyterHub's shared-password sign-in asks for at least 8 characters
 # What the hub must not pass on or act on: identity and the database come from the hub alone.
-DROPPED_ENVIRONMENT = ("FSNB_USER", "JUPYTERHUB_USER", "FSNB_DATABASE_URL", "FSNB_EXTRACT")
+# The owner's credential (PGPASSFILE, PGPASSWORD) is for the migrations here, before JupyterHub starts.
+DROPPED_ENVIRONMENT = ("FSNB_USER", "JUPYTERHUB_USER", "FSNB_DATABASE_URL", "FSNB_EXTRACT", "PGPASSFILE",
+                       "PGPASSWORD", "FSNB_HUB_DATABASE_URL")
+PROVISIONER_FILE = "provisioner.url"  # in the hub's state folder, 0600
 
 
 class HubProblem(WorkbookError):
@@ -53,9 +60,16 @@ def owner_database_url(db: str | None) -> str:
         raise HubProblem("The hub needs the workbook's PostgreSQL database: give it with --db "
                          "postgresql+psycopg://user:password@host/database (or set FSNB_DATABASE_URL).")
     url = database_url(text)
-    if make_url(url).get_backend_name() != "postgresql":
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
         raise HubProblem("The hub keeps the team's data in PostgreSQL, not SQLite: a SQLite file is for one "
                          "person on a laptop (`familyservice-nb serve`). Give a postgresql+psycopg:// URL.")
+    if parsed.password is not None:
+        raise HubProblem(
+            "Leave the password out of the database address: anyone on this computer can read a command line. "
+            "Put it in ~/.pgpass, one line host:port:database:user:password readable by you alone "
+            f"(chmod 600 ~/.pgpass), or in a file of that form named by PGPASSFILE; then give --db "
+            f"{parsed._replace(password=None).render_as_string(hide_password=False)}")
     return url
 
 
@@ -100,9 +114,13 @@ def check_port_free(ip: str, port: int) -> None:
                 from None
 
 
-def prepare_database(url: str, demo: bool) -> tuple[list[str], int]:
-    """Bring the database up to date (and with --demo fill it); the staff logins and the idle setting."""
+def prepare_database(url: str, demo: bool) -> tuple[list[str], int, str]:
+    """With the owner's credential, for the last time in this run: bring the database up to date (with --demo
+    fill it), take away the logins of people no longer on the staff list, rotate every other login (a
+    server still running from before cannot connect again), and refresh the provisioning role. The staff
+    logins, the idle setting, and the provisioning role's URL."""
     from ..store import Store
+    from ..store.db_logins import prepare_provisioner, remove_leavers, rotate_logins
     from ..store.demo_data import fill_demo_if_empty
 
     with Store(url, user=None) as store:
@@ -111,10 +129,21 @@ def prepare_database(url: str, demo: bool) -> tuple[list[str], int]:
             _say("Filled the empty database with synthetic demo data.")
         logins = sorted(p.login for p in store.staff())
         idle_minutes = store.settings().idle_server_minutes
-    return logins, idle_minutes
+    for login in remove_leavers(url):
+        _say(f"Removed the database login of {login}, who is no longer on the staff list.")
+    rotate_logins(url)
+    return logins, idle_minutes, prepare_provisioner(url)
 
 
-def hub_environment(url: str, ip: str, port: int, demo: bool, logins: list[str], idle_minutes: int,
+def write_private(path: Path, text: str) -> None:
+    """A file only this process's user can read (0600 from the moment it exists)."""
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def hub_environment(provisioner_file: Path, ip: str, port: int, demo: bool, logins: list[str], idle_minutes: int,
                     state: Path, runtime: Path) -> dict[str, str]:
     from ..server import locate_dashboards, prepare_runtime
 
@@ -123,7 +152,8 @@ def hub_environment(url: str, ip: str, port: int, demo: bool, logins: list[str],
     notebooks = dashboards.parent / "notebooks"
     env.update(prepare_runtime(runtime))
     env.update({
-        "FSNB_HUB_DATABASE_URL": url,
+        "FSNB_HUB_PROVISIONER_FILE": str(provisioner_file),
+        "FSNB_HUB_PARENT_PID": str(os.getpid()),
         "FSNB_DASHBOARDS": str(dashboards),
         "FSNB_HUB_NOTEBOOKS": str(notebooks) if notebooks.is_dir() else "",
         "FSNB_HUB_RUNTIME": str(runtime),
@@ -147,7 +177,43 @@ def state_folder() -> Path:
     explicit = os.environ.get("FSNB_HUB_STATE", "").strip()
     path = Path(explicit).expanduser().resolve() if explicit else data_dir(locate_dashboards()) / "hub"
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)  # the hub's database, cookie secret and provisioning credential: root's alone
+    for name in ("jupyterhub.sqlite", "jupyterhub_cookie_secret", PROVISIONER_FILE):
+        if (path / name).exists():
+            os.chmod(path / name, 0o600)
     return path
+
+
+def clear_what_a_killed_hub_left(state: Path, prefix: str) -> None:
+    """Before the port is checked: a proxy still running from an earlier hub of this state folder (its pid
+    file), and any process of the workbook's system users (their servers and kernels, with logins about to
+    be rotated). A hub of this state folder still running is refused: two hubs must not share one."""
+    import psutil
+
+    from .system_users import end_processes_of, users_with_prefix
+
+    def alive(pid_file: Path, word: str) -> psutil.Process | None:
+        try:
+            proc = psutil.Process(int(pid_file.read_text().strip()))
+            return proc if word in " ".join(proc.cmdline()) else None
+        except (OSError, ValueError, psutil.Error):
+            return None
+
+    hub = alive(state / "jupyterhub.pid", "jupyterhub")
+    if hub is not None:
+        raise HubProblem(f"A hub is already running with the state folder {state} (process {hub.pid}); stop it "
+                         "first, or give this one a state folder of its own with FSNB_HUB_STATE.")
+    proxy = alive(state / "jupyterhub-proxy.pid", "configurable-http-proxy")
+    if proxy is not None:
+        _say(f"Stopping the proxy an earlier hub left running (process {proxy.pid}).")
+        proxy.terminate()
+        try:
+            proxy.wait(10)
+        except psutil.TimeoutExpired:
+            proxy.kill()
+    ended = end_processes_of({u.pw_uid for u in users_with_prefix(prefix)})
+    if ended:
+        _say(f"Stopped {ended} workbook processes an earlier hub left running.")
 
 
 def _port_open(ip: str, port: int) -> bool:
@@ -160,17 +226,31 @@ def _port_open(ip: str, port: int) -> bool:
 
 def run_hub(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False) -> int:
     """Run the team's hub on FSNB_HUB_IP (default 127.0.0.1):`port` until stopped; the exit code."""
+    from ..server import locate_dashboards
+    from .system_users import DEFAULT_PREFIX, PREFIX_ENV, rights_problem, unreachable, unreachable_sentence
+
     ip = os.environ.get("FSNB_HUB_IP", DEFAULT_IP).strip() or DEFAULT_IP
+    prefix = os.environ.get(PREFIX_ENV, "").strip() or DEFAULT_PREFIX
     try:
+        problem = rights_problem()
+        if problem:
+            raise HubProblem(problem)
         url = owner_database_url(db)
         demo_password(demo, ip)
-        check_port_free(ip, port)
-        logins, idle_minutes = prepare_database(url, demo)
+        dashboards = locate_dashboards()
+        far = unreachable([Path(sys.executable), Path(sys.prefix), Path(sys.base_prefix), HERE.parent, dashboards])
+        if far is not None:
+            raise HubProblem(unreachable_sentence(far))
         state = state_folder()
+        clear_what_a_killed_hub_left(state, prefix)
+        check_port_free(ip, port)
+        logins, idle_minutes, provisioner = prepare_database(url, demo)
     except WorkbookError as exc:
         _say(str(exc), err=True)
         return EXIT_UNUSABLE
 
+    provisioner_file = state / PROVISIONER_FILE
+    write_private(provisioner_file, provisioner)
     runtime = Path(tempfile.mkdtemp(prefix="fsnb-hub-"))
     os.chmod(runtime, 0o755)
     previous = None
@@ -180,8 +260,11 @@ def run_hub(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False)
         pass
     proc = None
     try:
-        env = hub_environment(url, ip, port, demo, logins, idle_minutes, state, runtime)
-        proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)], env=env, cwd=str(state))
+        env = hub_environment(provisioner_file, ip, port, demo, logins, idle_minutes, state, runtime)
+        env[PREFIX_ENV] = prefix
+        # umask 077: the hub's database, secrets and pid files are root's alone from the moment they exist.
+        proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)], env=env, cwd=str(state),
+                                umask=0o077)
         deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
         while proc.poll() is None and not _port_open(ip, port):
             if time.monotonic() > deadline:
@@ -205,3 +288,4 @@ def run_hub(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False)
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
         shutil.rmtree(runtime, ignore_errors=True)
+        provisioner_file.unlink(missing_ok=True)

@@ -67,9 +67,9 @@ c.PageLimits.max_open_pages, c.PageLimits.unconnected_grace_seconds = kernel_lim
     "FSNB_HUB_MAX_OPEN_PAGES", HUB_MAX_OPEN_PAGES)
 
 c.ServerApp.terminals_enabled = access == "lab"
-# On one machine the hub may run as root (as CI does); each server then runs as root too. For real use
-# give each person a system user or a container (README: For a team).
-c.ServerApp.allow_root = os.geteuid() == 0
+# Each person's server runs as their own system user (hub/system_users.py) or in a pod of their own, never
+# as root: one started as root refuses to run.
+c.ServerApp.allow_root = False
 
 if access == "lab":
     c.ServerApp.jpserver_extensions = {"voila": True, "familyservice_nb.hub.page_limits": True, "jupyterlab": True}

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
+import signal
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -229,7 +232,20 @@ def _send_code(page, marker):
                          {"kernelId": config["kernelId"], "baseUrl": config["baseUrl"], "marker": str(marker)})
 
 
-def test_a_practitioner_cannot_run_code_of_their_own(signed_in, people, hub, tmp_path):
+@pytest.fixture
+def shared_folder():
+    """A folder every system user may write to, for markers a person's kernel would leave (pytest's own
+    temporary folders are root's alone, so a marker there could never be written: the test could not fail)."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="fsnb-hub-marker-"))
+    os.chmod(folder, 0o1777)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_practitioner_cannot_run_code_of_their_own(signed_in, people, hub, shared_folder):
     login = people.practitioner
     page = signed_in(login)
     page.goto(hub.url(f"user/{login}/voila/render/index.ipynb"))
@@ -241,7 +257,7 @@ def test_a_practitioner_cannot_run_code_of_their_own(signed_in, people, hub, tmp
     }
     got = {key: _status(page, hub, login, *key) for key in refused}
     assert got == refused
-    marker = tmp_path / "practitioner-code-ran"
+    marker = shared_folder / "practitioner-code-ran"
     messages = _send_code(page, marker)
     assert "kernel_info_reply" in messages, messages  # the socket works: widget messages get through
     assert "execute_reply" not in messages and "execute_input" not in messages, messages
@@ -249,15 +265,259 @@ def test_a_practitioner_cannot_run_code_of_their_own(signed_in, people, hub, tmp
     assert not marker.exists()
 
 
-def test_the_analyst_opens_jupyterlab_and_a_notebook(signed_in, people, hub, tmp_path):
+def test_the_analyst_opens_jupyterlab_and_a_notebook(signed_in, people, hub, shared_folder):
     login = people.analyst
     page = signed_in(login)
     # The same requests a practitioner is refused are the analyst's to make (so the refusals are real).
     assert _status(page, hub, login, "GET", "api/contents") == 200
     assert _status(page, hub, login, "POST", "api/kernels") == 201
-    marker = tmp_path / "analyst-code-ran"
+    marker = shared_folder / "analyst-code-ran"
     assert "execute_reply" in _send_code(page, marker)
+    time.sleep(1)
+    assert marker.read_text() == "ran"  # the analyst's code ran, as their own system user
+    assert marker.stat().st_uid == _system_user(hub, login).pw_uid
     page.goto(hub.url(f"user/{login}/lab/tree/notebooks/01-load-an-extract.ipynb"))
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=READY_MS)
     page.wait_for_function("() => document.querySelector('.jp-Notebook').innerText.includes('Load an extract')",
                            timeout=READY_MS)
+
+
+# -- team mode holds against a signed-in person who can run code (an analyst) -----------------------------
+
+RUN_CODE_IN_THE_PAGE_KERNEL = """async ({kernelId, baseUrl, code}) => {
+  const url = location.origin.replace('http', 'ws') + baseUrl + 'api/kernels/' + kernelId + '/channels?session_id=attack';
+  const ws = new WebSocket(url);
+  await new Promise((ok, bad) => { ws.onopen = ok; ws.onerror = bad; });
+  const id = 'attack' + Math.random();
+  let out = '', done = false;
+  ws.onmessage = e => {
+    const m = JSON.parse(e.data);
+    if (m.parent_header.msg_id !== id) return;
+    const type = m.msg_type || m.header.msg_type;
+    if (type === 'stream') out += m.content.text;
+    if (type === 'error') out += 'ERROR ' + m.content.ename + ': ' + m.content.evalue;
+    if (type === 'execute_reply') done = true;
+  };
+  ws.send(JSON.stringify({header: {msg_id: id, username: 'attack', session: 'attack', msg_type: 'execute_request',
+    version: '5.3', date: new Date().toISOString()}, parent_header: {}, metadata: {}, channel: 'shell', buffers: [],
+    content: {code, silent: false, store_history: false, user_expressions: {}, allow_stdin: false, stop_on_error: true}}));
+  const until = Date.now() + 60000;
+  while (!done && Date.now() < until) { await new Promise(r => setTimeout(r, 100)); }
+  ws.close();
+  return out;
+}"""
+
+# Run in the analyst's own page kernel: everything another person's or the hub's that it tries, and how it went.
+ATTACK = r"""
+import glob, json, os
+me, tried = os.getuid(), {}
+def attempt(what, action):
+    try:
+        action()
+        tried[what] = "done"
+    except OSError as exc:
+        tried[what] = type(exc).__name__
+others = 0
+for folder in glob.glob('/proc/[0-9]*'):
+    try:
+        uid = os.stat(folder).st_uid
+    except OSError:
+        continue
+    if uid != me:
+        others += 1
+        attempt(f"environ {uid}", lambda f=folder: open(f + '/environ', 'rb').read())
+tried["other processes"] = others
+homes = json.loads(HOMES)
+for home in homes:
+    attempt(f"list {home}", lambda h=home: os.listdir(h))
+    attempt(f"kernels {home}", lambda h=home: os.listdir(h + '/.local/share/jupyter/runtime'))
+for name in ('jupyterhub.sqlite', 'jupyterhub_cookie_secret', 'provisioner.url', 'jupyterhub-proxy.pid'):
+    attempt(f"read hub {name}", lambda n=name: open(os.path.join(STATE, n), 'rb').read())
+attempt("list hub state", lambda: os.listdir(STATE))
+attempt("write page", lambda: open(os.path.join(PAGES, 'index.ipynb'), 'a').write(' '))
+attempt("add page", lambda: open(os.path.join(PAGES, 'planted.ipynb'), 'w').write('{}'))
+attempt("write own home", lambda: open(os.path.expanduser('~/mine.txt'), 'w').write('mine'))
+print(json.dumps({"uid": me, "tried": tried, "db": os.environ.get("FSNB_DATABASE_URL", "")}))
+"""
+
+
+def _run_in_page_kernel(page, code: str) -> str:
+    config = json.loads(page.locator("#jupyter-config-data").text_content())
+    return page.evaluate(RUN_CODE_IN_THE_PAGE_KERNEL,
+                         {"kernelId": config["kernelId"], "baseUrl": config["baseUrl"], "code": code})
+
+
+def _system_user(hub, login):
+    from familyservice_nb.hub.system_users import system_name
+
+    return pwd.getpwnam(system_name(login, hub.user_prefix))
+
+
+def _server_processes(hub):
+    import psutil
+
+    mine = {u.pw_uid for u in pwd.getpwall() if u.pw_name.startswith(hub.user_prefix)}
+    return [p for p in psutil.process_iter(["uids", "cmdline"]) if p.info["uids"] and p.info["uids"].real in mine]
+
+
+def test_each_person_runs_as_a_system_user_of_their_own_in_a_home_only_they_enter(signed_in, people, hub):
+    logins = [people.manager, people.practitioner, people.analyst]
+    for login in logins:
+        signed_in(login)
+    users = {login: _system_user(hub, login) for login in logins}
+    assert len({u.pw_uid for u in users.values()}) == len(logins)
+    for login, user in users.items():
+        home = os.stat(user.pw_dir)
+        assert (home.st_uid, home.st_mode & 0o777) == (user.pw_uid, 0o700), login
+        servers = [p for p in _server_processes(hub) if p.info["uids"].real == user.pw_uid
+                   and "familyservice_nb.hub.singleuser" in " ".join(p.info["cmdline"] or [])]
+        assert servers, f"no server of {login} runs as {user.pw_name}"
+        assert all(p.info["uids"].effective == user.pw_uid != 0 for p in servers)
+    # The hub's own state: root's alone.
+    state = hub.state_folder
+    assert os.stat(state).st_mode & 0o777 == 0o700
+    for name in ("jupyterhub.sqlite", "jupyterhub_cookie_secret", "provisioner.url"):
+        assert os.stat(state / name).st_mode & 0o077 == 0, name
+
+
+def test_the_analysts_code_reads_and_changes_nothing_of_anyone_elses(signed_in, people, hub):
+    from familyservice_nb.server import locate_dashboards
+
+    analyst = people.analyst
+    signed_in(people.manager)  # others' servers and kernels are running while the analyst tries
+    signed_in(people.practitioner)
+    page = signed_in(analyst)
+    page.goto(hub.url(f"user/{analyst}/voila/render/dashboards/index.ipynb"))
+    page.wait_for_selector(".fsnb-app", timeout=READY_MS)
+    pages = locate_dashboards()
+    homes = [_system_user(hub, login).pw_dir for login in (people.manager, people.practitioner)]
+    before = (pages / "index.ipynb").read_bytes()
+    code = (f"HOMES = {json.dumps(json.dumps(homes))}\nSTATE = {str(hub.state_folder)!r}\n"
+            f"PAGES = {str(pages)!r}\n" + ATTACK)
+    out = _run_in_page_kernel(page, code)
+    report = json.loads(out.strip().splitlines()[-1])
+    tried = report["tried"]
+    assert report["uid"] == _system_user(hub, analyst).pw_uid
+    assert tried["other processes"] > 0  # the hub's, the proxy's, the other people's servers and kernels
+    assert tried["write own home"] == "done"  # the attempts are real: what is theirs, they can do
+    done = {what: how for what, how in tried.items() if how == "done" and what != "write own home"}
+    assert not done, f"the analyst's code could: {done}"
+    assert (pages / "index.ipynb").read_bytes() == before and not (pages / "planted.ipynb").exists()
+    # Nor through the server's contents API: the page notebooks are root's.
+    body = json.dumps({"type": "notebook", "format": "json", "content": json.loads(before)})
+    response = page.context.request.fetch(
+        hub.url(f"user/{analyst}/api/contents/dashboards/index.ipynb"), method="PUT",
+        headers={"X-XSRFToken": _xsrf(page, analyst), "Content-Type": "application/json"}, data=body)
+    assert response.status >= 400, response.status
+    assert (pages / "index.ipynb").read_bytes() == before
+    # Under their own database login, a forged completed record is refused by the database itself.
+    forged = _run_in_page_kernel(page, FORGE_A_COMPLETED_RECORD)
+    assert "refused" in forged and "FORGED" not in forged, forged
+
+
+FORGE_A_COMPLETED_RECORD = r"""
+import os, sqlalchemy as sa
+engine = sa.create_engine(os.environ["FSNB_DATABASE_URL"])
+try:
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO records (kind, author, event_date, risk_identified, state, current_version,"
+                             " created_at, created_by, updated_at) VALUES ('supervision', 'someone.else',"
+                             " DATE '2026-01-05', false, 'complete', 1, now() - interval '300 days', 'someone.else',"
+                             " now() - interval '300 days')"))
+    print("FORGED")
+except sa.exc.DBAPIError as exc:
+    print("refused:", str(exc.orig).splitlines()[0])
+"""
+
+
+def test_no_owner_password_on_any_command_line_or_in_any_environment_but_the_hubs(hub):
+    import psutil
+
+    owner_password = make_url(hub.owner_url).password
+    assert owner_password
+    launcher = psutil.Process(hub.proc.pid)
+    processes = [launcher, *launcher.children(recursive=True), *(p for p in _server_processes(hub))]
+    assert len(processes) > 3
+    for proc in processes:
+        try:
+            cmdline, environ = " ".join(proc.cmdline()), proc.environ()
+        except psutil.NoSuchProcess:
+            continue
+        assert owner_password not in cmdline, cmdline
+        if proc.pid == launcher.pid:
+            continue  # the command the council's administrator started: it reads the pgpass file itself
+        assert not any(owner_password in value for value in environ.values()), (proc.pid, cmdline)
+        assert "PGPASSFILE" not in environ and "PGPASSWORD" not in environ, cmdline
+        if "configurable-http-proxy" in cmdline:  # the proxy: its token, and what node needs, nothing else
+            assert set(environ) <= {"PATH", "HOME", "LANG", "LC_ALL", "TZ", "CONFIGPROXY_AUTH_TOKEN"}, environ
+            assert DEMO_PASSWORD not in environ.values()
+
+
+def _signed_in_session(hub, login, password=DEMO_PASSWORD):
+    """A person signed in through the hub's login form over plain HTTP (no browser, so no page is connected)."""
+    import requests
+
+    session = requests.Session()
+    session.get(hub.url("hub/login"), timeout=30)
+    answer = session.post(hub.url("hub/login?next=%2Fhub%2Fhome"), allow_redirects=False, timeout=60,
+                          data={"username": login, "password": password, "_xsrf": session.cookies.get("_xsrf", "")})
+    return session, answer
+
+
+def test_a_practitioners_seventh_unconnected_page_is_refused(hub, people):
+    login = people.other_practitioner
+    session, answer = _signed_in_session(hub, login)
+    assert answer.status_code == 302, answer.text[:300]
+    headers = {"X-XSRFToken": session.cookies.get("_xsrf", path="/hub/") or session.cookies.get("_xsrf", "")}
+    session.post(hub.url(f"hub/api/users/{login}/server"), headers=headers, timeout=60)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        model = session.get(hub.url(f"hub/api/users/{login}"), headers=headers, timeout=30).json()
+        if model.get("servers", {}).get("", {}).get("ready"):
+            break
+        time.sleep(0.5)
+    statuses = [session.get(hub.url(f"user/{login}/voila/render/index.ipynb"), timeout=120).status_code
+                for _ in range(7)]
+    assert statuses == [200] * 6 + [503], statuses
+
+
+def test_the_eleventh_wrong_password_is_slowed_and_refused_in_words(hub, people):
+    login = next(p for p in reversed(people.practitioners) if p not in (people.practitioner, people.other_practitioner))
+    timings = []
+    for attempt in range(11):
+        started = time.monotonic()
+        _session, answer = _signed_in_session(hub, login, password=f"wrong-{attempt}-password")
+        timings.append((time.monotonic() - started, answer.status_code, answer.text))
+    assert all(status != 302 for _, status, _ in timings)  # none signed in
+    free = [t for t, _, _ in timings[:5]]
+    assert max(free) < 1.0, free
+    eleventh, status, page = timings[10]
+    assert eleventh >= 1.0, [round(t, 2) for t, _, _ in timings]
+    assert "Too many wrong passwords" in page and "5 minutes" in page
+    # Now even the right password is refused, in the same words, until the lock ends.
+    _session, right = _signed_in_session(hub, login)
+    assert right.status_code != 302 and "Too many wrong passwords" in right.text
+
+
+def test_killing_the_hub_leaves_nothing_running_and_it_starts_again(hub, people):
+    """Last: it kills the hub (`kill -9`) and starts it again."""
+    import psutil
+
+    hub_pid = int((hub.state_folder / "jupyterhub.pid").read_text())
+    proxy_pid = int((hub.state_folder / "jupyterhub-proxy.pid").read_text())
+    assert _server_processes(hub)
+    culler = [p.pid for p in psutil.Process(hub_pid).children() if "jupyterhub_idle_culler" in " ".join(p.cmdline())]
+    assert culler
+    os.kill(hub_pid, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (psutil.pid_exists(proxy_pid) or _server_processes(hub)):
+        time.sleep(0.2)
+    assert not psutil.pid_exists(proxy_pid), "the proxy outlived the hub"
+    assert not any(psutil.pid_exists(pid) for pid in culler), "the idle culler outlived the hub"
+    assert not _server_processes(hub), "people's servers or kernels outlived the hub"
+    hub.proc.wait(timeout=30)
+    hub.start()
+    from urllib.request import urlopen
+
+    with urlopen(hub.url("hub/login"), timeout=10) as response:
+        assert response.status == 200

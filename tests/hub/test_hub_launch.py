@@ -24,6 +24,7 @@ from familyservice_nb.store.db_logins import login_role_name, provision_login
 
 ROOT = Path(__file__).resolve().parents[2]
 UNREACHABLE_PG = "postgresql+psycopg://fsnb:secret-owner-pw@127.0.0.1:1/nowhere"
+UNREACHABLE_OWNER = "postgresql+psycopg://fsnb@127.0.0.1:1/nowhere"  # its password would be in a pgpass file
 
 
 def run_hub(*args, **env):
@@ -40,21 +41,27 @@ def test_the_hub_refuses_sqlite():
     assert "PostgreSQL, not SQLite" in out.stderr and "Traceback" not in out.stderr
 
 
+def test_a_password_on_the_command_line_is_refused_before_anything_else():
+    out = run_hub("--demo", "--db", UNREACHABLE_PG, FSNB_DEMO_PASSWORD="long-enough-pw")
+    assert out.returncode == 2 and "~/.pgpass" in out.stderr and "secret-owner-pw" not in out.stderr
+    assert "Traceback" not in out.stderr
+
+
 def test_the_hub_needs_a_database_named():
     out = run_hub()
     assert out.returncode == 2 and "--db" in out.stderr
 
 
 def test_a_demo_hub_needs_the_demo_password():
-    out = run_hub("--demo", "--db", UNREACHABLE_PG)
+    out = run_hub("--demo", "--db", UNREACHABLE_OWNER)
     assert out.returncode == 2 and "FSNB_DEMO_PASSWORD" in out.stderr
-    short = run_hub("--demo", "--db", UNREACHABLE_PG, FSNB_DEMO_PASSWORD="short")
+    short = run_hub("--demo", "--db", UNREACHABLE_OWNER, FSNB_DEMO_PASSWORD="short")
     assert short.returncode == 2 and "8 characters" in short.stderr
 
 
 @pytest.mark.parametrize("address", ["0.0.0.0", "192.168.1.20", "::", "workbook.example.gov.uk"])
 def test_a_demo_hub_listens_on_loopback_only(address):
-    out = run_hub("--demo", "--db", UNREACHABLE_PG, FSNB_DEMO_PASSWORD="long-enough-pw", FSNB_HUB_IP=address)
+    out = run_hub("--demo", "--db", UNREACHABLE_OWNER, FSNB_DEMO_PASSWORD="long-enough-pw", FSNB_HUB_IP=address)
     assert out.returncode == 2 and "only listens on this computer" in out.stderr
 
 
@@ -79,8 +86,8 @@ def test_what_a_workbook_only_server_allows(action, resource, allowed):
     assert workbook_only_allows(action, resource) is allowed
 
 
-def _settings(tmp_path, owner=UNREACHABLE_PG):
-    return HubSettings(owner_url=owner, dashboards=tmp_path / "dashboards", notebooks=None, runtime=tmp_path / "rt",
+def _settings(tmp_path, url=UNREACHABLE_PG):
+    return HubSettings(database_url=url, dashboards=tmp_path / "dashboards", notebooks=None, runtime=tmp_path / "rt",
                        state=tmp_path / "state")
 
 
@@ -160,17 +167,31 @@ def test_each_person_gets_a_login_of_their_own_with_a_fresh_password(owner_url):
     stale.dispose()
 
 
-@pytest.mark.parametrize("owner", ["", "sqlite:///team.db"])
-def test_the_hub_configuration_itself_refuses_anything_but_postgresql(monkeypatch, owner):
-    monkeypatch.setenv("FSNB_HUB_DATABASE_URL", owner)
+@pytest.mark.parametrize("url", [None, "", "sqlite:///team.db"])
+def test_the_hub_configuration_itself_refuses_anything_but_postgresql(monkeypatch, tmp_path, url):
+    secret = tmp_path / "provisioner.url"
+    if url is not None:
+        secret.write_text(url)
+    monkeypatch.setenv("FSNB_HUB_PROVISIONER_FILE", str(secret))
     with pytest.raises(SystemExit, match="PostgreSQL"):
         HubSettings.from_environment()
+
+
+def test_the_hub_reads_its_database_login_from_its_private_file_not_its_environment(monkeypatch, tmp_path):
+    secret = tmp_path / "provisioner.url"
+    secret.write_text(UNREACHABLE_PG + "\n")
+    for name, value in {"FSNB_HUB_PROVISIONER_FILE": str(secret), "FSNB_DASHBOARDS": str(tmp_path),
+                        "FSNB_HUB_RUNTIME": str(tmp_path), "FSNB_HUB_STATE": str(tmp_path)}.items():
+        monkeypatch.setenv(name, value)
+    assert HubSettings.from_environment().database_url == UNREACHABLE_PG
 
 
 def _load_hub_config(monkeypatch, tmp_path, **env):
     from traitlets.config.loader import PyFileConfigLoader
 
-    base = {"FSNB_HUB_DATABASE_URL": UNREACHABLE_PG, "FSNB_DASHBOARDS": str(tmp_path), "FSNB_HUB_RUNTIME": str(tmp_path),
+    secret = tmp_path / "provisioner.url"
+    secret.write_text(UNREACHABLE_PG)
+    base = {"FSNB_HUB_PROVISIONER_FILE": str(secret), "FSNB_DASHBOARDS": str(tmp_path), "FSNB_HUB_RUNTIME": str(tmp_path),
             "FSNB_HUB_STATE": str(tmp_path), "FSNB_HUB_IDLE_SECONDS": "2700", "FSNB_HUB_DEMO": "0"}
     for name, value in {**base, **env}.items():
         monkeypatch.setenv(name, value)
@@ -191,8 +212,21 @@ def test_the_hub_runs_the_idle_culler_with_the_councils_setting(monkeypatch, tmp
 def test_the_demo_sign_in_takes_only_the_demo_staff_with_the_demo_password(monkeypatch, tmp_path):
     c = _load_hub_config(monkeypatch, tmp_path, FSNB_HUB_DEMO="1", FSNB_DEMO_PASSWORD="demo-password-1",
                          FSNB_HUB_DEMO_USERS="jo.bloggs,sam.smith")
-    assert c.JupyterHub.authenticator_class == "shared-password"
+    from jupyterhub.authenticators.shared import SharedPasswordAuthenticator
+
+    from familyservice_nb.hub.throttle import ThrottledSignIn
+
+    assert issubclass(c.JupyterHub.authenticator_class, SharedPasswordAuthenticator)
+    assert issubclass(c.JupyterHub.authenticator_class, ThrottledSignIn)
     assert c.SharedPasswordAuthenticator.user_password == "demo-password-1"
     assert c.Authenticator.allowed_users == {"jo.bloggs", "sam.smith"}
     real = _load_hub_config(monkeypatch, tmp_path, FSNB_HUB_DEMO="0")
-    assert real.JupyterHub.authenticator_class != "shared-password"
+    assert not issubclass(real.JupyterHub.authenticator_class, SharedPasswordAuthenticator)
+
+
+def test_the_hub_refuses_a_spawner_that_runs_everyone_as_one_user(monkeypatch, tmp_path):
+    with pytest.raises(SystemExit, match="one system user"):
+        _load_hub_config(monkeypatch, tmp_path, FSNB_HUB_SPAWNER="simple")
+    c = _load_hub_config(monkeypatch, tmp_path, FSNB_HUB_SPAWNER="")
+    assert c.JupyterHub.spawner_class == "familyservice_nb.hub.system_users.WorkbookSpawner"
+    assert c.ConfigurableHTTPProxy.command[1:3] == ["-m", "familyservice_nb.hub.proxy"]
