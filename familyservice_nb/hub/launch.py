@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from ..errors import WorkbookError
 from ..server import Stop, raise_stop, stop_process
@@ -71,6 +72,18 @@ def owner_database_url(db: str | None) -> str:
             f"(chmod 600 ~/.pgpass), or in a file of that form named by PGPASSFILE; then give --db "
             f"{parsed._replace(password=None).render_as_string(hide_password=False)}")
     return url
+
+
+def database_problem(url: str, exc: OperationalError) -> str:
+    """Why the owner could not connect, in a sentence (the driver's own words kept for the administrator)."""
+    parsed = make_url(url)
+    where = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
+    said = str(getattr(exc, "orig", exc)).strip().splitlines()[-1] if str(getattr(exc, "orig", exc)).strip() else ""
+    if "password" in said.lower():
+        return (f"The database at {where} asked for {parsed.username}'s password, and the hub found none it "
+                "accepts: put it in ~/.pgpass (host:port:database:user:password, chmod 600), or in a file of that "
+                f"form named by PGPASSFILE. The database said: {said}")
+    return f"The hub could not reach the workbook's database at {where}. The database said: {said}"
 
 
 def is_loopback(ip: str) -> bool:
@@ -247,6 +260,9 @@ def run_hub(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False)
         logins, idle_minutes, provisioner = prepare_database(url, demo)
     except WorkbookError as exc:
         _say(str(exc), err=True)
+        return EXIT_UNUSABLE
+    except OperationalError as exc:
+        _say(database_problem(url, exc), err=True)
         return EXIT_UNUSABLE
 
     provisioner_file = state / PROVISIONER_FILE

@@ -230,3 +230,19 @@ def test_the_hub_refuses_a_spawner_that_runs_everyone_as_one_user(monkeypatch, t
     c = _load_hub_config(monkeypatch, tmp_path, FSNB_HUB_SPAWNER="")
     assert c.JupyterHub.spawner_class == "familyservice_nb.hub.system_users.WorkbookSpawner"
     assert c.ConfigurableHTTPProxy.command[1:3] == ["-m", "familyservice_nb.hub.proxy"]
+
+
+def test_a_database_it_cannot_reach_or_whose_password_it_lacks_is_said_in_a_sentence(tmp_path):
+    out = run_hub("--demo", "--db", UNREACHABLE_OWNER, FSNB_DEMO_PASSWORD="long-enough-pw",
+                  FSNB_HUB_STATE=str(tmp_path / "state"))
+    assert out.returncode == 2 and "could not reach the workbook's database at 127.0.0.1:1" in out.stderr
+    assert "Traceback" not in out.stderr and "did not expect" not in out.stderr
+    url = os.environ.get("FSNB_TEST_POSTGRES_URL")
+    if url:  # a real server that asks for a password the hub was not given
+        bare = make_url(url)._replace(password=None).render_as_string(hide_password=False)
+        empty = tmp_path / "pgpass"
+        empty.write_text("")
+        os.chmod(empty, 0o600)
+        out = run_hub("--demo", "--db", bare, FSNB_DEMO_PASSWORD="long-enough-pw", PGPASSFILE=str(empty),
+                      FSNB_HUB_STATE=str(tmp_path / "state"), FSNB_TEST_POSTGRES_URL="")
+        assert out.returncode == 2 and "~/.pgpass" in out.stderr and "Traceback" not in out.stderr
