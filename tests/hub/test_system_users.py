@@ -151,3 +151,20 @@ def test_a_service_run_through_the_lifeline_ends_with_the_named_parent():
     service = subprocess.Popen([sys.executable, "-m", "familyservice_nb.hub.lifeline", "1", "sleep", "30"],
                                cwd=str(ROOT))
     assert service.wait(20) == -signal.SIGTERM  # its parent is this test, not process 1: ended at once
+
+
+def test_the_workbooks_compiled_modules_are_readable_by_every_persons_user(tmp_path):
+    """Written under the hub's private umask, they were root's alone: every server compiled the workbook again."""
+    from familyservice_nb.hub.launch import readable_bytecode
+
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "mod.py").write_text("VALUE = 1\n")
+    cache = package / "__pycache__"
+    cache.mkdir(mode=0o700)
+    (cache / "stale.cpython-311.pyc").write_bytes(b"")
+    os.chmod(cache / "stale.cpython-311.pyc", 0o600)
+    readable_bytecode(package)
+    assert os.stat(cache).st_mode & 0o777 == 0o755
+    assert {p.name for p in cache.iterdir()} >= {"stale.cpython-311.pyc"} and len(list(cache.iterdir())) == 2
+    assert all(os.stat(p).st_mode & 0o777 == 0o644 for p in cache.iterdir())
