@@ -107,11 +107,14 @@ def build_parser() -> argparse.ArgumentParser:
         ("upgrade", "bring the database up to date (migrations)"),
         ("check", "check the database is intact and count its records"),
         ("backup", "write a consistent copy of the database"),
+        ("provisioner", "(PostgreSQL) refresh the login a hub makes people's logins with; write its address to a file"),
     ):
         d = dsub.add_parser(action, help=text)
         _add_db(d)
         if action == "backup":
             d.add_argument("destination", nargs="?", help="the file to write (default: data/backups/...)")
+        if action == "provisioner":
+            d.add_argument("--out", required=True, help="the file to write it to (readable by you alone)")
         d.set_defaults(func=_store_command(f"cmd_db_{action}"))
     return parser
 

@@ -7,6 +7,8 @@ cli.main as one plain line (exit 2).
 from __future__ import annotations
 
 import argparse
+import os
+from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
@@ -86,6 +88,22 @@ def cmd_db_check(args: argparse.Namespace) -> int:
 def cmd_db_backup(args: argparse.Namespace) -> int:
     path = Store(args.db).backup(getattr(args, "destination", None))
     _say(f"A consistent copy of the database was written to {path}.")
+    return EXIT_OK
+
+
+def cmd_db_provisioner(args: argparse.Namespace) -> int:
+    """For a hub that is not started by `familyservice-nb hub` (Kubernetes: deploy/values.yaml): with the
+    owner's credential, refresh the provisioning login and write its address, readable by its owner alone,
+    for the hub to read from FSNB_HUB_PROVISIONER_FILE. The hub then holds no owner's credential."""
+    from .db_logins import prepare_provisioner
+
+    url = prepare_provisioner(Store(args.db).url)
+    out = Path(args.out)
+    out.unlink(missing_ok=True)
+    with os.fdopen(os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as f:
+        f.write(url)
+    _say(f"The provisioning login was refreshed; its address is in {out} (readable by you alone). Give it to the hub "
+         "as FSNB_HUB_PROVISIONER_FILE; a new one replaces it.")
     return EXIT_OK
 
 

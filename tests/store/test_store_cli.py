@@ -125,3 +125,32 @@ def test_check_fails_a_database_that_is_not_intact(sqlite_url, tmp_path):
     assert broken.returncode == 1
     assert "refers to a missing row of cases" in broken.stdout
     assert "NOT INTACT" in broken.stdout
+
+
+def test_db_provisioner_writes_a_login_only_its_owner_can_read_that_makes_logins_and_reads_nothing(postgres_url,
+                                                                                                   tmp_path):
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import DBAPIError
+
+    from familyservice_nb.records import Staff
+    from familyservice_nb.store.db_logins import provision_login
+
+    with Store(postgres_url, user=None) as store:
+        store.upgrade()
+        store.save_staff([Staff(name="Jo Bloggs", login="jo.bloggs", role="practitioner")])
+    out = tmp_path / "provisioner.url"
+    done = run("db", "provisioner", "--db", postgres_url, "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert os.stat(out).st_mode & 0o777 == 0o600 and "readable by you alone" in done.stdout
+    url = out.read_text()
+    from sqlalchemy.engine import make_url
+
+    owner = make_url(postgres_url)
+    assert make_url(url).username != owner.username and owner.password not in url
+    assert provision_login(url, "jo.bloggs")  # it makes a person's login
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn, pytest.raises(DBAPIError):
+            conn.execute(text("SELECT count(*) FROM staff"))  # and reads nothing itself
+    finally:
+        engine.dispose()
