@@ -203,3 +203,7 @@ def drop_database(server, name: str, wait_seconds: float = 60) -> None:
         while conn.execute(others, {"name": name}).scalar() and time.monotonic() < deadline:
             time.sleep(0.5)
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        # Roles belong to the whole server: the logins, groups and provisioning role this database made.
+        for role in conn.execute(text("SELECT rolname FROM pg_roles WHERE starts_with(rolname, :p)"),
+                                 {"p": name + "_"}).scalars().all():
+            conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
