@@ -70,16 +70,7 @@ class HubSettings:
         )
 
 
-def database_url_for(url: str, login: str) -> str:
-    """The URL a person's server uses: their own login on PostgreSQL (SQLite is refused by the hub)."""
-    if make_url(url).get_backend_name() != "postgresql":
-        raise ValueError("The hub keeps the workbook's data in PostgreSQL only.")
-    from ..store.db_logins import provision_login
-
-    return provision_login(url, login)
-
-
-def analyst_folder(settings: HubSettings, login: str, home: Path, uid: int, gid: int) -> Path:
+def analyst_folder(settings: HubSettings, home: Path, uid: int, gid: int) -> Path:
     """An analyst's own home: their copy of the analyst notebooks (theirs to change), and a link to the
     workbook's pages, which stay root's: the link lets them open the pages, not change them."""
     pages = home / "dashboards"
@@ -115,10 +106,10 @@ def server_environment(settings: HubSettings, login: str, role: str, database_ur
 
 
 def role_and_login(url: str, login: str) -> tuple[str, str]:
-    """The person's role and their server's database URL (blocking: database work)."""
-    from ..store.db_logins import staff_role
+    """The person's role and their server's own database login (blocking: database work, one connection)."""
+    from ..store.db_logins import provision_person
 
-    return staff_role(url, login), database_url_for(url, login)
+    return provision_person(url, login)
 
 
 async def prepare_server(spawner, settings: HubSettings) -> None:
@@ -156,7 +147,7 @@ async def prepare_server(spawner, settings: HubSettings) -> None:
     spawner.cmd = [sys.executable, "-m", "familyservice_nb.hub.singleuser"]
     spawner.args = [f"--config={SINGLEUSER_CONFIG}"]
     if lab:
-        home = await asyncio.to_thread(analyst_folder, settings, login, Path(user.pw_dir), user.pw_uid, user.pw_gid)
+        home = await asyncio.to_thread(analyst_folder, settings, Path(user.pw_dir), user.pw_uid, user.pw_gid)
         spawner.notebook_dir = str(home)
         spawner.default_url = "/voila/render/dashboards/index.ipynb"
     else:

@@ -142,13 +142,20 @@ def provision_login(url: str, hub_user: str) -> str:
     """Make (or refresh, with a new password) the PostgreSQL login of `hub_user`, a login on the staff list,
     put it in the group role of their workbook role, and return the URL their server must use. `url` is the
     owner's or the provisioning role's."""
+    return provision_person(url, hub_user)[1]
+
+
+def provision_person(url: str, hub_user: str) -> tuple[str, str]:
+    """`hub_user`'s workbook role and their freshly provisioned login's URL, in one connection (what the hub
+    does at every server start); NotAllowed when the staff list does not name them."""
     password = secrets.token_urlsafe(32)
     with _provisioning(url) as (engine, conn, owner):
+        role = _staff_role(conn, hub_user)
         if owner:
             _setup_groups(conn)
         name = conn.execute(text("SELECT fsnb_provision_login(:l, :v)"),
                             {"l": hub_user, "v": scram_verifier(password)}).scalar_one()
-    return _url_for(engine, name, password)
+    return role, _url_for(engine, name, password)
 
 
 def remove_login(url: str, hub_user: str) -> bool:
@@ -173,7 +180,11 @@ def rotate_logins(url: str) -> int:
 def staff_role(url: str, login: str) -> str:
     """The workbook role the staff list gives `login`; NotAllowed when the staff list does not name them."""
     with _provisioning(url) as (_engine, conn, _owner):
-        role = conn.execute(text("SELECT fsnb_staff_role(:l)"), {"l": login}).scalar()
+        return _staff_role(conn, login)
+
+
+def _staff_role(conn: Connection, login: str) -> str:
+    role = conn.execute(text("SELECT fsnb_staff_role(:l)"), {"l": login}).scalar()
     if role is None:
         raise NotAllowed(
             f"'{login}' is not on the workbook's staff list, so the workbook cannot open for them. An administrator "

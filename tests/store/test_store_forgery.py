@@ -39,6 +39,7 @@ from familyservice_nb.store.db_logins import (
     login_role_name,
     prepare_provisioner,
     provision_login,
+    provision_person,
     remove_leavers,
     remove_login,
     rotate_logins,
@@ -547,9 +548,12 @@ def test_the_provisioning_role_makes_and_rotates_logins_and_can_do_nothing_else(
     for url in (fresh, w.urls[WORKER]):
         with pytest.raises(OperationalError, match="password authentication failed|not permitted to log in"):
             create_engine(url, poolclass=NullPool).connect()
-    again = provision_login(hub, WORKER)
+    role, again = provision_person(hub, WORKER)  # what the hub does as a server starts: one connection
+    assert role == "practitioner"
     with create_engine(again, poolclass=NullPool).connect() as conn:
         assert conn.execute(text("SELECT fsnb_login()")).scalar() == WORKER
+    with pytest.raises(NotAllowed, match="'pat.stranger' is not on the workbook's staff list"):
+        provision_person(hub, "pat.stranger")
     # Removing: one login, and the leavers.
     assert remove_login(hub, TEAMMATE) is True and remove_login(hub, TEAMMATE) is False
     w.sql("owner", "DELETE FROM staff_teams WHERE staff_id = (SELECT staff_id FROM staff WHERE login = :l)",
