@@ -151,7 +151,7 @@ def prepare_database(url: str, demo: bool) -> tuple[list[str], int, str]:
 def readable_bytecode(package: Path) -> None:
     """The workbook's compiled modules, written now and readable by every person's system user: they cannot
     write them themselves (the package is root's), and without them each server and kernel compiles the
-    whole workbook again as it starts (measured: twice the CPU a person's page costs)."""
+    workbook's modules again as it starts."""
     import compileall
 
     previous = os.umask(0o022)
