@@ -33,7 +33,9 @@ lab: install ## open JupyterLab on the analyst notebooks
 
 test: install ## run the whole suite: unit, notebooks, database and browser tests
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not browser"
-	$(BIN)/python -m pytest -m browser
+	@# Two at a time, a file to each: a file's tests share the server it starts, and most of a browser
+	@# test's time is spent waiting on a page, which leaves room for another.
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m browser
 
 test-fast: install ## the suite without browser and notebook tests
 	$(BIN)/python -m pytest -m "not browser" tests
