@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, text, update
 
 from ..dates import parse_uk_date, today_in_london
 from ..errors import WorkbookError
@@ -639,10 +639,10 @@ def check_completion(conn: Connection, viewer: Viewer, prepared: Prepared, recor
 
 
 def discard_draft(conn: Connection, viewer: Viewer, record_id: str | int) -> None:
-    """Throw away a draft its writer no longer wants (issue 13: "my drafts", with discard).
+    """Throw away a draft its writer no longer wants ("my drafts", with discard).
 
-    Only the person who wrote the draft may discard it, and only a draft: a completed record is never
-    thrown away. A first draft goes altogether; the draft of an amendment goes back to the completed
+    Only the person who wrote the draft may discard it (a first draft: its author; an amendment's draft: who
+    is amending), and only a draft: a completed record is never thrown away. A first draft goes altogether; the draft of an amendment goes back to the completed
     version it amends. The audit trail keeps what was discarded, by whom and when.
     """
     row = _row(conn, viewer, record_id, lock=True)
@@ -650,17 +650,23 @@ def discard_draft(conn: Connection, viewer: Viewer, record_id: str | int) -> Non
     if row["state"] != "draft":
         raise RecordLocked(f"Record {number} is completed: a completed record is never discarded. "
                            "To change it, make an amendment and give the reason.")
-    if viewer.actor not in (row["author"], row["created_by"]):
-        raise NotAllowed(f"Only {row['author']}, who wrote draft {number}, can discard it.")
-    old = json.loads(_version_row(conn, number, version)["payload"])
+    draft = _version_row(conn, number, version)
+    writers = {row["author"], row["created_by"]} if version == 1 else {draft["saved_by"]}
+    if viewer.actor not in writers:
+        writer = row["author"] if version == 1 else draft["saved_by"]
+        raise NotAllowed(f"Only {writer}, who wrote draft {number}, can discard it.")
+    old = json.loads(draft["payload"])
     now = audit.utcnow()
-    conn.execute(delete(record_versions).where(
-        and_(record_versions.c.record_id == number, record_versions.c.version == version)))
-    if version == 1:
-        conn.execute(delete(records).where(records.c.record_id == number))
+    if audit.by_login(conn):  # a login may not delete: the database's own function applies the same rule
+        conn.execute(text("SELECT fsnb_discard_draft(:record_id)"), {"record_id": number})
     else:
-        conn.execute(update(records).where(records.c.record_id == number).values(
-            current_version=version - 1, state="complete", updated_at=now))
+        conn.execute(delete(record_versions).where(
+            and_(record_versions.c.record_id == number, record_versions.c.version == version)))
+        if version == 1:
+            conn.execute(delete(records).where(records.c.record_id == number))
+        else:
+            conn.execute(update(records).where(records.c.record_id == number).values(
+                current_version=version - 1, state="complete", updated_at=now))
     audit.record(conn, actor=viewer.actor, action="discard", entity="record", entity_id=str(number),
                  version=version, changes=audit.diff(old, {}), at=now)
 

@@ -1,11 +1,18 @@
-"""Discarding a draft (issue 13: my drafts, with discard), on SQLite and PostgreSQL."""
+"""Discarding a draft (my drafts, with discard), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import pytest
-from storehelp import MANAGER, OTHER_MANAGER, make_supervision
+from storehelp import MANAGER, OTHER_MANAGER, WORKER, make_supervision
 
+from familyservice_nb.records import RECORD_KINDS
 from familyservice_nb.store import NotAllowed, NotFound, RecordLocked
+
+
+def make_note(author, **changes):
+    data = {"event_date": "20/11/2026", "author": author, "case_id": "C-N1", "note_type": "Visit",
+            "text": "Home visit; both children seen."}
+    return RECORD_KINDS["case_note"].model_validate(data | changes)
 
 
 def test_my_first_draft_goes_and_the_audit_keeps_what_it_held(seeded, as_user):
@@ -46,3 +53,14 @@ def test_only_the_writer_may_discard_a_draft(seeded, as_user):
     with pytest.raises((NotAllowed, NotFound)):
         as_user(OTHER_MANAGER).discard_draft(record_id)
     assert as_user(MANAGER).info(record_id).state == "draft"
+
+
+def test_an_amendments_draft_is_discarded_by_who_is_amending_not_by_the_author(seeded, as_user):
+    record_id = as_user(WORKER).save_draft(make_note(WORKER))
+    as_user(WORKER).complete(record_id)
+    as_user(MANAGER).amend(record_id, make_note(WORKER, text="Amended by the manager"), reason="Detail",
+                           complete=False)
+    with pytest.raises(NotAllowed, match=f"Only {MANAGER}, who wrote draft {record_id}, can discard it"):
+        as_user(WORKER).discard_draft(record_id)
+    as_user(MANAGER).discard_draft(record_id)
+    assert as_user(WORKER).info(record_id).state == "complete"

@@ -375,6 +375,45 @@ def test_no_login_writes_changes_or_removes_an_audit_entry(world):
     assert w.sql("owner", "SELECT count(*) FROM audit")[0][0] == entries + len(READ_ACTIONS)
 
 
+def test_a_login_discards_its_own_draft_and_nothing_else(world):
+    """Discarding through the store under each person's own login: a first draft goes, an amendment's draft goes
+    back to the completed version; a completed record, another's draft and a hand-made revert are refused."""
+    w = world
+    pat, mo = w.stores[WORKER], w.stores[MANAGER]
+    draft = w.ids["pat_draft"]
+    with pytest.raises(DBAPIError, match=f"Only pat.practitioner, who wrote draft {draft}, can discard it"):
+        w.sql(MANAGER, "SELECT fsnb_discard_draft(:r)", r=draft)
+    with pytest.raises(DBAPIError, match=f"Record {w.ids['mo_done']} is completed: a completed record is never "
+                                         "discarded"):
+        w.sql(MANAGER, "SELECT fsnb_discard_draft(:r)", r=w.ids["mo_done"])
+    with pytest.raises(DBAPIError, match="is not one you may see"):
+        w.sql(OTHER_MANAGER, "SELECT fsnb_discard_draft(:r)", r=w.ids["mo_draft"])
+    with pytest.raises(DBAPIError, match="permission denied"):  # a login deletes nothing itself
+        w.sql(WORKER, "SELECT set_config('fsnb.discarding', :r, true)", "DELETE FROM record_versions WHERE "
+              "record_id = " + str(draft), r=str(draft))
+    pat.discard_draft(draft)
+    assert w.sql("owner", "SELECT count(*) FROM records WHERE record_id = :r", r=draft) == [(0,)]
+    assert versions(w, draft) == []
+    [entry] = trail(w, draft)[-1:]
+    assert (entry["actor"], entry["action"], entry["version"]) == (WORKER, "discard", 1)
+    assert "Half" in entry["changes"]
+    # An amendment's draft, by the manager who amends Pat's completed note.
+    done = w.ids["pat_done"]
+    mo.amend(done, note(WORKER, text="Both seen alone."), reason="Detail", complete=False)
+    with pytest.raises(DBAPIError, match=f"Record {done} is a draft: it is saved over"):  # a revert by hand
+        w.sql(MANAGER, "UPDATE records SET current_version = 1, state = 'complete' WHERE record_id = :r", r=done)
+    with pytest.raises(NotAllowed, match=f"Only mo.manager, who wrote draft {done}, can discard it"):
+        pat.discard_draft(done)  # the record is Pat's; the amendment's draft is Mo's
+    with pytest.raises(DBAPIError, match=f"Only mo.manager, who wrote draft {done}, can discard it"):
+        w.sql(WORKER, "SELECT fsnb_discard_draft(:r)", r=done)
+    mo.discard_draft(done)
+    row = record_row(w, done)
+    assert (row["state"], row["current_version"]) == ("complete", 1)
+    assert [v["version"] for v in versions(w, done)] == [1]
+    assert (trail(w, done)[-1]["actor"], trail(w, done)[-1]["action"]) == (MANAGER, "discard")
+    assert pat.get(done).text == "Home visit; both children seen."
+
+
 def test_a_direct_save_of_ones_own_draft_is_audited_by_the_database(world):
     """Allowed, so not refused: but the trail has it, in the practitioner's name at the database's time."""
     w = world
@@ -414,7 +453,7 @@ def test_the_store_under_a_login_keeps_the_same_audit_trail_as_on_sqlite(world, 
             store.close()
     assert _entries(world.stores, tmp_path / "postgres") == expected
     assert {e[1] for e in expected} >= {"create", "save draft", "complete", "amend", "on mosaic", "update",
-                                        "import", "import update", "read", "read story", "export pdf"}
+                                        "import", "import update", "read", "read story", "export pdf", "discard"}
 
 
 def _entries(stores, folder) -> list[tuple]:
@@ -432,10 +471,12 @@ def _entries(stores, folder) -> list[tuple]:
     pat.complete(record)
     mo.amend(record, note(WORKER, text="Both seen alone."), reason="Detail")
     pat.confirm_on_mosaic(record, dt.date(2026, 11, 23))
+    thrown = pat.save_draft(note(WORKER, text="Started on the wrong case."))
     pat.get(record)
     pat.audit_export("record", record, "pdf", 2)
     supervision = mo.save_draft(make_supervision("C-N2"))
     mo.complete(supervision, make_supervision("C-N2", progress="Attendance 95%."))
+    pat.discard_draft(thrown)
     mo.case_story("C-N2")
     admin.save_staff([Staff(name="Sam Worker-Jones", login=TEAMMATE, role="practitioner", teams=["North", "South"],
                             line_manager=MANAGER),
@@ -452,7 +493,7 @@ def _entries(stores, folder) -> list[tuple]:
     extract.assign(recorded_at=["18/11/2026 14:05", "17/11/2026 10:00"]).to_csv(folder / "b.csv", index=False)
     analyst.import_extract(folder / "a.csv", as_of="17/11/2026")
     analyst.import_extract(folder / "b.csv", as_of="20/11/2026")
-    numbers = {record: "first", supervision: "second"}
+    numbers = {record: "first", supervision: "second", thrown: "thrown away"}
     trail = stores[ADMIN].audit_trail(reads=True).iloc[before:]
     return [(e.actor, e.action, e.entity, numbers.get(e.entity_id, e.entity_id) if e.entity == "record" else
              e.entity_id if e.entity != "import" else "an import", None if pd.isna(e.version) else int(e.version),

@@ -40,30 +40,20 @@ Create Date: 2026-12-07
 
 from __future__ import annotations
 
-import importlib.util
 import re
-from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
+
+from familyservice_nb.store.migrations import earlier
 
 revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
 
-
-def _earlier(name: str):
-    """An earlier migration's module, for the SQL it wrote (its visibility rules, and what downgrade restores)."""
-    path = Path(__file__).with_name(f"{name}.py")
-    spec = importlib.util.spec_from_file_location(f"fsnb_migration_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-RLS = _earlier("0004_row_level_security")
-MOSAIC = _earlier("0006_mosaic_entered")
+RLS = earlier("0004_row_level_security")
+MOSAIC = earlier("0006_mosaic_entered")
 
 PROVISION_LOCK = 7_246_011  # an advisory lock: two servers starting at once take turns
 MANAGER_KINDS = ("supervision", "review_summary", "closure_summary")  # authorship.MANAGER_KINDS
