@@ -446,7 +446,10 @@ def stop_process(proc: subprocess.Popen, timeout: float = STOP_TIMEOUT_SECONDS) 
 
 def serve(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False) -> int:
     """Serve the workbook on 127.0.0.1:`port` until stopped; the exit code for the command line."""
+    from .web.compat import UntestedVersion, check_versions
+
     try:
+        check_versions()  # the server and its kernels patch libraries: only versions they were written for
         dashboards = locate_dashboards()
         check_port_free(port)
         extract = choose_extract(dashboards, demo)
@@ -454,7 +457,7 @@ def serve(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False) -
         limits = kernel_limits()
         preheat = preheated_pages(dashboards, os.environ.get("FSNB_PREHEAT"))
         prepare_database(database, demo)
-    except ServeProblem as exc:
+    except (ServeProblem, UntestedVersion) as exc:
         _say(str(exc), err=True)
         return EXIT_UNUSABLE
 
@@ -858,5 +861,8 @@ def workbook_voila_class():
 
 
 if __name__ == "__main__":  # the server process that `serve` starts
+    from familyservice_nb.web.compat import refuse_untested_versions
+
+    refuse_untested_versions()
     keep_compiled_templates()
     workbook_voila_class().launch_instance()
