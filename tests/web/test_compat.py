@@ -135,3 +135,22 @@ def test_the_hubs_configuration_files_refuse_an_untested_version_before_they_pat
         assert ended.value.code == 2, module
         assert _refusal() in capsys.readouterr().err, module
     assert (jupyterhub.utils.exponential_backoff, voila.server_extension.TornadoVoilaHandler) == untouched
+
+
+def test_pyproject_bounds_each_patched_library_from_a_version_its_patches_were_written_for_to_below_the_next():
+    import tomllib
+    from pathlib import Path
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    project = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())["project"]
+    required = {canonicalize_name(r.name): r for r in map(Requirement, project["dependencies"])}
+    for name, known in compat.tested_versions().items():
+        requirement = required.get(canonicalize_name(name))
+        assert requirement is not None, f"{name} is patched but pyproject.toml does not name it"
+        lower = [s.version for s in requirement.specifier if s.operator == ">="]
+        upper = [s.version for s in requirement.specifier if s.operator == "<"]
+        assert lower and lower[0] in known, f"{name}: pyproject's lower bound is not a version the patches know"
+        assert upper, f"{name}: pyproject.toml gives no upper bound"
+        assert all(requirement.specifier.contains(v) for v in known), name
