@@ -446,7 +446,10 @@ def stop_process(proc: subprocess.Popen, timeout: float = STOP_TIMEOUT_SECONDS) 
 
 def serve(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False) -> int:
     """Serve the workbook on 127.0.0.1:`port` until stopped; the exit code for the command line."""
+    from .web.compat import UntestedVersion, check_versions
+
     try:
+        check_versions()  # the server and its kernels patch libraries: only versions they were written for
         dashboards = locate_dashboards()
         check_port_free(port)
         extract = choose_extract(dashboards, demo)
@@ -454,7 +457,7 @@ def serve(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False) -
         limits = kernel_limits()
         preheat = preheated_pages(dashboards, os.environ.get("FSNB_PREHEAT"))
         prepare_database(database, demo)
-    except ServeProblem as exc:
+    except (ServeProblem, UntestedVersion) as exc:
         _say(str(exc), err=True)
         return EXIT_UNUSABLE
 
@@ -665,20 +668,9 @@ def compiled_templates():
 def keep_compiled_templates() -> None:
     """Every page Voila renders from here on (this server process) uses `compiled_templates`. Used by
     `serve`'s server and, through the hub's server configuration, by each person's server under the hub."""
-    from voila import notebook_renderer
+    from .web.compat import cache_voila_page_templates
 
-    if getattr(notebook_renderer.VoilaExporter, "keeps_compiled_templates", False):
-        return
-
-    class TemplateKeepingExporter(notebook_renderer.VoilaExporter):
-        keeps_compiled_templates = True
-
-        def _create_environment(self):
-            environment = super()._create_environment()
-            environment.bytecode_cache = compiled_templates()
-            return environment
-
-    notebook_renderer.VoilaExporter = TemplateKeepingExporter
+    cache_voila_page_templates(compiled_templates())
 
 
 class PageKernelGuard:
@@ -702,38 +694,17 @@ class PageKernelGuard:
         self._watch(kernel_manager)
 
     def _watch(self, manager) -> None:
-        """Wrap the manager's own methods (this instance's only): the browsers' sockets, and the two ways
-        Voila gives a page its kernel. The pools and the warm kernel start theirs through the class's
+        """Hear the browsers' sockets, and the two ways Voila gives a page its kernel, from this manager
+        (`compat.watch_kernel_manager`). The pools and the warm kernel start theirs through the class's
         start_kernel, so they do not pass here."""
-        from jupyter_core.utils import ensure_async
+        from .web.compat import watch_kernel_manager
 
-        notify_connect, notify_disconnect, start_kernel = (
-            manager.notify_connect, manager.notify_disconnect, manager.start_kernel)
-
-        def connected(kernel_id):
-            self.open_pages.connect(kernel_id)
-            return notify_connect(kernel_id)
-
-        def disconnected(kernel_id):
-            outcome = notify_disconnect(kernel_id)
-            self.open_pages.disconnect(kernel_id, manager._kernel_connections.get(kernel_id, 0))
-            return outcome
-
-        async def started(*args, **kwargs):
-            kernel_id = await ensure_async(start_kernel(*args, **kwargs))
-            if PAGE_KERNEL_MARKER in (kwargs.get("env") or {}):
+        def started(kernel_id: str, env: dict) -> None:
+            if PAGE_KERNEL_MARKER in env:
                 self.give(kernel_id)
-            return kernel_id
 
-        manager.notify_connect, manager.notify_disconnect, manager.start_kernel = connected, disconnected, started
-        pooled = getattr(manager, "get_rendered_notebook", None)
-        if pooled is not None:
-            async def pooled_for_a_page(*args, **kwargs):
-                task, rendered, kernel_id = await pooled(*args, **kwargs)
-                self.give(kernel_id)
-                return task, rendered, kernel_id
-
-            manager.get_rendered_notebook = pooled_for_a_page
+        watch_kernel_manager(manager, connected=self.open_pages.connect, disconnected=self.open_pages.disconnect,
+                             started=started, taken_from_pool=self.give)
 
     def start_reaping(self) -> None:
         from tornado import ioloop
@@ -796,7 +767,8 @@ class PageKernelGuard:
 # PAGE_KERNEL_MARKER in the environment) or takes a pre-heated one (`get_rendered_notebook`, standalone only).
 # The standalone app's routes are replaced in `workbook_voila_class().init_handlers`; the server extension
 # (voila/server_extension.py) builds its routes from its module's names as the server loads it, so those
-# names are replaced before then (`adapt_voila_extension`, from the server's configuration file).
+# names are replaced before then (`adapt_voila_extension`, from the server's configuration file, through
+# familyservice_nb/web/compat.py, where every patch of another library lives).
 
 @functools.lru_cache(maxsize=1)
 def page_handler_class():
@@ -836,14 +808,9 @@ def adapt_voila_extension() -> None:
     handler (`page_handler_class`; the guard itself is put on the server by hub/page_limits.py) and the
     widget-file handler that lets the browser keep content-addressed files (`extension_file_handler`).
     Called by the server's configuration file, before the extension is loaded."""
-    import voila.server_extension as extension
+    from .web.compat import replace_voila_extension_handlers
 
-    for name in ("TornadoVoilaHandler", "FileFindHandler"):
-        if not hasattr(extension, name):  # a Voila the replacement was not written for: say so, never skip it
-            raise RuntimeError(f"voila.server_extension has no {name}: the workbook's handlers were written for "
-                               f"Voila 0.5; read its server_extension.py again.")
-    extension.TornadoVoilaHandler = page_handler_class()
-    extension.FileFindHandler = extension_file_handler()
+    replace_voila_extension_handlers(page_handler_class(), extension_file_handler())
 
 
 def workbook_voila_class():
@@ -894,5 +861,8 @@ def workbook_voila_class():
 
 
 if __name__ == "__main__":  # the server process that `serve` starts
+    from familyservice_nb.web.compat import refuse_untested_versions
+
+    refuse_untested_versions()
     keep_compiled_templates()
     workbook_voila_class().launch_instance()

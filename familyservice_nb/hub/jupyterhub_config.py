@@ -13,7 +13,10 @@ from pathlib import Path
 from familyservice_nb.hub.lifeline import PARENT_ENV, end_with_parent
 from familyservice_nb.hub.spawn import HubSettings, poll_starting_servers_often, prepare_server
 from familyservice_nb.hub.throttle import throttled
+from familyservice_nb.web.compat import refuse_untested_versions
 
+# This file patches JupyterHub (poll_starting_servers_often): only on the versions the patch was written for.
+refuse_untested_versions()
 c = get_config()
 env = os.environ
 if env.get(PARENT_ENV):  # started by `familyservice-nb hub`: end with it, however it ends

@@ -257,11 +257,13 @@ def _port_open(ip: str, port: int) -> bool:
 def run_hub(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False) -> int:
     """Run the team's hub on FSNB_HUB_IP (default 127.0.0.1):`port` until stopped; the exit code."""
     from ..server import locate_dashboards
+    from ..web.compat import check_versions
     from .system_users import DEFAULT_PREFIX, PREFIX_ENV, rights_problem, unreachable, unreachable_sentence
 
     ip = os.environ.get("FSNB_HUB_IP", DEFAULT_IP).strip() or DEFAULT_IP
     prefix = os.environ.get(PREFIX_ENV, "").strip() or DEFAULT_PREFIX
     try:
+        check_versions()  # the hub and each person's server patch libraries: only versions they were written for
         problem = rights_problem()
         if problem:
             raise HubProblem(problem)

@@ -19,7 +19,10 @@ from familyservice_nb.server import (
     kernel_limits,
     logging_without_debug,
 )
+from familyservice_nb.web.compat import refuse_untested_versions
 
+# This file patches Voila (below): only on the versions the patches were written for (exit 2 otherwise).
+refuse_untested_versions()
 c = get_config()
 access = os.environ.get("FSNB_HUB_ACCESS", "workbook")
 

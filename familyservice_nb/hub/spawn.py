@@ -166,16 +166,8 @@ def poll_starting_servers_often(max_wait: float = 0.25) -> None:
     """JupyterHub learns that a person's server is up by polling its address, waiting longer each time up to
     5 s between polls: a server ready just after a poll stood idle up to 5 s (2.5 s on average) before the
     person was sent to it. A poll of an address not yet listening costs nothing, so poll at least every
-    `max_wait` seconds. (Only the waits in `jupyterhub.utils`, for servers to answer, are changed.)"""
-    import jupyterhub.utils as utils
+    `max_wait` seconds (`compat.cap_hub_poll_wait`: only the waits in `jupyterhub.utils`, for servers to
+    answer, are changed)."""
+    from ..web.compat import cap_hub_poll_wait
 
-    original = utils.exponential_backoff
-    if getattr(original, "fsnb_max_wait", None) is not None:
-        return
-
-    async def backoff(*args, **kwargs):
-        kwargs["max_wait"] = min(kwargs.get("max_wait", max_wait), max_wait)
-        return await original(*args, **kwargs)
-
-    backoff.fsnb_max_wait = max_wait
-    utils.exponential_backoff = backoff
+    cap_hub_poll_wait(max_wait)

@@ -21,8 +21,9 @@ def _name(requirement: str) -> str:
     return re.split(r"[<>=!\[ ;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
 
 
-def test_the_image_installs_the_project_itself_with_pyprojects_packages():
-    assert "COPY pyproject.toml" in DOCKERFILE and re.search(r"^RUN pip install \.", DOCKERFILE, re.M)
+def test_the_image_installs_the_project_itself_with_pyprojects_packages_at_the_tested_versions():
+    assert re.search(r"^COPY pyproject\.toml .*constraints\.txt", DOCKERFILE, re.M)
+    assert re.search(r"^RUN pip install -c constraints\.txt \.", DOCKERFILE, re.M)
     listed = set()
     for line in re.findall(r"^#   (.+)$", DOCKERFILE, re.M):
         listed |= set(line.split())

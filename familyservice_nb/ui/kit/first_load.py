@@ -26,14 +26,12 @@ from __future__ import annotations
 import os
 import threading
 
-import comm
-from ipywidgets import Widget
-
-WIDGET_TARGET = "jupyter.widget"  # ipywidgets' target for a widget's channel
+from familyservice_nb.web.compat import hold_widget_announcements, widget_state_requested_already
 
 
 class _FirstLoad:
-    """Whether the browser has asked for the state yet, and the two ipywidgets hooks that make it so."""
+    """Whether the browser has asked for the state yet; the two ipywidgets hooks that make it so are
+    `compat.hold_widget_announcements`."""
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -47,29 +45,15 @@ class _FirstLoad:
                 return
             self.installed = True
             # a browser already connected (its control channel open) has read the state: hold nothing back
-            self.asked = Widget._control_comm is not None
-        from ipykernel.kernelbase import Kernel
+            self.asked = widget_state_requested_already()
+        hold_widget_announcements(holding=lambda: not self.asked, held=self._held,
+                                  state_requested=self._state_requested)
 
-        create = comm.create_comm
-        answer_states = Widget._handle_control_comm_msg.__func__
+    def _held(self) -> None:
+        self.held_back += 1
 
-        def create_comm(*args, **kwargs):
-            if self.asked or kwargs.get("target_name") != WIDGET_TARGET:
-                return create(*args, **kwargs)
-            # primary=False: the channel is made and named, but no comm_open is sent
-            made = create(*args, **{**kwargs, "primary": False})
-            comm.get_comm_manager().register_comm(made)  # so the browser's messages to it arrive
-            if getattr(made, "kernel", False) is None:  # ipykernel learns its kernel on a first send, and
-                made.kernel = Kernel.instance()  # ipywidgets sends nothing on a channel without one
-            self.held_back += 1
-            return made
-
-        def handle_control_comm_msg(cls, msg):
-            self.asked = True  # from here, a new widget is announced (after this answer, in order)
-            answer_states(cls, msg)
-
-        comm.create_comm = create_comm
-        Widget._handle_control_comm_msg = classmethod(handle_control_comm_msg)
+    def _state_requested(self) -> None:
+        self.asked = True  # from here, a new widget is announced (after this answer, in order)
 
 
 FIRST_LOAD = _FirstLoad()
