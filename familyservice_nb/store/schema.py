@@ -117,6 +117,7 @@ records = Table(
     Index("ix_records_case_kind", "case_id", "kind"),
     Index("ix_records_kind_event", "kind", "event_date"),
     Index("ix_records_author", "author"),
+    sqlite_autoincrement=True,  # a number stays with one record for good, a discarded one's too (0009)
 )
 
 record_versions = Table(

@@ -64,3 +64,14 @@ def test_an_amendments_draft_is_discarded_by_who_is_amending_not_by_the_author(s
         as_user(WORKER).discard_draft(record_id)
     as_user(MANAGER).discard_draft(record_id)
     assert as_user(WORKER).info(record_id).state == "complete"
+
+
+def test_a_discarded_records_number_is_never_given_to_another(seeded, as_user):
+    """The audit trail names records by number: the newest record discarded, the next is not given its number."""
+    store = as_user(MANAGER)
+    thrown = store.save_draft(make_supervision(progress="Started on the wrong case"))
+    store.discard_draft(thrown)
+    kept = store.save_draft(make_supervision())
+    assert int(kept) > int(thrown)
+    trail = seeded.audit_trail()
+    assert list(trail[trail["entity_id"] == str(thrown)]["action"]) == ["create", "discard"]

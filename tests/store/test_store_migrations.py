@@ -198,3 +198,62 @@ def test_0003_keeps_old_records_readable_and_fills_who_may_complete(engine, stor
     assert old.children[0].seen_on == dt.date(2026, 11, 18) and old.children[0].not_spoken_to is None
     note = Store(store_url).get(3)  # a Manager's recording kept before decisions were asked for still reads
     assert note.decision == "" and note.text == "Case to step down."
+
+
+def _new_record(conn) -> int:
+    """A draft's row, the number the database gives it."""
+    return conn.execute(insert(records).values(
+        kind="supervision", case_id="CASE-001", author="morgan.manager", event_date=NOW.date(), risk_identified=False,
+        state="draft", current_version=1, created_at=NOW, created_by="morgan.manager", updated_at=NOW,
+    )).inserted_primary_key[0]
+
+
+def test_on_sqlite_a_number_the_audit_trail_names_is_not_given_again(tmp_path):
+    """A database made before 0009 whose newest records were discarded: their numbers stay theirs."""
+    url = f"sqlite:///{tmp_path / 'before.db'}"
+    engine = make_engine(url)
+    try:
+        migrate.upgrade(engine, "0001")
+        _fill_first_schema(engine)
+        with engine.begin() as conn:  # records 2 and 3 were made and discarded
+            for number in ("2", "3"):
+                conn.execute(insert(audit).values(at=NOW, actor="morgan.manager", action="discard", entity="record",
+                                                  entity_id=number, version=1))
+        assert migrate.upgrade(engine) == migrate.head_revision()
+        with engine.begin() as conn:
+            new = _new_record(conn)
+            assert new == 4
+            assert conn.execute(select(record_versions.c.payload)).scalar_one() == '{"progress":"kept"}'
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+            assert "AUTOINCREMENT" in conn.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE name = 'records'").scalar_one()
+        with engine.begin() as conn:  # the newest gone, the next still takes a number of its own
+            conn.execute(records.delete().where(records.c.record_id == new))
+        with engine.begin() as conn:
+            again = _new_record(conn)
+        assert again == 5
+    finally:
+        engine.dispose()
+
+
+def test_on_sqlite_a_step_that_would_break_a_reference_changes_nothing(tmp_path, monkeypatch):
+    """Foreign keys are not enforced while a step runs (SQLite remakes tables by copying them), so each step is
+    checked before it commits; the connection enforces them again afterwards."""
+    url = f"sqlite:///{tmp_path / 'broken.db'}"
+    engine = make_engine(url)
+    try:
+        migrate.upgrade(engine, "0008")
+        with engine.connect() as conn:  # a version of a record that is not there, as a broken step would leave
+            sqlite = conn.connection.driver_connection
+            sqlite.execute("PRAGMA foreign_keys = OFF")  # outside a transaction, where it can change
+            conn.execute(insert(record_versions).values(record_id=99, version=1, state="draft", payload="{}",
+                                                        saved_at=NOW, saved_by="morgan.manager"))
+            conn.commit()
+            sqlite.execute("PRAGMA foreign_keys = ON")
+        with pytest.raises(WorkbookError, match="stopped at step 0009.*1, for example in record_versions"):
+            migrate.upgrade(engine)
+        assert migrate.current_revision(engine) == "0008"
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        engine.dispose()
