@@ -31,14 +31,13 @@ from dataclasses import dataclass, field
 from .dates import LONDON  # noqa: E402
 from .errors import UnreadableRecord
 from .records import CLOSED_STATUSES, ActionStatus, open_actions, uk
+from .records.kinds import kind_of
 from .records.people import Case
-from .records.supervision import CaseDiscussion
+from .records.supervision import CaseDiscussion, SupervisionRecord
 
 STILL_OPEN = "Open"
 NOT_REVIEWED = "Not reviewed yet"
 NOT_RECORDED = "Not recorded at this discussion"
-# How the story names each kind of case discussion that is not a supervision (a supervision names its own kind).
-DISCUSSION_NAMES = {"review_summary": "Review summary", "closure_summary": "Closure summary"}
 
 
 @dataclass(frozen=True)
@@ -183,8 +182,11 @@ def _name(login: str | None, names: Mapping[str, str]) -> str:
 
 
 def _kind(discussion: CaseDiscussion) -> str:
-    kind = getattr(discussion, "kind", None)
-    return str(kind) if kind is not None else DISCUSSION_NAMES.get(discussion.record_kind, discussion.record_kind)
+    """How the story names a discussion: a supervision by its own kind (planned, or advice on a safeguarding
+    concern), any other by its kind's title."""
+    if isinstance(discussion, SupervisionRecord):
+        return str(discussion.kind)
+    return kind_of(discussion).title
 
 
 def story_order(day: dt.date | None, record_id) -> tuple:

@@ -101,7 +101,6 @@ class RecordPart(BaseModel):
 class Recording(RecordPart):
     """A recording with a date, a risk flag and an author; due by the one timeliness rule."""
 
-    record_kind: ClassVar[str] = ""
     occasion: ClassVar[str] = "event"  # how messages name the day: "before the supervision on ..."
 
     record_id: str | None = Field(

@@ -56,7 +56,6 @@ def _empty(value) -> bool:
 class CaseNote(CaseRecord):
     """One note in the Mosaic running record."""
 
-    record_kind = "case_note"
     occasion = "event"
 
     note_type: NoteType = Field(title="Type of note", description="What the note records.")

@@ -44,7 +44,6 @@ SAFEGUARDING_PROMPT = GFPO_PROMPTS[2]
 class GFPOSessionRecord(CaseRecord):
     """The GFPO session template."""
 
-    record_kind = "gfpo_session"
     occasion = "session"
 
     intervention: GFPOIntervention = Field(title="GFPO intervention", description="Which intervention this session belongs to.")

@@ -18,7 +18,6 @@ from .base import CaseRecord, RequiredText, children_spoken_to_field, problem
 class SessionRecord(CaseRecord):
     """The Mosaic case record template for a direct session."""
 
-    record_kind = "session"
     occasion = "session"
 
     who: RequiredText = Field(title="Who", description="Who was involved in the session.")

@@ -215,7 +215,6 @@ class SupervisionRecord(CaseDiscussion):
     safeguarding concern is a risk, due by the next working day.
     """
 
-    record_kind = "supervision"
     occasion = "supervision"
 
     kind: SupervisionKind = Field(title="Kind of case discussion", description="Planned supervision, or advice sought on a safeguarding concern.")
