@@ -36,6 +36,7 @@ from pydantic import BaseModel
 from .dates import LONDON
 from .errors import UnreadableRecord, WorkbookError
 from .export import write_file
+from .records.base import CaseRecord
 from .records.kinds import kind_named
 from .story import CaseStory, story_order
 from .vocab import UK_DATE
@@ -193,7 +194,7 @@ def record_outline(printed) -> Outline:
     """A completed record (`Store.printable`) as a document outline, with its footer facts."""
     kind = kind_named(printed.kind)
     record = printed.record
-    case = getattr(record, "case_id", None)
+    case = record.case_id if isinstance(record, CaseRecord) else None
     title = f"{kind.title}: record {printed.record_id}" + (f", case {case}" if case else "")
     entered = f"Entered {uk_time(printed.first_entered_at)}"
     if printed.version > 1:

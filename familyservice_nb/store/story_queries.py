@@ -107,7 +107,7 @@ def printable(conn: Connection, viewer: Viewer, record_id: str | int, version: i
     ).scalar_one()
     names = staff_names(conn)
     model = read_record(info.kind, chosen["payload"], number, info.event_date, chosen["version"])
-    author = getattr(model, "author", info.author)
+    author = model.author
     return Printable(
         record=model, record_id=str(number), kind=info.kind, version=chosen["version"],
         author=names.get(author) or author, author_login=author, meeting_date=model.event_date,
