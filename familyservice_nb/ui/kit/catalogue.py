@@ -32,9 +32,8 @@ def page_link(notebook: str, param: str, value) -> str:
 def record_link(kind: str, record_id) -> str:
     """The address that opens a record in its form: its kind's page (`records.kinds`); `UnknownKind` for a kind
     the workbook does not keep."""
-    from familyservice_nb.records.kinds import (
-        kind_named,  # the record models: not for the server, which only lists pages
-    )
+    # The record models are loaded by the pages that link records, not by the server, which only lists pages.
+    from familyservice_nb.records.kinds import kind_named
 
     return page_link(kind_named(kind).page, "record", record_id)
 
