@@ -36,6 +36,8 @@ from pydantic import BaseModel
 from .dates import LONDON
 from .errors import UnreadableRecord, WorkbookError
 from .export import write_file
+from .records.base import CaseRecord
+from .records.kinds import kind_named
 from .story import CaseStory, story_order
 from .vocab import UK_DATE
 
@@ -43,16 +45,6 @@ LANGUAGE = "en-GB"
 BLANK = "Left blank."
 NONE_RECORDED = "None recorded."
 FORMATS = ("pdf", "docx")
-
-KIND_TITLES = {
-    "case_note": "Case note",
-    "session": "Session record",
-    "gfpo_session": "GFPO session record",
-    "supervision": "Case supervision",
-    "review_summary": "Review summary",
-    "closure_summary": "Closure summary",
-    "line_management": "Line management supervision",
-}
 
 # Characters XML 1.0 cannot hold (Word files and XHTML are XML): shown as a replacement mark, never dropped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -200,10 +192,10 @@ def model_blocks(model: BaseModel, names: Mapping[str, str], level: int = 2) -> 
 
 def record_outline(printed) -> Outline:
     """A completed record (`Store.printable`) as a document outline, with its footer facts."""
-    kind = KIND_TITLES.get(printed.kind, printed.kind.replace("_", " ").capitalize())
+    kind = kind_named(printed.kind)
     record = printed.record
-    case = getattr(record, "case_id", None)
-    title = f"{kind}: record {printed.record_id}" + (f", case {case}" if case else "")
+    case = record.case_id if isinstance(record, CaseRecord) else None
+    title = f"{kind.title}: record {printed.record_id}" + (f", case {case}" if case else "")
     entered = f"Entered {uk_time(printed.first_entered_at)}"
     if printed.version > 1:
         entered += f"; version {printed.version} entered {uk_time(printed.entered_at)}"

@@ -23,3 +23,15 @@ class UnreadableRecord(WorkbookError):
     def __init__(self, record_id, event_date=None):
         self.record_id, self.event_date = str(record_id), event_date
         super().__init__(f"Record {self.record_id} could not be read; tell your administrator.")
+
+
+class UnknownKind(WorkbookError, KeyError):
+    """A kind of record the workbook does not keep (`records.kinds` declares every kind it keeps). A KeyError
+    too, so a lookup by kind behaves as a mapping's does."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        super().__init__(f"The workbook does not keep records of the kind '{kind}'.")
+
+    def __str__(self) -> str:
+        return str(self.args[0])

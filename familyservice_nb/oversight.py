@@ -29,15 +29,15 @@ Readings the workbook had to choose (the guidance gives no numbers):
 - The EPDR is past due when the next EPDR date recorded at the practitioner's latest completed line
   management supervision that gives one is before the as-of date; with none recorded it is listed as not
   known (the EPDR cycle, a council setting, bounds the date at completion: records/completion.py).
-- A child counts as spoken to from any completed record that says so (`SPOKEN_TO_SOURCES`): the page
-  shows `SPOKEN_TO_NOTE`, which says what is counted.
-- Every record the workbook holds about a case (case supervisions, review and closure summaries,
+- A child counts as spoken to from any completed record of a kind declared to count them
+  (`records.kinds`, `RecordKind.spoken_to`): the page shows `spoken_to_note()`, which says what is counted.
+- Every record of a timed kind (`RecordKind.timed`: case supervisions, review and closure summaries,
   sessions, GFPO sessions, case notes) is late when first completed after its due date (the one
   timeliness rule: next working day when risk was identified - always for advice on a safeguarding
   concern - else 5 working days), and overdue when still not completed after it; later amendments do not
   change when it was first completed. Line management records are personnel records, not case records,
-  and are not in this measure. The date held (the meeting, session or event) and the date entered in
-  the workbook are kept apart, in columns of their own.
+  and are not timed. The date held (the meeting, session or event) and the date entered in the workbook
+  are kept apart, in columns of their own.
 
 Everything here works on whole columns (merges, group-bys, masks); there is no loop over cases.
 """
@@ -53,11 +53,14 @@ import pandas as pd
 from .dates import LONDON, today_in_london
 from .errors import UnreadableRecord
 from .records import carry_forward
+from .records.kinds import KINDS, SUPERVISION, kind_named
 from .records.people import open_on
 from .timeliness import assess_timeliness
 from .vocab import (
     CHILD_SEEN_INTERVAL,
     LINE_MANAGEMENT_INTERVAL,
+    RECORDING_DEADLINE,
+    RISK_RECORDING_DEADLINE,
     SUPERVISION_INTERVAL,
     TIMELINESS_LABELS,
     Timeliness,
@@ -65,7 +68,6 @@ from .vocab import (
 
 NO_MANAGER = "(no manager)"
 NO_TEAM = "(no team)"
-SUPERVISION_KIND = "supervision"  # the record kind of a case supervision
 
 # Each measure's table, its plain-word title, and what a line links to. The order is the page's order.
 MEASURES: dict[str, str] = {
@@ -77,25 +79,32 @@ MEASURES: dict[str, str] = {
     "epdr_due": "EPDRs past due",
 }
 
-# What counts as "spoken to", record kind by record kind (issue 10): only completed records count.
-SPOKEN_TO_SOURCES: dict[str, str] = {
-    "supervision": "case supervisions: each child recorded as spoken to, on the date given, or (too young to "
-                   "speak) observed",
-    "review_summary": "review summaries: the same",
-    "closure_summary": "closure summaries: the same",
-    "session": "session records: the children named as spoken to, on the session's date",
-    "gfpo_session": "GFPO session records: the children named as spoken to, on the session's date",
-    "case_note": "case notes with a 'Children spoken to' detail (visits, contacts and the like), on the note's date",
-}
-SPOKEN_TO_NOTE = (
-    "A child counts as spoken to from any completed record that says so: "
-    + "; ".join(SPOKEN_TO_SOURCES.values())
-    + ". A child recorded as not spoken to (not seen, declined, another reason) does not count."
-)
-RECORD_KIND_LABELS = {
-    "supervision": "Case supervision", "review_summary": "Review summary", "closure_summary": "Closure summary",
-    "session": "Session record", "gfpo_session": "GFPO session record", "case_note": "Case note",
-}
+
+def spoken_to_note() -> str:
+    """What counts as "spoken to", in the words each kind that counts declares: only completed records count."""
+    return (
+        "A child counts as spoken to from any completed record that says so: "
+        + "; ".join(k.spoken_to for k in KINDS.values() if k.spoken_to is not None)
+        + ". A child recorded as not spoken to (not seen, declined, another reason) does not count."
+    )
+
+
+def late_records_note() -> str:
+    """Which records the "completed late" measure holds, and the rule they are due by."""
+    return (
+        "Every record of these kinds: " + "; ".join(k.title for k in KINDS.values() if k.timed)
+        + f". Due within {RECORDING_DEADLINE} of the day it was held, or by the {RISK_RECORDING_DEADLINE} when harm "
+        "or risk was identified (always for advice on a safeguarding concern). The day held and the day entered "
+        "are shown apart."
+    )
+
+
+def kind_titles(keys: pd.Series) -> pd.Series:
+    """Each record's kind by its title (`records.kinds`); `UnknownKind` for a kind the workbook does not keep."""
+    titles = keys.map({key: kind.title for key, kind in KINDS.items()})
+    if titles.isna().any():
+        kind_named(keys[titles.isna()].iloc[0])
+    return titles
 
 
 def _columns(*names: str) -> dict[str, list[str]]:
@@ -118,7 +127,7 @@ class OversightData:
     | `line_management` | line management supervision record, drafts too | record_id, practitioner, manager, event_date, state, completed_at, next_epdr_date (of its latest completed version) |
     | `recordings` | session, GFPO session and case note record, drafts too | record_id, kind, case_id, event_date, risk_identified, author, state, entered_at (first saved, UTC), completed_at |
 
-    `children_spoken_to` holds every child a completed record counts as spoken to (`SPOKEN_TO_SOURCES`).
+    `children_spoken_to` holds every child a completed record counts as spoken to (`spoken_to_note()`).
     `unreadable` names the completed records that could not be read: what only their contents say (actions,
     reviews, children spoken to, the next EPDR) is left out of the frames; the rest still counts.
 
@@ -248,7 +257,7 @@ def cases_without_supervision(
     """
     day = _day(as_of)
     open_ = _open_cases(data.cases, day, data.staff)
-    done = data.discussions[(data.discussions["kind"] == SUPERVISION_KIND) & data.discussions["completed_at"].notna()]
+    done = data.discussions[(data.discussions["kind"] == SUPERVISION.key) & data.discussions["completed_at"].notna()]
     done = done.assign(event_date=_dates(done["event_date"]), _n=_record_number(done["record_id"]))
     latest = done.sort_values(["case_id", "event_date", "_n"]).drop_duplicates("case_id", keep="last")
     latest = latest.set_index("case_id")
@@ -323,8 +332,8 @@ def children_not_spoken_to(
 
 
 def late_records(data: OversightData, as_of=None, calendar=None) -> pd.DataFrame:
-    """Records of every kind on a case (supervisions, summaries, sessions, GFPO sessions, case notes) first
-    completed after their due date, or not completed and past it.
+    """Records of every timed kind (`RecordKind.timed`: supervisions, summaries, sessions, GFPO sessions, case
+    notes) first completed after their due date, or not completed and past it.
 
     The due date is the one timeliness rule (`assess_timeliness`): next working day when harm or risk was
     identified (always for advice on a safeguarding concern), else within 5 working days. Lines: record_id,
@@ -339,6 +348,8 @@ def late_records(data: OversightData, as_of=None, calendar=None) -> pd.DataFrame
     columns = ["record_id", "kind", "case_id", "event_date", "risk_identified", "author", "practitioner",
                "completed_at", "entered_at"]
     records = pd.concat([f.reindex(columns=columns) for f in frames], ignore_index=True)
+    records = records[records["kind"].isin([k.key for k in KINDS.values() if k.timed]).to_numpy()]
+    records = records.reset_index(drop=True)
     completed = pd.to_datetime(records["completed_at"], utc=True).dt.tz_convert(LONDON).dt.tz_localize(None)
     entered = pd.to_datetime(records["entered_at"], utc=True).dt.tz_convert(LONDON).dt.tz_localize(None)
     as_notes = pd.DataFrame({
@@ -353,12 +364,12 @@ def late_records(data: OversightData, as_of=None, calendar=None) -> pd.DataFrame
     names = _names(data.staff)
     teams = data.cases.set_index("case_id")["team"]
     case_manager = _case_managers(data.cases, data.staff)
-    is_supervision = (records["kind"] == SUPERVISION_KIND).to_numpy()
+    is_supervision = (records["kind"] == SUPERVISION.key).to_numpy()
     manager = np.where(is_supervision, records["author"].to_numpy(dtype=object),
                        records["case_id"].map(case_manager).to_numpy(dtype=object))
     out = pd.DataFrame({
         "record_id": records["record_id"].to_numpy()[late],
-        "kind": records["kind"].map(RECORD_KIND_LABELS).fillna(records["kind"]).to_numpy()[late],
+        "kind": kind_titles(records["kind"]).to_numpy()[late],
         "case_id": records["case_id"].to_numpy()[late],
         "team": records["case_id"].map(teams).fillna(NO_TEAM).to_numpy()[late],
         "practitioner": _display(records["practitioner"], names, "(not named)").to_numpy()[late],
@@ -378,10 +389,10 @@ def late_records(data: OversightData, as_of=None, calendar=None) -> pd.DataFrame
 
 
 def late_supervision_records(data: OversightData, as_of=None, calendar=None) -> pd.DataFrame:
-    """`late_records` for case supervisions only (the measure before issue 10 widened it to every record)."""
+    """`late_records` for case supervisions only, without the kind and the day entered."""
     lines = late_records(OversightData(**{**data.tables(), "recordings": pd.DataFrame(**RECORDING_COLUMNS),
                                           "discussions": data.discussions[
-                                              data.discussions["kind"] == SUPERVISION_KIND]}), as_of, calendar)
+                                              data.discussions["kind"] == SUPERVISION.key]}), as_of, calendar)
     return lines.drop(columns=["kind", "entered_on"])
 
 
@@ -492,7 +503,7 @@ class OversightReport:
     def late_supervision_records(self) -> pd.DataFrame:
         """The case supervisions among `late_records`."""
         table = self.late_records
-        return table[table["kind"] == RECORD_KIND_LABELS[SUPERVISION_KIND]].reset_index(drop=True)
+        return table[table["kind"] == SUPERVISION.title].reset_index(drop=True)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables by measure name, in `MEASURES` order."""

@@ -31,14 +31,13 @@ from dataclasses import dataclass, field
 from .dates import LONDON  # noqa: E402
 from .errors import UnreadableRecord
 from .records import CLOSED_STATUSES, ActionStatus, open_actions, uk
+from .records.kinds import kind_of
 from .records.people import Case
-from .records.supervision import CaseDiscussion
+from .records.supervision import CaseDiscussion, ChildSpokenTo, NotSpokenTo, SupervisionRecord
 
 STILL_OPEN = "Open"
 NOT_REVIEWED = "Not reviewed yet"
 NOT_RECORDED = "Not recorded at this discussion"
-# How the story names each kind of case discussion that is not a supervision (a supervision names its own kind).
-DISCUSSION_NAMES = {"review_summary": "Review summary", "closure_summary": "Closure summary"}
 
 
 @dataclass(frozen=True)
@@ -183,8 +182,19 @@ def _name(login: str | None, names: Mapping[str, str]) -> str:
 
 
 def _kind(discussion: CaseDiscussion) -> str:
-    kind = getattr(discussion, "kind", None)
-    return str(kind) if kind is not None else DISCUSSION_NAMES.get(discussion.record_kind, discussion.record_kind)
+    """How the story names a discussion: a supervision by its own kind (planned, or advice on a safeguarding
+    concern), any other by its kind's title."""
+    if isinstance(discussion, SupervisionRecord):
+        return str(discussion.kind)
+    return kind_of(discussion).title
+
+
+def _people(discussion: CaseDiscussion, case: Case) -> tuple[str, str | None]:
+    """(manager, practitioner) logins: a supervision names both; another discussion was held by its author,
+    about the case's allocated worker."""
+    if isinstance(discussion, SupervisionRecord):
+        return discussion.manager, discussion.practitioner
+    return discussion.author, case.allocated_worker
 
 
 def story_order(day: dt.date | None, record_id) -> tuple:
@@ -213,17 +223,15 @@ def build_case_story(
         case_id=case.case_id, family=case.family_pseudonym, team=case.team,
         worker=_name(case.allocated_worker, names), open_date=case.open_date, close_date=case.close_date,
     )
-    story.supervisions = [
-        SupervisionLine(
-            record_id=d.record_id, kind=_kind(d),
-            manager=_name(getattr(d, "manager", None) or d.author, names),
-            practitioner=_name(getattr(d, "practitioner", None) or case.allocated_worker, names),
+    story.supervisions = []
+    for d in ordered:
+        manager, practitioner = _people(d, case)
+        story.supervisions.append(SupervisionLine(
+            record_id=d.record_id, kind=_kind(d), manager=_name(manager, names), practitioner=_name(practitioner, names),
             meeting_date=d.event_date, entered_on=london_day(entered.get(str(d.record_id))),
             version=versions.get(str(d.record_id)), case_summary=d.case_summary, progress=d.progress,
             still_to_happen=d.still_to_happen,
-        )
-        for d in ordered
-    ]
+        ))
     story.unreadable = sorted(unreadable, key=lambda u: story_order(u.event_date, u.record_id))
     story.actions, story.unmatched_reviews = action_trails(ordered)
     story.children = child_stories(case, ordered)
@@ -290,13 +298,24 @@ def _closing(reviews: list[ActionStatus]) -> str:
     return str(closing[-1]) if closing else "Closed"
 
 
-def _child_entry(d: CaseDiscussion, child) -> ChildEntry:
-    """One discussion's entry for a child it names. The one place that reads a child's entry: when the record
-    gains a reason a child was not spoken to, it is read here."""
-    why_not = str(getattr(child, "reason_not_spoken_to", "") or "")
+def why_not_spoken_to(child: ChildSpokenTo) -> str:
+    """Why a child was not spoken to, as the record says it ("" when they were): the reason chosen, in the
+    words the form offers, then what was observed of a child too young to speak, or what the other reason is."""
+    reason, fields = child.not_spoken_to, ChildSpokenTo.model_fields
+    if reason is None:
+        return ""
+    if reason is NotSpokenTo.TOO_YOUNG and child.observations.strip():
+        return f"{reason.value}\n{fields['observations'].title}: {child.observations}"
+    if reason is NotSpokenTo.OTHER and child.reason_detail.strip():
+        return f"{reason.value}\n{fields['reason_detail'].title}: {child.reason_detail}"
+    return reason.value
+
+
+def _child_entry(d: CaseDiscussion, child: ChildSpokenTo) -> ChildEntry:
+    """One discussion's entry for a child it names: the one place the story reads a child's entry."""
     return ChildEntry(
         record_id=d.record_id, meeting_date=d.event_date, spoken_to=child.date_spoken_to,
-        seen_alone=child.seen_alone, views=child.views_and_feelings, why_not=why_not,
+        seen_alone=child.seen_alone, views=child.views_and_feelings, why_not=why_not_spoken_to(child),
     )
 
 

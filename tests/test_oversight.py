@@ -10,7 +10,7 @@ import pytest
 
 from familyservice_nb import oversight
 from familyservice_nb.oversight import OversightData, management_oversight
-from familyservice_nb.records import CouncilSettings, SupervisionRecord, open_actions
+from familyservice_nb.records import CouncilSettings, SupervisionRecord, kind_named, open_actions
 
 import oracle
 
@@ -405,10 +405,18 @@ def test_line_management_interval_is_a_council_setting():
 
 
 def test_the_page_says_what_counts_as_spoken_to():
+    note = oversight.spoken_to_note()
     for kind in ("supervision", "session", "gfpo_session", "case_note"):
-        assert kind in oversight.SPOKEN_TO_SOURCES
-    assert "case notes with a 'Children spoken to' detail" in oversight.SPOKEN_TO_NOTE
-    assert "does not count" in oversight.SPOKEN_TO_NOTE
+        assert kind_named(kind).spoken_to in note
+    assert "case notes with a 'Children spoken to' detail" in note and "does not count" in note
+    assert "line management" not in note.lower()
+
+
+def test_the_page_says_which_records_are_timed_and_by_what_rule():
+    note = oversight.late_records_note()
+    assert "Case supervision; Review summary; Closure summary" in note and "GFPO session record" in note
+    assert "Line management" not in note
+    assert "within 5 working days" in note and "by the next working day when harm or risk" in note
 
 
 # -- issue 14: the lines behind a figure ------------------------------------------------------------------

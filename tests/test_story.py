@@ -86,6 +86,23 @@ def test_each_child_has_an_entry_per_discussion_or_says_none_was_recorded():
     assert [(e.record_id, e.why_not) for e in kit.entries] == [("1", NOT_RECORDED), ("2", "")]
 
 
+def test_a_child_not_spoken_to_shows_why_in_the_forms_words():
+    chain = [
+        supervision(MON_02_NOV, "1", children=[{"child_id": "K-1", "not_spoken_to": "Declined to speak"},
+                                               {"child_id": "K-2", "not_spoken_to": "Not seen this period"}]),
+        supervision(dt.date(2026, 11, 16), "2", children=[
+            {"child_id": "K-1", "not_spoken_to": "Another reason", "reason_detail": "In hospital"},
+            {"child_id": "K-2", "not_spoken_to": "Too young to speak: observed", "date_spoken_to": "13/11/2026",
+             "observations": "Played with blocks."}]),
+    ]
+    ann, ben = build_case_story(CASE, chain).children
+    assert [(e.spoken_to, e.views, e.why_not) for e in ann.entries] == [
+        (None, "", "Declined to speak"), (None, "", "Another reason\nReason: In hospital")]
+    assert [(e.spoken_to, e.why_not) for e in ben.entries] == [
+        (None, "Not seen this period"),
+        (dt.date(2026, 11, 13), "Too young to speak: observed\nWhat was observed: Played with blocks.")]
+
+
 def test_key_dates_adults_and_pbr_over_time():
     chain = [
         supervision(MON_02_NOV, "1", key_dates=[{"date": "10/12/2026", "what": "Family plan review"}],

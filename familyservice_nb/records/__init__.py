@@ -1,6 +1,7 @@
 """The records the guidance names, as pydantic models: validation, plain-word errors, JSON and form fields.
 
-`RECORD_KINDS` names each kind of recording; `render_text` gives any of them as Mosaic-ready text;
+`KINDS` declares each kind of record (kinds.py), `RECORD_KINDS` gives each kind's model by its key;
+`render_text` gives any record as Mosaic-ready text;
 `explain` turns a ValidationError into sentences; `open_actions` carries agreed actions forward.
 """
 
@@ -11,6 +12,7 @@ from .case_note import NOTE_DETAILS, CaseNote
 from .completion import Problem, completion_problems
 from .explain import explain
 from .gfpo import GFPO_PROMPTS, SAFEGUARDING_PROMPT, GFPOIntervention, GFPOSessionRecord
+from .kinds import KINDS, RECORD_KINDS, Completer, CopyDestination, RecordKind, kind_named, kind_of
 from .line_management import CWDC_AREAS, LineManagementSupervision, OpeningFigures, opening_figures
 from .pbr import (
     SUPPORTING_FAMILIES_OUTCOMES,
@@ -21,15 +23,7 @@ from .pbr import (
     pbr_outcomes,
 )
 from .people import Case, Child, Staff, StaffRole
-from .registry import RECORD_KINDS
-from .render import (
-    COPY_DESTINATIONS,
-    NONE_RECORDED,
-    NOT_DISCUSSED,
-    CopyDestination,
-    copy_destination,
-    render_text,
-)
+from .render import NONE_RECORDED, NOT_DISCUSSED, render_text
 from .session import SessionRecord
 from .settings import CouncilSettings
 from .summaries import ClosureSummary, ReviewSummary
@@ -46,10 +40,10 @@ from .supervision import (
 )
 
 __all__ = [
-    "CLOSED_STATUSES", "COPY_DESTINATIONS", "CWDC_AREAS", "GFPO_PROMPTS", "NONE_RECORDED", "NOTE_DETAILS",
-    "NOT_DISCUSSED", "OPTIONAL_SECTIONS", "RECORD_KINDS", "SAFEGUARDING_PROMPT",
-    "CopyDestination", "LeftEmpty", "NotSpokenTo", "OutcomeStatus", "PBROutcomeBase", "Problem",
-    "completion_problems", "copy_destination",
+    "CLOSED_STATUSES", "CWDC_AREAS", "GFPO_PROMPTS", "NONE_RECORDED", "NOTE_DETAILS",
+    "NOT_DISCUSSED", "OPTIONAL_SECTIONS", "KINDS", "RECORD_KINDS",
+    "SAFEGUARDING_PROMPT", "Completer", "CopyDestination", "LeftEmpty", "NotSpokenTo", "OutcomeStatus",
+    "PBROutcomeBase", "Problem", "RecordKind", "completion_problems", "kind_named", "kind_of",
     "SUPPORTING_FAMILIES_OUTCOMES", "TROUBLED_FAMILIES_PROBLEMS",
     "ActionReview", "ActionStatus", "AgreedAction", "Case", "CaseDiscussion", "CaseNote", "CaseRecord", "Child",
     "ChildSpokenTo", "ClosureSummary", "CouncilSettings", "GFPOIntervention", "GFPOSessionRecord", "KeyDate",

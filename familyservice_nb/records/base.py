@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
@@ -101,7 +102,6 @@ class RecordPart(BaseModel):
 class Recording(RecordPart):
     """A recording with a date, a risk flag and an author; due by the one timeliness rule."""
 
-    record_kind: ClassVar[str] = ""
     occasion: ClassVar[str] = "event"  # how messages name the day: "before the supervision on ..."
 
     record_id: str | None = Field(
@@ -155,8 +155,17 @@ class CaseRecord(Recording):
     case_id: RequiredText = Field(title="Case ID", description="The Mosaic case (family) this record belongs to.")
 
 
+@dataclass(frozen=True)
+class ChildSeen:
+    """A child a record counts as spoken to (or, too young to speak, observed), and the day they were."""
+
+    child_id: str
+    name: str  # the name the record gives the child; "" when it gives none
+    day: dt.date
+
+
 def children_spoken_to_field():
-    """The "child spoken to" detail of a session, GFPO session or case note (issue 10: oversight counts it).
+    """The "child spoken to" detail of a session, GFPO session or case note: oversight counts it.
 
     guidance: Supervision Recording Expectations - "A record of when children have been spoken to"; the
     children are spoken to at visits and sessions, so those records say so too (the date is the record's).
@@ -165,3 +174,11 @@ def children_spoken_to_field():
         default_factory=list, title="Children spoken to",
         description="The Mosaic IDs of the children of the case spoken to at this session or contact.",
     )
+
+
+class NamesChildrenSpokenTo:
+    """A record with the "children spoken to" detail (`children_spoken_to_field`): each child it names was
+    spoken to on the record's own date."""
+
+    def children_seen(self) -> list[ChildSeen]:
+        return [ChildSeen(child_id, "", self.event_date) for child_id in self.children_spoken_to]

@@ -14,7 +14,7 @@ from pydantic_core import InitErrorDetails
 
 from ..vocab import KeyEvent, NoteType
 from .actions import repeated
-from .base import CaseRecord, Day, RequiredText, children_spoken_to_field, problem
+from .base import CaseRecord, Day, NamesChildrenSpokenTo, RequiredText, children_spoken_to_field, problem
 
 # The details each note type must carry (field name -> how messages name it). Other types need only the text.
 NOTE_DETAILS: dict[NoteType, dict[str, str]] = {
@@ -53,10 +53,9 @@ def _empty(value) -> bool:
     return value is None
 
 
-class CaseNote(CaseRecord):
+class CaseNote(CaseRecord, NamesChildrenSpokenTo):
     """One note in the Mosaic running record."""
 
-    record_kind = "case_note"
     occasion = "event"
 
     note_type: NoteType = Field(title="Type of note", description="What the note records.")

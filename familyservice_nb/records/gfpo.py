@@ -14,7 +14,7 @@ from pydantic import Field, model_validator
 from pydantic_core import InitErrorDetails
 
 from .actions import AgreedAction, actions_due_before, repeated
-from .base import CaseRecord, RequiredText, children_spoken_to_field, problem
+from .base import CaseRecord, NamesChildrenSpokenTo, RequiredText, children_spoken_to_field, problem
 
 
 class GFPOIntervention(StrEnum):
@@ -41,10 +41,9 @@ GFPO_PROMPTS: tuple[str, ...] = (
 SAFEGUARDING_PROMPT = GFPO_PROMPTS[2]
 
 
-class GFPOSessionRecord(CaseRecord):
+class GFPOSessionRecord(CaseRecord, NamesChildrenSpokenTo):
     """The GFPO session template."""
 
-    record_kind = "gfpo_session"
     occasion = "session"
 
     intervention: GFPOIntervention = Field(title="GFPO intervention", description="Which intervention this session belongs to.")

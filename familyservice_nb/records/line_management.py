@@ -46,7 +46,6 @@ class OpeningFigures(RecordPart):
 class LineManagementSupervision(Recording):
     """A line management supervision session with one practitioner."""
 
-    record_kind = "line_management"
     occasion = "supervision"
 
     practitioner: Login = Field(description="The login of the practitioner supervised.")

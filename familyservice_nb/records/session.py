@@ -12,13 +12,12 @@ from pydantic import Field
 from pydantic_core import InitErrorDetails
 
 from .actions import AgreedAction, actions_due_before, repeated
-from .base import CaseRecord, RequiredText, children_spoken_to_field, problem
+from .base import CaseRecord, NamesChildrenSpokenTo, RequiredText, children_spoken_to_field, problem
 
 
-class SessionRecord(CaseRecord):
+class SessionRecord(CaseRecord, NamesChildrenSpokenTo):
     """The Mosaic case record template for a direct session."""
 
-    record_kind = "session"
     occasion = "session"
 
     who: RequiredText = Field(title="Who", description="Who was involved in the session.")

@@ -16,14 +16,12 @@ from .supervision import CaseDiscussion
 class ReviewSummary(CaseDiscussion):
     """A review of the family's plan, showing the same points as a case supervision."""
 
-    record_kind = "review_summary"
     occasion = "review"
 
 
 class ClosureSummary(CaseDiscussion):
     """The summary written when the case closes to the Family Service."""
 
-    record_kind = "closure_summary"
     occasion = "closure discussion"
 
     closure_reason: RequiredText = Field(description="Why the case is closing, for example 'Plan outcomes achieved'.")

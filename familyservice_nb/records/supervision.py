@@ -14,7 +14,7 @@ from pydantic import Field
 from pydantic_core import InitErrorDetails
 
 from .actions import ActionReview, AgreedAction, actions_due_before, repeated
-from .base import CaseRecord, Day, Login, RecordPart, RequiredText, problem, uk
+from .base import CaseRecord, ChildSeen, Day, Login, RecordPart, RequiredText, problem, uk
 from .pbr import PBROutcome, PBRProgramme
 
 
@@ -24,7 +24,7 @@ class KeyDate(RecordPart):
 
 
 class NotSpokenTo(StrEnum):
-    """Why a child on the case was not spoken to (issue 10: every child is accounted for at completion)."""
+    """Why a child on the case was not spoken to (every child is accounted for at completion)."""
 
     TOO_YOUNG = "Too young to speak: observed"
     NOT_SEEN = "Not seen this period"
@@ -166,6 +166,11 @@ class CaseDiscussion(CaseRecord):
         description="Optional sections marked 'Not discussed' or 'Nothing to record' by choice.",
     )
 
+    def children_seen(self) -> list[ChildSeen]:
+        """The children this discussion records as spoken to (or, too young to speak, observed), each on the
+        day given: a child not spoken to (not seen, declined, another reason) is not among them."""
+        return [ChildSeen(c.child_id, c.pseudonym, c.seen_on) for c in self.children if c.seen_on is not None]
+
     def section_filled(self, name: str) -> bool:
         """Whether an optional section (OPTIONAL_SECTIONS) has anything in it."""
         value = getattr(self, name)
@@ -215,7 +220,6 @@ class SupervisionRecord(CaseDiscussion):
     safeguarding concern is a risk, due by the next working day.
     """
 
-    record_kind = "supervision"
     occasion = "supervision"
 
     kind: SupervisionKind = Field(title="Kind of case discussion", description="Planned supervision, or advice sought on a safeguarding concern.")

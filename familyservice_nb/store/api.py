@@ -269,7 +269,8 @@ class Store:
     def records(
         self, kind: str | None = None, case_id: str | None = None, state: str | None = None
     ) -> list[repository.RecordInfo]:
-        """The records this user may see, oldest event first."""
+        """The records this user may see, oldest event first; a record of a kind the workbook does not keep is
+        left out and named in the list's `unreadable`."""
         with self.reading() as conn:
             return repository.list_records(conn, self.viewer(conn), kind, case_id, state)
 

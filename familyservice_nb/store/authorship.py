@@ -1,4 +1,4 @@
-"""Who may record what: authorship, changing, completing and amending a record (issue 10; issue 11 mirrors it).
+"""Who may record what: authorship, changing, completing and amending a record.
 
 DESIGN.md "Who may record what". The store applies these rules to every save, so forms, the command line
 and the Python API refuse alike, with `NotAllowed` naming the field. PostgreSQL's row-level security
@@ -7,9 +7,10 @@ and the Python API refuse alike, with `NotAllowed` naming the field. PostgreSQL'
 Terms. *Signed in*: the Store's user (the hub's user in team mode). *A manager of the case's team*: a staff
 member whose role is manager and who is a member of the team the case belongs to (`cases.team_id` among
 their `staff_teams`); a case with no team has none. *The practitioner's line manager*: the staff member
-named as their `line_manager`. *Manager-completed kinds*: a case supervision (planned, or advice on a
-safeguarding concern), a review summary and a closure summary (completing them is the management
-sign-off), and a case note of type "Manager's recording" (`records.manager_required`).
+named as their `line_manager`. Who completes each kind is declared with the kind (`records.kinds`,
+`RecordKind.completed_by`): *manager-completed* are a case supervision (planned, or advice on a safeguarding
+concern), a review summary and a closure summary (completing them is the management sign-off), and a case
+note of type "Manager's recording"; a line management supervision is its practitioner's line manager's.
 
 1. Author. A new record's `author` is the signed-in login; a record's author never changes afterwards
    (saving a draft, completing, amending keep it). A different author is refused, never replaced.
@@ -31,27 +32,35 @@ sign-off), and a case note of type "Manager's recording" (`records.manager_requi
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Connection, select
 
-from ..vocab import NoteType
 from .access import NotAllowed, Viewer
 from .schema import cases, staff, staff_teams
 
-# Kinds whose completion is a manager's (rule 3); a case note only when it is a Manager's recording.
-MANAGER_KINDS = frozenset({"supervision", "review_summary", "closure_summary"})
-LINE_MANAGEMENT = "line_management"
+if TYPE_CHECKING:
+    from ..records.kinds import RecordKind
+
+
+def _declared(kind: str) -> RecordKind:
+    from ..records.kinds import kind_named  # the domain, loaded when a record is first touched
+
+    return kind_named(kind)
 
 
 def manager_required(kind: str, data: dict) -> bool:
-    """Whether a record of this kind (with these contents) is completed only by a manager (rule 3)."""
-    if kind in MANAGER_KINDS:
-        return True
-    return kind == "case_note" and data.get("note_type") == NoteType.MANAGER_RECORDING.value
+    """Whether a record of this kind (with these contents) is completed only by a manager of the case's team
+    (rule 3)."""
+    from ..records.kinds import Completer
+
+    return _declared(kind).completer(data) is Completer.CASE_MANAGER
 
 
 def manager_named(kind: str, data: dict) -> str | None:
-    """The manager a record names (supervision and line management), kept in `records.manager`."""
-    value = data.get("manager") if kind in ("supervision", LINE_MANAGEMENT) else None
+    """The manager a record names (a kind whose model has a `manager`), kept in `records.manager`. `data` may be
+    a draft not finished yet, so the manager may not be there."""
+    value = data.get("manager") if _declared(kind).names_manager else None
     return value if isinstance(value, str) and value.strip() else None
 
 
@@ -139,20 +148,25 @@ def check_may_complete(conn: Connection, viewer: Viewer, kind: str, meta: dict, 
     """Rule 3 (rule 2 is checked by the caller for an existing record)."""
     if not _bound(viewer):
         return
-    if meta.get("manager_required"):
-        _check_team_manager(conn, viewer, kind, meta, data)
-    elif kind == LINE_MANAGEMENT:
+    from ..records.kinds import Completer
+
+    declared = _declared(kind)
+    completer = declared.completer(data)
+    if completer is Completer.CASE_MANAGER:
+        _check_team_manager(conn, viewer, declared, meta, data)
+    elif completer is Completer.LINE_MANAGER:
         _check_line_manager(conn, viewer, data)
 
 
-def _noun(kind: str, data: dict) -> str:
-    if kind == "case_note":
-        return "a Manager's recording"
-    return {"supervision": "a case supervision", "review_summary": "a review summary",
-            "closure_summary": "a closure summary"}.get(kind, "this record")
+def _noun(kind: RecordKind, data: dict) -> str:
+    """How a refusal names the record: "a supervision record", or "a Manager's recording" where what it says
+    makes it a manager's to complete."""
+    if kind.manager_completes is not None and kind.manager_completes.applies(data):
+        return kind.manager_completes.named
+    return f"{'an' if kind.noun[0].lower() in 'aeiou' else 'a'} {kind.noun}"
 
 
-def _check_team_manager(conn: Connection, viewer: Viewer, kind: str, meta: dict, data: dict) -> None:
+def _check_team_manager(conn: Connection, viewer: Viewer, kind: RecordKind, meta: dict, data: dict) -> None:
     case_id = meta["case_id"]
     managers = team_managers(conn, case_id)
     noun = _noun(kind, data)
@@ -166,7 +180,7 @@ def _check_team_manager(conn: Connection, viewer: Viewer, kind: str, meta: dict,
             f"Only a manager of the case's team can complete {noun}; you are signed in as {viewer.login}. You can "
             "keep it as a draft for your manager."
         )
-    if kind != "supervision":
+    if not kind.names_manager:
         return
     named, practitioner = data.get("manager"), data.get("practitioner")
     if viewer.role == "manager" and named != viewer.login:

@@ -1,17 +1,19 @@
 """What the oversight measures are worked out from, read as DataFrames with who-sees-what applied.
 
 `oversight_data` fills `familyservice_nb.oversight.OversightData`: cases and children the viewer may see,
-the case discussions and line management records on them (drafts too: a draft past its due date is an
-overdue record), and, from the latest completed version of each discussion, its agreed actions, its
-reviews of earlier actions and the children it records as spoken to (the same versions
-`repository.completed_discussions` gives the forms, so carry-forward agrees with the forms).
-A few queries, each one pass; the JSON payloads are parsed by pandas in one go, once each has been found
-readable (`readable`): a completed record that cannot be read is left out and named in `unreadable`.
+the records of the kinds each measure reads (`records.kinds`: case discussions, timed kinds, kinds that count
+a child as spoken to, line management), drafts too (a draft past its due date is an overdue record), and,
+from the latest completed version of each, its agreed actions, its reviews of earlier actions and the
+children it counts as spoken to (the same versions `repository.completed_discussions` gives the forms, so
+carry-forward agrees with the forms). A few queries, each one pass; each completed version is read through
+its model (`readable`), so a field is read by its name in the model or not at all: a completed record that
+cannot be read is left out and named in `unreadable`.
 """
 
 from __future__ import annotations
 
-import io
+import datetime as dt
+from typing import Any, NamedTuple
 
 import pandas as pd
 from sqlalchemy import Connection, and_, func, or_, select, true
@@ -26,18 +28,23 @@ from ..oversight import (
     RECORDING_COLUMNS,
     REVIEW_COLUMNS,
     SPOKEN_COLUMNS,
-    SPOKEN_TO_SOURCES,
     STAFF_COLUMNS,
     OversightData,
 )
-from ..records import NotSpokenTo
 from .access import Viewer, case_filter, record_filter, visible_case_ids
 from .imports import frame_of
 from .readable import known_kinds, read_records
-from .repository import discussion_kinds
 from .schema import cases, children, record_versions, records, staff, staff_teams, teams
 
-LINE_MANAGEMENT = "line_management"
+
+class Read(NamedTuple):
+    """A record's latest completed version, read through its model, with the columns it was found by."""
+
+    record_id: str
+    case_id: str | None
+    event_date: dt.date
+    kind: str
+    model: Any
 
 
 def _frame(conn: Connection, query, columns: list[str]) -> pd.DataFrame:
@@ -145,10 +152,13 @@ def _records(conn: Connection, viewer: Viewer, kinds: list[str]) -> pd.DataFrame
     return frame
 
 
-def _latest_complete_payloads(conn: Connection, viewer: Viewer,
-                              which) -> tuple[pd.DataFrame, list[UnreadableRecord]]:
-    """(record_id, case_id, event_date, payload) of the latest completed version of each record whose kind is
-    `which` (a condition on the kind), those that cannot be read (`readable`) left out and named."""
+def _latest_completed(conn: Connection, viewer: Viewer, kinds: list[str]) -> tuple[list[Read], list[UnreadableRecord]]:
+    """The latest completed version of each record of these kinds, read through its model, oldest first; those
+    that cannot be read (`readable`) left out and named."""
+    return _latest_completed_where(conn, viewer, records.c.kind.in_(kinds))
+
+
+def _latest_completed_where(conn: Connection, viewer: Viewer, which) -> tuple[list[Read], list[UnreadableRecord]]:
     latest = (
         select(record_versions.c.record_id, func.max(record_versions.c.version).label("version"))
         .where(record_versions.c.state == "complete")
@@ -165,90 +175,71 @@ def _latest_complete_payloads(conn: Connection, viewer: Viewer,
         .order_by(records.c.event_date, records.c.record_id)
     )
     rows = conn.execute(query).all()
-    unreadable = read_records(rows).unreadable
-    left_out = {u.record_id for u in unreadable}
-    columns = ["record_id", "case_id", "event_date", "payload"]
-    kept = [row[:len(columns)] for row in rows if str(row.record_id) not in left_out]
-    frame = _dates(frame_of(kept, columns), "event_date")
-    frame["record_id"] = frame["record_id"].astype(str)
-    return frame, unreadable
+    models = read_records(rows)
+    left_out = {u.record_id for u in models.unreadable}
+    kept = [row for row in rows if str(row.record_id) not in left_out]
+    read = [Read(str(row.record_id), row.case_id, row.event_date, row.kind, model)
+            for row, model in zip(kept, models, strict=True)]
+    return read, models.unreadable
 
 
-def _parts(payloads: pd.DataFrame, part: str, names: dict[str, str], columns: list[str]) -> pd.DataFrame:
-    """One row per item of the list `part` in each payload, its fields renamed by `names`."""
-    if payloads.empty:
-        return pd.DataFrame(columns=columns)
-    parsed = pd.read_json(io.StringIO("\n".join(payloads["payload"])), lines=True, dtype=False)
-    if part not in parsed:
-        return pd.DataFrame(columns=columns)
-    items = payloads[["record_id", "case_id", "event_date"]].assign(_item=parsed[part].to_numpy())
-    items = items.explode("_item").dropna(subset=["_item"]).reset_index(drop=True)
-    if items.empty:
-        return pd.DataFrame(columns=columns)
-    fields = pd.json_normalize(items["_item"].tolist())
-    fields = fields.reindex(columns=list(names)).rename(columns=names)
-    return pd.concat([items.drop(columns="_item"), fields], axis=1)[columns]
+def _part_frame(rows: list[tuple], columns: dict[str, list[str]]) -> pd.DataFrame:
+    return _dates(frame_of(rows, columns["columns"]), "event_date")
 
 
-def _seen_in_discussions(payloads: pd.DataFrame) -> pd.DataFrame:
-    """Children a discussion counts as spoken to: spoken to, or (too young to speak) observed, with a date."""
-    names = {"child_id": "child_id", "pseudonym": "child", "date_spoken_to": "date_spoken_to",
-             "not_spoken_to": "not_spoken_to"}
-    rows = _parts(payloads, "children", names, [*SPOKEN_COLUMNS["columns"], "not_spoken_to"])
-    counted = rows["not_spoken_to"].isna() | (rows["not_spoken_to"] == NotSpokenTo.TOO_YOUNG.value)
-    return rows[counted.to_numpy() & rows["date_spoken_to"].notna().to_numpy()][SPOKEN_COLUMNS["columns"]]
+def _agreed_actions(discussions: list[Read]) -> pd.DataFrame:
+    rows = [(r.record_id, r.case_id, r.event_date, a.action_id, a.what, a.by_whom, a.by_when)
+            for r in discussions for a in r.model.agreed_actions]
+    return _part_frame(rows, ACTION_COLUMNS)
 
 
-def _seen_at_sessions(payloads: pd.DataFrame) -> pd.DataFrame:
-    """Children named as spoken to at a session, GFPO session or case note: on the record's date."""
-    columns = SPOKEN_COLUMNS["columns"]
-    if payloads.empty:
-        return pd.DataFrame(columns=columns)
-    parsed = pd.read_json(io.StringIO("\n".join(payloads["payload"])), lines=True, dtype=False)
-    if "children_spoken_to" not in parsed:
-        return pd.DataFrame(columns=columns)
-    items = payloads[["record_id", "case_id", "event_date"]].assign(child_id=parsed["children_spoken_to"].to_numpy())
-    items = items.explode("child_id").dropna(subset=["child_id"]).reset_index(drop=True)
-    return items.assign(child="", date_spoken_to=items["event_date"])[columns]
+def _action_reviews(discussions: list[Read]) -> pd.DataFrame:
+    rows = [(r.record_id, r.case_id, r.event_date, v.action_id, v.status.value)
+            for r in discussions for v in r.model.previous_actions]
+    return _part_frame(rows, REVIEW_COLUMNS)
+
+
+def _children_seen(counted: list[Read]) -> pd.DataFrame:
+    """Each child a record counts as spoken to, on the day it says (the model's `children_seen`)."""
+    rows = [(r.record_id, r.case_id, r.event_date, seen.child_id, seen.name, seen.day)
+            for r in counted for seen in r.model.children_seen()]
+    return _part_frame(rows, SPOKEN_COLUMNS)
 
 
 def oversight_data(conn: Connection, viewer: Viewer) -> OversightData:
     """Everything the oversight measures need, for what this viewer may see."""
-    kinds = discussion_kinds()
-    payloads, unreadable = _latest_complete_payloads(conn, viewer, records.c.kind.in_(kinds))
-    actions = _parts(payloads, "agreed_actions", {"action_id": "action_id", "what": "what", "by_whom": "by_whom",
-                                                  "by_when": "by_when"}, ACTION_COLUMNS["columns"])
-    reviews = _parts(payloads, "previous_actions", {"action_id": "action_id", "status": "status"},
-                     REVIEW_COLUMNS["columns"])
-    session_kinds = [k for k in SPOKEN_TO_SOURCES if k not in kinds]
-    sessions, unreadable_sessions = _latest_complete_payloads(conn, viewer, records.c.kind.in_(session_kinds))
-    spoken = pd.concat([_seen_in_discussions(payloads), _seen_at_sessions(sessions)], ignore_index=True)
-    line = _records(conn, viewer, [LINE_MANAGEMENT]).rename(columns={"author": "manager"})
-    epdr_dates, unreadable_lines = _epdr_dates(conn, viewer)
+    from ..records import kinds
+
+    discussions = kinds.case_discussions()
+    counting = kinds.keys(lambda k: k.spoken_to is not None)
+    read, unreadable = _latest_completed(conn, viewer, sorted(set(discussions) | set(counting)))
+    actions = _agreed_actions([r for r in read if r.kind in discussions])
+    reviews = _action_reviews([r for r in read if r.kind in discussions])
+    spoken = _children_seen([r for r in read if r.kind in counting])
+    line = _records(conn, viewer, [kinds.LINE_MANAGEMENT.key]).rename(columns={"author": "manager"})
+    epdr_dates, unreadable_lines = _epdr_dates(conn, viewer, kinds.LINE_MANAGEMENT.key)
     line["next_epdr_date"] = epdr_dates.reindex(line["record_id"]).to_numpy()
     # A kind the workbook does not keep is in no frame; it is named all the same.
-    unknown = _latest_complete_payloads(conn, viewer, records.c.kind.not_in(list(known_kinds())))[1]
+    unknown = _latest_completed_where(conn, viewer, records.c.kind.not_in(list(known_kinds())))[1]
+    timed = kinds.keys(lambda k: k.timed and k.key not in discussions)
     return OversightData(
         cases=cases_frame(conn, viewer),
         children=children_frame(conn, viewer),
         staff=staff_frame(conn, viewer),
-        discussions=_records(conn, viewer, kinds)[DISCUSSION_COLUMNS["columns"]],
+        discussions=_records(conn, viewer, discussions)[DISCUSSION_COLUMNS["columns"]],
         agreed_actions=_dates(actions, "by_when"),
         action_reviews=reviews,
         children_spoken_to=_dates(spoken, "date_spoken_to"),
         line_management=_dates(line, "next_epdr_date")[LINE_COLUMNS["columns"]],
-        recordings=_records(conn, viewer, session_kinds)[RECORDING_COLUMNS["columns"]],
-        unreadable=sorted(unreadable + unreadable_sessions + unreadable_lines + unknown,
+        recordings=_records(conn, viewer, timed)[RECORDING_COLUMNS["columns"]],
+        unreadable=sorted(unreadable + unreadable_lines + unknown,
                           key=lambda u: int(u.record_id) if u.record_id.isdigit() else 0),
     )
 
 
-def _epdr_dates(conn: Connection, viewer: Viewer) -> tuple[pd.Series, list[UnreadableRecord]]:
+def _epdr_dates(conn: Connection, viewer: Viewer, kind: str) -> tuple[pd.Series, list[UnreadableRecord]]:
     """The next EPDR date of each line management record's latest completed version, by record id; and the
     line management records that could not be read."""
-    payloads, unreadable = _latest_complete_payloads(conn, viewer, records.c.kind == LINE_MANAGEMENT)
-    if payloads.empty:
-        return pd.Series(dtype="datetime64[ns]"), unreadable
-    parsed = pd.read_json(io.StringIO("\n".join(payloads["payload"])), lines=True, dtype=False)
-    dates = parsed["next_epdr_date"] if "next_epdr_date" in parsed else pd.Series(None, index=parsed.index)
-    return pd.Series(pd.to_datetime(dates).to_numpy(), index=payloads["record_id"].to_numpy()), unreadable
+    read, unreadable = _latest_completed(conn, viewer, [kind])
+    dates = pd.Series([r.model.next_epdr_date for r in read], index=[r.record_id for r in read], dtype=object)
+    return pd.to_datetime(dates).astype("datetime64[ns]"), unreadable

@@ -27,10 +27,11 @@ class ReadRecords(list):
         self.unreadable: list[UnreadableRecord] = list(unreadable)
 
 
-def known_kinds() -> dict[str, type[BaseModel]]:
-    from ..records import RECORD_KINDS  # the domain, loaded when a record is first read
+def known_kinds():
+    """The declared kinds of record (`records.kinds.KINDS`) by key."""
+    from ..records import kinds  # the domain, loaded when a record is first read
 
-    return RECORD_KINDS
+    return kinds.KINDS
 
 
 def _cause(error: ValidationError) -> str:
@@ -42,12 +43,11 @@ def _cause(error: ValidationError) -> str:
 def read_record(kind: str, payload, record_id, event_date=None, version=None) -> BaseModel:
     """The stored record as its model, or `UnreadableRecord` (its cause logged) when it cannot be read."""
     where = f"record {record_id}" + (f" version {version}" if version is not None else "") + f" ({kind!r})"
-    model = known_kinds().get(kind)
-    if model is None:
+    if kind not in known_kinds():
         log.error("%s could not be read: the workbook keeps no records of this kind.", where)
         raise UnreadableRecord(record_id, event_date)
     try:
-        return model.model_validate_json(payload)
+        return known_kinds()[kind].model.model_validate_json(payload)
     except ValidationError as exc:
         log.error("%s could not be read: %s.", where, _cause(exc))
     except Exception:  # noqa: BLE001 - whatever else a model's own check raises on a row it never expected

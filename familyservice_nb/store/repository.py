@@ -25,7 +25,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select, text, update
 
 from ..dates import parse_uk_date, today_in_london
-from ..errors import WorkbookError
+from ..errors import UnreadableRecord, WorkbookError
 from . import audit, authorship
 from .access import NotAllowed, NotFound, Viewer, check_case, record_filter
 from .readable import ReadRecords, read_records
@@ -130,17 +130,24 @@ class RecordVersion:
 # -- models ---------------------------------------------------------------------------------------
 
 
-def record_kinds() -> dict[str, type[BaseModel]]:
-    from ..records import RECORD_KINDS  # the domain, loaded when a record is first touched
+def record_kinds():
+    """The declared kinds of record (`records.kinds.KINDS`) by key."""
+    from ..records import kinds  # the domain, loaded when a record is first touched
 
-    return RECORD_KINDS
+    return kinds.KINDS
+
+
+def model_of(kind: str) -> type[BaseModel]:
+    """The model of the kind stored as `kind`; `UnknownKind` (a WorkbookError) when the workbook keeps none."""
+    from ..records import kinds
+
+    return kinds.kind_named(kind).model
 
 
 def kind_of(record: BaseModel) -> str:
-    for kind, cls in record_kinds().items():
-        if type(record) is cls:
-            return kind
-    raise WorkbookError(f"The workbook does not keep records of the kind {type(record).__name__}.")
+    from ..records import kinds
+
+    return kinds.kind_of(record).key
 
 
 def _plain_problems(error: ValidationError, cls: type[BaseModel]) -> list[str]:
@@ -161,10 +168,7 @@ def validated(record: BaseModel | dict, kind: str | None) -> tuple[str, BaseMode
         kind, data = found, record.model_dump(mode="json")
     else:
         data = dict(record)
-    kinds = record_kinds()
-    if kind not in kinds:
-        raise WorkbookError(f"The workbook does not keep records of the kind '{kind}'.")
-    cls = kinds[kind]
+    cls = model_of(kind)
     try:
         return kind, cls.model_validate(data)
     except ValidationError as exc:
@@ -172,7 +176,7 @@ def validated(record: BaseModel | dict, kind: str | None) -> tuple[str, BaseMode
 
 
 def load_model(kind: str, payload: str, record_id=None) -> BaseModel:
-    cls = record_kinds()[kind]
+    cls = model_of(kind)
     try:
         return cls.model_validate_json(payload)
     except ValidationError as exc:
@@ -297,7 +301,9 @@ def _model_or_none(kind: str, payload: str) -> BaseModel | None:
 
 def list_records(
     conn: Connection, viewer: Viewer, kind: str | None = None, case_id: str | None = None, state: str | None = None
-) -> list[RecordInfo]:
+) -> ReadRecords:
+    """What the store knows of each record without opening it; a row of a kind the workbook does not keep is
+    left out and named in the list's `unreadable`."""
     query = select(records).where(record_filter(viewer))
     if case_id is not None:
         check_case(conn, viewer, case_id)
@@ -306,16 +312,17 @@ def list_records(
         query = query.where(records.c.kind == kind)
     if state is not None:
         query = query.where(records.c.state == state)
-    rows = conn.execute(query.order_by(records.c.event_date, records.c.record_id)).mappings()
-    return [_info(r) for r in rows]
+    rows = conn.execute(query.order_by(records.c.event_date, records.c.record_id)).mappings().all()
+    declared = record_kinds()
+    return ReadRecords([_info(r) for r in rows if r["kind"] in declared],
+                       [UnreadableRecord(r["record_id"], r["event_date"]) for r in rows if r["kind"] not in declared])
 
 
 def discussion_kinds() -> list[str]:
     """Kinds whose records agree actions and review earlier ones (supervision, review, closure)."""
-    return [
-        kind for kind, cls in record_kinds().items()
-        if {"agreed_actions", "previous_actions"} <= set(cls.model_fields)
-    ]
+    from ..records import kinds
+
+    return kinds.case_discussions()
 
 
 def completed_discussions(conn: Connection, viewer: Viewer, case_id: str, before: str | int | None = None,
@@ -401,7 +408,7 @@ def _lenient_due(kind: str, data: dict, day: dt.date | None, calendar) -> dt.dat
     say a draft is overdue before it is whole (issue 13)."""
     if day is None or calendar is None:
         return None
-    model = record_kinds()[kind]
+    model = model_of(kind)
     values = {"event_date": day, "risk_identified": data.get("risk_identified") is True}
     if "kind" in model.model_fields and data.get("kind"):
         try:
@@ -416,8 +423,7 @@ def _lenient_due(kind: str, data: dict, day: dt.date | None, calendar) -> dt.dat
 
 def prepare_unfinished(data: dict, kind: str, viewer: Viewer, calendar=None) -> Prepared:
     """A form's dict kept exactly as typed; its index columns read leniently (see the module's docstring)."""
-    if kind not in record_kinds():
-        raise WorkbookError(f"The workbook does not keep records of the kind '{kind}'.")
+    model_of(kind)  # refuses a kind the workbook does not keep
     day = _lenient_day(data.get("event_date"))
     subject, author = data.get("practitioner"), data.get("author")
     meta = {

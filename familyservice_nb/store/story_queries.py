@@ -22,6 +22,14 @@ from .readable import read_record
 from .schema import record_versions, records, staff
 
 
+def not_printed() -> list[str]:
+    """The kinds declared not printable (`records.kinds`); a kind the workbook does not keep is not among them,
+    so reading one names it (`readable`)."""
+    from ..records.kinds import keys
+
+    return keys(lambda kind: not kind.printable)
+
+
 def staff_names(conn: Connection) -> dict[str, str]:
     """Name by login for everyone on the staff list (names are shown to every user, as `Store.staff` does)."""
     return {login: name for login, name in conn.execute(select(staff.c.login, staff.c.name)).all()}
@@ -77,6 +85,11 @@ def printable(conn: Connection, viewer: Viewer, record_id: str | int, version: i
     """
     info = repository.info(conn, viewer, record_id)
     number = int(info.record_id)
+    if info.kind in not_printed():
+        from ..records.kinds import kind_named
+
+        raise WorkbookError(f"Record {number} is a {kind_named(info.kind).noun}, which is not printed or saved as a "
+                            "document.")
     query = select(record_versions).where(record_versions.c.record_id == number, record_versions.c.state == "complete")
     if version is not None:
         query = query.where(record_versions.c.version == version)
@@ -94,7 +107,7 @@ def printable(conn: Connection, viewer: Viewer, record_id: str | int, version: i
     ).scalar_one()
     names = staff_names(conn)
     model = read_record(info.kind, chosen["payload"], number, info.event_date, chosen["version"])
-    author = getattr(model, "author", info.author)
+    author = model.author
     return Printable(
         record=model, record_id=str(number), kind=info.kind, version=chosen["version"],
         author=names.get(author) or author, author_login=author, meeting_date=model.event_date,
@@ -109,6 +122,7 @@ def completed_record_ids(conn: Connection, viewer: Viewer) -> list[str]:
     done = select(record_versions.c.record_id).where(record_versions.c.state == "complete").distinct().subquery()
     rows = conn.execute(
         select(records.c.record_id).join(done, done.c.record_id == records.c.record_id)
-        .where(record_filter(viewer)).order_by(records.c.event_date, records.c.record_id)
+        .where(record_filter(viewer), records.c.kind.not_in(not_printed()))
+        .order_by(records.c.event_date, records.c.record_id)
     ).all()
     return [str(r[0]) for r in rows]

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from familyservice_nb.records import RECORD_KINDS, Recording, render_text
+from familyservice_nb.records import RECORD_KINDS, Recording, kind_of, render_text
 
 HOSTILE = [
     "<script>alert('x')</script>",
@@ -30,7 +30,7 @@ def test_the_seven_kinds():
     assert list(RECORD_KINDS) == ["case_note", "session", "gfpo_session", "supervision", "review_summary",
                                   "closure_summary", "line_management"]
     for name, cls in RECORD_KINDS.items():
-        assert cls.record_kind == name and issubclass(cls, Recording)
+        assert kind_of(cls).key == name and issubclass(cls, Recording)
 
 
 @pytest.mark.parametrize("kind", list(RECORD_KINDS))

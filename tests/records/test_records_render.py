@@ -12,7 +12,7 @@ from familyservice_nb.records import (
     NOT_DISCUSSED,
     RECORD_KINDS,
     SAFEGUARDING_PROMPT,
-    copy_destination,
+    kind_named,
     render_text,
 )
 
@@ -183,7 +183,7 @@ def test_line_management_is_a_personnel_record_never_for_a_childs_running_record
     """Rule (issue 10, item 4): line-management text is copied as a personnel record."""
     text = render_text(make("line_management"))
     assert "PERSONNEL RECORD" in text.split("\n\n")[0] and "Not for a child's or family's running record" in text
-    personnel, case = copy_destination("line_management"), copy_destination("supervision")
+    personnel, case = kind_named("line_management").destination, kind_named("supervision").destination
     assert not personnel.running_record and "running record" not in personnel.intro.replace(
         "does not belong on a child's or family's running record", "")
     assert case.running_record and "case's running record" in case.intro
@@ -205,7 +205,9 @@ def test_document_note_shows_uk_date(make):
 
 
 def test_something_that_is_not_a_record_refused():
-    with pytest.raises(TypeError, match="no Mosaic text"):
+    from familyservice_nb.errors import UnknownKind
+
+    with pytest.raises(UnknownKind, match="does not keep records of the kind 'object'"):
         render_text(object())
 
 

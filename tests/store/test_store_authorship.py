@@ -67,7 +67,7 @@ def test_rule_3_a_practitioner_drafts_but_cannot_complete_a_case_supervision(see
     own = make_supervision(author=WORKER, manager=WORKER)  # naming themselves as manager
     record_id = practitioner.save_draft(own)
     assert practitioner.info(record_id).state == "draft"
-    with pytest.raises(NotAllowed, match="Only a manager of the case's team can complete a case supervision"):
+    with pytest.raises(NotAllowed, match="Only a manager of the case's team can complete a supervision record"):
         practitioner.complete(record_id)
     assert practitioner.info(record_id).state == "draft"
     assert as_user(MANAGER).oversight_data().discussions["completed_at"].isna().all()
@@ -94,7 +94,7 @@ def test_rule_3_a_manager_of_another_team_cannot_complete(seeded, as_user, store
                                       team="South", open_date="01/09/2026")])
     morgan = as_user(MANAGER)
     record_id = morgan.save_draft(make_supervision("CASE-X"))
-    with pytest.raises(NotAllowed, match="Only a manager of team South can complete a case supervision"):
+    with pytest.raises(NotAllowed, match="Only a manager of team South can complete a supervision record"):
         morgan.complete(record_id)
     with pytest.raises(NotAllowed, match="cannot open case C-N1"):
         as_user(OTHER_MANAGER).save_draft(make_supervision(author=OTHER_MANAGER, manager=OTHER_MANAGER))

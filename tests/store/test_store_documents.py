@@ -224,7 +224,7 @@ def test_the_story_pdf_and_word_file_hold_the_trail_and_the_childs_words(workboo
         later = RECORD_KINDS["supervision"].model_validate({
             **RECORDS["supervision"][1], "event_date": dt.date(2026, 12, 4), "agreed_actions": [],
             "previous_actions": [{"action_id": "ACT-77", "status": "Done"}], "key_dates": [], "pbr_outcomes": ["Health"],
-            "children": [{"child_id": "K-1", "not_spoken_to": "Not seen this period"},
+            "children": [{"child_id": "K-1", "not_spoken_to": "Another reason", "reason_detail": "In hospital"},
                          {"child_id": "K-2", "date_spoken_to": "03/12/2026", "seen_alone": False,
                           "views_and_feelings": "I miss my dad."}],
             "left_empty": {"key_dates": "Nothing to record", "agreed_actions": "Nothing to record"}})
@@ -235,10 +235,20 @@ def test_the_story_pdf_and_word_file_hold_the_trail_and_the_childs_words(workboo
     facts = ["20/11/2026", "04/12/2026", "Planned supervision", "Mo Manager", "Book the school meeting",
              "Agreed", "Done", "I like my new teacher.", "I miss my dad.", "Ann", "Ben",
              "Family plan review", "Pat Example", "Grandmother", "School attendance", "Not listed since 20/11/2026",
-             "Attendance at 80%.", HOSTILE_TEXT, "Produced", "by Mo Manager"]
+             "Attendance at 80%.", HOSTILE_TEXT, "Produced", "by Mo Manager",
+             # why a child was not spoken to, in the form's words: Ben at the first, Ann at the second
+             "Not seen this period", "Another reason", "Reason: In hospital"]
     for text in (pdf_text(documents.pdf_bytes(outline), tmp_path), docx_text(documents.docx_bytes(outline))):
         flat = squeeze(text)
         assert [f for f in facts if squeeze(f) not in flat] == []
+    from dashboard_seed import page_on
+
+    from familyservice_nb.ui.pages.case_story import CaseStoryPage
+
+    page = page_on(CaseStoryPage, workbook)
+    page.apply_query({"case": "C-N1"})
+    children = page.sections.children[3].value  # the page shows the same sections
+    assert "Not seen this period" in children and "Another reason\nReason: In hospital" in children
 
 
 def test_story_sections_are_escaped_html_a_page_can_show(workbook):

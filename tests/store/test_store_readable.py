@@ -237,3 +237,17 @@ def test_a_bad_draft_does_not_stop_the_lists_either(seeded, as_user):
     assert manager.case_story("C-N1").unreadable == []  # drafts are not in the story
     assert manager.oversight_data().unreadable == []
     assert [i.record_id for i in manager.records(state="draft")] == [draft]
+
+
+def test_a_row_of_a_kind_the_workbook_does_not_keep_is_named_in_every_list_and_never_linked(seeded, as_user):
+    from familyservice_nb.ui.pages.case_supervision import CaseSupervisionApp
+    from familyservice_nb.ui.pages.my_work import MyWork
+
+    bad_id = write_row(seeded, *BAD["a kind the workbook does not keep"])
+    infos = as_user(MANAGER).records(case_id="C-N1")
+    assert [i.record_id for i in infos] == [] and [u.record_id for u in infos.unreadable] == [bad_id]
+    work = MyWork(as_user(MANAGER), as_of=dt.date(2027, 1, 29))
+    assert work.unreadable.value.count(sentence(bad_id)) == 1  # the oversight figures name it too: said once
+    assert "supervison" not in work.recent.value.lower()
+    listed = CaseSupervisionApp(as_user(MANAGER), MANAGER).case_records_html("C-N1")
+    assert sentence(bad_id) in listed and "?record=" not in listed

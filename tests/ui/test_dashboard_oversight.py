@@ -85,10 +85,11 @@ def test_the_seeded_gaps_are_found(db):
 
 
 def test_the_page_says_what_counts_as_spoken_to_and_shows_epdrs(db):
-    from familyservice_nb.oversight import SPOKEN_TO_NOTE
+    from familyservice_nb.oversight import late_records_note, spoken_to_note
 
     page = page_for(db, ANALYST)
-    assert html.escape(SPOKEN_TO_NOTE) in page.sections["children_not_spoken_to"].children[0].value
+    assert html.escape(spoken_to_note()) in page.sections["children_not_spoken_to"].children[0].value
+    assert html.escape(late_records_note()) in page.sections["late_records"].children[0].value
     assert "Lee South" in page.sections["epdr_due"].table.value
 
 

@@ -36,7 +36,7 @@ def test_form_a_practitioner_cannot_complete_a_case_supervision(url):
     form = supervision_form(url, PRACTITIONER)
     fill_discussion(form)
     assert not form.complete()
-    assert "Only a manager of the case's team can complete a case supervision" in form.summary.value
+    assert "Only a manager of the case's team can complete a supervision record" in form.summary.value
     assert not form.locked and Store(url, user=PRACTITIONER).info(form.record_id).state == "draft"
 
 

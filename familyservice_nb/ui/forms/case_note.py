@@ -24,8 +24,6 @@ DETAIL_FIELDS = [name for details in DETAILS.values() for name in details]
 
 class CaseNoteForm(CaseRecordForm):
     model = CaseNote
-    kind = "case_note"
-    noun = "case note"
     date_label = "Date of the event"
 
     def build(self) -> list[widgets.Widget]:

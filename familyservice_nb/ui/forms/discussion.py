@@ -62,7 +62,6 @@ def carried_forward(previous: Sequence) -> dict:
 class DiscussionForm(CaseRecordForm):
     """The case-discussion sections, shared by supervision, review and closure summaries."""
 
-    noun = "record"
     about_title = "About this discussion"
 
     def __init__(self, store, *, case, previous: Sequence = (), programme=None, outcomes=None, fixed: dict,
@@ -121,8 +120,6 @@ class SupervisionForm(DiscussionForm):
     """Case supervision: planned, or advice on a safeguarding concern."""
 
     model = SupervisionRecord
-    kind = "supervision"
-    noun = "supervision record"
     date_label = "Date of the supervision"
     about_title = "About this case discussion"
 
@@ -157,16 +154,12 @@ class SupervisionForm(DiscussionForm):
 
 class ReviewForm(DiscussionForm):
     model = ReviewSummary
-    kind = "review_summary"
-    noun = "review summary"
     date_label = "Date of the review"
     about_title = "About this review"
 
 
 class ClosureForm(DiscussionForm):
     model = ClosureSummary
-    kind = "closure_summary"
-    noun = "closure summary"
     date_label = "Date of the closure discussion"
     about_title = "About this closure"
 

@@ -64,8 +64,6 @@ def prompts_panel() -> widgets.HTML:
 
 class GFPOForm(CaseRecordForm):
     model = GFPOSessionRecord
-    kind = "gfpo_session"
-    noun = "GFPO session record"
     date_label = "Date of the session"
 
     def build(self) -> list[widgets.Widget]:

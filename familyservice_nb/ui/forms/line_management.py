@@ -19,6 +19,7 @@ from familyservice_nb.records import (
     opening_figures,
     uk,
 )
+from familyservice_nb.records.kinds import SUPERVISION
 from familyservice_nb.ui.charts import caseload_figure, figure_widget
 from familyservice_nb.ui.forms.framework.form import RecordForm, section
 from familyservice_nb.ui.forms.framework.parts import Part, Problem
@@ -53,7 +54,7 @@ def figures_table(f: OpeningFigures) -> str:
 class CaseDiscussionsPart(Part):
     """`case_discussions`: tick the case supervision records discussed in this session (each can be opened)."""
 
-    def __init__(self, infos: Sequence, case_page: str = "case-supervision.ipynb"):
+    def __init__(self, infos: Sequence, case_page: str = SUPERVISION.page):
         self.name = "case_discussions"
         self.ids = [i.record_id for i in infos]
         self.boxes, rows = [], []
@@ -97,8 +98,6 @@ class CaseDiscussionsPart(Part):
 
 class LineManagementForm(RecordForm):
     model = LineManagementSupervision
-    kind = "line_management"
-    noun = "line management supervision record"
     date_label = "Date of the supervision"
 
     def __init__(self, store, *, figures: OpeningFigures, discussions: Sequence, fixed: dict,

@@ -23,18 +23,6 @@ LANDING_NOTEBOOK = "index.ipynb"
 CASE_STORY_NOTEBOOK = "case-story.ipynb"  # a case's oversight story (`?case=`)
 MANAGEMENT_OVERSIGHT_NOTEBOOK = "management-oversight.ipynb"
 
-# Which page opens a record of each kind, and what the record is called there.
-RECORD_PAGES = {
-    "supervision": ("case-supervision.ipynb", "Case supervision"),
-    "session": ("session-record.ipynb", "Session record"),
-    "gfpo_session": ("gfpo-session-record.ipynb", "GFPO session record"),
-    "case_note": ("case-note.ipynb", "Case note"),
-    "review_summary": ("review-summary.ipynb", "Review summary"),
-    "closure_summary": ("closure-summary.ipynb", "Closure summary"),
-    "line_management": ("line-management-supervision.ipynb", "Line management supervision"),
-}
-
-
 def page_link(notebook: str, param: str, value) -> str:
     """`notebook?param=value`, the value URL-quoted: the one way a page's address names a case or record
     (relative, as pages sit side by side). Escape it (`html.esc`) before writing it into HTML."""
@@ -42,8 +30,12 @@ def page_link(notebook: str, param: str, value) -> str:
 
 
 def record_link(kind: str, record_id) -> str:
-    """The address that opens a record in its form."""
-    return page_link(RECORD_PAGES.get(kind, (LANDING_NOTEBOOK, ""))[0], "record", record_id)
+    """The address that opens a record in its form: its kind's page (`records.kinds`); `UnknownKind` for a kind
+    the workbook does not keep."""
+    # The record models are loaded by the pages that link records, not by the server, which only lists pages.
+    from familyservice_nb.records.kinds import kind_named
+
+    return page_link(kind_named(kind).page, "record", record_id)
 
 
 def case_link(case_id, notebook: str = CASE_STORY_NOTEBOOK) -> str:

@@ -7,7 +7,6 @@ from familyservice_nb.ui.forms.framework.case_app import CaseRecordApp
 
 
 class CaseNoteApp(CaseRecordApp):
-    title = "Case note"
     intro = ("Write a case note for the running record. Choose the type of note: each type asks for the details the "
              "guidance requires. Your draft saves itself as you type.")
     form_class = CaseNoteForm

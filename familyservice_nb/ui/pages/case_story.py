@@ -15,6 +15,7 @@ import ipywidgets as widgets
 
 from familyservice_nb import documents
 from familyservice_nb.errors import WorkbookError
+from familyservice_nb.records.kinds import CASE_NOTE, SESSION, SUPERVISION
 from familyservice_nb.ui.forms.framework.form import UNEXPECTED, log_failure
 from familyservice_nb.ui.forms.framework.request import Params, when_requested
 from familyservice_nb.ui.kit.catalogue import case_link
@@ -30,8 +31,8 @@ PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NO_CASE = ("No case is named in this page's address. Open a case's story from a case link (the landing page's "
            "case search, the Management oversight page, a case's form), or choose a case below.")
-CASE_PAGES = (("case-supervision.ipynb", "Hold a case supervision"), ("session-record.ipynb", "Write a session record"),
-              ("case-note.ipynb", "Write a case note"))
+CASE_PAGES = ((SUPERVISION.page, "Hold a case supervision"), (SESSION.page, "Write a session record"),
+              (CASE_NOTE.page, "Write a case note"))
 
 
 class CaseStoryPage(AppPage):

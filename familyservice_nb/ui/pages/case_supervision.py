@@ -11,7 +11,6 @@ from familyservice_nb.ui.forms.discussion import DiscussionApp, SupervisionForm
 
 
 class CaseSupervisionApp(DiscussionApp):
-    title = "Case supervision"
     intro = ("Record a case discussion held in planned supervision, or when advice on a safeguarding concern "
              "was sought. Choose the practitioner and the case; your draft saves itself as you type.")
     form_class = SupervisionForm

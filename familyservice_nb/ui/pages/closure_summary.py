@@ -6,7 +6,6 @@ from familyservice_nb.ui.forms.discussion import ClosureForm, DiscussionApp
 
 
 class ClosureSummaryApp(DiscussionApp):
-    title = "Closure summary"
     intro = ("Summarise the work with the family as the case closes to the Family Service, with the reason and "
              "date of closure. Your draft saves itself as you type.")
     form_class = ClosureForm

@@ -7,7 +7,6 @@ from familyservice_nb.ui.forms.gfpo import GFPOForm
 
 
 class GFPOSessionApp(CaseRecordApp):
-    title = "GFPO session record"
     intro = ("Record a Graduated Family and Parenting Intervention session. The guidance's suggested points are "
              "beside the observation box. Your draft saves itself as you type.")
     form_class = GFPOForm

@@ -12,7 +12,14 @@ from __future__ import annotations
 import ipywidgets as widgets
 import pandas as pd
 
-from familyservice_nb.oversight import MEASURES, SPOKEN_TO_NOTE, OversightReport, management_oversight
+from familyservice_nb.oversight import (
+    MEASURES,
+    OversightReport,
+    late_records_note,
+    management_oversight,
+    spoken_to_note,
+)
+from familyservice_nb.records.kinds import LINE_MANAGEMENT, SUPERVISION
 from familyservice_nb.ui.charts import figure_widget, gaps_figure, update_gaps
 from familyservice_nb.ui.kit.behind_figures import OversightDrillDown
 from familyservice_nb.ui.kit.catalogue import CASE_STORY_NOTEBOOK
@@ -25,8 +32,8 @@ from familyservice_nb.ui.kit.values import figures_as_of, london_now
 
 TITLE = "Management oversight"
 ALL = ""
-SUPERVISION_PAGE = "case-supervision.ipynb"
-LINE_MANAGEMENT_PAGE = "line-management-supervision.ipynb"
+SUPERVISION_PAGE = SUPERVISION.page
+LINE_MANAGEMENT_PAGE = LINE_MANAGEMENT.page
 CASE_LINK = Link(SUPERVISION_PAGE, "case")
 # Each case's line also opens the case's oversight story (a column of links only: not in the Excel file).
 STORY = {"story": "Oversight story"}
@@ -64,7 +71,7 @@ TABLES: dict[str, dict] = {
         links={"case_id": CASE_LINK, "story": STORY_LINK},
         what="children not recorded as spoken to in time, most overdue first",
         empty="Every child on an open case has been spoken to in time.",
-        note=SPOKEN_TO_NOTE,  # what counts as spoken to: the domain's words (oversight.SPOKEN_TO_SOURCES)
+        note=spoken_to_note(),  # what counts as spoken to: the words of each kind that counts (records.kinds)
     ),
     "late_records": dict(
         columns={"record_id": "Record", "kind": "Kind of record", "case_id": "Case", "team": "Team",
@@ -74,10 +81,7 @@ TABLES: dict[str, dict] = {
         links={"case_id": CASE_LINK, "story": STORY_LINK},
         what="records completed late or not yet completed after their due date, most days late first",
         empty="Every record was completed by its due date.",
-        note="Every record the workbook holds about a case: case supervisions, review and closure summaries, "
-             "sessions, GFPO sessions and case notes. Due within 5 working days of the day it was held, or by the "
-             "next working day when harm or risk was identified (always for advice on a safeguarding concern). "
-             "The day held and the day entered are shown apart.",
+        note=late_records_note(),  # which kinds are timed (records.kinds), and the rule
     ),
     "line_management_due": dict(
         columns={"practitioner": "Practitioner", "team": "Team", "manager": "Line manager",

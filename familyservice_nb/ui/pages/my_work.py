@@ -19,10 +19,10 @@ from familyservice_nb.dates import today_in_london
 from familyservice_nb.errors import WorkbookError
 from familyservice_nb.oversight import cases_without_supervision, overdue_actions
 from familyservice_nb.records.base import uk
+from familyservice_nb.records.kinds import CASE_NOTE, SESSION, SUPERVISION, kind_named
 from familyservice_nb.ui.kit.catalogue import (
     CASE_STORY_NOTEBOOK,
     MANAGEMENT_OVERSIGHT_NOTEBOOK,
-    RECORD_PAGES,
     case_link,
     record_link,
 )
@@ -32,13 +32,12 @@ from familyservice_nb.ui.kit.values import london_now, london_time
 LOOK_AHEAD_DAYS = 7  # supervisions falling due within a week are shown with the overdue ones
 RECENT_DAYS = 14
 MOST = 20  # lines per list; the oversight page has them all
-CASE_PAGES = (("case-supervision.ipynb", "Case supervision"), ("session-record.ipynb", "Session record"),
-              ("case-note.ipynb", "Case note"), (CASE_STORY_NOTEBOOK, "Oversight story"))
+CASE_PAGES = (*((k.page, k.title) for k in (SUPERVISION, SESSION, CASE_NOTE)), (CASE_STORY_NOTEBOOK, "Oversight story"))
 
 
 def _case(case_id, family) -> str:
     """A case's line opens its supervision (and ends with its story: `_story`)."""
-    return f'<a href="{esc(case_link(case_id, "case-supervision.ipynb"))}">{esc(case_id)} – {esc(family)}</a>'
+    return f'<a href="{esc(case_link(case_id, SUPERVISION.page))}">{esc(case_id)} – {esc(family)}</a>'
 
 
 def _story(case_id) -> str:
@@ -115,7 +114,9 @@ class MyWork(widgets.VBox):
              f"{esc(uk(i.event_date))}{_case_words(i.case_id)}</a> – completed {esc(london_time(i.updated_at))}"
              for i in done], "Nothing completed in the last fortnight.")
         data = self.store.oversight_data()
-        self.unreadable.value = unreadable_notice(data.unreadable)
+        named = {u.record_id for u in data.unreadable}
+        self.unreadable.value = unreadable_notice([*data.unreadable,
+                                                   *(u for u in infos.unreadable if u.record_id not in named)])
         ahead = self.as_of + dt.timedelta(days=LOOK_AHEAD_DAYS)
         due = cases_without_supervision(data, as_of=ahead, interval_days=self.store.settings().supervision_interval_days)
         self.due.value = _list([
@@ -134,7 +135,8 @@ class MyWork(widgets.VBox):
         rows = []
         for info in sorted(drafts, key=lambda i: i.updated_at, reverse=True):
             late = (f' <strong class="fsnb-overdue">Overdue: to be recorded on Mosaic by {esc(uk(info.due_date))}'
-                    "</strong>" if info.due_date is not None and info.due_date < self.as_of else "")
+                    "</strong>" if kind_named(info.kind).timed and info.due_date is not None
+                    and info.due_date < self.as_of else "")
             link = widgets.HTML(
                 f'<a href="{esc(record_link(info.kind, info.record_id))}">{esc(_kind_words(info.kind))}, '
                 f"{esc(uk(info.event_date))}{_case_words(info.case_id)}</a> – saved {esc(london_time(info.updated_at))}"
@@ -195,7 +197,7 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 
 def _kind_words(kind: str) -> str:
-    return RECORD_PAGES.get(kind, ("", kind.replace("_", " ").capitalize()))[1]
+    return kind_named(kind).title
 
 
 def _case_words(case_id) -> str:

@@ -6,7 +6,6 @@ from familyservice_nb.ui.forms.discussion import DiscussionApp, ReviewForm
 
 
 class ReviewSummaryApp(DiscussionApp):
-    title = "Review summary"
     intro = ("Summarise a review of the family's plan: the same points as a case supervision. "
              "Your draft saves itself as you type.")
     form_class = ReviewForm

@@ -7,7 +7,6 @@ from familyservice_nb.ui.forms.session import SessionForm
 
 
 class SessionRecordApp(CaseRecordApp):
-    title = "Session record"
     intro = ("Record a direct session with a child, family or young person, the way Mosaic's case record template "
              "asks. Your draft saves itself as you type.")
     form_class = SessionForm

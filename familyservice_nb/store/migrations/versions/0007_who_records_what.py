@@ -56,8 +56,8 @@ RLS = earlier("0004_row_level_security")
 MOSAIC = earlier("0006_mosaic_entered")
 
 PROVISION_LOCK = 7_246_011  # an advisory lock: two servers starting at once take turns
-MANAGER_KINDS = ("supervision", "review_summary", "closure_summary")  # authorship.MANAGER_KINDS
-NAMES_MANAGER = ("supervision", "line_management")  # authorship.manager_named
+MANAGER_KINDS = ("supervision", "review_summary", "closure_summary")  # records.kinds: completed by Completer.CASE_MANAGER
+NAMES_MANAGER = ("supervision", "line_management")  # records.kinds: the kinds whose model names a manager
 MANAGER_RECORDING = "Manager''s recording"  # vocab.NoteType.MANAGER_RECORDING, quoted for SQL
 AUDITED_TABLES = ("cases", "children", "notes", "staff", "staff_teams", "settings")
 READ_ACTIONS = ("read", "read story", "export pdf", "export word")  # store/audit.py READ_ACTIONS

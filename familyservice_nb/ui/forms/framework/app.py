@@ -14,6 +14,7 @@ from typing import ClassVar
 import ipywidgets as widgets
 
 from familyservice_nb.errors import WorkbookError
+from familyservice_nb.records.kinds import kind_named
 from familyservice_nb.store import NotAllowed, NotFound, Store
 from familyservice_nb.ui.forms.framework.drafts import load_payload
 from familyservice_nb.ui.forms.framework.form import UNEXPECTED, RecordForm, log_failure
@@ -26,11 +27,17 @@ from familyservice_nb.ui.kit.values import london_time
 
 
 class FormApp(AppPage):
-    """What every form page shares: the store, a message line, the draft offer and the form's place."""
+    """What every form page shares: the store, a message line, the draft offer and the form's place. The page
+    is titled as its form's kind (`records.kinds`)."""
 
     title: ClassVar[str] = "Record"
     intro: ClassVar[str] = ""
     form_class: ClassVar[type[RecordForm]]
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "form_class" in cls.__dict__:
+            cls.title = kind_named(cls.form_class.kind).title
 
     def __init__(self, store: Store, user: str):
         self.store = store

@@ -10,12 +10,13 @@ from typing import ClassVar
 
 from familyservice_nb.errors import WorkbookError
 from familyservice_nb.records.base import uk
+from familyservice_nb.records.kinds import kind_named
 from familyservice_nb.ui.forms.framework.app import FormApp
 from familyservice_nb.ui.forms.framework.chooser import SubjectChooser
 from familyservice_nb.ui.forms.framework.drafts import load_payload, my_latest_draft
 from familyservice_nb.ui.forms.framework.form import UNEXPECTED, RecordForm, log_failure
 from familyservice_nb.ui.forms.framework.request import Params
-from familyservice_nb.ui.kit.catalogue import RECORD_PAGES, case_link, record_link
+from familyservice_nb.ui.kit.catalogue import case_link, record_link
 from familyservice_nb.ui.kit.html import esc
 
 
@@ -101,16 +102,16 @@ class CaseFormApp(FormApp):
         except WorkbookError:
             return ""
         story = f'<a class="fsnb-story-link" href="{esc(case_link(case_id))}">The case\'s oversight story</a>'
-        if not infos:
+        if not infos and not infos.unreadable:
             return f'<p class="fsnb-muted fsnb-case-records">No records of this case in the workbook yet. {story}</p>'
         names = {s.login: s.name for s in self._staff}
         items = "".join(
-            f'<li><a href="{esc(record_link(i.kind, i.record_id))}">{esc(RECORD_PAGES.get(i.kind, ("", i.kind))[1])}'
+            f'<li><a href="{esc(record_link(i.kind, i.record_id))}">{esc(kind_named(i.kind).title)}'
             f", {esc(uk(i.event_date))}</a> by {esc(names.get(i.author, i.author))}"
             f" ({'completed' if i.state == 'complete' else 'draft'})</li>"
             for i in sorted(infos, key=lambda i: (i.event_date, int(i.record_id)), reverse=True)
-        )
-        return (f'<details class="fsnb-case-records"><summary>Records of this case ({len(infos)})</summary>'
+        ) + "".join(f"<li>{esc(u)}</li>" for u in infos.unreadable)
+        return (f'<details class="fsnb-case-records"><summary>Records of this case ({len(infos) + len(infos.unreadable)})</summary>'
                 f"<ul>{items}</ul></details><p class=\"fsnb-case-records\">{story}</p>")
 
     def start(self, case, practitioner: str | None) -> RecordForm:

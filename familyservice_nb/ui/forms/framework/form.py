@@ -24,7 +24,7 @@ import ipywidgets as widgets
 from pydantic import BaseModel, ValidationError
 
 from familyservice_nb.errors import WorkbookError
-from familyservice_nb.records import copy_destination, explain, render_text
+from familyservice_nb.records import explain, kind_named, kind_of, render_text
 from familyservice_nb.records.base import uk
 from familyservice_nb.store import ChangedElsewhere
 from familyservice_nb.ui.forms.framework.autosave import Debouncer, running_loop
@@ -122,11 +122,18 @@ def section(title: str, children: Sequence[widgets.Widget], intro: str = "", css
 
 
 class RecordForm(widgets.VBox):
-    """Base of every form. Subclasses set `model` and `kind`, and build their parts and sections."""
+    """Base of every form. Subclasses set `model` and build their parts and sections; the model's kind
+    (`records.kinds`) gives the form its `kind` and `noun`."""
 
     model: ClassVar[type[BaseModel]]
     kind: ClassVar[str]
     noun: ClassVar[str] = "record"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "model" in cls.__dict__:
+            declared = kind_of(cls.model)
+            cls.kind, cls.noun = declared.key, declared.noun
     date_label: ClassVar[str] = "Date"  # the record's own date, named for what it is ("Date of the supervision")
 
     def __init__(self, store, *, fixed: dict, record_id: str | None = None, autosave_delay: float = 1.0):
@@ -570,9 +577,9 @@ class RecordForm(widgets.VBox):
         ], layout=fixed_layout(width="100%"))
         self.reason_box.add_class("fsnb-amend")
         show(self.reason_box, False)
-        # Where the text goes (records.copy_destination): a case's running record, or (line management) the
+        # Where the text goes (the kind's destination): a case's running record, or (line management) the
         # practitioner's personnel file, never a child's record.
-        destination = copy_destination(self.kind)
+        destination = kind_named(self.kind).destination
         self.mosaic = CopyText(label=f"The {self.noun} as text for Mosaic" if destination.running_record
                                else destination.label,
                                button="Copy for Mosaic" if destination.running_record else "Copy the text")
