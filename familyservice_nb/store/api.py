@@ -196,13 +196,25 @@ class Store:
         the record's current draft, with the same who-sees-what checks, locking and audit trail
         (`repository.save_unfinished`). Completing it later checks it in full. `based_on` as for `save_draft`.
         """
+        return self.keep_draft(data, record_id, kind, based_on).record_id
+
+    def keep_draft(self, data: dict, record_id: str | int | None = None, kind: str | None = None,
+                   based_on: dt.datetime | None = None) -> repository.KeptDraft:
+        """`save_unfinished` in one transaction that also reads when the record was last changed (by the
+        database's clock), which the next save from the same copy gives as `based_on`: a form's autosave."""
+        record_id = record_id or repository.record_id_of(data)
         try:
-            return self.save_draft(data, record_id, kind, based_on=based_on)
+            prepared = self._prepare(data, record_id, kind)
         except repository.InvalidRecord:
-            pass
+            prepared = None
         calendar = self.calendar()  # read before the write transaction opens
         with self.writing() as conn:
-            return repository.save_unfinished(conn, self.viewer(conn), data, record_id, kind, based_on, calendar)
+            viewer = self.viewer(conn)
+            if prepared is not None:
+                number = repository.save_draft(conn, viewer, prepared, record_id, based_on)
+            else:
+                number = repository.save_unfinished(conn, viewer, data, record_id, kind, based_on, calendar)
+            return repository.KeptDraft(number, repository.info(conn, viewer, number).updated_at)
 
     def saved_payload(self, record_id: str | int) -> dict:
         """The current version of a record as saved (a dict), whether or not it is a whole record yet; the read
@@ -222,6 +234,17 @@ class Store:
         calendar = self.calendar()
         with self.writing() as conn:
             return repository.complete(conn, self.viewer(conn), record_id, prepared, calendar, based_on)
+
+    def complete_new(self, record: BaseModel | dict, kind: str | None = None) -> str:
+        """Save a record never saved before and complete it, in one transaction (a record refused at completion
+        is not kept either); returns its id."""
+        prepared = self._prepare(record, None, kind)
+        calendar = self.calendar()
+        with self.writing() as conn:
+            viewer = self.viewer(conn)
+            record_id = repository.save_draft(conn, viewer, prepared, None)
+            repository.complete(conn, viewer, record_id, prepared, calendar)
+            return record_id
 
     def completion_problems(self, record: BaseModel | dict, record_id: str | int | None = None,
                             kind: str | None = None) -> list:
@@ -266,6 +289,17 @@ class Store:
         with self.reading() as conn:
             return repository.versions(conn, self.viewer(conn), record_id)
 
+    def record_history(self, record_id: str | int) -> repository.RecordHistory:
+        """What a completed record's page shows beside its text, read in one transaction: what the store knows
+        of it, its versions, its audit trail (without reads) and the names of the staff, by login."""
+        from .story_queries import staff_names
+
+        with self.reading() as conn:
+            viewer = self.viewer(conn)
+            return repository.RecordHistory(
+                info=repository.info(conn, viewer, record_id), versions=repository.versions(conn, viewer, record_id),
+                trail=self._trail(conn, viewer, record_id=record_id), names=staff_names(conn))
+
     def records(
         self, kind: str | None = None, case_id: str | None = None, state: str | None = None
     ) -> list[repository.RecordInfo]:
@@ -291,21 +325,25 @@ class Store:
         """Who changed what and when: for one record, one note, or (analysts and admins) everything. `reads`:
         with who read or exported what, too (`audit.READ_ACTIONS`)."""
         with self.reading() as conn:
-            viewer = self.viewer(conn)
-            query = select(audit).order_by(audit.c.audit_id)
-            if not reads:
-                query = query.where(audit.c.action.not_in(trail.READ_ACTIONS))
-            if record_id is not None:
-                number = repository.info(conn, viewer, record_id).record_id
-                query = query.where(audit.c.entity == "record", audit.c.entity_id == number)
-            elif note_id is not None:
-                notes.check_note(conn, viewer, note_id)
-                query = query.where(audit.c.entity == "note", audit.c.entity_id == note_id)
-            else:
-                viewer.require(frozenset({"analyst", "admin", "database"}), "see the whole audit trail")
-            frame = pd.DataFrame([dict(r) for r in conn.execute(query).mappings()], columns=list(audit.c.keys()))
+            return self._trail(conn, self.viewer(conn), record_id, note_id, reads)
+
+    @staticmethod
+    def _trail(conn: Connection, viewer: Viewer, record_id: str | int | None = None, note_id: str | None = None,
+               reads: bool = False) -> pd.DataFrame:
         import json
 
+        query = select(audit).order_by(audit.c.audit_id)
+        if not reads:
+            query = query.where(audit.c.action.not_in(trail.READ_ACTIONS))
+        if record_id is not None:
+            number = repository.info(conn, viewer, record_id).record_id
+            query = query.where(audit.c.entity == "record", audit.c.entity_id == number)
+        elif note_id is not None:
+            notes.check_note(conn, viewer, note_id)
+            query = query.where(audit.c.entity == "note", audit.c.entity_id == note_id)
+        else:
+            viewer.require(frozenset({"analyst", "admin", "database"}), "see the whole audit trail")
+        frame = pd.DataFrame([dict(r) for r in conn.execute(query).mappings()], columns=list(audit.c.keys()))
         frame["changes"] = frame["changes"].map(lambda c: json.loads(c) if isinstance(c, str) and c else {})
         return frame
 

@@ -89,6 +89,24 @@ class IncompleteRecord(InvalidRecord):
 
 
 @dataclass(frozen=True)
+class KeptDraft:
+    """A draft just saved: its record's id, and when the record was last changed (the next save's `based_on`)."""
+
+    record_id: str
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class RecordHistory:
+    """What a record's page shows beside its text (`Store.record_history`)."""
+
+    info: RecordInfo
+    versions: list
+    trail: object  # the audit trail's rows, a pandas DataFrame
+    names: dict
+
+
+@dataclass(frozen=True)
 class RecordInfo:
     """What the store knows about a record without opening it."""
 

@@ -292,7 +292,7 @@ def test_a_failed_save_keeps_what_was_typed_and_says_so(url, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("disk I/O error")
 
-    monkeypatch.setattr(form.store, "save_draft", broken)
+    monkeypatch.setattr(form.store, "keep_draft", broken)
     assert not form.save_draft()
     assert "Not saved at" in form.status.value and "still on this page" in form.status.value
     assert form.parts["case_summary"].field.value == "Typed before the database went away."

@@ -419,9 +419,8 @@ class RecordForm(widgets.VBox):
         self.debouncer.cancel()
         when = london_now()
         try:
-            self.record_id = self.store.save_unfinished(
-                self.draft_data(), self.record_id, self.kind,
-                based_on=self.based_on if self.record_id is not None else None)
+            kept = self.store.keep_draft(self.draft_data(), self.record_id, self.kind,
+                                         based_on=self.based_on if self.record_id is not None else None)
         except ChangedElsewhere as exc:
             self.save_ok = False
             self.status.value = self._status_html(str(exc), css="fsnb-save-failed", alert=True)
@@ -433,8 +432,8 @@ class RecordForm(widgets.VBox):
             log_failure("saving a draft")
             self._save_failed(when, "the database could not be reached")
             return False
+        self.record_id, self.based_on = kept.record_id, kept.updated_at
         self.save_ok = True
-        self._note_copy()
         self.keeper.key = self._keeper_key()
         self.last_saved = when
         self.saves += 1
@@ -520,25 +519,26 @@ class RecordForm(widgets.VBox):
             return False
         self.debouncer.cancel()
         self.completion_tried = True
-        model, problems = self.problems_now(completing=True)
+        # A record its model accepts goes straight to the store, whose completion (one transaction) checks the
+        # completion rules and refuses with every problem; one it does not accept is not sent at all.
+        model, problems, (copy, stood_in) = self.check()
         if problems:
-            self.show_problems(problems, everything=True)
-            self.summary.focus_count += 1  # the summary takes the focus (GOV.UK error summary)
-            self.save_draft()
+            self._not_completed(self.in_form_order(problems + self.completion_check_despite(copy, stood_in)))
             return False
         self.show_problems([], everything=True)
         try:
             if self.record_id is None:
-                self.record_id = self.store.save_unfinished(self.draft_data(), None, self.kind)
-                self._note_copy()
-            self.store.complete(self.record_id, model, based_on=self.based_on)
+                self.record_id = self.store.complete_new(model, self.kind)
+            else:
+                self.store.complete(self.record_id, model, based_on=self.based_on)
         except WorkbookError as exc:
-            if getattr(exc, "details", None):  # completion refused after all (someone else completed an action)
-                self.show_problems(completion_rows(exc.details), everything=True)
+            if getattr(exc, "details", None):  # what the completion rules still ask for
+                self._not_completed(completion_rows(exc.details))
                 return False
             problems = getattr(exc, "problems", None) or [str(exc)]
             # a problem may come as (field id, message) or as plain words
             items = [tuple(p) if isinstance(p, (tuple, list)) and len(p) == 2 else ("", str(p)) for p in problems]
+            self.save_draft()  # refused: what was typed is kept as the draft
             self.summary.show(f"The {self.noun} was not completed", items, focus=True)
             return False
         except Exception:  # noqa: BLE001
@@ -549,6 +549,12 @@ class RecordForm(widgets.VBox):
         self.show_completed(model)
         self.summary.move_focus(".fsnb-done")  # focus on "This record was completed..."
         return True
+
+    def _not_completed(self, problems: list[dict]) -> None:
+        """Every problem at once, the summary taking the focus (GOV.UK error summary); the draft is kept."""
+        self.show_problems(problems, everything=True)
+        self.summary.focus_count += 1
+        self.save_draft()
 
     def _after_parts(self) -> None:
         """Build what a completed record shows under it, once (see __init__)."""
@@ -610,17 +616,17 @@ class RecordForm(widgets.VBox):
         self.state = "complete"
         self.lock()
         self.refresh()  # a completed record's due date is no longer "overdue"
-        info = None
+        info = history = None
         try:
-            info = self.store.info(self.record_id)
+            history = self.store.record_history(self.record_id)
+            info, self._names = history.info, history.names
             if model is None:
                 model = self.store.get(self.record_id)
         except Exception:  # noqa: BLE001
             log_failure("reading a completed record")
         when = ""
         if info is not None:
-            versions = self.store.versions(self.record_id)
-            current = versions[-1] if versions else None
+            current = history.versions[-1] if history.versions else None
             if current is not None and current.completed_at:
                 when = f" on {london_time(current.completed_at)} by {self.person(current.completed_by)}"
             version = f" (version {info.current_version})" if info.current_version > 1 else ""
@@ -635,7 +641,7 @@ class RecordForm(widgets.VBox):
         )
         self.mosaic.text = render_text(model, names=self.staff_names_by_login()) if model is not None else ""
         self._show_mosaic_entry(info)
-        self.history.value = history_html(self.store, self.record_id, self.model, self.staff_names_by_login())
+        self.history.value = history_html(history, self.model)
         show(self.after)
         show(self.action_bar, False)
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import pandas as pd
 from pydantic import BaseModel
 
-from familyservice_nb.ui.kit.html import esc, html_table
+from familyservice_nb.ui.kit.html import html_table
 from familyservice_nb.ui.kit.values import london_time
 
 STATES = {"draft": "Draft", "complete": "Completed"}
@@ -86,16 +86,13 @@ def audit_table(trail: pd.DataFrame, model: type[BaseModel] | None = None,
     )
 
 
-def history_html(store, record_id: str, model: type[BaseModel] | None, names: Mapping[str, str]) -> str:
-    """Both tables for one record, people by name (`names`, by login); a plain sentence if they cannot be
-    read."""
-    try:
-        versions = store.versions(record_id)
-        trail = store.audit_trail(record_id)
-    except Exception as exc:  # noqa: BLE001 - the form itself must stay usable
-        return f'<p class="fsnb-notice">The history of this record cannot be shown just now: {esc(exc)}</p>'
+def history_html(history, model: type[BaseModel] | None) -> str:
+    """Both tables for one record (`Store.record_history`), people by name; a plain sentence when the history
+    could not be read (`history` None)."""
+    if history is None:
+        return '<p class="fsnb-notice">The history of this record cannot be shown just now.</p>'
     return (
         f'<div class="fsnb-table-wrap fsnb-history" tabindex="0" role="region" aria-label="Versions">'
-        f'{versions_table(versions, names)}</div>'
-        f'<div class="fsnb-table-wrap fsnb-history">{audit_table(trail, model, names)}</div>'
+        f'{versions_table(history.versions, history.names)}</div>'
+        f'<div class="fsnb-table-wrap fsnb-history">{audit_table(history.trail, model, history.names)}</div>'
     )
