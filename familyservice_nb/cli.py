@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--demo", action="store_true",
                    help="demo staff who sign in with FSNB_DEMO_PASSWORD, on 127.0.0.1 only")
+    p.add_argument("--ldap", metavar="CONFIG",
+                   help="sign in through the council's directory (LDAP or Active Directory): a TOML file "
+                        "(README: How sign-in is configured)")
     p.set_defaults(func=cmd_hub)
 
     p = sub.add_parser("import", help="load an extract into the database")
@@ -202,7 +205,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_hub(args: argparse.Namespace) -> int:
     from .hub.launch import run_hub
 
-    return run_hub(port=args.port, db=args.db, demo=args.demo)
+    return run_hub(port=args.port, db=args.db, demo=args.demo, ldap=args.ldap)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""A real `familyservice-nb hub --demo` on loopback, for the hub's browser tests and its benchmark.
+"""A real `familyservice-nb hub --demo` (or `--ldap CONFIG`) on loopback, for the hub's browser tests and its benchmark.
 
 `Hub(owner_url, state).start()` runs the command in its own process group and waits for the login page;
 `stop()` ends the group (the hub and its proxy), then every person's server and kernel still running, and
@@ -39,8 +39,10 @@ def proxy_installed() -> bool:
 
 
 class Hub:
-    def __init__(self, owner_url: str, state: Path, port: int | None = None, idle_env: dict | None = None):
+    def __init__(self, owner_url: str, state: Path, port: int | None = None, idle_env: dict | None = None,
+                 ldap: Path | None = None):
         self.owner_url = owner_url
+        self.ldap = ldap  # the directory settings file: sign-in through the council's directory, not the demo's
         self.state = Path(state)
         self.port = port or free_port()
         self.extra_env = idle_env or {}
@@ -75,14 +77,16 @@ class Hub:
         env = {k: v for k, v in os.environ.items()
                if k not in ("FSNB_USER", "JUPYTERHUB_USER", "FSNB_DATABASE_URL", "FSNB_TEST_POSTGRES_URL")}
         db = self.owner_without_password()
-        env.update({"FSNB_DEMO_PASSWORD": DEMO_PASSWORD, "FSNB_HUB_STATE": str(self.state_folder),
+        env.update({"FSNB_HUB_STATE": str(self.state_folder),
                     "PGPASSFILE": str(self.state / "pgpass"), "FSNB_HUB_USER_PREFIX": self.user_prefix,
                     "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
                     **self.extra_env})
+        if self.ldap is None:
+            env["FSNB_DEMO_PASSWORD"] = DEMO_PASSWORD
+        sign_in = ["--ldap", str(self.ldap)] if self.ldap is not None else ["--demo"]
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "familyservice_nb", "hub", "--demo", "--db", db,
-             "--port", str(self.port)],
+            [sys.executable, "-m", "familyservice_nb", "hub", *sign_in, "--db", db, "--port", str(self.port)],
             env=env, cwd=str(ROOT), stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         deadline = time.monotonic() + START_SECONDS

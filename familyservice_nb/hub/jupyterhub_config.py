@@ -10,6 +10,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from familyservice_nb.hub.directory import CONFIG_ENV as DIRECTORY_CONFIG_ENV
+from familyservice_nb.hub.directory_signin import directory_config
 from familyservice_nb.hub.lifeline import PARENT_ENV, end_with_parent
 from familyservice_nb.hub.spawn import HubSettings, poll_starting_servers_often, prepare_server
 from familyservice_nb.hub.throttle import throttled
@@ -53,6 +55,14 @@ if env.get("FSNB_HUB_DEMO") == "1":
     c.JupyterHub.authenticator_class = "shared-password"
     c.SharedPasswordAuthenticator.user_password = env["FSNB_DEMO_PASSWORD"]
     c.Authenticator.allowed_users = set(filter(None, env.get("FSNB_HUB_DEMO_USERS", "").split(",")))
+elif env.get(DIRECTORY_CONFIG_ENV):
+    # The council's directory (`familyservice-nb hub --ldap CONFIG`, directory.py): ldapauthenticator's
+    # connection, the workbook's checks. The search account's password is read from its file here, into this
+    # process only.
+    c.JupyterHub.authenticator_class = "familyservice_nb.hub.directory_signin.DirectoryAuthenticator"
+    for _name, _value in directory_config().items():
+        setattr(c.DirectoryAuthenticator, _name, _value)
+    c.DirectoryAuthenticator.staff_database_url = settings.database_url
 else:
     # A council's own sign-in, for example Entra ID (Azure AD) through oauthenticator:
     #   c.JupyterHub.authenticator_class = "azuread"
@@ -115,3 +125,20 @@ c.JupyterHub.load_roles = [
         "services": ["idle-culler"],
     }
 ]
+
+# -- leavers in the council's directory (leavers.py) --------------------------------------------------
+# Checked as the hub starts and every `check_every_seconds`: someone disabled in the directory, or no longer in
+# its group for the workbook, loses their server, their hub user and their database login. Only the paths
+# of the files holding the credentials are passed on, never the credentials.
+if env.get(DIRECTORY_CONFIG_ENV):
+    c.JupyterHub.services.append({
+        "name": "directory-leavers",
+        "command": [sys.executable, "-m", "familyservice_nb.hub.leavers"],
+        "environment": {name: env[name] for name in (DIRECTORY_CONFIG_ENV, "FSNB_HUB_PROVISIONER_FILE",
+                                                     PARENT_ENV, "FSNB_HUB_USER_PREFIX") if env.get(name)},
+    })
+    c.JupyterHub.load_roles.append({
+        "name": "directory-leavers",
+        "scopes": ["list:users", "read:users", "read:servers", "delete:servers", "admin:users"],
+        "services": ["directory-leavers"],
+    })

@@ -40,7 +40,7 @@ DEMO_PASSWORD_MIN = 8  # JupyterHub's shared-password sign-in asks for at least 
 # What the hub must not pass on or act on: identity and the database come from the hub alone.
 # The owner's credential (PGPASSFILE, PGPASSWORD) is for the migrations here, before JupyterHub starts.
 DROPPED_ENVIRONMENT = ("FSNB_USER", "JUPYTERHUB_USER", "FSNB_DATABASE_URL", "FSNB_EXTRACT", "PGPASSFILE",
-                       "PGPASSWORD", "FSNB_HUB_DATABASE_URL")
+                       "PGPASSWORD", "FSNB_HUB_DATABASE_URL", "FSNB_HUB_LDAP")
 PROVISIONER_FILE = "provisioner.url"  # in the hub's state folder, 0600
 
 
@@ -254,8 +254,22 @@ def _port_open(ip: str, port: int) -> bool:
         return False
 
 
-def run_hub(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False) -> int:
-    """Run the team's hub on FSNB_HUB_IP (default 127.0.0.1):`port` until stopped; the exit code."""
+def directory_settings(ldap: str | None, demo: bool) -> Path | None:
+    """With --ldap: the directory settings file, checked now (a wrong field is named before anything starts)."""
+    from .directory import DirectorySettings
+
+    if ldap is None:
+        return None
+    if demo:
+        raise HubProblem("Choose one sign-in: --demo (demo staff with a shared password) or --ldap (the council's "
+                         "directory), not both.")
+    DirectorySettings.load(ldap)
+    return Path(ldap).expanduser().resolve()
+
+
+def run_hub(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False, ldap: str | None = None) -> int:
+    """Run the team's hub on FSNB_HUB_IP (default 127.0.0.1):`port` until stopped; the exit code. `ldap`: the
+    council's directory settings file (directory.py)."""
     from ..server import locate_dashboards
     from ..web.compat import check_versions
     from .system_users import DEFAULT_PREFIX, PREFIX_ENV, rights_problem, unreachable, unreachable_sentence
@@ -267,6 +281,7 @@ def run_hub(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False)
         problem = rights_problem()
         if problem:
             raise HubProblem(problem)
+        directory = directory_settings(ldap, demo)
         url = owner_database_url(db)
         demo_password(demo, ip)
         dashboards = locate_dashboards()
@@ -298,6 +313,8 @@ def run_hub(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False)
     try:
         env = hub_environment(provisioner_file, ip, port, demo, logins, idle_minutes, state, runtime)
         env[PREFIX_ENV] = prefix
+        if directory is not None:
+            env["FSNB_HUB_LDAP"] = str(directory)
         # umask 077: the hub's database, secrets and pid files are root's alone from the moment they exist. So
         # the hub writes no compiled module: one written under that umask would be unreadable to everyone else,
         # and each person's server would compile the workbook again at every start (readable_bytecode).
@@ -314,7 +331,8 @@ def run_hub(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False)
             _say(f"The hub stopped as it started (exit code {proc.returncode}); the messages above say why.",
                  err=True)
             return proc.returncode or 1
-        who = " Demo staff sign in with their login and FSNB_DEMO_PASSWORD." if demo else ""
+        who = (" Demo staff sign in with their login and FSNB_DEMO_PASSWORD." if demo else
+               " Staff sign in with their council login." if directory is not None else "")
         _say(f"The Family Service workbook hub is running at http://{ip}:{port}/hub/login "
              f"(press Ctrl+C to stop it).{who}")
         return proc.wait()

@@ -220,6 +220,16 @@ class Throttle:
             del self._counts[key]
 
 
+class SignInRefused(web.HTTPError):
+    """A sign-in refused with a sentence for the sign-in page. `judged` says what the password was found to be:
+    "wrong" counts as a wrong password, "right" clears the login's count, None (the password was not judged: the
+    sign-in service was unreachable, or refused the account whatever its password) counts for nothing."""
+
+    def __init__(self, status: int, message: str, judged: str | None = None):
+        super().__init__(status, message)
+        self.judged = judged
+
+
 class ThrottledSignIn:
     """Mixed in before a JupyterHub Authenticator: its `authenticate` slowed, then refused, after wrong
     passwords (see the module's docstring). `throttled(cls)` makes the class."""
@@ -247,6 +257,10 @@ class ThrottledSignIn:
             raise web.HTTPError(TOO_MANY, refusal)
         try:
             user = await _answer(super().authenticate(handler, data))
+        except SignInRefused as refused:
+            {"wrong": self.throttle.failed, "right": self.throttle.succeeded}.get(refused.judged,
+                                                                              self.throttle.forget)(attempt)
+            raise
         except BaseException:
             self.throttle.forget(attempt)  # the sign-in service failed: no password was judged
             raise

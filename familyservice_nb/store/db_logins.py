@@ -14,6 +14,7 @@ person's role (migration 0007). Every function below takes the owner's URL or th
     remove_leavers(hub)                             # every login whose person left the staff list
     rotate_logins(hub)                              # every login unable to connect until provisioned again
     staff_role(hub, "alex.example")                 # 'practitioner', 'manager', 'analyst' or 'admin'
+    staff_login(hub, "Alex.Example")                # 'alex.example': the staff list's spelling, or None
 
 Roles belong to the whole PostgreSQL server, so every role of a workbook database carries a prefix made
 from the database's name (`fsnb_role_prefix` in the database): `<prefix>_practitioner` and its three
@@ -181,6 +182,14 @@ def staff_role(url: str, login: str) -> str:
     """The workbook role the staff list gives `login`; NotAllowed when the staff list does not name them."""
     with _provisioning(url) as (_engine, conn, _owner):
         return _staff_role(conn, login)
+
+
+def staff_login(url: str, login: str) -> str | None:
+    """The staff list's own spelling of `login`, matched without regard to case (a directory may write
+    `Alex.Example` for the staff list's `alex.example`); None when the staff list names nobody by it, or two
+    people whose logins differ only in case."""
+    with _provisioning(url) as (_engine, conn, _owner):
+        return conn.execute(text("SELECT fsnb_staff_login(:l)"), {"l": login.strip()}).scalar()
 
 
 def _staff_role(conn: Connection, login: str) -> str:

@@ -14,7 +14,7 @@ from jupyterhub.authenticators.shared import SharedPasswordAuthenticator
 from tornado import web
 from traitlets.config import Config
 
-from familyservice_nb.hub.throttle import Limits, Policy, ThrottledSignIn, throttled
+from familyservice_nb.hub.throttle import Limits, Policy, SignInRefused, ThrottledSignIn, throttled
 
 RIGHT, WRONG = "correct horse battery staple", "Tr0ub4dor&3"
 LOGIN = "pat.practitioner"
@@ -246,6 +246,34 @@ def test_a_sign_in_service_that_fails_counts_no_wrong_password(clock):
         with pytest.raises(ConnectionError):
             asyncio.run(auth.get_authenticated_user(handler, {"username": LOGIN, "password": RIGHT}))
     assert len(auth.throttle) == 0 and clock.waits == []
+
+
+class Directory(Authenticator):
+    """A sign-in that refuses in words, saying what it found the password to be (a directory's answers)."""
+
+    async def authenticate(self, handler, data):
+        if data["password"] == "disabled":
+            raise SignInRefused(403, "The account is disabled.")
+        if data["password"] == RIGHT:
+            raise SignInRefused(403, "Not in the workbook's group.", judged="right")
+        raise SignInRefused(403, "Wrong login or password.", judged="wrong")
+
+
+def test_a_refusal_in_words_counts_as_what_the_password_was_found_to_be(clock):
+    auth = throttled(Directory, clock=clock, sleep=clock.sleep)(allow_all=True)
+    handler = SimpleNamespace(request=SimpleNamespace(remote_ip="10.0.0.7"))
+
+    def sign_in(password):
+        with pytest.raises(SignInRefused) as refused:
+            asyncio.run(auth.get_authenticated_user(handler, {"username": LOGIN, "password": password}))
+        return refused.value.log_message
+
+    assert [sign_in("disabled") for _ in range(12)] == ["The account is disabled."] * 12  # not judged: not counted
+    assert auth.throttle.failures("login", LOGIN) == 0
+    assert [sign_in(WRONG) for _ in range(3)] == ["Wrong login or password."] * 3
+    assert auth.throttle.failures("login", LOGIN) == 3
+    assert sign_in(RIGHT) == "Not in the workbook's group."  # the password was right: the login's count is cleared
+    assert auth.throttle.failures("login", LOGIN) == 0 and auth.throttle.failures("address", "10.0.0.7") == 3
 
 
 # -- the sign-in page of a real JupyterHub -------------------------------------------------------------

@@ -43,6 +43,7 @@ from familyservice_nb.store.db_logins import (
     remove_leavers,
     remove_login,
     rotate_logins,
+    staff_login,
     staff_role,
 )
 
@@ -580,6 +581,9 @@ def test_the_provisioning_role_makes_and_rotates_logins_and_can_do_nothing_else(
     assert staff_role(hub, ANALYST) == "analyst"
     with pytest.raises(NotAllowed, match="'pat.stranger' is not on the workbook's staff list"):
         staff_role(hub, "pat.stranger")
+    # A directory's spelling of a login, in any case, is the staff list's own; a login nobody has is None.
+    assert staff_login(hub, ANALYST.upper()) == staff_login(hub, f" {ANALYST.title()} ") == ANALYST
+    assert staff_login(hub, "pat.stranger") is None
     with pytest.raises(NotAllowed, match="'pat.stranger' is not on the workbook's staff list"):
         provision_login(hub, "pat.stranger")
     with pytest.raises(DBAPIError, match="permission denied"):  # a workbook login may not provision
