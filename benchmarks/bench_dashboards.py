@@ -31,9 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-import browser_support  # noqa: E402 - the shared helpers, from tests/
-
-support = browser_support.load()
+import serverhelp  # noqa: E402 - tests/serverhelp.py: the real app and Chromium
 
 AS_OF = dt.date(2026, 11, 25)
 WORKERS, TEAMS = 150, 12
@@ -210,16 +208,13 @@ def bench_browser(folder: Path, extract: Path, runs: int) -> None:
     from playwright.sync_api import sync_playwright
 
     url = database_for(folder, extract)
-    support.ensure_python3_kernelspec()
     data = folder / "server-data"
     data.mkdir(exist_ok=True)
-    server = support.AppServer(port=support.free_port(), data_dir=data, log_path=folder / "server.log",
-                               env=support.server_environment(data, FSNB_DATABASE_URL=url, FSNB_USER=ANALYST, FSNB_PREHEAT="all"))
-    server.start()
+    server = serverhelp.start_server(data, user=ANALYST, log_path=folder / "server.log", FSNB_DATABASE_URL=url,
+                                     FSNB_PREHEAT="all")
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=support.CHROMIUM, headless=True,
-                                                 args=support.CHROMIUM_ARGS)
+            browser = serverhelp.launch_chromium(playwright)
             time.sleep(REFILL_PAUSE_SECONDS)  # the pages' kernels pre-heat as the server starts
             context, page, first = open_page(browser, server)  # the first open also warms the browser's cache
             print(f"  first open (kernel pre-heated at start): {first:.2f} s")
@@ -269,13 +264,10 @@ def screenshots(target: Path) -> None:
             store.upgrade()
             fill_demo(store, as_of=AS_OF)
             manager = next(s.login for s in store.staff() if s.role == "manager")
-        server = support.AppServer(port=support.free_port(), data_dir=data, log_path=data / "server.log",
-                                   env=support.server_environment(data, FSNB_DATABASE_URL=url, FSNB_USER=manager, FSNB_PREHEAT="all"))
-        server.start()
+        server = serverhelp.start_server(data, user=manager, FSNB_DATABASE_URL=url, FSNB_PREHEAT="all")
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=support.CHROMIUM, headless=True,
-                                                     args=support.CHROMIUM_ARGS)
+                browser = serverhelp.launch_chromium(playwright)
                 for name, (path, ready, _page) in SHOTS.items():
                     context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
                     page = context.new_page()
@@ -312,8 +304,8 @@ def main() -> int:
         print("In the kernel:")
         bench_kernel(extract, rounds=max(1, args.runs // 2))
         if not args.skip_browser:
-            if not Path(support.CHROMIUM).exists():
-                print(f"Chromium is not installed at {support.CHROMIUM}; the browser was not timed.", file=sys.stderr)
+            if not Path(serverhelp.CHROMIUM).exists():
+                print(f"Chromium is not installed at {serverhelp.CHROMIUM}; the browser was not timed.", file=sys.stderr)
                 return 2
             print("In the browser:")
             bench_browser(folder, extract, max(3, args.runs))

@@ -27,11 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-import browser_support  # noqa: E402 - the shared helpers, from tests/
-
+import serverhelp  # noqa: E402 - tests/serverhelp.py: the real app and Chromium
 from forms_seed import MANAGER, seed, sqlite_url  # noqa: E402
-
-support = browser_support.load()
 
 PAGE = "voila/render/case-supervision.ipynb"
 READY = ".fsnb-start:not([disabled])"
@@ -91,30 +88,25 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     work = Path(tempfile.mkdtemp(prefix="fsnb-bench-forms-"))
     url = seed(sqlite_url(work))
-    server = support.AppServer(
-        port=support.free_port(), data_dir=work, log_path=work / "server.log", user=MANAGER,
-        env=support.server_environment(work, FSNB_DATABASE_URL=url, FSNB_USER=MANAGER, FSNB_PREHEAT="all"),
-    )
-    server.start()
+    server = serverhelp.start_server(work, user=MANAGER, FSNB_DATABASE_URL=url, FSNB_PREHEAT="all")
     print(f"server started on port {server.port}", flush=True)
     fresh, repeat, saves, rss = [], [], [], []
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=support.CHROMIUM, headless=True,
-                                                 args=support.CHROMIUM_ARGS)
+            browser = serverhelp.launch_chromium(playwright)
             time.sleep(POOL_REFILL_SECONDS)  # the server's pre-heated kernels are ready
             warm = browser.new_context(locale="en-GB")
             page = warm.new_page()
             page.goto(server.url(PAGE), wait_until="domcontentloaded")
             print("server and browser ready", flush=True)
-            page.wait_for_selector(READY, timeout=support.PAGE_READY_MS)  # fills the browser cache
+            page.wait_for_selector(READY, timeout=serverhelp.PAGE_READY_MS)  # fills the browser cache
             for run in range(args.runs):
                 time.sleep(POOL_REFILL_SECONDS)
                 context = browser.new_context(locale="en-GB")
                 page = context.new_page()
                 started = time.perf_counter()
                 page.goto(server.url(PAGE), wait_until="commit")
-                page.wait_for_selector(READY, timeout=support.PAGE_READY_MS)
+                page.wait_for_selector(READY, timeout=serverhelp.PAGE_READY_MS)
                 fresh.append(time.perf_counter() - started)
                 open_supervision(page)
                 box = page.get_by_label("Progress", exact=True)
@@ -130,7 +122,7 @@ def main() -> int:
                 page = warm.new_page()
                 started = time.perf_counter()
                 page.goto(server.url(PAGE), wait_until="commit")
-                page.wait_for_selector(READY, timeout=support.PAGE_READY_MS)
+                page.wait_for_selector(READY, timeout=serverhelp.PAGE_READY_MS)
                 repeat.append(time.perf_counter() - started)
                 page.close()
                 print(f"run {run + 1}: fresh browser {fresh[-1]:.2f} s, repeat visit {repeat[-1]:.2f} s, "

@@ -46,8 +46,8 @@ from sqlalchemy.engine import make_url
 
 import _common  # noqa: F401 - puts the repository and tests/ on sys.path
 from hubhelp import DEMO_PASSWORD, Hub, drop_database
+from serverhelp import launch_chromium
 
-CHROMIUM = os.environ.get("FSNB_CHROMIUM", "/usr/bin/chromium")
 READY_MS = 180_000
 TARGETS = {"running_p95": 4.0, "starting_p95": 15.0, "mb_per_person": 350.0}
 
@@ -257,7 +257,7 @@ async def both_rounds(hub: Hub, people, wave: int, typed: dict, watch: MemoryWat
 
     browsers: dict | None = None if cold else {}
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = await launch_chromium(p)
         cpu = watch.cpu_seconds()
         starting = await waves(browser, hub, people, wave, typed, watch, browsers, memory=True)
         now = watch.cpu_seconds()

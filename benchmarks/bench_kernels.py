@@ -24,11 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "tests"))
-import browser_support  # noqa: E402 - the shared helpers, from tests/
-
-support = browser_support.load()
-
 from familyservice_nb.server import MAX_OPEN_PAGES  # noqa: E402
+
+import serverhelp  # noqa: E402 - tests/serverhelp.py: the real app and Chromium
 
 PAGE = "voila/render/case-note.ipynb"  # pre-heated, as every page is
 
@@ -68,16 +66,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--grace", type=int, default=30, help="seconds an unconnected kernel may live")
     args = parser.parse_args()
-    support.ensure_python3_kernelspec()
     with tempfile.TemporaryDirectory(prefix="fsnb-bench-kernels-") as folder:
         data = Path(folder)
         from familyservice_nb.demo import write_demo_extract
 
-        write_demo_extract(data / "demo-extract.csv", rows=3000, seed=11, as_of=support.AS_OF)
-        env = support.server_environment(data, FSNB_UNCONNECTED_GRACE_SECONDS=str(args.grace),
+        write_demo_extract(data / "demo-extract.csv", rows=3000, seed=11, as_of=serverhelp.AS_OF)
+        server = serverhelp.start_server(data, "--demo", FSNB_UNCONNECTED_GRACE_SECONDS=str(args.grace),
                                          FSNB_MAX_OPEN_PAGES=str(MAX_OPEN_PAGES))  # the tests' server allows 40
-        server = support.AppServer(port=support.free_port(), data_dir=data, env=env, log_path=data / "server.log")
-        server.start("--demo")
         try:
             pooled = at_rest(server)
             voila = server.voila_pid()

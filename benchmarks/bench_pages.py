@@ -34,9 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "tests"))
-import browser_support  # noqa: E402 - the shared helpers, from tests/
-
-support = browser_support.load()
+import serverhelp  # noqa: E402 - tests/serverhelp.py: the real app and Chromium
 
 PAGES = {
     "landing page": ("voila/render/index.ipynb", ".fsnb-landing .fsnb-page-links a"),
@@ -129,7 +127,7 @@ def time_pages(browser, server, runs: int) -> dict:
 def kernel_redraw_seconds(extract: Path, repeat: int = 7) -> tuple[float, int]:
     """Median seconds for RecordingTimelinessDashboard.show() on the whole extract (no browser)."""
     os.environ["FSNB_EXTRACT"] = str(extract)
-    os.environ["FSNB_AS_OF"] = support.AS_OF.isoformat()
+    os.environ["FSNB_AS_OF"] = serverhelp.AS_OF.isoformat()
     from familyservice_nb.ui.kit.context import PageContext
     from familyservice_nb.ui.pages.recording_timeliness import RecordingTimelinessDashboard
 
@@ -178,14 +176,11 @@ def take_screenshots(browser, server, folder: Path) -> None:
 
 def run_variant(browser, data: Path, logs: Path, runs: int, stock_plotly: bool, screenshots: Path | None = None) -> dict:
     extra = {"FSNB_PLOTLY_ESM": ""} if stock_plotly else {}
-    # Every page pre-heated, as `serve` does by default (the browser tests' servers pre-heat fewer).
-    env = support.server_environment(data, FSNB_PREHEAT="all", **extra)
-    env.pop("FSNB_USER", None)  # `serve --demo` signs in a demo team manager, so the forms have their cases
-    server = support.AppServer(
-        port=support.free_port(), data_dir=data, env=env,
-        log_path=logs / ("server-stock.log" if stock_plotly else "server.log"),
-    )
-    server.start("--demo")
+    # Every page pre-heated, as `serve` does by default (the browser tests' servers pre-heat fewer). No user:
+    # `serve --demo` signs in a demo team manager, so the forms have their cases.
+    server = serverhelp.start_server(data, "--demo", user=None,
+                                     log_path=logs / ("server-stock.log" if stock_plotly else "server.log"),
+                                     FSNB_PREHEAT="all", **extra)
     # Warm means settled: at its start the server pre-heats a kernel for each of 11 pages (about 3 s of a
     # core each), and a page timed while that runs measures the start, not the page.
     time.sleep(SETTLE_SECONDS)
@@ -208,8 +203,8 @@ def main() -> int:
     args = parser.parse_args()
     ONLY.update(args.only)
     runs = max(5, args.runs)
-    if not Path(support.CHROMIUM).exists():
-        print(f"Chromium is not installed at {support.CHROMIUM}; nothing to time.", file=sys.stderr)
+    if not Path(serverhelp.CHROMIUM).exists():
+        print(f"Chromium is not installed at {serverhelp.CHROMIUM}; nothing to time.", file=sys.stderr)
         return 2
     from playwright.sync_api import sync_playwright
 
@@ -217,12 +212,9 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="fsnb-bench-") as tmp:
         data, logs = Path(tmp) / "data", Path(tmp)
-        extract = write_demo_extract(data / "demo-extract.csv", rows=args.rows, as_of=support.AS_OF)
-        support.ensure_python3_kernelspec()
+        extract = write_demo_extract(data / "demo-extract.csv", rows=args.rows, as_of=serverhelp.AS_OF)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=support.CHROMIUM, headless=True, args=support.CHROMIUM_ARGS
-            )
+            browser = serverhelp.launch_chromium(playwright)
             variants = [("plotly's code served by the app (what the workbook uses)", False)]
             if args.compare_plotly:
                 variants.append(("stock FigureWidget (plotly's code inside each widget)", True))

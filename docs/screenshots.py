@@ -21,9 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
-import browser_support  # noqa: E402 - the shared helpers, from tests/
-
-support = browser_support.load()
+import serverhelp  # noqa: E402 - tests/serverhelp.py: the real app and Chromium
 
 AS_OF = dt.date(2026, 11, 25)
 TIMELINESS = "voila/render/recording-timeliness.ipynb"
@@ -90,14 +88,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="fsnb-shots-") as tmp:
         data = Path(tmp)
         url, manager, case_id = demo_workbook(data)
-        support.ensure_python3_kernelspec()
-        server = support.AppServer(port=support.free_port(), data_dir=data, log_path=data / "server.log",
-                                   env=support.server_environment(data, FSNB_DATABASE_URL=url, FSNB_USER=manager))
-        server.start()
+        server = serverhelp.start_server(data, user=manager, FSNB_DATABASE_URL=url)
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=support.CHROMIUM, headless=True,
-                                                     args=support.CHROMIUM_ARGS)
+                browser = serverhelp.launch_chromium(playwright)
                 context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 1000})
                 page = context.new_page()
                 page.goto(server.url(TIMELINESS), wait_until="domcontentloaded", timeout=WAIT_MS)

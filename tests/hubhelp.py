@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,16 +19,12 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from serverhelp import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PASSWORD = "demo-hub-password-for-tests"
 START_SECONDS = 120
 PROXY = ROOT / "deploy" / "proxy" / "node_modules" / ".bin" / "configurable-http-proxy"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def proxy_installed() -> bool:

@@ -18,9 +18,10 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import AppServer, ensure_python3_kernelspec, free_port, server_environment
 
 from familyservice_nb.server import BUSY_MESSAGE
+
+import serverhelp
 
 PAGE = "voila/render/index.ipynb"  # pre-heated, as every page is
 CAP, GRACE = 2, 20
@@ -28,13 +29,9 @@ CAP, GRACE = 2, 20
 
 @pytest.fixture(scope="module")
 def guarded_server(demo_data_dir, tmp_path_factory):
-    ensure_python3_kernelspec()
-    env = server_environment(demo_data_dir, FSNB_MAX_OPEN_PAGES=str(CAP), FSNB_UNCONNECTED_GRACE_SECONDS=str(GRACE))
-    server = AppServer(port=free_port(), data_dir=demo_data_dir, env=env,
-                       log_path=tmp_path_factory.mktemp("logs") / "server.log")
-    server.start("--demo")
-    yield server
-    server.stop()
+    with serverhelp.running_server(demo_data_dir, "--demo", log_path=tmp_path_factory.mktemp("logs") / "server.log",
+                                   FSNB_MAX_OPEN_PAGES=str(CAP), FSNB_UNCONNECTED_GRACE_SECONDS=str(GRACE)) as server:
+        yield server
 
 
 def status(url: str, host: str | None = None, origin: str | None = None) -> int:
@@ -152,14 +149,10 @@ def test_ten_gets_start_no_more_than_the_cap_and_unconnected_kernels_go(guarded_
 def manager_server(tmp_path_factory):
     from dashboard_seed import MANAGER, seed, sqlite_url
 
-    ensure_python3_kernelspec()
     data = tmp_path_factory.mktemp("upload-data")
-    env = server_environment(data, FSNB_DATABASE_URL=seed(sqlite_url(data)), FSNB_USER=MANAGER,
-                             FSNB_PREHEAT="index,recording-timeliness")
-    server = AppServer(port=free_port(), data_dir=data, env=env, log_path=data / "server.log", user=MANAGER)
-    server.start()
-    yield server
-    server.stop()
+    with serverhelp.running_server(data, user=MANAGER, FSNB_DATABASE_URL=seed(sqlite_url(data)),
+                                   FSNB_PREHEAT="index,recording-timeliness") as server:
+        yield server
 
 
 def test_an_upload_over_the_limit_is_answered_in_words_and_the_page_lives_on(manager_server, browser, watch_page,

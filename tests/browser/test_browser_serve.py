@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import free_port
 
 from familyservice_nb import server
+
+from serverhelp import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

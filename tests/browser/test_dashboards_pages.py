@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import io
 import re
-import time
 from pathlib import Path
 
-import browser_support
 import openpyxl
 import pytest
 from dashboard_seed import AS_OF, FORMULA, MANAGER, seed, sqlite_url
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
+import serverhelp
 
-support = browser_support.load()
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
 OVERSIGHT = "voila/render/management-oversight.ipynb"
 STANDARDS = "voila/render/quality-standards.ipynb"
@@ -29,44 +27,17 @@ UPDATE_MS = 30_000
 
 @pytest.fixture(scope="module")
 def dashboards_server(tmp_path_factory):
-    support.ensure_python3_kernelspec()
     data = tmp_path_factory.mktemp("dashboards-data")
-    db = seed(sqlite_url(data))
-    server = support.AppServer(
-        port=support.free_port(), data_dir=data,
-        env=support.server_environment(data, FSNB_DATABASE_URL=db, FSNB_USER=MANAGER,
-                                       FSNB_PREHEAT="recording-timeliness,management-oversight,quality-standards"),
-        log_path=data / "server.log", user=MANAGER,
-    )
-    server.start()
-    yield server
-    server.stop()
+    with serverhelp.running_server(data, user=MANAGER, FSNB_DATABASE_URL=seed(sqlite_url(data)),
+                                   FSNB_PREHEAT="recording-timeliness,management-oversight,quality-standards") as server:
+        yield server
 
 
 @pytest.fixture
 def open_page(browser, dashboards_server):
     """open_page(path, ready) -> Visit, in a fresh context that accepts downloads."""
-    contexts = []
-
-    def go(path: str, ready: str):
-        context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 1000}, accept_downloads=True)
-        contexts.append(context)
-        page = context.new_page()
-        seen = support.watch(page)
-        started = time.perf_counter()
-        page.goto(dashboards_server.url(path), wait_until="domcontentloaded", timeout=support.PAGE_READY_MS)
-        try:
-            page.wait_for_selector(ready, timeout=support.PAGE_READY_MS)
-        except Exception:
-            text = page.evaluate("document.body ? document.body.innerText.slice(0, 1500) : ''")
-            pytest.fail(f"{path}: {ready} did not appear. The page showed:\n{text}\n"
-                        f"Errors: {seen.console_errors} {seen.page_errors}\nServer log:\n{dashboards_server.log()}")
-        seen.seconds_to_ready = time.perf_counter() - started
-        return seen
-
-    yield go
-    for context in contexts:
-        context.close()
+    with serverhelp.PageOpener(browser, dashboards_server, viewport=(1280, 1000), accept_downloads=True) as go:
+        yield go
 
 
 def chart_labels(page, css: str) -> list[str]:
@@ -183,17 +154,17 @@ def test_a_workers_bar_opens_their_notes_and_a_notes_case_opens_its_story(open_p
         const table = document.querySelector('.fsnb-drilldown'), next = document.querySelector('.fsnb-chart-team');
         return !!(table.compareDocumentPosition(next) & Node.DOCUMENT_POSITION_FOLLOWING);
     }""")
-    assert support.axe_violations(page) == []
+    assert serverhelp.axe_violations(page) == []
     with page.expect_navigation():
         page.locator('.fsnb-drilldown a[href="case-story.ipynb?case=C-N1"]').first.click()
-    page.wait_for_selector(".fsnb-story-section", timeout=support.PAGE_READY_MS)
+    page.wait_for_selector(".fsnb-story-section", timeout=serverhelp.PAGE_READY_MS)
     assert page.locator("h1").first.inner_text() == "Case oversight story"
     assert "Case C-N1 – Oakhurst family" in page.locator(".fsnb-story-case").inner_text()
     sections = page.locator(".fsnb-story-section h2").all_text_contents()
     assert sections[:3] == ["The case", "Supervisions", "Agreed actions"]
     assert page.locator(".fsnb-story-downloads .fsnb-download-button").all_text_contents() == [
         "Download as PDF", "Download as Word (.docx)"]
-    assert support.axe_violations(page) == []
+    assert serverhelp.axe_violations(page) == []
     seen.assert_clean()
 
 

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import json
 
-import browser_support
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+import serverhelp
 
-support = browser_support.load()
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 RACE_PAGE = '''
 import asyncio, os, time
@@ -65,19 +64,12 @@ def notebook(source: str, meta: dict) -> str:
 
 @pytest.fixture(scope="module")
 def race_server(tmp_path_factory):
-    support.ensure_python3_kernelspec()
     pages = tmp_path_factory.mktemp("race-pages")
     (pages / "index.ipynb").write_text(notebook("1", {"landing": True}))
     (pages / "race.ipynb").write_text(notebook(RACE_PAGE, {"title": "Race"}))
     data = tmp_path_factory.mktemp("race-data")
-    server = support.AppServer(
-        port=support.free_port(), data_dir=data,
-        env=support.server_environment(data, FSNB_DASHBOARDS=str(pages), FSNB_PREHEAT="none"),
-        log_path=data / "server.log",
-    )
-    server.start("--demo")
-    yield server
-    server.stop()
+    with serverhelp.running_server(data, "--demo", FSNB_DASHBOARDS=str(pages), FSNB_PREHEAT="none") as server:
+        yield server
 
 
 @pytest.mark.parametrize("seconds", [1.5, 5])
@@ -87,7 +79,7 @@ def test_widgets_made_as_the_browser_connects_all_appear(browser, race_server, w
         page = context.new_page()
         seen = watch_page(page)
         page.goto(race_server.url(f"voila/render/race.ipynb?seconds={seconds}"), wait_until="domcontentloaded")
-        done = page.wait_for_selector(".race-done", timeout=support.PAGE_READY_MS)
+        done = page.wait_for_selector(".race-done", timeout=serverhelp.PAGE_READY_MS)
         built = int(done.inner_text().split()[1])
         assert built > 10
         assert page.locator(".race-part").count() == built

@@ -9,19 +9,16 @@ from __future__ import annotations
 import json
 import os
 import signal
-import time
 
-import browser_support
 import pytest
 
 from familyservice_nb.records import OPTIONAL_SECTIONS
 from familyservice_nb.ui.forms.left_empty import label_of
 
+import serverhelp
 from forms_seed import MANAGER, NORTH_CASE, PRACTITIONER, SECOND_CASE, SOUTH_CASE, seed, sqlite_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
-
-support = browser_support.load()
 
 PAYLOADS = ('<img src=x onerror=alert(1)>', "<script>alert(1)</script>")
 HOSTILE = " ".join(PAYLOADS) + " & done"
@@ -40,38 +37,17 @@ def forms_db(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def forms_server(forms_db, tmp_path_factory):
-    support.ensure_python3_kernelspec()
     data = tmp_path_factory.mktemp("forms-data")
-    server = support.AppServer(
-        port=support.free_port(), data_dir=data,
-        env=support.server_environment(data, FSNB_DATABASE_URL=forms_db, FSNB_USER=MANAGER,
-                                       FSNB_PREHEAT="index,case-supervision"),
-        log_path=data / "server.log", user=MANAGER,
-    )
-    server.start()
-    yield server
-    server.stop()
+    with serverhelp.running_server(data, user=MANAGER, FSNB_DATABASE_URL=forms_db,
+                                   FSNB_PREHEAT="index,case-supervision") as server:
+        yield server
 
 
 @pytest.fixture
 def open_form(browser, forms_server):
     """open_form(notebook, query="") -> Visit, with the page ready to choose a case."""
-    contexts = []
-
-    def go(notebook: str, query: str = "", ready: str = ".fsnb-start"):
-        context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 1000})
-        contexts.append(context)
-        page = context.new_page()
-        seen = support.watch(page)
-        started = time.perf_counter()
-        page.goto(forms_server.url(f"voila/render/{notebook}.ipynb{query}"), wait_until="domcontentloaded")
-        page.wait_for_selector(ready, timeout=support.PAGE_READY_MS)
-        seen.seconds_to_ready = time.perf_counter() - started
-        return seen
-
-    yield go
-    for context in contexts:
-        context.close()
+    with serverhelp.PageOpener(browser, forms_server, viewport=(1280, 1000), ready=".fsnb-start") as opener:
+        yield opener.notebook
 
 
 def store(url, user=MANAGER):
@@ -203,7 +179,7 @@ def test_reloading_mid_typing_gives_the_draft_back(open_form, forms_db):
     page.get_by_label("What still needs to happen").fill("Housing referral to be chased; half-typed senten")
     wait_saved(page)
     page.reload(wait_until="domcontentloaded")
-    page.wait_for_selector(".fsnb-start", timeout=support.PAGE_READY_MS)
+    page.wait_for_selector(".fsnb-start", timeout=serverhelp.PAGE_READY_MS)
     choose(page, "Pat Practitioner", "C-N1 – Oakhurst family", "Start the supervision")
     page.wait_for_selector("text=You have a draft from")
     page.get_by_role("button", name="Continue the draft").click()
@@ -236,7 +212,7 @@ def test_killing_the_kernel_mid_draft_loses_nothing_saved(open_form, forms_db):
         os.kill(pid, signal.SIGKILL)
     visit.console_errors.clear()  # the page rightly reports its lost kernel before the reload
     page.reload(wait_until="domcontentloaded")
-    page.wait_for_selector(".fsnb-start", timeout=support.PAGE_READY_MS)
+    page.wait_for_selector(".fsnb-start", timeout=serverhelp.PAGE_READY_MS)
     visit.console_errors.clear()
     visit.failed_responses.clear()
     choose(page, "Pat Practitioner", "C-N1 – Oakhurst family", "Start the supervision")

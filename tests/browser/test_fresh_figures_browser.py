@@ -6,14 +6,12 @@ from __future__ import annotations
 import re
 import time
 
-import browser_support
 import pytest
 
+import serverhelp
 from forms_seed import MANAGER, NORTH_CASE, PRACTITIONER, seed, sqlite_url, whole
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
-
-support = browser_support.load()
 
 PREHEAT_SECONDS = 20  # time for Voila to pre-heat the next kernel of the page (two pages pre-heat here)
 
@@ -25,17 +23,9 @@ def fresh_db(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(fresh_db, tmp_path_factory):
-    support.ensure_python3_kernelspec()
-    data = tmp_path_factory.mktemp("fresh-data")
-    server = support.AppServer(
-        port=support.free_port(), data_dir=data,
-        env=support.server_environment(data, FSNB_DATABASE_URL=fresh_db, FSNB_USER=MANAGER,
-                                       FSNB_PREHEAT="index,management-oversight"),
-        log_path=data / "server.log", user=MANAGER,
-    )
-    server.start()
-    yield server
-    server.stop()
+    with serverhelp.running_server(tmp_path_factory.mktemp("fresh-data"), user=MANAGER, FSNB_DATABASE_URL=fresh_db,
+                                   FSNB_PREHEAT="index,management-oversight") as server:
+        yield server
 
 
 def domain_counts(url):
@@ -43,14 +33,14 @@ def domain_counts(url):
     from familyservice_nb.store import Store
 
     store = Store(url, user=MANAGER)
-    report = management_oversight(store.oversight_data(), settings=store.settings(), as_of=support.AS_OF,
+    report = management_oversight(store.oversight_data(), settings=store.settings(), as_of=serverhelp.AS_OF,
                                   calendar=store.calendar())
     titles = report.titles()
     return {titles[name]: str(len(table)) for name, table in report.tables().items()}
 
 
 def page_counts(page):
-    page.wait_for_selector(".fsnb-headline .fsnb-card", timeout=support.PAGE_READY_MS)
+    page.wait_for_selector(".fsnb-headline .fsnb-card", timeout=serverhelp.PAGE_READY_MS)
     cards = page.locator(".fsnb-headline .fsnb-card")
     return {cards.nth(i).locator(".fsnb-card-label").inner_text(): cards.nth(i).locator(".fsnb-card-value").inner_text()
             for i in range(cards.count())}
@@ -59,7 +49,7 @@ def page_counts(page):
 def test_a_supervision_completed_elsewhere_shows_on_the_next_load(browser, server, fresh_db):
     context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 1000})
     first = context.new_page()
-    seen = support.watch(first)
+    seen = serverhelp.watch(first)
     first.goto(server.url("voila/render/management-oversight.ipynb"), wait_until="domcontentloaded")
     before = domain_counts(fresh_db)
     assert page_counts(first) == before

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import time
 
-import browser_support
 import pytest
 
+import serverhelp
 from forms_seed import (
     MANAGER,
     NORTH_CASE,
@@ -25,9 +25,7 @@ from forms_seed import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 
-support = browser_support.load()
-
-axe_violations = support.axe_violations  # axe-core's WCAG 2.2 A/AA violations (shared with the other modules)
+axe_violations = serverhelp.axe_violations  # axe-core's WCAG 2.2 A/AA violations (shared with the other modules)
 FORMS = ["case-supervision", "session-record", "gfpo-session-record", "case-note", "review-summary",
          "closure-summary", "line-management-supervision"]
 DASHBOARDS = ["index", "management-oversight", "recording-timeliness", "quality-standards"]
@@ -65,35 +63,16 @@ def govuk_db(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(govuk_db, tmp_path_factory):
-    support.ensure_python3_kernelspec()
-    data = tmp_path_factory.mktemp("govuk-data")
-    server = support.AppServer(
-        port=support.free_port(), data_dir=data,
-        env=support.server_environment(data, FSNB_DATABASE_URL=govuk_db, FSNB_USER=MANAGER,
-                                       FSNB_PREHEAT="index,case-supervision"),
-        log_path=data / "server.log", user=MANAGER,
-    )
-    server.start()
-    yield server
-    server.stop()
+    with serverhelp.running_server(tmp_path_factory.mktemp("govuk-data"), user=MANAGER, FSNB_DATABASE_URL=govuk_db,
+                                   FSNB_PREHEAT="index,case-supervision") as server:
+        yield server
 
 
 @pytest.fixture
 def open_page(browser, server):
-    contexts = []
-
-    def go(notebook: str, query: str = "", ready: str = ".fsnb-app"):
-        context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 1000})
-        contexts.append(context)
-        page = context.new_page()
-        seen = support.watch(page)
-        page.goto(server.url(f"voila/render/{notebook}.ipynb{query}"), wait_until="domcontentloaded")
-        page.wait_for_selector(ready, timeout=support.PAGE_READY_MS)
-        return seen
-
-    yield go
-    for context in contexts:
-        context.close()
+    """open_page(notebook, query="", ready=".fsnb-app") -> Visit."""
+    with serverhelp.PageOpener(browser, server, viewport=(1280, 1000)) as opener:
+        yield opener.notebook
 
 
 def radio_answers(page) -> dict[str, str | None]:
@@ -310,7 +289,7 @@ def test_printing_a_completed_supervision_gives_every_section(open_page, govuk_d
     from familyservice_nb.records import SupervisionRecord
     from familyservice_nb.store import Store
 
-    support.require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
+    serverhelp.require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
     long_text = " ".join(f"Sentence {i} of a long case summary." for i in range(1, 400))
     store = Store(govuk_db, user=MANAGER)
     record = SupervisionRecord.model_validate(whole({

@@ -20,18 +20,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from hubhelp import DEMO_PASSWORD, Hub, demo_people, drop_database, proxy_installed, sign_in
-
-CHROMIUM = os.environ.get("FSNB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-
-
-def require(condition: bool, what: str) -> None:
-    """Skip when a component is missing; with CI=true, fail instead (CI never skips these tests)."""
-    if condition:
-        return
-    if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}:
-        pytest.fail(f"{what} is missing, and CI=true: the hub's browser tests must run in CI.")
-    pytest.skip(f"{what} is missing")
+from serverhelp import CHROMIUM, launch_chromium, require
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 READY_MS = 90_000
@@ -75,7 +64,7 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         yield browser
         browser.close()
 

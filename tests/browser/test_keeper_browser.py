@@ -9,14 +9,12 @@ from __future__ import annotations
 import threading
 import time
 
-import browser_support
 import pytest
 
+import serverhelp
 from forms_seed import MANAGER, seed, sqlite_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
-
-support = browser_support.load()
 
 BEFORE = "Typed before the drop; "
 AFTER = "and all of this while the server was gone: £5 & <b>it</b> stays."
@@ -54,17 +52,10 @@ def keeper_db(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(keeper_db, tmp_path_factory):
-    support.ensure_python3_kernelspec()
-    data = tmp_path_factory.mktemp("keeper-data")
-    server = support.AppServer(
-        port=support.free_port(), data_dir=data,
-        env=support.server_environment(data, FSNB_DATABASE_URL=keeper_db, FSNB_USER=MANAGER,
-                                       FSNB_PREHEAT="index,case-supervision"),
-        log_path=data / "server.log", user=MANAGER,
-    )
-    server.start()
-    yield server
-    server.stop()
+    # Stopped and started again by the test: stop() on a server already stopped does nothing.
+    with serverhelp.running_server(tmp_path_factory.mktemp("keeper-data"), user=MANAGER, FSNB_DATABASE_URL=keeper_db,
+                                   FSNB_PREHEAT="index,case-supervision") as server:
+        yield server
 
 
 def saved_summary(url, record_id):
@@ -76,7 +67,7 @@ def saved_summary(url, record_id):
 def start_supervision(page, server):
     """Start Pat's supervision of C-N1 afresh; the case summary's input."""
     page.goto(server.url("voila/render/case-supervision.ipynb"), wait_until="domcontentloaded")
-    page.wait_for_selector(".fsnb-start", timeout=support.PAGE_READY_MS)
+    page.wait_for_selector(".fsnb-start", timeout=serverhelp.PAGE_READY_MS)
     page.get_by_label("Practitioner").select_option(label="Pat Practitioner")
     page.get_by_label("Case", exact=True).select_option(label="C-N1 – Oakhurst family")
     page.get_by_role("button", name="Start the supervision").click()
@@ -89,7 +80,7 @@ def start_supervision(page, server):
 
 def open_record(page, server, record_id):
     page.goto(server.url(f"voila/render/case-supervision.ipynb?record={record_id}"), wait_until="domcontentloaded")
-    page.wait_for_selector(".fsnb-form", timeout=support.PAGE_READY_MS)
+    page.wait_for_selector(".fsnb-form", timeout=serverhelp.PAGE_READY_MS)
 
 
 def wait_until(what, seconds=30):
@@ -148,7 +139,7 @@ def test_server_stopped_mid_typing_loses_nothing(browser, server, keeper_db):
         broken.append("the green \"Saved\" showed again after the warning")
 
     again = context.new_page()
-    seen = support.watch(again)
+    seen = serverhelp.watch(again)
     open_record(again, server, record_id)
     deadline = time.monotonic() + 30
     while saved_summary(keeper_db, record_id) != BEFORE + AFTER and time.monotonic() < deadline:
@@ -203,7 +194,7 @@ def test_two_tabs_each_keep_their_own_text(browser, server, keeper_db):
     # the second tab is closed; opening the record again puts its text back beside the first tab's
     second.close()
     third = context.new_page()
-    seen = support.watch(third)
+    seen = serverhelp.watch(third)
     open_record(third, server, record_id)
     assert wait_until(lambda: Store(keeper_db, user=MANAGER).saved_payload(record_id).get("progress") == SECOND)
     payload = Store(keeper_db, user=MANAGER).saved_payload(record_id)
