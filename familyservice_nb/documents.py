@@ -1,7 +1,9 @@
 """Print and Word: a completed record, or a case's oversight story, as a tagged PDF or a Word document.
 
 Both formats (and the app's story page) are made from one outline of blocks (headings, fields, tables,
-lists), so the PDF, the Word file and the page say the same thing. HTML is written here with every piece of
+lists), so the PDF, the Word file and the page say the same thing. A record's outline is made from the sections of
+its Mosaic text (`records.record_text`): the same headings in the guidance's words and order, the same "Not
+discussed." and "None recorded." where the writer chose them, nothing for a section left out. HTML is written here with every piece of
 text escaped: hostile text in a record (`<script>`, `=HYPERLINK(...)`, `</p><h1>`) stays text.
 
 - PDF: WeasyPrint, offline, as PDF/UA-1 (tagged: structure tree, headings, tables, language en-GB, a title).
@@ -25,19 +27,17 @@ import datetime as dt
 import functools
 import html
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 from typing import Any
-
-from pydantic import BaseModel
 
 from .dates import LONDON
 from .errors import UnreadableRecord, WorkbookError
 from .export import write_file
 from .records.base import CaseRecord
 from .records.kinds import kind_named
+from .records.render import RecordText, record_text
 from .story import CaseStory, story_order
 from .vocab import UK_DATE
 
@@ -126,72 +126,20 @@ class Outline:
 # -- a record ------------------------------------------------------------------------------------------
 
 
-def _label(cls: type[BaseModel], name: str) -> str:
-    info = cls.model_fields[name]
-    return info.title or name.replace("_", " ").capitalize()
-
-
-def _person(login: str, names: Mapping[str, str]) -> str:
-    name = names.get(login)
-    return f"{name} ({login})" if name and name != login else login
-
-
-def _value(value: Any, names: Mapping[str, str]) -> str:
-    if value is None:
-        return BLANK
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, dt.datetime):
-        return uk_time(value)
-    if isinstance(value, dt.date):
-        return uk(value)
-    if isinstance(value, Enum):
-        return str(value.value)
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, str):
-        if not value.strip():
-            return BLANK
-        return _person(value, names) if value in names else value
-    return str(value)
-
-
-def _part_blocks(title: str, items: Sequence[Any], names: Mapping[str, str], level: int) -> list[Block]:
-    blocks: list[Block] = [Heading(level, title)]
-    if not items:
-        return blocks + [Paragraph(NONE_RECORDED)]
-    if all(isinstance(i, BaseModel) for i in items):
-        for n, item in enumerate(items, start=1):
-            blocks.append(Heading(level + 1, f"{title}: {n}"))
-            blocks.extend(model_blocks(item, names, level + 2))
-        return blocks
-    return blocks + [Bullets(tuple(_value(i, names) for i in items))]
-
-
-def model_blocks(model: BaseModel, names: Mapping[str, str], level: int = 2) -> list[Block]:
-    """Every field of a record (or a part of one) in the model's order: plain fields as label and value,
-    lists and parts under their own heading. Nothing stored is left out."""
-    cls = type(model)
-    pairs: list[tuple[str, str]] = []
-    later: list[Block] = []
-    for name in cls.model_fields:
-        value = getattr(model, name)
-        label = _label(cls, name)
-        if isinstance(value, BaseModel):
-            later += [Heading(level, label), *model_blocks(value, names, level + 1)]
-        elif isinstance(value, list | tuple):
-            later += _part_blocks(label, value, names, level)
-        elif isinstance(value, dict):
-            later.append(Heading(level, label))
-            later.append(Fields(tuple((str(k), _value(v, names)) for k, v in value.items()))
-                         if value else Paragraph(NONE_RECORDED))
-        else:
-            pairs.append((label, _value(value, names)))
-    return ([Fields(tuple(pairs))] if pairs else []) + later
+def text_blocks(text: RecordText) -> list[Block]:
+    """A record's text as a document shows it: each part (the head, then each section, in the order the Mosaic
+    text has them) under its heading, its lines as written; a section the Mosaic text leaves out is not there."""
+    blocks: list[Block] = []
+    for part in (text.head, *text.sections):
+        if part.heading:
+            blocks.append(Heading(2, part.heading))
+        blocks.append(Paragraph(part.body))
+    return blocks
 
 
 def record_outline(printed) -> Outline:
-    """A completed record (`Store.printable`) as a document outline, with its footer facts."""
+    """A completed record (`Store.printable`) as a document outline: its title (and, amended, which version and
+    why), the sections of its Mosaic text with people by name, and its footer facts."""
     kind = kind_named(printed.kind)
     record = printed.record
     case = record.case_id if isinstance(record, CaseRecord) else None
@@ -206,7 +154,7 @@ def record_outline(printed) -> Outline:
     blocks: list[Block] = [Heading(1, title)]
     if printed.reason:
         blocks.append(Paragraph(f"Amended (version {printed.version}): {printed.reason}"))
-    blocks += model_blocks(record, printed.names)
+    blocks += text_blocks(record_text(record, printed.names))
     return Outline(title=title, blocks=blocks, footer=footer)
 
 

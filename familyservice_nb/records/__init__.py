@@ -1,7 +1,7 @@
 """The records the guidance names, as pydantic models: validation, plain-word errors, JSON and form fields.
 
 `KINDS` declares each kind of record (kinds.py), `RECORD_KINDS` gives each kind's model by its key;
-`render_text` gives any record as Mosaic-ready text;
+`render_text` gives any record as Mosaic-ready text, `record_text` the same as its sections;
 `explain` turns a ValidationError into sentences; `open_actions` carries agreed actions forward.
 """
 
@@ -23,7 +23,7 @@ from .pbr import (
     pbr_outcomes,
 )
 from .people import Case, Child, Staff, StaffRole
-from .render import NONE_RECORDED, NOT_DISCUSSED, render_text
+from .render import NONE_RECORDED, NOT_DISCUSSED, RecordText, Section, record_text, render_text
 from .session import SessionRecord
 from .settings import CouncilSettings
 from .summaries import ClosureSummary, ReviewSummary
@@ -43,11 +43,11 @@ __all__ = [
     "CLOSED_STATUSES", "CWDC_AREAS", "GFPO_PROMPTS", "NONE_RECORDED", "NOTE_DETAILS",
     "NOT_DISCUSSED", "OPTIONAL_SECTIONS", "KINDS", "RECORD_KINDS",
     "SAFEGUARDING_PROMPT", "Completer", "CopyDestination", "LeftEmpty", "NotSpokenTo", "OutcomeStatus",
-    "PBROutcomeBase", "Problem", "RecordKind", "completion_problems", "kind_named", "kind_of",
+    "PBROutcomeBase", "Problem", "RecordKind", "RecordText", "Section", "completion_problems", "kind_named", "kind_of",
     "SUPPORTING_FAMILIES_OUTCOMES", "TROUBLED_FAMILIES_PROBLEMS",
     "ActionReview", "ActionStatus", "AgreedAction", "Case", "CaseDiscussion", "CaseNote", "CaseRecord", "Child",
     "ChildSpokenTo", "ClosureSummary", "CouncilSettings", "GFPOIntervention", "GFPOSessionRecord", "KeyDate",
     "LineManagementSupervision", "OpeningFigures", "PBRProgramme", "RecordPart", "Recording", "ReviewSummary",
     "SessionRecord", "SignificantAdult", "Staff", "StaffRole", "SupervisionKind", "SupervisionRecord",
-    "explain", "open_actions", "opening_figures", "pbr_outcomes", "render_text", "uk", "unreviewed_actions",
+    "explain", "open_actions", "opening_figures", "pbr_outcomes", "record_text", "render_text", "uk", "unreviewed_actions",
 ]

@@ -24,6 +24,7 @@ from .case_note import CaseNote
 from .gfpo import GFPOSessionRecord
 from .line_management import LineManagementSupervision
 from .render_discussions import closure_text, line_management_text, review_text, supervision_text
+from .render_parts import RecordText
 from .render_sessions import case_note_text, gfpo_text, session_text
 from .session import SessionRecord
 from .summaries import ClosureSummary, ReviewSummary
@@ -79,7 +80,7 @@ class RecordKind:
     noun: str  # how a sentence names one: "Complete the supervision record"
     page: str  # the page notebook in `dashboards/` that opens one
     model: type[Recording]
-    text: Callable[[Any], str]  # its Mosaic-ready text (records/render.py adds people's names)
+    text: Callable[[Any], RecordText]  # its Mosaic text as sections, which its printed copy shows too
     destination: CopyDestination
     completed_by: Completer
     timed: bool  # the timeliness rule measures it: in "Records completed late or overdue"

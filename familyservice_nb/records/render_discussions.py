@@ -10,6 +10,8 @@ from __future__ import annotations
 from .base import uk
 from .line_management import CWDC_AREAS, LineManagementSupervision
 from .render_parts import (
+    RecordText,
+    Section,
     action_lines,
     chosen,
     document,
@@ -40,7 +42,7 @@ def _child(c: ChildSpokenTo) -> str:
     return "\n".join([name, *(f"   {b}" for b in body)])
 
 
-def discussion_sections(record: CaseDiscussion) -> list[str | None]:
+def discussion_sections(record: CaseDiscussion) -> list[Section | None]:
     """The guidance's points, in its order, then the actions agreed today."""
     def optional(name: str, body: str | None) -> str | None:
         return chosen(body, record.left_empty.get(name))
@@ -77,7 +79,7 @@ def discussion_sections(record: CaseDiscussion) -> list[str | None]:
     ]
 
 
-def _advice(record: SupervisionRecord) -> list[str | None]:
+def _advice(record: SupervisionRecord) -> list[Section | None]:
     if record.kind is not SupervisionKind.SAFEGUARDING_ADVICE:
         return []
     return [
@@ -88,19 +90,19 @@ def _advice(record: SupervisionRecord) -> list[str | None]:
     ]
 
 
-def supervision_text(record: SupervisionRecord) -> str:
+def supervision_text(record: SupervisionRecord) -> RecordText:
     head = header(f"CASE SUPERVISION: {record.kind.value.upper()}", record, f"Case: {record.case_id}",
                   f"Practitioner: {person(record.practitioner)}", f"Manager: {person(record.manager)}",
                   date_label="Date of the discussion")
     return document(head, *_advice(record), *discussion_sections(record))
 
 
-def review_text(record: ReviewSummary) -> str:
+def review_text(record: ReviewSummary) -> RecordText:
     head = header("REVIEW SUMMARY", record, f"Case: {record.case_id}", date_label="Date of the review")
     return document(head, *discussion_sections(record))
 
 
-def closure_text(record: ClosureSummary) -> str:
+def closure_text(record: ClosureSummary) -> RecordText:
     head = header("CLOSURE SUMMARY", record, f"Case: {record.case_id}", date_label="Date of the summary")
     return document(
         head,
@@ -114,7 +116,7 @@ PERSONNEL_NOTICE = ("PERSONNEL RECORD: for the practitioner's supervision file. 
                     "running record.")
 
 
-def line_management_text(record: LineManagementSupervision) -> str:
+def line_management_text(record: LineManagementSupervision) -> RecordText:
     head = header("LINE MANAGEMENT SUPERVISION", record, PERSONNEL_NOTICE,
                   f"Practitioner: {person(record.practitioner)}", f"Manager: {person(record.manager)}", risk=False,
                   date_label="Date of the supervision")

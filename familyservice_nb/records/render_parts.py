@@ -1,9 +1,11 @@
 """The pieces Mosaic-ready text is made of: headings, sections, lists, and what an empty section says.
 
-Honest text (issue 10): an unanswered section or prompt is left out; "None recorded." appears only where
-the writer chose "Nothing to record", and "Not discussed." where they chose that. User text goes in exactly
-as typed: no HTML, no escaping, no trimming. People are named, not given as logins (issue 13), and actions
-by their words: never the workbook's internal references.
+A record's text is its sections (`RecordText`: the head, then each heading with its lines); the Mosaic text
+joins them, and a printed record (documents.py) shows the same sections, so the two cannot say different things.
+Honest text: an unanswered section or prompt is left out; "None recorded." appears only where the writer chose
+"Nothing to record", and "Not discussed." where they chose that. User text goes in exactly as typed: no HTML,
+no escaping, no trimming. People are named, not given as logins, and actions by their words: never the
+workbook's internal references.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
 from .actions import AgreedAction
 from .base import Recording, uk
@@ -43,9 +46,42 @@ def yes_no(value: bool | None) -> str:
     return "Yes" if value else "No"
 
 
-def section(heading: str, body: str | None) -> str | None:
+@dataclass(frozen=True)
+class Section:
+    """A heading and the lines under it; a heading of "" is text with no heading (a case note's own words)."""
+
+    heading: str
+    lines: tuple[str, ...]
+
+    @property
+    def body(self) -> str:
+        return "\n".join(self.lines)
+
+    def text(self) -> str:
+        return f"{self.heading}\n{self.body}" if self.heading else self.body
+
+
+@dataclass(frozen=True)
+class RecordText:
+    """A record's text as its parts: the head (the title, the date and the facts under it), then the sections
+    in the guidance's order, each left out when there is nothing to say."""
+
+    head: Section
+    sections: tuple[Section, ...]
+
+    def text(self) -> str:
+        """The Mosaic-ready text: the head and the sections, separated by a blank line, ending with one newline."""
+        return "\n\n".join(part.text() for part in (self.head, *self.sections)) + "\n"
+
+
+def section(heading: str, body: str | None) -> Section | None:
     """A heading and its body; None (the section left out) when there is no body."""
-    return f"{heading}\n{body}" if body else None
+    return Section(heading, tuple(body.split("\n"))) if body else None
+
+
+def untitled(body: str | None) -> Section | None:
+    """Text with no heading of its own; None when there is none."""
+    return section("", body)
 
 
 def listing(items: Iterable[str]) -> str | None:
@@ -64,7 +100,7 @@ def chosen(body: str | None, choice: str | None) -> str | None:
     return None
 
 
-# People by name in Mosaic text (issue 13: names, not logins): `render_text(record, names=...)` sets this
+# People by name in Mosaic text (names, not logins): `render_text(record, names=...)` sets this
 # for the one rendering; a login without a name stays as it is.
 _NAMES: contextvars.ContextVar[Mapping[str, str] | None] = contextvars.ContextVar("fsnb_names", default=None)
 
@@ -89,12 +125,13 @@ def action_lines(actions: list[AgreedAction]) -> str | None:
     return listing(f"{a.what}\n   By whom: {person(a.by_whom)}\n   By when: {uk(a.by_when)}" for a in actions)
 
 
-def header(title: str, record: Recording, *rows: str | None, risk: bool = True, date_label: str = "Date") -> str:
+def header(title: str, record: Recording, *rows: str | None, risk: bool = True,
+           date_label: str = "Date") -> Section:
     """The title, the date, any further lines, and (for case records) the risk flag that sets the deadline."""
     flag = [f"Harm or risk identified: {yes_no(record.risk_identified)}"] if risk else []
-    return "\n".join([title, f"{date_label}: {uk(record.event_date)}", *(r for r in rows if r), *flag])
+    return Section(title, (f"{date_label}: {uk(record.event_date)}", *(r for r in rows if r), *flag))
 
 
-def document(*parts: str | None) -> str:
-    """Sections that are there, separated by a blank line, ending with one newline."""
-    return "\n\n".join(p for p in parts if p) + "\n"
+def document(head: Section, *sections: Section | None) -> RecordText:
+    """The head and the sections that are there, in the order given."""
+    return RecordText(head, tuple(s for s in sections if s))

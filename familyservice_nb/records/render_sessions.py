@@ -10,7 +10,18 @@ from __future__ import annotations
 from .base import uk
 from .case_note import NOTE_DETAILS, CaseNote
 from .gfpo import GFPO_PROMPTS, SAFEGUARDING_PROMPT, GFPOSessionRecord
-from .render_parts import action_lines, document, header, labelled, lines, section, text, yes_no
+from .render_parts import (
+    RecordText,
+    action_lines,
+    document,
+    header,
+    labelled,
+    lines,
+    section,
+    text,
+    untitled,
+    yes_no,
+)
 from .session import SessionRecord
 
 
@@ -18,7 +29,7 @@ def _children(record) -> str | None:
     return labelled("Children spoken to", "; ".join(record.children_spoken_to))
 
 
-def case_note_text(record: CaseNote) -> str:
+def case_note_text(record: CaseNote) -> RecordText:
     fields = type(record).model_fields
     details = []
     for name in NOTE_DETAILS.get(record.note_type, {}):
@@ -29,10 +40,11 @@ def case_note_text(record: CaseNote) -> str:
             value = uk(value)
         details.append(labelled(fields[name].title, str(value) if value is not None else ""))
     title = f"CASE NOTE: {record.note_type.value.upper()}"
-    return document(header(title, record, f"Case: {record.case_id}", *details, _children(record)), text(record.text))
+    return document(header(title, record, f"Case: {record.case_id}", *details, _children(record)),
+                    untitled(text(record.text)))
 
 
-def session_text(record: SessionRecord) -> str:
+def session_text(record: SessionRecord) -> RecordText:
     outcome = [f"Aims met: {yes_no(record.aims_met)}", record.outcome]
     if not record.aims_met:
         outcome += [
@@ -61,7 +73,7 @@ def _prompt(record: GFPOSessionRecord, prompt: str) -> str | None:
     return f"{prompt}\n{answer}"
 
 
-def gfpo_text(record: GFPOSessionRecord) -> str:
+def gfpo_text(record: GFPOSessionRecord) -> RecordText:
     prompts = [p for p in (_prompt(record, q) for q in GFPO_PROMPTS) if p]
     return document(
         header("GFPO SESSION RECORD", record, f"Case: {record.case_id}", _children(record)),
