@@ -23,22 +23,12 @@ from sqlalchemy.engine import make_url
 from familyservice_nb.hub.directory_signin import DISABLED, LOCKED, NOT_IN_GROUP, NOT_STAFF, WRONG
 
 from hubhelp import Hub, demo_people, drop_database, proxy_installed
+from serverhelp import CHROMIUM, launch_chromium, require
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.browser]
-CHROMIUM = os.environ.get("FSNB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 READY_MS = 90_000
 CHECK_SECONDS = 3
 NOT_ON_STAFF_LIST = "nat.notstaff"
-
-
-def require(condition: bool, what: str) -> None:
-    """Skip when a component is missing; with CI=true, fail instead (CI never skips these tests)."""
-    if condition:
-        return
-    if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}:
-        pytest.fail(f"{what} is missing, and CI=true: the directory sign-in tests must run in CI.")
-    pytest.skip(f"{what} is missing")
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +97,7 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         yield browser
         browser.close()
 
