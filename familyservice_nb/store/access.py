@@ -13,17 +13,13 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, Connection, false, or_, select, true
 
-from ..errors import WorkbookError
+from ..errors import NotAllowed, WorkbookError
 from .schema import cases, notes, records, staff, staff_teams, teams
 
 SEES_ALL = frozenset({"analyst", "admin", "database"})
 LOADS_DATA = frozenset({"analyst", "admin", "database"})  # extracts, staff and cases change everyone's view
 ROLE_NAMES = {"practitioner": "a practitioner", "manager": "a manager", "analyst": "an analyst",
               "admin": "an administrator", "database": "someone with direct database access"}
-
-
-class NotAllowed(WorkbookError):
-    """The current user may not see or do this."""
 
 
 class NotFound(WorkbookError):

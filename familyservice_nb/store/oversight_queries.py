@@ -31,6 +31,7 @@ from ..oversight import (
     STAFF_COLUMNS,
     OversightData,
 )
+from ..records.lifecycle import RecordState
 from .access import Viewer, case_filter, record_filter, visible_case_ids
 from .imports import frame_of
 from .readable import known_kinds, read_records
@@ -161,7 +162,7 @@ def _latest_completed(conn: Connection, viewer: Viewer, kinds: list[str]) -> tup
 def _latest_completed_where(conn: Connection, viewer: Viewer, which) -> tuple[list[Read], list[UnreadableRecord]]:
     latest = (
         select(record_versions.c.record_id, func.max(record_versions.c.version).label("version"))
-        .where(record_versions.c.state == "complete")
+        .where(record_versions.c.state == RecordState.COMPLETE)
         .group_by(record_versions.c.record_id)
         .subquery()
     )

@@ -8,6 +8,7 @@ from familyservice_nb.dates import today_in_london
 from familyservice_nb.errors import WorkbookError
 from familyservice_nb.records import OpeningFigures
 from familyservice_nb.records.kinds import SUPERVISION
+from familyservice_nb.records.lifecycle import RecordState
 from familyservice_nb.store import NotAllowed
 from familyservice_nb.ui.forms.framework.app import FormApp
 from familyservice_nb.ui.forms.framework.chooser import SubjectChooser
@@ -100,7 +101,7 @@ class LineManagementApp(FormApp):
         # The case supervisions this session can have discussed: the practitioner's completed ones, up to the
         # session's date (today for a new one), newest first.
         held_on = self.store.info(record_id).event_date if record_id is not None else today_in_london()
-        discussions = [i for i in self.store.records(kind=SUPERVISION.key, state="complete")
+        discussions = [i for i in self.store.records(kind=SUPERVISION.key, state=RecordState.COMPLETE)
                        if i.subject == login and i.event_date <= held_on][-12:][::-1]
         return LineManagementForm(self.store, figures=figures, discussions=discussions, record_id=record_id,
                                   figures_taken_now=taken_now,
