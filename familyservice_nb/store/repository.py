@@ -463,8 +463,8 @@ def record_id_of(record: BaseModel | dict) -> str | None:
 def _check_new(conn: Connection, viewer: Viewer, meta: dict) -> None:
     if meta["case_id"] is not None:
         check_case(conn, viewer, meta["case_id"])
-    elif not viewer.sees_all and viewer.login not in (meta["author"], meta["subject"]) and viewer.role != "manager":
-        raise NotAllowed("You can only save a record on no case when you wrote it or it is about you.")
+    else:
+        authorship.check_may_save_on_no_case(viewer, meta["author"], meta["subject"])
 
 
 def _same_kind(row, prepared: Prepared) -> None:

@@ -44,7 +44,6 @@ class ImportState(StrEnum):
     COMPLETE = "complete"
 
 
-ROLES = ("practitioner", "manager", "analyst", "admin")
 # Identifiers and names are indexed; PostgreSQL cannot index very long text, so the store refuses, in plain
 # words, an id longer than ID_LENGTH or a name longer than NAME_LENGTH characters (the same on both engines).
 ID_LENGTH, NAME_LENGTH = 200, 500

@@ -9,6 +9,7 @@ from familyservice_nb.errors import WorkbookError
 from familyservice_nb.records import OpeningFigures
 from familyservice_nb.records.kinds import SUPERVISION
 from familyservice_nb.records.lifecycle import RecordState
+from familyservice_nb.records.people import StaffRole
 from familyservice_nb.store import NotAllowed
 from familyservice_nb.ui.forms.framework.app import FormApp
 from familyservice_nb.ui.forms.framework.chooser import SubjectChooser
@@ -48,7 +49,7 @@ class LineManagementApp(FormApp):
     def practitioners(self) -> list[tuple[str, str]]:
         staff = self.store.staff()
         v = self.viewer
-        mine = [s for s in staff if s.role == "practitioner" and (
+        mine = [s for s in staff if s.role == StaffRole.PRACTITIONER and (
             v.sees_all or s.line_manager == self.store.user or set(s.teams) & set(v.team_names)
             or s.login == self.store.user)]
         return sorted(((s.name, s.login) for s in mine), key=lambda o: o[0].lower())
