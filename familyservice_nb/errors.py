@@ -5,6 +5,10 @@ class WorkbookError(Exception):
     """Base of every error whose message is a plain sentence fit to show a user."""
 
 
+class NotAllowed(WorkbookError):
+    """The current user may not see or do this."""
+
+
 class UnusableFile(WorkbookError):
     """An extract that cannot be used at all: missing, a folder, empty, binary, no event_date column.
 

@@ -54,7 +54,7 @@ from .dates import LONDON, today_in_london
 from .errors import UnreadableRecord
 from .records import carry_forward
 from .records.kinds import KINDS, SUPERVISION, kind_named
-from .records.people import open_on
+from .records.people import StaffRole, open_on
 from .timeliness import assess_timeliness
 from .vocab import (
     CHILD_SEEN_INTERVAL,
@@ -200,7 +200,7 @@ def _display(logins: pd.Series, names: pd.Series, missing: str) -> pd.Series:
 
 def _team_managers(staff: pd.DataFrame) -> pd.Series:
     """A manager's login for each team (the first by name when a team has several)."""
-    managers = staff[staff["role"] == "manager"].sort_values(["name", "login"])
+    managers = staff[staff["role"] == StaffRole.MANAGER].sort_values(["name", "login"])
     teams = managers.assign(team=managers["teams"].fillna("").str.split("; ")).explode("team")
     teams = teams[teams["team"] != ""]
     return teams.drop_duplicates("team").set_index("team")["login"]

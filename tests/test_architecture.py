@@ -5,6 +5,11 @@
 - The store imports no ui.
 - No module but `web/compat.py` patches another library: no assignment to an attribute of a module or class
   imported from outside the package, no `setattr` on one, no change to `sys.modules`.
+- A record's state is `RecordState` (`records/lifecycle.py`) and a staff role `StaffRole` (`records/people.py`):
+  no module compares or writes "draft", "complete" or a role as a bare string. Migrations are frozen history
+  and keep their own words.
+- The ui reaches the store's rules of who may see and do what (`store/access.py`, `store/authorship.py`) only
+  through the store's own API (`familyservice_nb.store`).
 """
 
 from __future__ import annotations
@@ -14,12 +19,21 @@ from pathlib import Path
 
 import pytest
 
+from familyservice_nb.records.lifecycle import RecordState
+from familyservice_nb.records.people import StaffRole
+
 PACKAGE = Path(__file__).resolve().parent.parent / "familyservice_nb"
 MODULES = sorted(PACKAGE.rglob("*.py"))
 # Entry points, the server, the web layer (`web/`) and the team hub (`hub/`) sit above the ui (DESIGN.md
 # layers): they may start it.
 ENTRY_POINTS = {"cli.py", "__main__.py", "server.py", "__init__.py", "hub", "web"}
 COMPAT = PACKAGE / "web" / "compat.py"  # the one module that patches other libraries
+STATE_WORDS = frozenset(RecordState)
+ROLE_WORDS = frozenset(StaffRole) | {"database"}  # "database": direct database access (store/access.py)
+# Where the words themselves are declared, and the migrations, which are frozen history.
+WORDS_DECLARED = {PACKAGE / "records" / "lifecycle.py", PACKAGE / "records" / "people.py"}
+MIGRATIONS = PACKAGE / "store" / "migrations"
+RULES_MODULES = ("familyservice_nb.store.access", "familyservice_nb.store.authorship")
 UI_LIBRARIES = ("ipywidgets", "plotly", "sqlalchemy", "voila", "anywidget", "traitlets", "IPython", "alembic")
 
 
@@ -184,3 +198,125 @@ def test_the_patch_check_catches_each_way_of_patching_and_leaves_ones_own_object
         "example.py:5 sets utils.exponential_backoff", "example.py:6 sets Widget.x",
         "example.py:7 calls setattr on Widget", "example.py:8 sets sys.modules['m']",
         "example.py:9 calls sys.modules.setdefault", "example.py:10 sets utils.wait_for_server"]
+
+
+# -- states and roles by name ------------------------------------------------------------------------
+
+
+def _words(node: ast.AST, words: frozenset[str]) -> list[str]:
+    """The given words that `node` is, or holds as the items of a tuple, list or set (or `frozenset({...})`)."""
+    if isinstance(node, ast.Call) and ast.unparse(node.func) in ("frozenset", "set", "tuple") and node.args:
+        node = node.args[0]
+    items = node.elts if isinstance(node, (ast.Tuple, ast.List, ast.Set)) else [node]
+    return [i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str) and i.value in words]
+
+
+def bare_words(source: str, name: str, words: frozenset[str], about: str) -> list[str]:
+    """Where a module compares or writes one of `words` as a bare string, beside something named `about`
+    (`state`, `role`): a comparison (`x.state == "draft"`, `role in ("admin", ...)`), a keyword
+    (`state="draft"`), an assignment (`self.state = "draft"`), a dict entry (`{"state": "draft"}`), a dict keyed
+    by the words, a lookup (`states.get("draft")`, `{...}.get(viewer.role)`) or a `require({...})`."""
+    tree = ast.parse(source)
+    found = []
+
+    def flag(node, what):
+        found.append(f"{name}:{node.lineno} {what}")
+
+    def mentions(node) -> bool:
+        return about in ast.unparse(node).lower()
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+            if any(mentions(o) for o in operands) and any(_words(o, words) for o in operands):
+                flag(node, f"compares {ast.unparse(node)}")
+        elif isinstance(node, ast.keyword) and node.arg == about and _words(node.value, words):
+            flag(node.value, f"passes {about}={ast.unparse(node.value)}")
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                pairs = (zip(target.elts, node.value.elts, strict=False)
+                         if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple)
+                         else [(target, node.value)])
+                for one, value in pairs:
+                    if value is not None and ast.unparse(one).lower().endswith(about) and _words(value, words):
+                        flag(node, f"sets {ast.unparse(one)} = {ast.unparse(value)}")
+        elif isinstance(node, ast.Dict):
+            keys = [k for k in node.keys if k is not None]
+            if any(isinstance(k, ast.Constant) and k.value == about and _words(v, words)
+                   for k, v in zip(node.keys, node.values, strict=True)):
+                flag(node, f"writes {{'{about}': ...}} with a bare word")
+            elif keys and about == "state" and all(_words(k, words) for k in keys):
+                flag(node, "keys a dict by bare words")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            args = [*node.args]
+            if node.func.attr == "get" and args and mentions(node.func.value) and _words(args[0], words):
+                flag(node, f"looks up {ast.unparse(node)}")
+            elif (node.func.attr == "get" and args and isinstance(node.func.value, ast.Dict) and mentions(args[0])
+                  and any(_words(k, words) for k in node.func.value.keys if k is not None)):
+                flag(node, f"looks {ast.unparse(args[0])} up in a dict keyed by bare words")
+            elif node.func.attr == "require" and args and _words(args[0], words):
+                flag(node, f"requires {ast.unparse(args[0])}")
+    return sorted(set(found), key=lambda line: int(line.split(":")[1].split()[0]))
+
+
+WORDED = [p for p in MODULES if p not in WORDS_DECLARED and MIGRATIONS not in p.parents]
+
+
+@pytest.mark.parametrize("path", WORDED, ids=_name)
+def test_no_module_compares_or_writes_a_record_state_as_a_bare_string(path):
+    assert bare_words(path.read_text(encoding="utf-8"), _name(path), STATE_WORDS, "state") == []
+
+
+@pytest.mark.parametrize("path", WORDED, ids=_name)
+def test_no_module_compares_or_writes_a_role_as_a_bare_string(path):
+    assert bare_words(path.read_text(encoding="utf-8"), _name(path), ROLE_WORDS, "role") == []
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES if _layer(p) == "ui"], ids=_name)
+def test_the_ui_reaches_the_rules_of_who_may_do_what_only_through_the_store(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    bad = [f"line {line}: {module}" for module, line in _imports(tree, path) if module.startswith(RULES_MODULES)]
+    assert bad == []
+
+
+def test_the_word_checks_catch_each_way_of_writing_a_bare_word_and_leave_the_enums_alone():
+    source = ("if info.state == 'draft': pass\n"
+              "rows.where(record_versions.c.state == 'complete')\n"
+              "insert(records).values(state='draft')\n"
+              "self.state, self.amending = 'complete', True\n"
+              "values = {'state': 'complete'}\n"
+              "STATES = {'draft': 'Draft', 'complete': 'Completed'}\n"
+              "states.get('complete', 0)\n"
+              "if info.state == RecordState.DRAFT: pass\n"
+              "ACTIONS = {'complete': 'Completed', 'amend': 'Amended'}\n"
+              "audit.record(action='complete')\n")
+    assert bare_words(source, "example.py", STATE_WORDS, "state") == [
+        "example.py:1 compares info.state == 'draft'", "example.py:2 compares record_versions.c.state == 'complete'",
+        "example.py:3 passes state='draft'", "example.py:4 sets self.state = 'complete'",
+        "example.py:5 writes {'state': ...} with a bare word", "example.py:6 keys a dict by bare words",
+        "example.py:7 looks up states.get('complete', 0)"]
+    source = ("if viewer.role == 'manager': pass\n"
+              "if viewer.role not in ('manager', 'admin'): pass\n"
+              "staff[staff['role'] == 'manager']\n"
+              "Viewer(login=None, role='database')\n"
+              "viewer.require(frozenset({'admin', 'database'}), 'change the staff list')\n"
+              "{'practitioner': 'your own notes'}.get(viewer.role, 'every team')\n"
+              "if by not in ('team', 'manager'): pass\n"
+              "if viewer.role == StaffRole.MANAGER: pass\n"
+              "data.get('manager')\n")
+    assert bare_words(source, "example.py", ROLE_WORDS, "role") == [
+        "example.py:1 compares viewer.role == 'manager'", "example.py:2 compares viewer.role not in ('manager', 'admin')",
+        "example.py:3 compares staff['role'] == 'manager'", "example.py:4 passes role='database'",
+        "example.py:5 requires frozenset({'admin', 'database'})",
+        "example.py:6 looks viewer.role up in a dict keyed by bare words"]
+
+
+def test_the_rules_import_check_sees_each_way_of_importing_the_rules():
+    for source in ("from familyservice_nb.store.access import LOADS_DATA\n", "from ...store import access\n",
+                   "import familyservice_nb.store.authorship\n"):
+        found = [m for m, _ in _imports(ast.parse(source), PACKAGE / "ui" / "kit" / "data.py")]
+        assert any(m.startswith(RULES_MODULES) for m in found), source
+    found = [m for m, _ in _imports(ast.parse("from familyservice_nb.store import may_upload_extract\n"),
+                                    PACKAGE / "ui" / "kit" / "data.py")]
+    assert not any(m.startswith(RULES_MODULES) for m in found)

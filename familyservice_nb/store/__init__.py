@@ -4,7 +4,7 @@ DESIGN.md layers: the store imports the domain (records, extract, timeliness), n
 goes through `Store`, which applies who-sees-what. Nothing here opens a database on import.
 """
 
-from .access import NotAllowed, NotFound, Viewer
+from .access import DATABASE, NotAllowed, NotFound, Viewer, loads_data, may_upload_extract
 from .api import Store
 from .check import CheckReport
 from .imports import ImportSummary
@@ -20,6 +20,6 @@ from .repository import (
 )
 
 __all__ = [
-    "ChangedElsewhere", "CheckReport", "ImportSummary", "IncompleteRecord", "InvalidRecord", "NeedsUpgrade", "NotAllowed", "NotFound", "RecordInfo",
-    "RecordLocked", "RecordVersion", "Store", "UnfinishedDraft", "Viewer",
+    "DATABASE", "ChangedElsewhere", "CheckReport", "ImportSummary", "IncompleteRecord", "InvalidRecord", "NeedsUpgrade", "NotAllowed", "NotFound", "RecordInfo",
+    "RecordLocked", "RecordVersion", "Store", "UnfinishedDraft", "Viewer", "loads_data", "may_upload_extract",
 ]

@@ -13,17 +13,20 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, Connection, false, or_, select, true
 
-from ..errors import WorkbookError
+from ..errors import NotAllowed, WorkbookError
+from ..records.people import StaffRole
 from .schema import cases, notes, records, staff, staff_teams, teams
 
-SEES_ALL = frozenset({"analyst", "admin", "database"})
-LOADS_DATA = frozenset({"analyst", "admin", "database"})  # extracts, staff and cases change everyone's view
-ROLE_NAMES = {"practitioner": "a practitioner", "manager": "a manager", "analyst": "an analyst",
-              "admin": "an administrator", "database": "someone with direct database access"}
-
-
-class NotAllowed(WorkbookError):
-    """The current user may not see or do this."""
+DATABASE = "database"  # direct database access: nobody named (DESIGN.md trust model), not a role on the staff list
+# Sees every case, note and record, and the whole audit trail.
+SEES_ALL = frozenset({StaffRole.ANALYST, StaffRole.ADMIN, DATABASE})
+LOADS_DATA = frozenset({StaffRole.ANALYST, StaffRole.ADMIN, DATABASE})  # extracts and cases change everyone's view
+CHANGES_SETUP = frozenset({StaffRole.ADMIN, DATABASE})  # the staff list and the council's settings
+# May upload an extract in a page: into the database when they load data, otherwise shown in the page only.
+UPLOADS_EXTRACTS = frozenset({StaffRole.MANAGER, StaffRole.ANALYST, StaffRole.ADMIN, DATABASE})
+ROLE_NAMES = {StaffRole.PRACTITIONER: "a practitioner", StaffRole.MANAGER: "a manager",
+              StaffRole.ANALYST: "an analyst", StaffRole.ADMIN: "an administrator",
+              DATABASE: "someone with direct database access"}
 
 
 class NotFound(WorkbookError):
@@ -35,7 +38,7 @@ class Viewer:
     """The person using the store, as the staff list describes them."""
 
     login: str | None
-    role: str  # practitioner, manager, analyst, admin; "database" when nobody is named
+    role: StaffRole | str  # a role on the staff list; DATABASE when nobody is named
     staff_id: int | None = None
     name: str | None = None
     team_ids: frozenset[int] = field(default_factory=frozenset)
@@ -44,6 +47,11 @@ class Viewer:
     @property
     def sees_all(self) -> bool:
         return self.role in SEES_ALL
+
+    @property
+    def direct_access(self) -> bool:
+        """Nobody named: the database's owner, not bound by the workbook's rules of who may record what."""
+        return self.role == DATABASE
 
     @property
     def actor(self) -> str:
@@ -61,9 +69,19 @@ class Viewer:
             raise NotAllowed(f"Only {who} can {doing}; you are signed in as {self.login}, {ROLE_NAMES[self.role]}.")
 
 
+def may_upload_extract(role: str) -> bool:
+    """Whether someone of this role may upload an extract in a page (an unknown role: no)."""
+    return role in UPLOADS_EXTRACTS
+
+
+def loads_data(role: str) -> bool:
+    """Whether someone of this role loads extracts and cases into the workbook's database."""
+    return role in LOADS_DATA
+
+
 def load_viewer(conn: Connection, login: str | None) -> Viewer:
     if login is None:
-        return Viewer(login=None, role="database")
+        return Viewer(login=None, role=DATABASE)
     rows = conn.execute(  # one query: the person and their teams
         select(staff.c.staff_id, staff.c.role, staff.c.name, teams.c.team_id, teams.c.name.label("team"))
         .outerjoin(staff_teams, staff_teams.c.staff_id == staff.c.staff_id)
@@ -78,7 +96,7 @@ def load_viewer(conn: Connection, login: str | None) -> Viewer:
     first = rows[0]
     return Viewer(
         login=login,
-        role=first.role,
+        role=StaffRole(first.role),
         staff_id=first.staff_id,
         name=first.name,
         team_ids=frozenset(r.team_id for r in rows if r.team_id is not None),
@@ -94,15 +112,26 @@ def case_filter(viewer: Viewer) -> ColumnElement[bool]:
     """Which rows of `cases` the viewer sees."""
     if viewer.sees_all:
         return true()
-    if viewer.role == "practitioner":
+    if viewer.role == StaffRole.PRACTITIONER:
         return cases.c.allocated_worker_id == viewer.staff_id
-    if viewer.role == "manager":
+    if viewer.role == StaffRole.MANAGER:
         return or_(
             cases.c.team_id.in_(viewer.team_ids),
             cases.c.allocated_worker_id.in_(_team_members(viewer)),
             cases.c.allocated_worker_id == viewer.staff_id,
         )
     return false()
+
+
+def staff_filter(viewer: Viewer) -> ColumnElement[bool]:
+    """Which rows of `staff` the viewer oversees: a manager themselves, those they line manage and the members
+    of their teams; a practitioner themselves; analysts and admins everyone."""
+    if viewer.sees_all:
+        return true()
+    if viewer.role == StaffRole.MANAGER:
+        return or_(staff.c.staff_id == viewer.staff_id, staff.c.line_manager_id == viewer.staff_id,
+                   staff.c.staff_id.in_(_team_members(viewer)))
+    return staff.c.staff_id == viewer.staff_id
 
 
 def visible_case_ids(viewer: Viewer):
@@ -114,7 +143,7 @@ def record_filter(viewer: Viewer) -> ColumnElement[bool]:
     if viewer.sees_all:
         return true()
     own = or_(records.c.author == viewer.login, records.c.subject == viewer.login)
-    if viewer.role == "manager":
+    if viewer.role == StaffRole.MANAGER:
         members = select(staff.c.login).where(staff.c.staff_id.in_(_team_members(viewer)))
         own = or_(own, records.c.author.in_(members), records.c.subject.in_(members))
     return or_(records.c.case_id.in_(visible_case_ids(viewer)), records.c.case_id.is_(None) & own)
@@ -129,9 +158,9 @@ def note_filter(viewer: Viewer) -> ColumnElement[bool]:
     if viewer.sees_all:
         return true()
     on_cases = notes.c.case_id.in_(visible_case_ids(viewer))
-    if viewer.role == "practitioner":
+    if viewer.role == StaffRole.PRACTITIONER:
         return or_(on_cases, notes.c.worker_staff_id == viewer.staff_id)
-    if viewer.role == "manager":
+    if viewer.role == StaffRole.MANAGER:
         members = _team_members(viewer)
         return or_(on_cases, notes.c.team.in_(viewer.team_names), notes.c.worker_staff_id.in_(members),
                    notes.c.worker_staff_id == viewer.staff_id)
@@ -147,9 +176,9 @@ def figures_note_filter(viewer: Viewer) -> ColumnElement[bool]:
     """
     if viewer.sees_all:
         return true()
-    if viewer.role == "practitioner":  # by the note's owner on the staff list, never by name (issue 12)
+    if viewer.role == StaffRole.PRACTITIONER:  # by the note's owner on the staff list, never by name (issue 12)
         return notes.c.worker_staff_id == viewer.staff_id
-    if viewer.role == "manager":
+    if viewer.role == StaffRole.MANAGER:
         return or_(notes.c.team.in_(viewer.team_names), notes.c.worker_staff_id.in_(_team_members(viewer)))
     return false()
 

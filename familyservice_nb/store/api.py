@@ -21,12 +21,13 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import DBAPIError
 
 from ..errors import WorkbookError
+from ..records.people import StaffRole
 from . import audit as trail
 from . import backup as backup_module
 from . import check as check_module
 from . import db_logins, migrate, notes, people, repository
 from . import imports as imports_module
-from .access import NotAllowed, Viewer, load_viewer
+from .access import SEES_ALL, NotAllowed, Viewer, load_viewer
 from .engine import WRITE, current_user, database_url, make_engine
 from .schema import audit
 
@@ -342,7 +343,7 @@ class Store:
             notes.check_note(conn, viewer, note_id)
             query = query.where(audit.c.entity == "note", audit.c.entity_id == note_id)
         else:
-            viewer.require(frozenset({"analyst", "admin", "database"}), "see the whole audit trail")
+            viewer.require(SEES_ALL, "see the whole audit trail")
         frame = pd.DataFrame([dict(r) for r in conn.execute(query).mappings()], columns=list(audit.c.keys()))
         frame["changes"] = frame["changes"].map(lambda c: json.loads(c) if isinstance(c, str) and c else {})
         return frame
@@ -355,7 +356,7 @@ class Store:
             return self.viewer(conn)
         except NotAllowed:
             if people.staff_count(conn) == 0:
-                return Viewer(login=self.user, role="admin")
+                return Viewer(login=self.user, role=StaffRole.ADMIN)
             raise
 
     def save_staff(self, staff: list[BaseModel]) -> dict[str, int]:

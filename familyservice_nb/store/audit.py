@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, text
 
+from .access import DATABASE
 from .schema import audit
 
 MISSING = None  # a field that was not there before (or is not there now) shows as null
@@ -84,7 +85,7 @@ def by_login(conn: Connection) -> bool:
     if conn.dialect.name != "postgresql":
         return False
     if "fsnb_by_login" not in conn.info:
-        conn.info["fsnb_by_login"] = conn.execute(text("SELECT fsnb_role()")).scalar() != "database"
+        conn.info["fsnb_by_login"] = conn.execute(text("SELECT fsnb_role()")).scalar() != DATABASE
     return conn.info["fsnb_by_login"]
 
 

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, select
 
+from ..records.people import StaffRole
 from .access import NotAllowed, Viewer
 from .schema import cases, staff, staff_teams
 
@@ -65,7 +66,7 @@ def manager_named(kind: str, data: dict) -> str | None:
 
 
 def _bound(viewer: Viewer) -> bool:
-    return viewer.role != "database"
+    return not viewer.direct_access
 
 
 # -- facts from the staff list ----------------------------------------------------------------------
@@ -79,7 +80,7 @@ def team_managers(conn: Connection, case_id: str | None) -> set[str]:
         select(staff.c.login)
         .join(staff_teams, staff_teams.c.staff_id == staff.c.staff_id)
         .join(cases, cases.c.team_id == staff_teams.c.team_id)
-        .where(cases.c.case_id == case_id, staff.c.role == "manager")
+        .where(cases.c.case_id == case_id, staff.c.role == StaffRole.MANAGER)
     )
     return set(conn.execute(query).scalars())
 
@@ -114,6 +115,13 @@ def check_new_author(viewer: Viewer, author: str) -> None:
         )
 
 
+def check_may_save_on_no_case(viewer: Viewer, author: str, subject: str | None) -> None:
+    """A record on no case (line management) is saved by who wrote it or whom it is about, a manager, or someone
+    who sees everything."""
+    if not viewer.sees_all and viewer.login not in (author, subject) and viewer.role != StaffRole.MANAGER:
+        raise NotAllowed("You can only save a record on no case when you wrote it or it is about you.")
+
+
 def check_author_kept(viewer: Viewer, row, author: str) -> None:
     """Rule 1, for an existing record: its author never changes."""
     if _bound(viewer) and author != row["author"]:
@@ -125,9 +133,9 @@ def check_author_kept(viewer: Viewer, row, author: str) -> None:
 
 def may_change(conn: Connection, viewer: Viewer, row) -> bool:
     """Rule 2: the author, a manager of the case's team, the practitioner's line manager, or an admin."""
-    if not _bound(viewer) or viewer.role == "admin" or viewer.login == row["author"]:
+    if not _bound(viewer) or viewer.role == StaffRole.ADMIN or viewer.login == row["author"]:
         return True
-    if viewer.role != "manager":
+    if viewer.role != StaffRole.MANAGER:
         return False
     if row["case_id"] is not None:
         return viewer.login in team_managers(conn, row["case_id"])
@@ -170,12 +178,12 @@ def _check_team_manager(conn: Connection, viewer: Viewer, kind: RecordKind, meta
     case_id = meta["case_id"]
     managers = team_managers(conn, case_id)
     noun = _noun(kind, data)
-    if viewer.role == "manager" and viewer.login not in managers:
+    if viewer.role == StaffRole.MANAGER and viewer.login not in managers:
         raise NotAllowed(
             f"Only a manager of {_case_team(conn, case_id)} can complete {noun} on case {case_id}; you are signed in "
             f"as {viewer.login}, who does not manage that team."
         )
-    if viewer.role not in ("manager", "admin"):
+    if viewer.role not in (StaffRole.MANAGER, StaffRole.ADMIN):
         raise NotAllowed(
             f"Only a manager of the case's team can complete {noun}; you are signed in as {viewer.login}. You can "
             "keep it as a draft for your manager."
@@ -183,10 +191,10 @@ def _check_team_manager(conn: Connection, viewer: Viewer, kind: RecordKind, meta
     if not kind.names_manager:
         return
     named, practitioner = data.get("manager"), data.get("practitioner")
-    if viewer.role == "manager" and named != viewer.login:
+    if viewer.role == StaffRole.MANAGER and named != viewer.login:
         raise NotAllowed(f"Manager: this must be you ({viewer.login}), the manager completing the supervision, "
                          f"not '{named}'.")
-    if viewer.role == "admin" and named not in managers:
+    if viewer.role == StaffRole.ADMIN and named not in managers:
         raise NotAllowed(f"Manager: '{named}' is not a manager of {_case_team(conn, case_id)}; an administrator "
                          "completes a supervision only for a manager of the case's team.")
     if named == practitioner:
@@ -196,7 +204,7 @@ def _check_team_manager(conn: Connection, viewer: Viewer, kind: RecordKind, meta
 def _check_line_manager(conn: Connection, viewer: Viewer, data: dict) -> None:
     practitioner, named = data.get("practitioner"), data.get("manager")
     line_manager = line_manager_of(conn, practitioner)
-    if viewer.role == "admin":
+    if viewer.role == StaffRole.ADMIN:
         if named != line_manager:
             raise NotAllowed(f"Manager: '{named}' is not {practitioner}'s line manager; an administrator completes "
                              "a line management supervision only for the line manager.")

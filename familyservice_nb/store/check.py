@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, and_, func, inspect, select
 
+from ..records.lifecycle import RecordState
 from . import migrate
 from .engine import make_engine, sqlite_path
-from .schema import COUNTED_TABLES, imports, metadata, notes, record_versions, records
+from .schema import COUNTED_TABLES, ImportState, imports, metadata, notes, record_versions, records
 
 LABELS = {
     "teams": "teams", "staff": "staff", "cases": "cases", "children": "children", "records": "records",
@@ -50,7 +51,7 @@ class CheckReport:
             out.append("Records by kind (completed / drafts):")
             for kind, states in sorted(self.records_by_kind.items()):
                 out.append(
-                    f"  {kind.replace('_', ' '):<22} {states.get('complete', 0):>10,} / {states.get('draft', 0):,}"
+                    f"  {kind.replace('_', ' '):<22} {states.get(RecordState.COMPLETE, 0):>10,} / {states.get(RecordState.DRAFT, 0):,}"
                 )
         return out
 
@@ -169,12 +170,12 @@ def _workbook_checks(conn, report: CheckReport) -> None:
         + imports.c.rows_rejected
     )
     uneven = conn.execute(
-        select(imports.c.import_id).where(imports.c.state == "complete", total != imports.c.rows_in)
+        select(imports.c.import_id).where(imports.c.state == ImportState.COMPLETE, total != imports.c.rows_in)
     ).scalars().all()
     if uneven:
         report.problems.append(f"The counts of imports {', '.join(map(str, uneven))} do not add up to their rows.")
     running = conn.execute(
-        select(imports.c.import_id, imports.c.file_name, imports.c.started_at).where(imports.c.state == "running")
+        select(imports.c.import_id, imports.c.file_name, imports.c.started_at).where(imports.c.state == ImportState.RUNNING)
     ).all()
     for import_id, name, started in running:
         report.remarks.append(

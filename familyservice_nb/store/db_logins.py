@@ -38,7 +38,7 @@ from sqlalchemy.exc import DBAPIError
 
 from ..errors import WorkbookError
 from . import migrate
-from .access import NotAllowed
+from .access import DATABASE, NotAllowed
 from .engine import database_url
 
 SCRAM_ITERATIONS = 4096
@@ -92,7 +92,7 @@ def _is_owner(engine: Engine) -> bool:
     with engine.connect() as conn:
         if conn.execute(text("SELECT to_regprocedure('fsnb_session()') IS NULL")).scalar():
             return True  # not brought up to date yet: only its owner can
-        return conn.execute(text("SELECT fsnb_role()")).scalar() == "database"
+        return conn.execute(text("SELECT fsnb_role()")).scalar() == DATABASE
 
 
 @contextlib.contextmanager
@@ -209,7 +209,7 @@ def session_login(conn: Connection) -> tuple[str, str | None]:
     """("database", None) for direct database access; ("login", staff login) for a workbook login;
     ("gone", None) for a workbook login whose person has left the staff list."""
     role, login = conn.execute(text("SELECT fsnb_role(), fsnb_login()")).one()
-    if role == "database":
+    if role == DATABASE:
         return "database", None
     if role == "none":
         return "gone", None

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..demo import FIRST_NAMES, SURNAMES, make_demo_extract, synthetic_people
 from ..errors import WorkbookError
+from ..records.people import StaffRole
 from . import audit, repository
 from .access import Viewer, load_viewer
 
@@ -72,16 +73,16 @@ def _staff(extract: pd.DataFrame, rng: np.random.Generator) -> tuple[list, dict[
              if n not in taken]
     managers = {team: spare[i] for i, team in enumerate(teams)}
     staff = [
-        Staff(name=name, login=_login(name), role="manager", teams=[team])
+        Staff(name=name, login=_login(name), role=StaffRole.MANAGER, teams=[team])
         for team, name in managers.items()
     ]
     staff += [
-        Staff(name=row.worker, login=_login(row.worker), role="practitioner", teams=[row.team],
+        Staff(name=row.worker, login=_login(row.worker), role=StaffRole.PRACTITIONER, teams=[row.team],
               line_manager=_login(managers[row.team]), newly_qualified=bool(rng.random() < 0.15))
         for row in pairs.itertuples()
     ]
-    staff.append(Staff(name=spare[len(teams)], login=_login(spare[len(teams)]), role="analyst"))
-    staff.append(Staff(name=spare[len(teams) + 1], login=_login(spare[len(teams) + 1]), role="admin"))
+    staff.append(Staff(name=spare[len(teams)], login=_login(spare[len(teams)]), role=StaffRole.ANALYST))
+    staff.append(Staff(name=spare[len(teams) + 1], login=_login(spare[len(teams) + 1]), role=StaffRole.ADMIN))
     worker_login = {row.worker: _login(row.worker) for row in pairs.itertuples()}
     manager_login = {team: _login(name) for team, name in managers.items()}
     return staff, worker_login, manager_login
@@ -252,7 +253,7 @@ def demo_manager(store) -> str | None:
     people = store.staff()
     if not people or any(p.login not in made_up for p in people):
         return None
-    managers = sorted(p.login for p in people if p.role == "manager")
+    managers = sorted(p.login for p in people if p.role == StaffRole.MANAGER)
     return managers[0] if managers else None
 
 
@@ -303,7 +304,7 @@ def fill_demo(store, seed: int = 7, notes: int = 5000, as_of: dt.date | None = N
                     repository.complete(conn, viewer, record_id, None, calendar)
                     discussed.setdefault(record.practitioner, []).append(record_id)
         for person in staff:
-            if person.role == "practitioner":
+            if person.role == StaffRole.PRACTITIONER:
                 record = _line_management(person, discussed.get(person.login, [])[-3:], as_of, rng)
                 viewer = as_author(record)
                 with audit.clock_at(_written_on(record.event_date, as_of, rng)):
@@ -312,5 +313,5 @@ def fill_demo(store, seed: int = 7, notes: int = 5000, as_of: dt.date | None = N
     store.close()
     return {
         "staff": len(staff), "cases": len(cases), "children": sum(len(c.children) for c in cases),
-        "notes": summary.new, "supervisions": len(records) + sum(p.role == "practitioner" for p in staff),
+        "notes": summary.new, "supervisions": len(records) + sum(p.role == StaffRole.PRACTITIONER for p in staff),
     }

@@ -27,7 +27,7 @@ from ..extract import REJECT_COLUMNS
 from ..vocab import EXTRACT_COLUMNS, UK_DATE, WORKER_ID
 from . import audit
 from .access import LOADS_DATA, Viewer
-from .schema import ID_LENGTH, NAME_LENGTH, import_rejects, imports, notes, staff
+from .schema import ID_LENGTH, NAME_LENGTH, ImportState, import_rejects, imports, notes, staff
 
 BATCH_SIZE = 5_000
 PROGRESS_FROM = 20_000  # imports of at least this many notes show a progress bar
@@ -345,7 +345,7 @@ def start(conn: Connection, viewer: Viewer, file_name: str, as_of: dt.date, resu
     """Remember the import (running) and its rejected rows; returns its id."""
     import_id = conn.execute(
         insert(imports).values(
-            file_name=file_name, as_of=as_of, state="running", started_at=audit.utcnow(),
+            file_name=file_name, as_of=as_of, state=ImportState.RUNNING, started_at=audit.utcnow(),
             imported_by=viewer.actor, rows_in=int(result.rows_in), notes_new=0, notes_updated=0,
             notes_unchanged=0, notes_older=0, rows_rejected=len(result.rejects),
             warnings=audit.dumps(list(result.warnings)),
@@ -368,7 +368,7 @@ def start(conn: Connection, viewer: Viewer, file_name: str, as_of: dt.date, resu
 
 def finish(conn: Connection, viewer: Viewer, import_id: int) -> dict:
     conn.execute(
-        update(imports).where(imports.c.import_id == import_id).values(state="complete", finished_at=audit.utcnow())
+        update(imports).where(imports.c.import_id == import_id).values(state=ImportState.COMPLETE, finished_at=audit.utcnow())
     )
     row = conn.execute(select(imports).where(imports.c.import_id == import_id)).mappings().one()
     counted = ("rows_in", "notes_new", "notes_updated", "notes_unchanged", "notes_older", "rows_rejected")

@@ -16,7 +16,7 @@ import datetime as dt
 from typing import Any, NamedTuple
 
 import pandas as pd
-from sqlalchemy import Connection, and_, func, or_, select, true
+from sqlalchemy import Connection, and_, func, select
 
 from ..errors import UnreadableRecord
 from ..oversight import (
@@ -31,7 +31,8 @@ from ..oversight import (
     STAFF_COLUMNS,
     OversightData,
 )
-from .access import Viewer, case_filter, record_filter, visible_case_ids
+from ..records.lifecycle import RecordState
+from .access import Viewer, case_filter, record_filter, staff_filter, visible_case_ids
 from .imports import frame_of
 from .readable import known_kinds, read_records
 from .schema import cases, children, record_versions, records, staff, staff_teams, teams
@@ -75,7 +76,7 @@ def staff_frame(conn: Connection, viewer: Viewer) -> pd.DataFrame:
     )
     query = (
         select(staff.c.login, staff.c.name, staff.c.role, manager.c.login, team_names.c.name,
-               _staff_filter(viewer).label("overseen"))
+               staff_filter(viewer).label("overseen"))
         .outerjoin(manager, manager.c.staff_id == staff.c.line_manager_id)
         .outerjoin(team_names, team_names.c.staff_id == staff.c.staff_id)
         .order_by(staff.c.login, team_names.c.name)
@@ -88,16 +89,6 @@ def staff_frame(conn: Connection, viewer: Viewer) -> pd.DataFrame:
     people["teams"] = joined.reindex(people.index).fillna("")
     people["overseen"] = people["overseen"].astype(bool)
     return people.reset_index()[STAFF_COLUMNS["columns"]]
-
-
-def _staff_filter(viewer: Viewer):
-    if viewer.sees_all:
-        return true()
-    if viewer.role == "manager":
-        members = select(staff_teams.c.staff_id).where(staff_teams.c.team_id.in_(viewer.team_ids))
-        return or_(staff.c.staff_id == viewer.staff_id, staff.c.line_manager_id == viewer.staff_id,
-                   staff.c.staff_id.in_(members))
-    return staff.c.staff_id == viewer.staff_id
 
 
 def cases_frame(conn: Connection, viewer: Viewer) -> pd.DataFrame:
@@ -161,7 +152,7 @@ def _latest_completed(conn: Connection, viewer: Viewer, kinds: list[str]) -> tup
 def _latest_completed_where(conn: Connection, viewer: Viewer, which) -> tuple[list[Read], list[UnreadableRecord]]:
     latest = (
         select(record_versions.c.record_id, func.max(record_versions.c.version).label("version"))
-        .where(record_versions.c.state == "complete")
+        .where(record_versions.c.state == RecordState.COMPLETE)
         .group_by(record_versions.c.record_id)
         .subquery()
     )

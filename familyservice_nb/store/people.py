@@ -13,7 +13,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from ..errors import WorkbookError
 from . import audit
-from .access import Viewer, case_filter, check_case
+from .access import CHANGES_SETUP, LOADS_DATA, Viewer, case_filter, check_case
 from .schema import ID_LENGTH, NAME_LENGTH, cases, children, settings, staff, staff_teams, teams
 
 
@@ -66,7 +66,7 @@ def staff_count(conn: Connection) -> int:
 
 def save_staff(conn: Connection, viewer: Viewer, people: list[BaseModel]) -> dict[str, int]:
     """Add or update staff (by login): name, role, teams, line manager, newly qualified."""
-    viewer.require(frozenset({"admin", "database"}), "change the staff list")
+    viewer.require(CHANGES_SETUP, "change the staff list")
     _check_lengths(
         [(f"the login '{p.login[:40]}'", p.login, ID_LENGTH) for p in people]
         + [(f"the name '{p.name[:40]}'", p.name, NAME_LENGTH) for p in people]
@@ -166,7 +166,7 @@ def _as_child(fields: dict) -> BaseModel:
 
 def save_cases(conn: Connection, viewer: Viewer, items: list[BaseModel]) -> dict[str, int]:
     """Add or update cases (by case id) and their children (by child id)."""
-    viewer.require(frozenset({"admin", "analyst", "database"}), "load cases")
+    viewer.require(LOADS_DATA, "load cases")
     _check_lengths(
         [(f"the case ID '{c.case_id[:40]}'", c.case_id, ID_LENGTH) for c in items]
         + [(f"the team '{c.team[:40]}'", c.team, NAME_LENGTH) for c in items]
@@ -248,7 +248,7 @@ def save_settings(conn: Connection, viewer: Viewer, new: BaseModel) -> None:
 
     from ..records import CouncilSettings
 
-    viewer.require(frozenset({"admin", "database"}), "change the council's settings")
+    viewer.require(CHANGES_SETUP, "change the council's settings")
     new = CouncilSettings.model_validate(new.model_dump(mode="json") if isinstance(new, BaseModel) else new)
     old = json.loads(get_settings(conn).model_dump_json())
     value = new.model_dump(mode="json")

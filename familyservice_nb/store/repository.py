@@ -26,14 +26,13 @@ from sqlalchemy import Connection, and_, delete, func, insert, or_, select, text
 
 from ..dates import parse_uk_date, today_in_london
 from ..errors import UnreadableRecord, WorkbookError
+from ..records import lifecycle
+from ..records.lifecycle import RecordLocked as RecordLocked  # the store's refusal, raised by the life cycle
+from ..records.lifecycle import RecordState
 from . import audit, authorship
 from .access import NotAllowed, NotFound, Viewer, check_case, record_filter
 from .readable import ReadRecords, read_records
 from .schema import ID_LENGTH, record_versions, records
-
-
-class RecordLocked(WorkbookError):
-    """Saving over a completed version of a record."""
 
 
 class UnfinishedDraft(WorkbookError):
@@ -120,7 +119,7 @@ class RecordInfo:
     event_date: dt.date
     risk_identified: bool
     due_date: dt.date | None
-    state: str
+    state: RecordState
     current_version: int
     created_at: dt.datetime
     created_by: str
@@ -135,7 +134,7 @@ class RecordVersion:
 
     record_id: str
     version: int
-    state: str
+    state: RecordState
     saved_at: dt.datetime
     saved_by: str
     completed_at: dt.datetime | None
@@ -276,8 +275,8 @@ def info(conn: Connection, viewer: Viewer, record_id: str | int) -> RecordInfo:
 
 
 def _info(row) -> RecordInfo:
-    fields = {k: row[k] for k in RecordInfo.__dataclass_fields__ if k != "record_id"}
-    return RecordInfo(record_id=str(row["record_id"]), **fields)
+    fields = {k: row[k] for k in RecordInfo.__dataclass_fields__ if k not in ("record_id", "state")}
+    return RecordInfo(record_id=str(row["record_id"]), state=RecordState(row["state"]), **fields)
 
 
 def get(conn: Connection, viewer: Viewer, record_id: str | int, version: int | None = None) -> BaseModel:
@@ -297,7 +296,7 @@ def versions(conn: Connection, viewer: Viewer, record_id: str | int) -> list[Rec
         RecordVersion(
             record_id=str(v["record_id"]),
             version=v["version"],
-            state=v["state"],
+            state=RecordState(v["state"]),
             saved_at=v["saved_at"],
             saved_by=v["saved_by"],
             completed_at=v["completed_at"],
@@ -372,7 +371,7 @@ def completed_discussions(conn: Connection, viewer: Viewer, case_id: str, before
         where.append(or_(records.c.event_date < on, and_(records.c.event_date == on, same_day_first)))
     latest = (
         select(record_versions.c.record_id, func.max(record_versions.c.version).label("version"))
-        .where(record_versions.c.state == "complete")
+        .where(record_versions.c.state == RecordState.COMPLETE)
         .group_by(record_versions.c.record_id)
         .subquery()
     )
@@ -482,8 +481,8 @@ def record_id_of(record: BaseModel | dict) -> str | None:
 def _check_new(conn: Connection, viewer: Viewer, meta: dict) -> None:
     if meta["case_id"] is not None:
         check_case(conn, viewer, meta["case_id"])
-    elif not viewer.sees_all and viewer.login not in (meta["author"], meta["subject"]) and viewer.role != "manager":
-        raise NotAllowed("You can only save a record on no case when you wrote it or it is about you.")
+    else:
+        authorship.check_may_save_on_no_case(viewer, meta["author"], meta["subject"])
 
 
 def _same_kind(row, prepared: Prepared) -> None:
@@ -501,11 +500,7 @@ def save_draft(
         return _create(conn, viewer, prepared)
     row = _row(conn, viewer, record_id, lock=True)
     _same_kind(row, prepared)
-    if row["state"] == "complete":
-        raise RecordLocked(
-            f"Record {row['record_id']} was completed and is locked, so it cannot be saved over. "
-            "To change it, make an amendment and give the reason."
-        )
+    lifecycle.save_draft(row["record_id"], row["state"], row["current_version"])
     authorship.check_may_change(conn, viewer, row, "save over")
     authorship.check_author_kept(viewer, row, prepared.meta["author"])
     check_based_on(row, based_on)
@@ -518,22 +513,22 @@ def save_draft(
 def _create(conn: Connection, viewer: Viewer, prepared: Prepared) -> str:
     authorship.check_new_author(viewer, prepared.meta["author"])
     _check_new(conn, viewer, prepared.meta)
-    now = audit.utcnow()
+    now, step = audit.utcnow(), lifecycle.FIRST_DRAFT
     number = conn.execute(
         insert(records).values(
-            kind=prepared.kind, state="draft", current_version=1, created_at=now, created_by=viewer.actor,
-            updated_at=now, **prepared.meta,
+            kind=prepared.kind, state=step.state, current_version=step.version, created_at=now,
+            created_by=viewer.actor, updated_at=now, **prepared.meta,
         ).returning(records.c.record_id)
     ).scalar_one()
     payload = prepared.payload(number)
     conn.execute(
         insert(record_versions).values(
-            record_id=number, version=1, state="draft", payload=audit.dumps(payload), saved_at=now,
+            record_id=number, version=step.version, state=step.state, payload=audit.dumps(payload), saved_at=now,
             saved_by=viewer.actor,
         )
     )
     audit.record(
-        conn, actor=viewer.actor, action="create", entity="record", entity_id=str(number), version=1,
+        conn, actor=viewer.actor, action="create", entity="record", entity_id=str(number), version=step.version,
         changes=audit.diff({}, payload), at=now,
     )
     return str(number)
@@ -547,8 +542,9 @@ def _overwrite_draft(conn, viewer: Viewer, row, payload: dict, meta: dict, actio
         return  # an autosave of the same text: nothing to keep
     now = audit.utcnow()
     values = {"payload": audit.dumps(payload), "saved_at": now, "saved_by": viewer.actor}
+    state = {"state": RecordState.COMPLETE} if complete else {}
     if complete:
-        values |= {"state": "complete", "completed_at": now, "completed_by": viewer.actor}
+        values |= {**state, "completed_at": now, "completed_by": viewer.actor}
     conn.execute(
         update(record_versions)
         .where(and_(record_versions.c.record_id == number, record_versions.c.version == version))
@@ -557,7 +553,7 @@ def _overwrite_draft(conn, viewer: Viewer, row, payload: dict, meta: dict, actio
     conn.execute(
         update(records)
         .where(records.c.record_id == number)
-        .values(updated_at=now, **meta, **({"state": "complete"} if complete else {}))
+        .values(updated_at=now, **meta, **state)
     )
     audit.record(
         conn, actor=viewer.actor, action=action, entity="record", entity_id=str(number), version=version,
@@ -575,10 +571,8 @@ def complete(
     (`save_unfinished`) is never locked as it stands.
     """
     row = _row(conn, viewer, record_id, lock=True)
-    if row["state"] == "complete":
-        if prepared is None:
-            return row["current_version"]  # completing twice (a double click) changes nothing
-        raise RecordLocked(f"Record {row['record_id']} is already completed and locked; amend it instead.")
+    if lifecycle.complete(row["record_id"], row["state"], row["current_version"], prepared is not None) is None:
+        return row["current_version"]  # completing twice (a double click) changes nothing
     authorship.check_may_change(conn, viewer, row, "complete")
     check_based_on(row, based_on)
     if prepared is None:
@@ -598,13 +592,9 @@ def complete(
 def amend(
     conn: Connection, viewer: Viewer, record_id: str | int, prepared: Prepared, reason: str, complete: bool = True
 ) -> int:
-    if not reason or not reason.strip():
-        raise WorkbookError("An amendment needs a reason: say why the completed record is being changed.")
+    lifecycle.require_reason(reason)  # before the record is read: a reason is asked for first
     row = _row(conn, viewer, record_id, lock=True)
-    if row["state"] != "complete":
-        raise WorkbookError(
-            f"Record {row['record_id']} is still a draft: save the draft (or complete it) instead of amending it."
-        )
+    step = lifecycle.amend(row["record_id"], row["state"], row["current_version"], reason, complete)
     _same_kind(row, prepared)
     authorship.check_may_change(conn, viewer, row, "amend")
     authorship.check_author_kept(viewer, row, prepared.meta["author"])
@@ -612,11 +602,10 @@ def amend(
         _check_new(conn, viewer, prepared.meta)
     if complete:
         check_completion(conn, viewer, prepared, row["record_id"])
-    number, version = row["record_id"], row["current_version"] + 1
+    number, version, state = row["record_id"], step.version, step.state
     old = json.loads(_version_row(conn, number, row["current_version"])["payload"])
     payload = prepared.payload(number)
     now = audit.utcnow()
-    state = "complete" if complete else "draft"
     conn.execute(
         insert(record_versions).values(
             record_id=number, version=version, state=state, payload=audit.dumps(payload), saved_at=now,
@@ -665,20 +654,14 @@ def check_completion(conn: Connection, viewer: Viewer, prepared: Prepared, recor
 def discard_draft(conn: Connection, viewer: Viewer, record_id: str | int) -> None:
     """Throw away a draft its writer no longer wants ("my drafts", with discard).
 
-    Only the person who wrote the draft may discard it (a first draft: its author; an amendment's draft: who
-    is amending), and only a draft: a completed record is never thrown away. A first draft goes altogether; the draft of an amendment goes back to the completed
-    version it amends. The audit trail keeps what was discarded, by whom and when.
+    Who may, and what is left, is the life cycle's (`lifecycle.discard`). The audit trail keeps what was
+    discarded, by whom and when.
     """
     row = _row(conn, viewer, record_id, lock=True)
     number, version = row["record_id"], row["current_version"]
-    if row["state"] != "draft":
-        raise RecordLocked(f"Record {number} is completed: a completed record is never discarded. "
-                           "To change it, make an amendment and give the reason.")
     draft = _version_row(conn, number, version)
-    writers = {row["author"], row["created_by"]} if version == 1 else {draft["saved_by"]}
-    if viewer.actor not in writers:
-        writer = row["author"] if version == 1 else draft["saved_by"]
-        raise NotAllowed(f"Only {writer}, who wrote draft {number}, can discard it.")
+    left = lifecycle.discard(number, row["state"], version, viewer.actor, row["author"], row["created_by"],
+                             draft["saved_by"])
     old = json.loads(draft["payload"])
     now = audit.utcnow()
     if audit.by_login(conn):  # a login may not delete: the database's own function applies the same rule
@@ -686,31 +669,24 @@ def discard_draft(conn: Connection, viewer: Viewer, record_id: str | int) -> Non
     else:
         conn.execute(delete(record_versions).where(
             and_(record_versions.c.record_id == number, record_versions.c.version == version)))
-        if version == 1:
+        if left is None:
             conn.execute(delete(records).where(records.c.record_id == number))
         else:
             conn.execute(update(records).where(records.c.record_id == number).values(
-                current_version=version - 1, state="complete", updated_at=now))
+                current_version=left.version, state=left.state, updated_at=now))
     audit.record(conn, actor=viewer.actor, action="discard", entity="record", entity_id=str(number),
                  version=version, changes=audit.diff(old, {}), at=now)
 
 
 def confirm_on_mosaic(conn: Connection, viewer: Viewer, record_id: str | int, day: dt.date, today: dt.date) -> None:
     """Keep the day a completed record was entered on Mosaic (guidance: timeliness is about the record being
-    on Mosaic). Refused for a draft, a day before the event, or a day still to come."""
+    on Mosaic). Who may, and which days, is the life cycle's (`lifecycle.mosaic_date`)."""
     row = _row(conn, viewer, record_id, lock=True)
     number = row["record_id"]
-    if row["state"] != "complete":
-        raise WorkbookError(f"Record {number} is still a draft: complete it before saying it is on Mosaic.")
-    authorship.check_may_change(conn, viewer, row, "give the day it went on Mosaic for")
-    if not isinstance(day, dt.date):
-        raise WorkbookError("Entered on Mosaic: give the date it was entered, for example 25/11/2026.")
-    if day < row["event_date"]:
-        raise WorkbookError(f"Entered on Mosaic: {day:%d/%m/%Y} is before the record's date, "
-                            f"{row['event_date']:%d/%m/%Y}.")
-    if day > today:
-        raise WorkbookError(f"Entered on Mosaic: {day:%d/%m/%Y} is in the future.")
-    if row["mosaic_entered_on"] == day:
+    if not lifecycle.mosaic_date(
+        number, row["state"], row["event_date"], day, today, row["mosaic_entered_on"],
+        check_may_amend=lambda: authorship.check_may_change(conn, viewer, row, "give the day it went on Mosaic for"),
+    ):
         return  # said already: nothing changes, nothing for the audit trail
     now = audit.utcnow()
     old = {"mosaic_entered_on": row["mosaic_entered_on"].isoformat() if row["mosaic_entered_on"] else None}

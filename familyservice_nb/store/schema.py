@@ -8,6 +8,8 @@ JSON is kept as text (not JSONB): the exact text typed is what comes back.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -34,11 +36,17 @@ NAMING = {
 }
 metadata = MetaData(naming_convention=NAMING)
 
-ROLES = ("practitioner", "manager", "analyst", "admin")
+
+class ImportState(StrEnum):
+    """An extract import's state, as stored (`imports.state`)."""
+
+    RUNNING = "running"
+    COMPLETE = "complete"
+
+
 # Identifiers and names are indexed; PostgreSQL cannot index very long text, so the store refuses, in plain
 # words, an id longer than ID_LENGTH or a name longer than NAME_LENGTH characters (the same on both engines).
 ID_LENGTH, NAME_LENGTH = 200, 500
-STATES = ("draft", "complete")
 Id = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements INTEGER PRIMARY KEY only
 When = DateTime(timezone=True)  # UTC
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, and_, func, select
 
 from ..errors import WorkbookError
+from ..records.lifecycle import RecordState
 from . import people, repository
 from .access import Viewer, check_case
 from .readable import read_record
@@ -42,7 +43,7 @@ def _completion(conn: Connection, numbers: list[int]) -> tuple[dict[str, dt.date
     rows = conn.execute(
         select(record_versions.c.record_id, func.min(record_versions.c.completed_at),
                func.max(record_versions.c.version))
-        .where(record_versions.c.record_id.in_(numbers), record_versions.c.state == "complete")
+        .where(record_versions.c.record_id.in_(numbers), record_versions.c.state == RecordState.COMPLETE)
         .group_by(record_versions.c.record_id)
     ).all()
     return {str(r[0]): r[1] for r in rows}, {str(r[0]): r[2] for r in rows}
@@ -90,7 +91,7 @@ def printable(conn: Connection, viewer: Viewer, record_id: str | int, version: i
 
         raise WorkbookError(f"Record {number} is a {kind_named(info.kind).noun}, which is not printed or saved as a "
                             "document.")
-    query = select(record_versions).where(record_versions.c.record_id == number, record_versions.c.state == "complete")
+    query = select(record_versions).where(record_versions.c.record_id == number, record_versions.c.state == RecordState.COMPLETE)
     if version is not None:
         query = query.where(record_versions.c.version == version)
     rows = conn.execute(query.order_by(record_versions.c.version)).mappings().all()
@@ -119,7 +120,7 @@ def completed_record_ids(conn: Connection, viewer: Viewer) -> list[str]:
     """Every record with a completed version that this user may see, oldest event first."""
     from .access import record_filter
 
-    done = select(record_versions.c.record_id).where(record_versions.c.state == "complete").distinct().subquery()
+    done = select(record_versions.c.record_id).where(record_versions.c.state == RecordState.COMPLETE).distinct().subquery()
     rows = conn.execute(
         select(records.c.record_id).join(done, done.c.record_id == records.c.record_id)
         .where(record_filter(viewer), records.c.kind.not_in(not_printed()))

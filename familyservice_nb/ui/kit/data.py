@@ -22,11 +22,12 @@ from sqlalchemy.engine import make_url
 
 from familyservice_nb.errors import WorkbookError
 from familyservice_nb.identity import signed_in
-from familyservice_nb.store.access import LOADS_DATA
+from familyservice_nb.records.people import StaffRole
+from familyservice_nb.store import DATABASE, loads_data, may_upload_extract
 from familyservice_nb.ui.kit.context import PageContext
 from familyservice_nb.vocab import UK_DATE
 
-UPLOAD_ROLES = frozenset({"manager", "analyst", "admin", "database"})  # may upload an extract in the page
+UNKNOWN = "unknown"  # someone the staff list does not name: no role, so nothing a role allows
 
 NO_DATA = (
     "There are no case notes to show yet: no extract has been imported into the workbook, and the app was "
@@ -93,16 +94,16 @@ class NotesSource:
     description: str
     notices: list[str] = field(default_factory=list)
     store: object | None = None  # the Store when the notes came from the database
-    role: str = "database"  # the user's role on the staff list ("database": no staff list applies; "unknown")
+    role: str = DATABASE  # the user's role on the staff list (DATABASE: no staff list applies; UNKNOWN)
 
     @property
     def can_upload(self) -> bool:
-        return self.role in UPLOAD_ROLES
+        return may_upload_extract(self.role)
 
     @property
     def imports_to_store(self) -> bool:
         """An upload goes into the database (analysts); otherwise it is shown in the page only."""
-        return self.store is not None and self.role in LOADS_DATA
+        return self.store is not None and loads_data(self.role)
 
 
 def notes_from_store(store, as_of: dt.date | None = None) -> NotesSource:
@@ -114,15 +115,15 @@ def notes_from_store(store, as_of: dt.date | None = None) -> NotesSource:
     latest = imports.iloc[-1]["file_name"] if count else ""
     when = f", the latest taken on {taken.strftime(UK_DATE)}" if taken else ""
     scope = {
-        "practitioner": "your own notes",
-        "manager": "your teams' notes",
+        StaffRole.PRACTITIONER: "your own notes",
+        StaffRole.MANAGER: "your teams' notes",
     }.get(viewer.role, "every team's notes")
     description = (
         f"From the workbook's database: {len(notes):,} notes ({scope}) from {count:,} imported "
         f"extract{'s' if count != 1 else ''}{when} ({latest})."
     )
     notices = []
-    if viewer.role == "practitioner":  # their team's total, as one figure: never a ranking of colleagues
+    if viewer.role == StaffRole.PRACTITIONER:  # their team's total, as one figure: never a ranking of colleagues
         for team, figures in store.team_totals(as_of or taken).items():
             pct = figures["pct_on_time"]
             notices.append(f"Your team, {team}: " + ("no notes due yet." if pct != pct else
@@ -167,7 +168,7 @@ def notes_for(context: PageContext) -> NotesSource:
                 raise
             source = notes_from_extract(context.extract, context.mapping, context.as_of, [
                 f"{refused} These figures come from the extract file the app was started with instead."])
-            source.role = "unknown"  # no upload for someone the workbook does not know
+            source.role = UNKNOWN  # no upload for someone the workbook does not know
             return source
     if context.extract is not None:
         notices = []
@@ -194,7 +195,7 @@ def _role_or_none(store) -> str:
     try:
         return store.viewer().role
     except NotAllowed:
-        return "unknown"  # not on the staff list: no upload offered
+        return UNKNOWN  # not on the staff list: no upload offered
 
 
 def require_store(context: PageContext):

@@ -8,6 +8,8 @@ from familyservice_nb.dates import today_in_london
 from familyservice_nb.errors import WorkbookError
 from familyservice_nb.records import OpeningFigures
 from familyservice_nb.records.kinds import SUPERVISION
+from familyservice_nb.records.lifecycle import RecordState
+from familyservice_nb.records.people import StaffRole
 from familyservice_nb.store import NotAllowed
 from familyservice_nb.ui.forms.framework.app import FormApp
 from familyservice_nb.ui.forms.framework.chooser import SubjectChooser
@@ -47,7 +49,7 @@ class LineManagementApp(FormApp):
     def practitioners(self) -> list[tuple[str, str]]:
         staff = self.store.staff()
         v = self.viewer
-        mine = [s for s in staff if s.role == "practitioner" and (
+        mine = [s for s in staff if s.role == StaffRole.PRACTITIONER and (
             v.sees_all or s.line_manager == self.store.user or set(s.teams) & set(v.team_names)
             or s.login == self.store.user)]
         return sorted(((s.name, s.login) for s in mine), key=lambda o: o[0].lower())
@@ -100,7 +102,7 @@ class LineManagementApp(FormApp):
         # The case supervisions this session can have discussed: the practitioner's completed ones, up to the
         # session's date (today for a new one), newest first.
         held_on = self.store.info(record_id).event_date if record_id is not None else today_in_london()
-        discussions = [i for i in self.store.records(kind=SUPERVISION.key, state="complete")
+        discussions = [i for i in self.store.records(kind=SUPERVISION.key, state=RecordState.COMPLETE)
                        if i.subject == login and i.event_date <= held_on][-12:][::-1]
         return LineManagementForm(self.store, figures=figures, discussions=discussions, record_id=record_id,
                                   figures_taken_now=taken_now,

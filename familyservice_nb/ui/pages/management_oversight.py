@@ -20,6 +20,7 @@ from familyservice_nb.oversight import (
     spoken_to_note,
 )
 from familyservice_nb.records.kinds import LINE_MANAGEMENT, SUPERVISION
+from familyservice_nb.records.people import StaffRole
 from familyservice_nb.ui.charts import figure_widget, gaps_figure, update_gaps
 from familyservice_nb.ui.kit.behind_figures import OversightDrillDown
 from familyservice_nb.ui.kit.catalogue import CASE_STORY_NOTEBOOK
@@ -232,7 +233,7 @@ class ManagementOversightPage(AppPage):
         viewer = store.viewer()
         data = store.oversight_data()
         report = management_oversight(data, settings=store.settings(), as_of=as_of, calendar=store.calendar())
-        scope = {"practitioner": "your own cases", "manager": "your teams' cases"}.get(viewer.role, "every team")
+        scope = {StaffRole.PRACTITIONER: "your own cases", StaffRole.MANAGER: "your teams' cases"}.get(viewer.role, "every team")
         return cls(report, user=user, source=f"From the workbook's database: {scope}.", unreadable=data.unreadable)
 
     @classmethod

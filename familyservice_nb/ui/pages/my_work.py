@@ -20,6 +20,7 @@ from familyservice_nb.errors import WorkbookError
 from familyservice_nb.oversight import cases_without_supervision, overdue_actions
 from familyservice_nb.records.base import uk
 from familyservice_nb.records.kinds import CASE_NOTE, SESSION, SUPERVISION, kind_named
+from familyservice_nb.records.lifecycle import RecordState
 from familyservice_nb.ui.kit.catalogue import (
     CASE_STORY_NOTEBOOK,
     MANAGEMENT_OVERSIGHT_NOTEBOOK,
@@ -105,9 +106,9 @@ class MyWork(widgets.VBox):
                             f"{esc(london_time(london_now()))}; reload the page for the latest.</p>")
         infos = self.store.records()
         me = self.store.viewer().actor
-        self.show_drafts([i for i in infos if i.state == "draft" and me in (i.author, i.created_by)])
+        self.show_drafts([i for i in infos if i.state == RecordState.DRAFT and me in (i.author, i.created_by)])
         since = dt.datetime.now(dt.UTC) - dt.timedelta(days=RECENT_DAYS)
-        done = sorted((i for i in infos if i.state == "complete" and i.author == me and _utc(i.updated_at) >= since),
+        done = sorted((i for i in infos if i.state == RecordState.COMPLETE and i.author == me and _utc(i.updated_at) >= since),
                       key=lambda i: i.updated_at, reverse=True)[:MOST]
         self.recent.value = _list(
             [f'<a href="{esc(record_link(i.kind, i.record_id))}">{esc(_kind_words(i.kind))}, '

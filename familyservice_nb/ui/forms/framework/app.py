@@ -15,6 +15,7 @@ import ipywidgets as widgets
 
 from familyservice_nb.errors import WorkbookError
 from familyservice_nb.records.kinds import kind_named
+from familyservice_nb.records.lifecycle import RecordState
 from familyservice_nb.store import NotAllowed, NotFound, Store
 from familyservice_nb.ui.forms.framework.drafts import load_payload
 from familyservice_nb.ui.forms.framework.form import UNEXPECTED, RecordForm, log_failure
@@ -160,7 +161,7 @@ class FormApp(AppPage):
         payload = load_payload(self.store, info.record_id)
         form = self.form_for_record(info, payload)
         self.show_form(form)
-        if info.state == "complete":
+        if info.state == RecordState.COMPLETE:
             form.show_completed()
         elif info.author != self.store.user:
             form.lock()

@@ -11,6 +11,7 @@ from typing import ClassVar
 from familyservice_nb.errors import WorkbookError
 from familyservice_nb.records.base import uk
 from familyservice_nb.records.kinds import kind_named
+from familyservice_nb.records.lifecycle import RecordState
 from familyservice_nb.ui.forms.framework.app import FormApp
 from familyservice_nb.ui.forms.framework.chooser import SubjectChooser
 from familyservice_nb.ui.forms.framework.drafts import load_payload, my_latest_draft
@@ -108,7 +109,7 @@ class CaseFormApp(FormApp):
         items = "".join(
             f'<li><a href="{esc(record_link(i.kind, i.record_id))}">{esc(kind_named(i.kind).title)}'
             f", {esc(uk(i.event_date))}</a> by {esc(names.get(i.author, i.author))}"
-            f" ({'completed' if i.state == 'complete' else 'draft'})</li>"
+            f" ({'completed' if i.state == RecordState.COMPLETE else 'draft'})</li>"
             for i in sorted(infos, key=lambda i: (i.event_date, int(i.record_id)), reverse=True)
         ) + "".join(f"<li>{esc(u)}</li>" for u in infos.unreadable)
         return (f'<details class="fsnb-case-records"><summary>Records of this case ({len(infos) + len(infos.unreadable)})</summary>'

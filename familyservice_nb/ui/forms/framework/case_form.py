@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import ipywidgets as widgets
 
+from familyservice_nb.records.lifecycle import RecordState
 from familyservice_nb.ui.forms.framework.due_date import DueDate
 from familyservice_nb.ui.forms.framework.form import RecordForm
 from familyservice_nb.ui.forms.framework.parts import ListPart
@@ -62,7 +63,7 @@ class CaseRecordForm(RecordForm):
             risk = self.parts["risk_identified"].field.value
             from familyservice_nb.dates import today_in_london
 
-            today = None if self.state == "complete" else today_in_london()
+            today = None if self.state == RecordState.COMPLETE else today_in_london()
             self.due.show(self.model, self.parts["event_date"].field.value, risk, self.calendar, self.risk_reason(),
                           today, **self.deadline_values())
 

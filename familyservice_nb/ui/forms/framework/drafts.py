@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from familyservice_nb.records.lifecycle import RecordState
+
 
 def my_latest_draft(store, kind: str, case_id: str | None = None, subject: str | None = None):
     """The user's most recently saved draft of this kind for this case (or practitioner), or None."""
-    infos = store.records(kind=kind, case_id=case_id, state="draft")
+    infos = store.records(kind=kind, case_id=case_id, state=RecordState.DRAFT)
     mine = [i for i in infos if i.author == store.user or i.created_by == store.user]
     if subject is not None:
         mine = [i for i in mine if i.subject == subject]

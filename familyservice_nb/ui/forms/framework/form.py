@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 from familyservice_nb.errors import WorkbookError
 from familyservice_nb.records import explain, kind_named, kind_of, render_text
 from familyservice_nb.records.base import uk
+from familyservice_nb.records.lifecycle import RecordState
 from familyservice_nb.store import ChangedElsewhere
 from familyservice_nb.ui.forms.framework.autosave import Debouncer, running_loop
 from familyservice_nb.ui.forms.framework.copy import CopyText
@@ -140,7 +141,7 @@ class RecordForm(widgets.VBox):
         self.store = store
         self.fixed = dict(fixed)
         self.record_id = record_id
-        self.state = "draft"
+        self.state = RecordState.DRAFT
         self.locked = False
         self.amending = False
         self.completion_tried = False
@@ -613,7 +614,7 @@ class RecordForm(widgets.VBox):
     def show_completed(self, model: BaseModel | None = None) -> None:
         """Lock the inputs and show the record's text, versions and audit trail."""
         self._after_parts()
-        self.state = "complete"
+        self.state = RecordState.COMPLETE
         self.lock()
         self.refresh()  # a completed record's due date is no longer "overdue"
         info = history = None
@@ -731,7 +732,7 @@ class RecordForm(widgets.VBox):
             log_failure("starting an amendment")
             self.reason_problem.value = f'<div class="fsnb-field-problem" role="alert"><span>{esc(UNEXPECTED)}</span></div>'
             return False
-        self.state, self.amending, self.completion_tried = "draft", True, False
+        self.state, self.amending, self.completion_tried = RecordState.DRAFT, True, False
         self._note_copy()
         self.reason.value = ""
         self._hide_reason()

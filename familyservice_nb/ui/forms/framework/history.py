@@ -8,10 +8,11 @@ from collections.abc import Mapping
 import pandas as pd
 from pydantic import BaseModel
 
+from familyservice_nb.records.lifecycle import RecordState
 from familyservice_nb.ui.kit.html import html_table
 from familyservice_nb.ui.kit.values import london_time
 
-STATES = {"draft": "Draft", "complete": "Completed"}
+STATES = {RecordState.DRAFT: "Draft", RecordState.COMPLETE: "Completed"}
 ACTIONS = {
     "create": "Started",
     "save draft": "Draft saved",
