@@ -176,7 +176,7 @@ def figures_note_filter(viewer: Viewer) -> ColumnElement[bool]:
     """
     if viewer.sees_all:
         return true()
-    if viewer.role == StaffRole.PRACTITIONER:  # by the note's owner on the staff list, never by name (issue 12)
+    if viewer.role == StaffRole.PRACTITIONER:  # by the note's owner on the staff list, never by name: two staff can share a name
         return notes.c.worker_staff_id == viewer.staff_id
     if viewer.role == StaffRole.MANAGER:
         return or_(notes.c.team.in_(viewer.team_names), notes.c.worker_staff_id.in_(_team_members(viewer)))
