@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ldap", metavar="CONFIG",
                    help="sign in through the council's directory (LDAP or Active Directory): a TOML file "
                         "(README: How sign-in is configured)")
+    p.add_argument("--entra", metavar="CONFIG",
+                   help="sign in through Microsoft Entra ID (Azure AD): a TOML file (README: How sign-in is "
+                        "configured)")
     p.set_defaults(func=cmd_hub)
 
     p = sub.add_parser("import", help="load an extract into the database")
@@ -205,7 +208,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_hub(args: argparse.Namespace) -> int:
     from .hub.launch import run_hub
 
-    return run_hub(port=args.port, db=args.db, demo=args.demo, ldap=args.ldap)
+    return run_hub(port=args.port, db=args.db, demo=args.demo, ldap=args.ldap, entra=args.entra)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""A real `familyservice-nb hub --demo` (or `--ldap CONFIG`) on loopback, for the hub's browser tests and its benchmark.
+"""A real `familyservice-nb hub --demo` (or `--ldap CONFIG`, `--entra CONFIG`) on loopback, for the hub's browser tests and its benchmark.
 
 `Hub(owner_url, state).start()` runs the command in its own process group and waits for the login page;
 `stop()` ends the group (the hub and its proxy), then every person's server and kernel still running, and
@@ -16,10 +16,12 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from serverhelp import free_port
+from serverhelp import free_port, require
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PASSWORD = "demo-hub-password-for-tests"
@@ -35,9 +37,10 @@ def proxy_installed() -> bool:
 
 class Hub:
     def __init__(self, owner_url: str, state: Path, port: int | None = None, idle_env: dict | None = None,
-                 ldap: Path | None = None):
+                 sign_in: tuple[str, Path] | None = None):
         self.owner_url = owner_url
-        self.ldap = ldap  # the directory settings file: sign-in through the council's directory, not the demo's
+        # ("--ldap", its settings file) or ("--entra", its settings file): not the demo's shared password
+        self.sign_in = sign_in
         self.state = Path(state)
         self.port = port or free_port()
         self.extra_env = idle_env or {}
@@ -76,9 +79,9 @@ class Hub:
                     "PGPASSFILE": str(self.state / "pgpass"), "FSNB_HUB_USER_PREFIX": self.user_prefix,
                     "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
                     **self.extra_env})
-        if self.ldap is None:
+        if self.sign_in is None:
             env["FSNB_DEMO_PASSWORD"] = DEMO_PASSWORD
-        sign_in = ["--ldap", str(self.ldap)] if self.ldap is not None else ["--demo"]
+        sign_in = [self.sign_in[0], str(self.sign_in[1])] if self.sign_in is not None else ["--demo"]
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "familyservice_nb", "hub", *sign_in, "--db", db, "--port", str(self.port)],
@@ -149,6 +152,24 @@ class Hub:
         return remove_users(self.user_prefix)
 
 
+@contextmanager
+def running_hub(owner_url: str, state: Path, **options):
+    """A started Hub (Hub's own options), stopped afterwards; a hub that cannot start fails the test with its log.
+    A missing proxy skips, or fails with CI=true."""
+    import pytest
+
+    require(proxy_installed(), "The hub's proxy (configurable-http-proxy: make install puts it in deploy/proxy)")
+    hub = Hub(owner_url, state, **options)
+    try:
+        hub.start()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield hub
+    finally:
+        hub.stop()
+
+
 def sign_in(page, hub: Hub, login: str, password: str = DEMO_PASSWORD, timeout_ms: int = 120_000) -> None:
     """Through the hub's login page; returns once the browser is on the person's own workbook page."""
     page.goto(hub.url("hub/login"), wait_until="domcontentloaded")
@@ -156,6 +177,21 @@ def sign_in(page, hub: Hub, login: str, password: str = DEMO_PASSWORD, timeout_m
     page.fill("#password_input", password)
     page.click("#login_submit")
     page.wait_for_url(f"**/user/{login}/voila/render/**", timeout=timeout_ms, wait_until="domcontentloaded")
+
+
+def processes_showing(secret: str) -> list[tuple[int, str]]:
+    """Every process on this computer (pid, command line) whose command line or environment holds `secret`."""
+    import psutil
+
+    found = []
+    for proc in psutil.process_iter():
+        try:
+            cmdline, environ = " ".join(proc.cmdline()), proc.environ()
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            continue
+        if secret in cmdline or any(secret in value for value in environ.values()):
+            found.append((proc.pid, cmdline))
+    return found
 
 
 @dataclass(frozen=True)
@@ -185,6 +221,35 @@ def demo_people(owner_url: str) -> DemoPeople:
     analyst = next(p.login for p in staff if p.role == "analyst")
     return DemoPeople(manager=manager, practitioner=practitioner, case_id=case_of[practitioner],
                       other_practitioner=other, analyst=analyst, practitioners=tuple(sorted(case_of)))
+
+
+@contextmanager
+def team_database(prefix: str, demo_notes: int | None = None):
+    """A new PostgreSQL database on FSNB_TEST_POSTGRES_URL's server, for one hub: its owner's URL, dropped with
+    the roles it made afterwards. With `demo_notes`, upgraded and filled with that many demo notes first (a
+    `--demo` hub fills its own)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = os.environ.get("FSNB_TEST_POSTGRES_URL", "")
+    require(bool(url), "A PostgreSQL server (FSNB_TEST_POSTGRES_URL)")
+    server = create_engine(url, isolation_level="AUTOCOMMIT")
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    owner = make_url(url).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+    try:
+        if demo_notes is not None:
+            from familyservice_nb.store import Store
+            from familyservice_nb.store.demo_data import fill_demo
+
+            with Store(owner, user=None) as store:
+                store.upgrade()
+                fill_demo(store, notes=demo_notes)
+        yield owner
+    finally:
+        drop_database(server, name)
+        server.dispose()
 
 
 def drop_database(server, name: str, wait_seconds: float = 60) -> None:

@@ -32,15 +32,13 @@ never put on a command line or in an environment.
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 import ssl
-import stat
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import WorkbookError
+from .settings_file import SettingsFile, read_secret
 
 CONFIG_ENV = "FSNB_HUB_LDAP"  # the path of the TOML file, set by `familyservice-nb hub --ldap`
 SECURITIES = {"starttls": 389, "ldaps": 636}
@@ -74,71 +72,35 @@ class DirectorySettings:
     @classmethod
     def load(cls, path: str | Path) -> DirectorySettings:
         """The settings in `path`, every field checked; DirectoryProblem names the first field that is wrong."""
-        path = Path(path).expanduser()
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise DirectoryProblem(f"The directory settings file {path} cannot be read: "
-                                   f"{exc.strerror or exc}.") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise DirectoryProblem(f"The directory settings file {path} is not valid TOML: {exc}.") from None
-        return cls.from_dict(data, path)
-
-    @classmethod
-    def from_dict(cls, data: dict, path: Path) -> DirectorySettings:
-        fields = {f.name: f for f in dataclasses.fields(cls)}
-        unknown = sorted(set(data) - set(fields))
-        if unknown:
-            raise DirectoryProblem(f"In {path}, the field `{unknown[0]}` is not one the workbook knows; the fields "
-                                   f"are {', '.join(f'`{n}`' for n in fields)}.")
-
-        def field(name: str, kind: type, required: bool = True):
-            if name not in data:
-                if required:
-                    raise DirectoryProblem(f"{path} has no `{name}`: {WHAT[name]}.")
-                return fields[name].default
-            value = data[name]
-            if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-                raise DirectoryProblem(f"In {path}, `{name}` must be a whole number, not {value!r}.")
-            if kind is str and (not isinstance(value, str) or not value.strip()):
-                raise DirectoryProblem(f"In {path}, `{name}` must be text in quotes: {WHAT[name]}.")
-            return value.strip() if kind is str else value
-
-        security = field("security", str, required=False).lower()
+        file = SettingsFile.read(path, "directory settings file", [f.name for f in dataclasses.fields(cls)], WHAT,
+                                 DirectoryProblem)
+        security = file.text("security", "starttls").lower()
         if security not in SECURITIES:
-            raise DirectoryProblem(f"In {path}, `security` must be \"starttls\" or \"ldaps\", not {security!r}: "
-                                   "passwords cross the network to the directory, so the connection is encrypted.")
-        port = field("port", int, required=False) or SECURITIES[security]
+            file.refuse("security", f"must be \"starttls\" or \"ldaps\", not {security!r}: passwords cross the "
+                                    "network to the directory, so the connection is encrypted.")
+        port = file.whole_number("port", 0) or SECURITIES[security]
         if not 1 <= port <= 65535:
-            raise DirectoryProblem(f"In {path}, `port` must be a number from 1 to 65535, not {port}.")
-        check = field("check_every_seconds", int, required=False)
+            file.refuse("port", f"must be a number from 1 to 65535, not {port}.")
+        check = file.whole_number("check_every_seconds", DEFAULT_CHECK_SECONDS)
         if check < 1:
-            raise DirectoryProblem(f"In {path}, `check_every_seconds` must be 1 or more, not {check}.")
-        attribute = field("user_attribute", str)
+            file.refuse("check_every_seconds", f"must be 1 or more, not {check}.")
+        attribute = file.text("user_attribute")
         if not ATTRIBUTE.match(attribute):
-            raise DirectoryProblem(f"In {path}, `user_attribute` must be an attribute's name, such as "
-                                   f"sAMAccountName or uid, not {attribute!r}.")
-        names = {name: field(name, str) for name in ("bind_dn", "search_base", "allowed_group")}
+            file.refuse("user_attribute", f"must be an attribute's name, such as sAMAccountName or uid, not "
+                                          f"{attribute!r}.")
+        names = {name: file.text(name) for name in ("bind_dn", "search_base", "allowed_group")}
         for name, dn in names.items():
-            _check_dn(path, name, dn)
-        settings = cls(server=field("server", str), ca_certificate=_ca_certificate(path, field("ca_certificate", str)),
-                       bind_password_file=_password_file(path, field("bind_password_file", str)),
-                       user_attribute=attribute, security=security, port=port, check_every_seconds=check, **names)
+            _check_dn(file, name, dn)
+        settings = cls(server=file.text("server"), ca_certificate=_ca_certificate(file),
+                       bind_password_file=file.private_file("bind_password_file"), user_attribute=attribute,
+                       security=security, port=port, check_every_seconds=check, **names)
         settings.bind_password()  # read once now, so a file that cannot be read is said at the start
         return settings
 
     def bind_password(self) -> str:
         """The search account's password, read from its file now (the first line, without its line ending)."""
-        try:
-            text = self.bind_password_file.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise DirectoryProblem(f"The search account's password file {self.bind_password_file} (`bind_password_"
-                                   f"file`) cannot be read: {exc.strerror or exc}.") from None
-        password = text.splitlines()[0] if text.splitlines() else ""
-        if not password:
-            raise DirectoryProblem(f"The search account's password file {self.bind_password_file} "
-                                   "(`bind_password_file`) is empty.")
-        return password
+        return read_secret(self.bind_password_file, "bind_password_file", "The search account's password",
+                           DirectoryProblem)
 
     @property
     def group_name(self) -> str:
@@ -182,47 +144,24 @@ WHAT = {
 }
 
 
-def _check_dn(path: Path, name: str, dn: str) -> None:
+def _check_dn(file: SettingsFile, name: str, dn: str) -> None:
     from ldap3.core.exceptions import LDAPInvalidDnError
     from ldap3.utils.dn import parse_dn
 
     try:
         parse_dn(dn)
     except (LDAPInvalidDnError, ValueError, IndexError):
-        raise DirectoryProblem(f"In {path}, `{name}` is not a distinguished name: {dn!r} ({WHAT[name]}).") from None
+        file.refuse(name, f"is not a distinguished name: {dn!r} ({WHAT[name]}).")
 
 
-def _file(path: Path, name: str, given: str) -> Path:
-    target = Path(given).expanduser()
-    if not target.is_absolute():
-        target = (path.parent / target).resolve()
-    if not target.is_file():
-        raise DirectoryProblem(f"In {path}, `{name}` names {target}, which is not a file: {WHAT[name]}.")
-    return target
-
-
-def _ca_certificate(path: Path, given: str) -> Path:
-    target = _file(path, "ca_certificate", given)
+def _ca_certificate(file: SettingsFile) -> Path:
+    target = file.file("ca_certificate")
     try:
         text = target.read_text(encoding="ascii", errors="replace")
     except OSError as exc:
-        raise DirectoryProblem(f"In {path}, `ca_certificate` names {target}, which cannot be read: "
-                               f"{exc.strerror or exc}.") from None
+        file.refuse("ca_certificate", f"names {target}, which cannot be read: {exc.strerror or exc}.")
     if "-----BEGIN CERTIFICATE-----" not in text:
-        raise DirectoryProblem(f"In {path}, `ca_certificate` names {target}, which holds no PEM certificate "
-                               "(-----BEGIN CERTIFICATE-----).")
-    return target
-
-
-def _password_file(path: Path, given: str) -> Path:
-    target = _file(path, "bind_password_file", given)
-    info = target.stat()
-    if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise DirectoryProblem(f"In {path}, `bind_password_file` names {target}, which others can read (mode "
-                               f"{stat.S_IMODE(info.st_mode):04o}): keep it to its owner with chmod 600 {target}.")
-    if info.st_uid != os.geteuid():
-        raise DirectoryProblem(f"In {path}, `bind_password_file` names {target}, which belongs to another user: "
-                               "it must belong to the user the hub runs as (root).")
+        file.refuse("ca_certificate", f"names {target}, which holds no PEM certificate (-----BEGIN CERTIFICATE-----).")
     return target
 
 

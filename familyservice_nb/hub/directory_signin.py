@@ -20,6 +20,7 @@ from .directory import (
     find_account,
     in_allowed_group,
 )
+from .staff_sign_in import StaffListSignIn
 from .throttle import SignInRefused
 
 WRONG = ("The council's directory did not accept that login and password. Check both and try again (your "
@@ -33,27 +34,18 @@ NOT_IN_GROUP = ("{login} is in the council's directory but not in its group for 
                 "you to it.")
 NOT_STAFF = ("{login} signed in to the council's directory but is not on the workbook's staff list, so the "
              "workbook cannot open for them. An administrator can add them with `familyservice-nb staff import`.")
-STAFF_LIST_UNREACHABLE = ("The workbook cannot read its staff list just now, so it cannot open for you. Try "
-                          "again in a few minutes; if it goes on, tell your administrator.")
 UNREACHABLE = ("The workbook cannot reach the council's directory just now, so nobody can sign in. Try again in "
                "a few minutes; if it goes on, tell the IT service desk.")
 
 
-class DirectoryAuthenticator(LDAPAuthenticator):
+class DirectoryAuthenticator(StaffListSignIn, LDAPAuthenticator):
     """ldapauthenticator's connection and settings, with the workbook's checks and refusals in words."""
 
-    staff_database_url = Unicode(config=True, help="the provisioning role's URL: reads the staff list's logins")
     directory_config = Unicode(config=True, help="the TOML file of the directory's settings (directory.py)")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.directory = DirectorySettings.load(self.directory_config)
-
-    def normalize_username(self, username):
-        return username  # the staff list's own spelling (authenticate matched it without regard to case)
-
-    def check_allowed(self, username, authentication=None):
-        return True  # authenticate decided: the directory's group and the workbook's staff list
 
     async def authenticate(self, handler, data):
         login = (data.get("username") or "").strip()
@@ -98,18 +90,7 @@ class DirectoryAuthenticator(LDAPAuthenticator):
             raise SignInRefused(503, UNREACHABLE) from None
         finally:
             search.unbind()
-        from sqlalchemy.exc import SQLAlchemyError
-
-        from ..errors import WorkbookError
-        from ..store.db_logins import staff_login
-
-        try:
-            staff = staff_login(self.staff_database_url, account.login)
-        except (WorkbookError, SQLAlchemyError) as exc:
-            self.log.error("The staff list could not be read as %s signed in: %s", account.login, exc)
-            raise SignInRefused(503, STAFF_LIST_UNREACHABLE, judged="right") from None
-        if staff is None:
-            raise SignInRefused(403, NOT_STAFF.format(login=account.login), judged="right")
+        staff = self.staff_login(account.login, NOT_STAFF.format(login=account.login))
         return {"name": staff, "auth_state": None}
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from familyservice_nb.hub.directory import CONFIG_ENV as DIRECTORY_CONFIG_ENV
 from familyservice_nb.hub.directory_signin import directory_config
+from familyservice_nb.hub.entra import CONFIG_ENV as ENTRA_CONFIG_ENV
 from familyservice_nb.hub.lifeline import PARENT_ENV, end_with_parent
 from familyservice_nb.hub.spawn import HubSettings, poll_starting_servers_often, prepare_server
 from familyservice_nb.hub.throttle import throttled
@@ -63,16 +64,17 @@ elif env.get(DIRECTORY_CONFIG_ENV):
     for _name, _value in directory_config().items():
         setattr(c.DirectoryAuthenticator, _name, _value)
     c.DirectoryAuthenticator.staff_database_url = settings.database_url
+elif env.get(ENTRA_CONFIG_ENV):
+    # Microsoft Entra ID (`familyservice-nb hub --entra CONFIG`, entra.py): oauthenticator's flow, the workbook's
+    # checks. The client secret is read from its file here, into this process only.
+    from familyservice_nb.hub.entra_signin import entra_config
+
+    c.JupyterHub.authenticator_class = "familyservice_nb.hub.entra_signin.EntraAuthenticator"
+    for _name, _value in entra_config().items():
+        setattr(c.EntraAuthenticator, _name, _value)
+    c.EntraAuthenticator.staff_database_url = settings.database_url
 else:
-    # A council's own sign-in, for example Entra ID (Azure AD) through oauthenticator:
-    #   c.JupyterHub.authenticator_class = "azuread"
-    #   c.AzureAdOAuthenticator.tenant_id = "<tenant id>"
-    #   c.AzureAdOAuthenticator.client_id = "<application id>"
-    #   c.AzureAdOAuthenticator.client_secret = os.environ["FSNB_OAUTH_CLIENT_SECRET"]
-    #   c.AzureAdOAuthenticator.oauth_callback_url = "https://workbook.example.gov.uk/hub/oauth_callback"
-    #   c.AzureAdOAuthenticator.username_claim = "upn"   # hub user name = the staff list's login
-    #   c.AzureAdOAuthenticator.allow_all = True         # the staff list decides who gets a server
-    # or LDAP (ldapauthenticator): see the README, "How sign-in is configured".
+    # Another sign-in JupyterHub knows (PAM by default), with every person it lets in on the staff list.
     c.JupyterHub.authenticator_class = env.get("FSNB_HUB_AUTHENTICATOR", "pam")
     c.Authenticator.allow_all = env.get("FSNB_HUB_ALLOW_ALL") == "1"
 

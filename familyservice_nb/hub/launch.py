@@ -254,22 +254,31 @@ def _port_open(ip: str, port: int) -> bool:
         return False
 
 
-def directory_settings(ldap: str | None, demo: bool) -> Path | None:
-    """With --ldap: the directory settings file, checked now (a wrong field is named before anything starts)."""
+def sign_in_environment(demo: bool, ldap: str | None, entra: str | None) -> dict[str, str]:
+    """The hub's environment for the sign-in chosen: --demo, --ldap CONFIG (directory.py) or --entra CONFIG
+    (entra.py), each file checked now, so a wrong field is named before anything starts."""
+    from .directory import CONFIG_ENV as DIRECTORY_ENV
     from .directory import DirectorySettings
+    from .entra import CONFIG_ENV as ENTRA_ENV
+    from .entra import EntraSettings
 
-    if ldap is None:
-        return None
-    if demo:
-        raise HubProblem("Choose one sign-in: --demo (demo staff with a shared password) or --ldap (the council's "
-                         "directory), not both.")
-    DirectorySettings.load(ldap)
-    return Path(ldap).expanduser().resolve()
+    chosen = [name for name, given in (("--demo", demo), ("--ldap", ldap), ("--entra", entra)) if given]
+    if len(chosen) > 1:
+        raise HubProblem(f"Choose one sign-in, not {' and '.join(chosen)}: --demo (demo staff with a shared "
+                         "password), --ldap (the council's directory) or --entra (Microsoft Entra ID).")
+    if ldap is not None:
+        DirectorySettings.load(ldap)
+        return {DIRECTORY_ENV: str(Path(ldap).expanduser().resolve())}
+    if entra is not None:
+        EntraSettings.load(entra)
+        return {ENTRA_ENV: str(Path(entra).expanduser().resolve())}
+    return {}
 
 
-def run_hub(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False, ldap: str | None = None) -> int:
+def run_hub(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False, ldap: str | None = None,
+            entra: str | None = None) -> int:
     """Run the team's hub on FSNB_HUB_IP (default 127.0.0.1):`port` until stopped; the exit code. `ldap`: the
-    council's directory settings file (directory.py)."""
+    council's directory settings file (directory.py); `entra`: its Entra ID settings file (entra.py)."""
     from ..server import locate_dashboards
     from ..web.compat import check_versions
     from .system_users import DEFAULT_PREFIX, PREFIX_ENV, rights_problem, unreachable, unreachable_sentence
@@ -281,7 +290,7 @@ def run_hub(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False,
         problem = rights_problem()
         if problem:
             raise HubProblem(problem)
-        directory = directory_settings(ldap, demo)
+        sign_in = sign_in_environment(demo, ldap, entra)
         url = owner_database_url(db)
         demo_password(demo, ip)
         dashboards = locate_dashboards()
@@ -313,8 +322,7 @@ def run_hub(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False,
     try:
         env = hub_environment(provisioner_file, ip, port, demo, logins, idle_minutes, state, runtime)
         env[PREFIX_ENV] = prefix
-        if directory is not None:
-            env["FSNB_HUB_LDAP"] = str(directory)
+        env.update(sign_in)
         # umask 077: the hub's database, secrets and pid files are root's alone from the moment they exist. So
         # the hub writes no compiled module: one written under that umask would be unreadable to everyone else,
         # and each person's server would compile the workbook again at every start (readable_bytecode).
@@ -332,7 +340,7 @@ def run_hub(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False,
                  err=True)
             return proc.returncode or 1
         who = (" Demo staff sign in with their login and FSNB_DEMO_PASSWORD." if demo else
-               " Staff sign in with their council login." if directory is not None else "")
+               " Staff sign in with their council login." if sign_in else "")
         _say(f"The Family Service workbook hub is running at http://{ip}:{port}/hub/login "
              f"(press Ctrl+C to stop it).{who}")
         return proc.wait()

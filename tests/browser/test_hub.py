@@ -16,10 +16,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from hubhelp import DEMO_PASSWORD, Hub, demo_people, drop_database, proxy_installed, sign_in
+from hubhelp import DEMO_PASSWORD, demo_people, running_hub, sign_in, team_database
 from serverhelp import CHROMIUM, launch_chromium, require
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -30,27 +29,14 @@ SUMMARY = f"Hub test supervision {uuid.uuid4().hex[:8]}: school attendance revie
 
 @pytest.fixture(scope="module")
 def owner_url():
-    url = os.environ.get("FSNB_TEST_POSTGRES_URL", "")
-    require(bool(url), "A PostgreSQL server (FSNB_TEST_POSTGRES_URL)")
-    server = create_engine(url, isolation_level="AUTOCOMMIT")
-    name = f"fsnb_hub_{uuid.uuid4().hex[:12]}"
-    with server.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(url).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
-    drop_database(server, name)
-    server.dispose()
+    with team_database("fsnb_hub") as owner:
+        yield owner
 
 
 @pytest.fixture(scope="module")
 def hub(owner_url, tmp_path_factory):
-    require(proxy_installed(), "The hub's proxy (configurable-http-proxy: make install puts it in deploy/proxy)")
-    running = Hub(owner_url, tmp_path_factory.mktemp("hub"))
-    try:
-        running.start()
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-    yield running
-    running.stop()
+    with running_hub(owner_url, tmp_path_factory.mktemp("hub")) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

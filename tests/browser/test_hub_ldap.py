@@ -13,16 +13,14 @@ from __future__ import annotations
 import os
 import pwd
 import time
-import uuid
 
 import pytest
 from slapdhelp import MAX_FAILURES, Person, Slapd, slapd_installed
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from familyservice_nb.hub.directory_signin import DISABLED, LOCKED, NOT_IN_GROUP, NOT_STAFF, WRONG
 
-from hubhelp import Hub, demo_people, drop_database, proxy_installed
+from hubhelp import demo_people, processes_showing, running_hub, team_database
 from serverhelp import CHROMIUM, launch_chromium, require
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.browser]
@@ -33,22 +31,8 @@ NOT_ON_STAFF_LIST = "nat.notstaff"
 
 @pytest.fixture(scope="module")
 def owner_url():
-    url = os.environ.get("FSNB_TEST_POSTGRES_URL", "")
-    require(bool(url), "A PostgreSQL server (FSNB_TEST_POSTGRES_URL)")
-    server = create_engine(url, isolation_level="AUTOCOMMIT")
-    name = f"fsnb_ldap_{uuid.uuid4().hex[:12]}"
-    with server.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    owner = make_url(url).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
-    from familyservice_nb.store import Store
-    from familyservice_nb.store.demo_data import fill_demo
-
-    with Store(owner, user=None) as store:
-        store.upgrade()
-        fill_demo(store, notes=300)
-    yield owner
-    drop_database(server, name)
-    server.dispose()
+    with team_database("fsnb_ldap", demo_notes=300) as owner:
+        yield owner
 
 
 @pytest.fixture(scope="module")
@@ -80,15 +64,10 @@ def directory(people, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def hub(owner_url, directory, tmp_path_factory):
-    require(proxy_installed(), "The hub's proxy (configurable-http-proxy: make install puts it in deploy/proxy)")
     state = tmp_path_factory.mktemp("ldaphub")
-    running = Hub(owner_url, state, ldap=directory.settings_file(state / "directory", CHECK_SECONDS))
-    try:
-        running.start()
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-    yield running
-    running.stop()
+    with running_hub(owner_url, state, sign_in=("--ldap", directory.settings_file(state / "directory",
+                                                                                   CHECK_SECONDS))) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
@@ -221,15 +200,7 @@ def test_someone_removed_from_the_group_while_signed_in_loses_their_server_and_d
 def test_the_search_accounts_password_is_on_no_command_line_and_in_no_environment(hub, directory):
     import psutil
 
-    secret = directory.search_password
     launcher = psutil.Process(hub.proc.pid)
     processes = [launcher, *launcher.children(recursive=True)]
     assert any("familyservice_nb.hub.leavers" in " ".join(p.cmdline()) for p in processes)  # it binds too
-    everyone = processes + [p for p in psutil.process_iter() if p.pid not in {q.pid for q in processes}]
-    for proc in everyone:
-        try:
-            cmdline, environ = " ".join(proc.cmdline()), proc.environ()
-        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-            continue
-        assert secret not in cmdline, (proc.pid, cmdline)
-        assert not any(secret in value for value in environ.values()), (proc.pid, cmdline)
+    assert processes_showing(directory.search_password) == []
