@@ -1,4 +1,4 @@
-"""Files private by default (issue 12): a new database (and its -wal and -shm), a backup, and an upload
+"""Files private by default: a new database (and its -wal and -shm), a backup, and an upload
 saved for reading are this account's alone (0600, whatever the umask); git ignores the outputs the
 README shows; `serve --demo` signs the laptop user in only on the demo's own data."""
 
