@@ -1,9 +1,10 @@
 # JupyterHub configuration for the Family Service workbook in team mode.
 #
 # `familyservice-nb hub` starts JupyterHub with this file and sets the FSNB_HUB_* variables it reads.
-# A council's IT team may change it: the sign-in (below), the address. Read the README's "For a team"
-# first. Nothing here holds a password: the only database credential the hub holds is the provisioning
-# role's, read from a file only root can read (FSNB_HUB_PROVISIONER_FILE), and never passed to anyone.
+# A council's IT team may change it: the sign-in (below), the address. Read docs/team-operations.md,
+# "Running the hub", first. Nothing here holds a password: the only database credential the hub holds is
+# the provisioning role's, read from a file only root can read (FSNB_HUB_PROVISIONER_FILE), and never
+# passed to anyone.
 # ruff: noqa: F821  (`get_config` is given by JupyterHub when it reads this file)
 import os
 import shutil
@@ -72,7 +73,7 @@ else:
     #   c.AzureAdOAuthenticator.oauth_callback_url = "https://workbook.example.gov.uk/hub/oauth_callback"
     #   c.AzureAdOAuthenticator.username_claim = "upn"   # hub user name = the staff list's login
     #   c.AzureAdOAuthenticator.allow_all = True         # the staff list decides who gets a server
-    # or LDAP (ldapauthenticator): see the README, "How sign-in is configured".
+    # or LDAP (ldapauthenticator): see docs/team-operations.md, "How sign-in is configured".
     c.JupyterHub.authenticator_class = env.get("FSNB_HUB_AUTHENTICATOR", "pam")
     c.Authenticator.allow_all = env.get("FSNB_HUB_ALLOW_ALL") == "1"
 
