@@ -10,8 +10,8 @@
   and keep their own words.
 - The ui reaches the store's rules of who may see and do what (`store/access.py`, `store/authorship.py`) only
   through the store's own API (`familyservice_nb.store`).
-- No comment, docstring or notebook cite an issue by its number: they state the constraint itself, in words a
-  reader can follow without the issue tracker (STYLE: comments say why; history is in git).
+- No comment, docstring, notebook or guide cites an issue by its number: each states the constraint itself,
+  in words a reader can follow without the issue tracker (STYLE: comments say why; history is in git).
 """
 
 from __future__ import annotations
@@ -333,13 +333,14 @@ def test_the_rules_import_check_sees_each_way_of_importing_the_rules():
 # would need the issue tracker to follow.
 ISSUE_NUMBER = re.compile(r"\bissues?\s*#?\s*\d", re.IGNORECASE)
 # Source read by people: the package (its code, styles and templates), the tests, the benchmarks, the
-# scripts beside the docs, the notebooks (analysts' and the pages'), the deployment, the build and the CI.
-SOURCE_SUFFIXES = {".py", ".css", ".js", ".jinja2", ".ipynb", ".toml", ".yaml"}
+# guides and the scripts beside them, the notebooks (analysts' and the pages'), the deployment, the build
+# and the CI.
+SOURCE_SUFFIXES = {".py", ".css", ".js", ".jinja2", ".ipynb", ".toml", ".yaml", ".md"}
 SOURCE_FOLDERS = ("familyservice_nb", "tests", "benchmarks", "docs", "notebooks", "dashboards", "deploy")
 WORDED_SOURCES = sorted(
     p for folder in SOURCE_FOLDERS for p in (ROOT / folder).rglob("*")
     if p.is_file() and p.suffix in SOURCE_SUFFIXES and "node_modules" not in p.parts
-) + [ROOT / "Makefile", ROOT / "pyproject.toml", ROOT / ".ci" / "run"]
+) + [ROOT / name for name in ("README.md", "Makefile", "pyproject.toml", ".gitignore", ".ci/run")]
 
 
 def _readable_text(path: Path) -> str:
@@ -356,7 +357,7 @@ def issue_numbers(text: str, name: str) -> list[str]:
 
 
 @pytest.mark.parametrize("path", WORDED_SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_no_comment_or_notebook_cites_an_issue_by_number(path):
+def test_no_comment_notebook_or_guide_cites_an_issue_by_number(path):
     assert issue_numbers(_readable_text(path), str(path.relative_to(ROOT))) == []
 
 
