@@ -55,7 +55,7 @@ constraints: ## pin every package's exact version in constraints.txt (UPGRADE=1:
 	{ echo "# The exact version of every package familyservice-nb is tested with (make install installs these)."; \
 	  echo "# Made from pyproject.toml by pip-compile: \`make constraints\` again after changing pyproject.toml,"; \
 	  echo "# \`make constraints UPGRADE=1\` for the newest versions it allows; then \`make test\`, and add the new"; \
-	  echo "# versions of the libraries it patches to familyservice_nb/web/compat.py (README: Development)."; \
+	  echo "# versions of the libraries it patches to familyservice_nb/web/compat.py (docs/developer-guide.md: Versions)."; \
 	  cat constraints.txt; } > constraints.txt.new && mv constraints.txt.new constraints.txt
 
 clean: ## remove the environment and caches (keeps data/)

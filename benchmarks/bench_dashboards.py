@@ -110,9 +110,9 @@ def click(chart, point: int, trace: int = 0) -> None:
 
 
 def bench_drilldown(page, sequence, clicks: int) -> None:
-    """Issue 14: a click on a random bar, point or days-taken column under random filters, to the table of its
-    notes shown (kernel side: the click's message handled, `positions_behind` and `notes_at`, the table
-    widget's HTML written). p95 target <= 150 ms."""
+    """What is behind a figure: a click on a random bar, point or days-taken column under random filters,
+    to the table of its notes shown (kernel side: the click's message handled, `positions_behind` and
+    `notes_at`, the table widget's HTML written). p95 target <= 150 ms."""
     import random
 
     from familyservice_nb.figures import DAY_LABELS

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_exports.py [--records 500] [--keep DIR]
 
-Targets (issue 14), for a case with 24 supervisions, 120 agreed actions and 3 children, on SQLite:
+Targets, for a case with 24 supervisions, 120 agreed actions and 3 children, on SQLite:
 - its story built (`Store.case_story`: read and laid out) in at most 1 s;
 - its story as a tagged PDF in at most 3 s;
 - 500 record PDFs from the command line (`familyservice-nb export record --all-completed --pdf`) in at most
@@ -49,7 +49,7 @@ def supervision(case_id: str, n: int, earlier: list):
         "case_summary": "Three children; early help plan since January 2025. " * 3,
         "progress": f"Supervision {n + 1}: attendance up, routines settling, mum engaging well. " * 3,
         "still_to_happen": "Housing referral; school support plan; CAMHS waiting list.",
-        # Complete under issue 10's rules: the sections not written here are marked.
+        # Complete under the completion rules: the sections not written here are marked.
         "left_empty": {"risk_assessments_and_tools": "Nothing to record", "if_unable_to_engage": "Nothing to record"},
         "previous_actions": reviews,
         "key_dates": [{"date": day + dt.timedelta(days=42), "what": f"Family plan review {n + 1}"}],

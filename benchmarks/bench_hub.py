@@ -1,4 +1,4 @@
-"""Team mode under load (issue 11): 20 demo people sign in through the hub's login page and open the case
+"""Team mode under load: 20 demo people sign in through the hub's login page and open the case
 supervision form, in waves, on a real `familyservice-nb hub --demo` with PostgreSQL.
 
 Measured, per person: from submitting the login form to a usable form (the case summary box can be typed

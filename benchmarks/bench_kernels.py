@@ -1,6 +1,6 @@
-"""Bounded kernels (issue 12): 10 plain GETs of a page at once against the real `serve`, default cap.
+"""Bounded kernels: 10 plain GETs of a page at once against the real `serve`, default cap.
 
-Before issue 12, 10 GETs started 10 kernels (+1 GB) that lived 15 minutes. This prints, for the default
+Without a cap, 10 GETs would start 10 kernels (+1 GB) that live 15 minutes. This prints, for the default
 cap (server.MAX_OPEN_PAGES) and a grace period of GRACE seconds (FSNB_UNCONNECTED_GRACE_SECONDS; the
 default is server.UNCONNECTED_GRACE_SECONDS): the memory held at rest (one pre-heated kernel per page),
 the answers to the GETs, the kernels the pages were given and their memory (resident set size, summed),

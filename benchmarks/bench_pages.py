@@ -198,7 +198,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=5000, help="notes in the synthetic extract")
     parser.add_argument("--compare-plotly", action="store_true", help="also time the stock FigureWidget")
     parser.add_argument("--screenshots", type=Path, metavar="DIR",
-                        help="also save a picture of each page there (docs/ holds the README's)")
+                        help="also save a picture of each page there (docs/ holds the guides' pictures)")
     parser.add_argument("--only", nargs="+", default=[], metavar="PAGE", help="time only these pages (names above)")
     args = parser.parse_args()
     ONLY.update(args.only)

@@ -1,4 +1,4 @@
-"""What row-level security costs on PostgreSQL (issue 11): the same store reads as the owner with the policies
+"""What row-level security costs on PostgreSQL: the same store reads as the owner with the policies
 switched off (NO FORCE: the owner bypasses them), as the owner through them, and as a person's own login.
 
     .venv/bin/python benchmarks/bench_rls.py [--notes 20000] [--repeat 15]

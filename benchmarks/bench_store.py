@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_store.py [--notes 200000] [--saves 300] [--keep DIR]
 
-Targets (issue 3): saving a supervision record with 10 actions and 3 children on SQLite, p95 < 50 ms.
+Targets: saving a supervision record with 10 actions and 3 children on SQLite, p95 < 50 ms.
 PostgreSQL figures are printed when FSNB_BENCH_POSTGRES_URL (or FSNB_TEST_POSTGRES_URL) names a server
 where the role may create a database; a scratch database is made and dropped. Synthetic data only.
 """
@@ -31,7 +31,7 @@ MANAGER = "morgan.manager"
 
 
 def supervision(i: int, reviews: tuple = ()):
-    """A complete supervision (issue 10): it reviews the actions the previous one agreed (`reviews`)."""
+    """A complete supervision: it reviews the actions the previous one agreed (`reviews`)."""
     day = AS_OF - dt.timedelta(days=60) + dt.timedelta(days=i // 10)
     return RECORD_KINDS["supervision"].model_validate({
         "previous_actions": [{"action_id": a, "status": "Done"} for a in reviews],

@@ -1,6 +1,6 @@
 """Assess 2 million notes: against a row-by-row Python loop and against bare numpy.
 
-Prints figures; not a test. Targets (issue 2): at least 50x faster than the row loop, at most 3x
+Prints figures; not a test. Targets: at least 50x faster than the row loop, at most 3x
 bare numpy's busday_offset + busday_count on the same arrays, under 1.5 GB peak memory.
 
     python benchmarks/bench_timeliness.py [--rows 2000000] [--sample 20000]

@@ -1,4 +1,5 @@
-"""The README's pictures of issue 14: a drill-down, and a case's oversight story, on the synthetic demo workbook.
+"""The docs' pictures of what is behind a figure: a drill-down, and a case's oversight story, on the
+synthetic demo workbook.
 
     .venv/bin/python docs/screenshots.py [--out docs]
 

@@ -69,10 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="demo staff who sign in with FSNB_DEMO_PASSWORD, on 127.0.0.1 only")
     p.add_argument("--ldap", metavar="CONFIG",
                    help="sign in through the council's directory (LDAP or Active Directory): a TOML file "
-                        "(README: How sign-in is configured)")
+                        "(docs/team-operations.md: How sign-in is configured)")
     p.add_argument("--entra", metavar="CONFIG",
-                   help="sign in through Microsoft Entra ID (Azure AD): a TOML file (README: How sign-in is "
-                        "configured)")
+                   help="sign in through Microsoft Entra ID (Azure AD): a TOML file (docs/team-operations.md: How "
+                        "sign-in is configured)")
     p.set_defaults(func=cmd_hub)
 
     p = sub.add_parser("import", help="load an extract into the database")

@@ -66,7 +66,7 @@ PROGRESS_BYTES = 20_000_000  # files larger than this show a progress bar (when 
 CHUNK_ROWS = 200_000
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
-# The cost ceiling of an extract, in one place (issue 12). An Excel file is a zip of XML: a few hundred
+# The cost ceiling of an extract, in one place. An Excel file is a zip of XML: a few hundred
 # kilobytes can unpack to gigabytes (a "zip bomb"), so its members are measured before anything is
 # parsed. A real extract of 300,000 notes unpacks to about 150 MB and compresses 8 to 15 times.
 XLSX_MAX_UNPACKED_BYTES = 200_000_000  # the whole workbook, unpacked

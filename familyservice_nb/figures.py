@@ -68,7 +68,7 @@ class Filters:
 
     def problems(self) -> list[tuple[str, str]]:
         """Filters that cannot all hold, as (filter, plain words): nothing would match, so nothing is drawn
-        (issue 13: "Events up to" before "Events from" was silently ignored and gave a blank chart)."""
+        ("Events up to" before "Events from" is said, never ignored to give a silent blank chart)."""
         if self.date_from and self.date_to and self.date_to < self.date_from:
             return [("date_to", f"Events up to ({self.date_to:%d/%m/%Y}) is before Events from "
                                 f"({self.date_from:%d/%m/%Y}): choose an end date on or after the start date.")]

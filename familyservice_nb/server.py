@@ -1,6 +1,6 @@
 """`familyservice-nb serve`: the workbook's pages (the notebooks in `dashboards/`) served by Voila.
 
-What the server guarantees (DESIGN.md: Web; issue: the Voila app; issue 12: hardening):
+What the server guarantees (DESIGN.md: Web; Laptop server):
 - it listens on 127.0.0.1 only, on the port asked for, and never hops to another port: a port in use
   is said in a plain sentence (exit 2);
 - it answers only its own address and its own person: a request whose Host is not 127.0.0.1 or
@@ -61,7 +61,7 @@ IOPUB_TIMEOUT_SECONDS = 30
 KERNEL_STARTUP_TIMEOUT_SECONDS = 120
 STOP_TIMEOUT_SECONDS = 20
 
-# Bounded kernels (issue 12). Each page open in a browser holds a kernel (about 150 MB), besides the
+# Bounded kernels. Each page open in a browser holds a kernel (about 150 MB), besides the
 # pre-heated ones. FSNB_MAX_OPEN_PAGES and FSNB_UNCONNECTED_GRACE_SECONDS change these for one run.
 MAX_OPEN_PAGES = 8
 UNCONNECTED_GRACE_SECONDS = 120  # longer than the slowest page takes to reach a browser on a busy laptop
@@ -83,7 +83,7 @@ CACHE_FOR_GOOD = "public, max-age=31536000, immutable"
 # - plotly's mime renderer fails under Voila ("r.setData is not a function"), and the figures are widgets;
 #   leaving it out also spares every page 5 MB of JavaScript;
 # - jupyterlab_pygments colours code, and no page shows code (its sources are stripped): its scripts and
-#   styles are no longer loaded by every page.
+#   styles would otherwise be loaded by every page.
 EXTENSIONS_NOT_LOADED = ["jupyterlab-plotly", "jupyterlab_pygments"]
 
 EXIT_OK, EXIT_UNUSABLE = 0, 2
@@ -296,9 +296,9 @@ def logging_without_debug(app_class_name: str) -> dict:
     """A traitlets app's `logging_config` whose own logger drops debug lines itself.
 
     traitlets sets an app's logger to DEBUG and leaves the filtering to its handler, so every debug line
-    (the server writes one for each request and each message from a page's kernel) was made into a record
-    and then thrown away: 13% of a person's server's CPU while they opened a form (py-spy). To see debug
-    lines, raise `log_level` and remove this too."""
+    (the server writes one for each request and each message from a page's kernel) would be made into a
+    record and then thrown away: 13% of a person's server's CPU while they open a form (py-spy). To see
+    debug lines, raise `log_level` and remove this too."""
     return {"loggers": {app_class_name: {"level": "INFO"}}}
 
 

@@ -230,7 +230,7 @@ EXTRACT_COLUMNS = (
 REQUIRED_COLUMNS = ("note_id", "event_date")
 # Optional columns read when a file has them (never added when it does not): `worker_id` is the worker's
 # login on the workbook's staff list (Mosaic's worker id), which is how a note finds its author. Without
-# it a note's author is found by name, and a name two people share is reported, never guessed (issue 12).
+# it a note's author is found by name, and a name two people share is reported, never guessed.
 WORKER_ID = "worker_id"
 OPTIONAL_COLUMNS = (WORKER_ID,)
 

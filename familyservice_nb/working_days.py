@@ -28,7 +28,7 @@ DateLike = dt.date | str | np.datetime64 | pd.Timestamp
 
 # The United Kingdom's bank-holiday rules are loaded here, once, as this module is imported (a page's kernel
 # imports it while it is warmed up), not at the first deadline worked out: `holidays` loads a country's
-# rules on first use, which took 0.3 s of a busy page kernel in the middle of opening a case's form.
+# rules on first use, which costs a busy page kernel 0.3 s, in the middle of opening a case's form.
 holidays.country_holidays("GB")
 
 

@@ -27,7 +27,7 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def after_christmas_2026():
     """Today is Friday 29/01/2027: for tests whose records happen in December 2026 (a record of the future
-    is refused, issue 13)."""
+    is refused)."""
     import datetime as _dt
 
     from familyservice_nb.dates import today_is
@@ -36,7 +36,7 @@ def after_christmas_2026():
         yield
 
 
-# The tests' records are dated up to January 2027, and a record of the future is refused (issue 13): the tests
+# The tests' records are dated up to January 2027, and a record of the future is refused: the tests
 # run as if today were Friday 29/01/2027, whatever day they run. `@pytest.mark.real_clock` keeps the real day.
 TESTS_TODAY = __import__("datetime").date(2027, 1, 29)
 

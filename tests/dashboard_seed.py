@@ -59,7 +59,7 @@ def seed(url: str) -> str:
         line_management = RECORD_KINDS["line_management"]
 
         def discussion(case_id, practitioner, manager, day, **more):
-            # Complete under issue 10's rules: progress and next steps written, the other sections marked.
+            # Complete under the completion rules: progress and next steps written, the other sections marked.
             left_empty = {name: "Nothing to record" for name in (
                 "key_dates", "risk_assessments_and_tools", "if_unable_to_engage", "pbr_outcomes", "significant_adults",
                 *(() if more.get("agreed_actions") else ("agreed_actions",)))}

@@ -44,7 +44,7 @@ N-7,C-N2,Sam Worker,North,Visit,20/11/2026,21/11/2026 10:00,No,Complete
 """
 
 
-# What a case discussion needs before it completes (issue 10): used by the form tests.
+# What a case discussion needs before it completes: used by the form tests.
 COMPLETE_DISCUSSION = {
     "progress": "Attendance up to 92%.", "still_to_happen": "Housing referral.",
     "children": [{"child_id": "K-1", "not_spoken_to": "Not seen this period"},
@@ -67,7 +67,7 @@ def fill_discussion(form):
 
 
 def whole(data: dict) -> dict:
-    """A discussion's data made whole for completion (issue 10): progress and next steps, every child of
+    """A discussion's data made whole for completion: progress and next steps, every child of
     C-N1 accounted for, and each optional section left empty marked 'Nothing to record'."""
     from familyservice_nb.records import OPTIONAL_SECTIONS
 

@@ -10,11 +10,15 @@
   and keep their own words.
 - The ui reaches the store's rules of who may see and do what (`store/access.py`, `store/authorship.py`) only
   through the store's own API (`familyservice_nb.store`).
+- No comment, docstring, notebook or guide cites an issue by its number: each states the constraint itself,
+  in words a reader can follow without the issue tracker (STYLE: comments say why; history is in git).
 """
 
 from __future__ import annotations
 
 import ast
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -22,7 +26,8 @@ import pytest
 from familyservice_nb.records.lifecycle import RecordState
 from familyservice_nb.records.people import StaffRole
 
-PACKAGE = Path(__file__).resolve().parent.parent / "familyservice_nb"
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "familyservice_nb"
 MODULES = sorted(PACKAGE.rglob("*.py"))
 # Entry points, the server, the web layer (`web/`) and the team hub (`hub/`) sit above the ui (DESIGN.md
 # layers): they may start it.
@@ -320,3 +325,46 @@ def test_the_rules_import_check_sees_each_way_of_importing_the_rules():
     found = [m for m, _ in _imports(ast.parse("from familyservice_nb.store import may_upload_extract\n"),
                                     PACKAGE / "ui" / "kit" / "data.py")]
     assert not any(m.startswith(RULES_MODULES) for m in found)
+
+
+# -- comments state constraints, not issue numbers ----------------------------------------------------
+
+# The word "issue" (or "issues") and then a number, "#" and spaces allowed between: a number the reader
+# would need the issue tracker to follow.
+ISSUE_NUMBER = re.compile(r"\bissues?\s*#?\s*\d", re.IGNORECASE)
+# Source read by people: the package (its code, styles and templates), the tests, the benchmarks, the
+# guides and the scripts beside them, the notebooks (analysts' and the pages'), the deployment, the build
+# and the CI.
+SOURCE_SUFFIXES = {".py", ".css", ".js", ".jinja2", ".ipynb", ".toml", ".yaml", ".md"}
+SOURCE_FOLDERS = ("familyservice_nb", "tests", "benchmarks", "docs", "notebooks", "dashboards", "deploy")
+WORDED_SOURCES = sorted(
+    p for folder in SOURCE_FOLDERS for p in (ROOT / folder).rglob("*")
+    if p.is_file() and p.suffix in SOURCE_SUFFIXES and "node_modules" not in p.parts
+) + [ROOT / name for name in ("README.md", "Makefile", "pyproject.toml", ".gitignore", ".ci/run")]
+
+
+def _readable_text(path: Path) -> str:
+    """What a person reads in the file: a notebook's cell sources, else the file as it is."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".ipynb":
+        return "\n".join("".join(cell["source"]) for cell in json.loads(text)["cells"])
+    return text
+
+
+def issue_numbers(text: str, name: str) -> list[str]:
+    return [f"{name}:{n}: {line.strip()}" for n, line in enumerate(text.splitlines(), 1)
+            if ISSUE_NUMBER.search(line)]
+
+
+@pytest.mark.parametrize("path", WORDED_SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_comment_notebook_or_guide_cites_an_issue_by_number(path):
+    assert issue_numbers(_readable_text(path), str(path.relative_to(ROOT))) == []
+
+
+def test_the_issue_number_check_catches_each_way_of_citing_one_and_leaves_words_alone():
+    word = "issue"  # spelt apart from its number, so this file passes its own check
+    cited = [f"# ({word} 13)", f"{word.capitalize()} 10: every child", f"see {word} #12",
+             f"{word}s 10 and 11", f'"""Bounded kernels ({word}#12)."""']
+    assert [line.split(": ", 1)[1] for line in issue_numbers("\n".join(cited), "example.py")] == cited
+    words = ["# We issue BEGIN ourselves", "an issue with the date", f"{word}: the Voila app", "tissue 12"]
+    assert issue_numbers("\n".join(words), "example.py") == []

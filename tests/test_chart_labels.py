@@ -1,4 +1,4 @@
-"""Chart labels are text, never markup (issue 12): a worker or team named like an HTML link shows as
+"""Chart labels are text, never markup: a worker or team named like an HTML link shows as
 those characters in every chart that names them, in its labels and its hover text."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Every extract has a cost ceiling, tried as an attacker would (issue 12).
+"""Every extract has a cost ceiling, tried as an attacker would.
 
 - A 600 KB Excel file whose shared strings unpack to 600 MB (a zip bomb) is refused by `timeliness`,
   `import` and the page's upload with one plain sentence, before anything is parsed: each runs in a

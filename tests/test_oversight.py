@@ -349,11 +349,11 @@ def test_every_line_carries_team_manager_and_something_to_open(name):
     assert {"case_id", "record_id", "login"} & set(table.columns)
 
 
-# -- issue 10: every record's timeliness, EPDRs, what counts as spoken to ----------------------------------
+# -- every record's timeliness, EPDRs, what counts as spoken to -------------------------------------------
 
 
 def test_late_records_cover_every_kind_with_meeting_and_entered_dates_apart():
-    """Rule (issue 10, item 5): timeliness of every record the workbook holds shows; held and entered dates apart."""
+    """Rule: timeliness of every record the workbook holds shows; held and entered dates apart."""
     d = data(
         cases=cases(("C1", "Oak family", "North", "pat.worker", "2026-01-05", None)),
         discussions=frame(oversight.DISCUSSION_COLUMNS, [supervision(8, "C1", "2026-11-02", "2026-11-30 10:00",
@@ -379,7 +379,7 @@ def test_late_records_cover_every_kind_with_meeting_and_entered_dates_apart():
 
 
 def test_epdr_past_due_shows_and_a_future_one_does_not():
-    """Rule (issue 10, item 5): an EPDR past its recorded date shows on the oversight page."""
+    """Rule: an EPDR past its recorded date shows on the oversight page."""
     d = OversightData(staff=STAFF, line_management=frame(oversight.LINE_COLUMNS, [
         ("10", "pat.worker", "mo.manager", "2026-06-01", "complete", "2026-06-01 16:00", "2026-11-24"),  # past
         ("11", "lee.worker", "sue.manager", "2026-11-01", "complete", "2026-11-01 16:00", "2026-11-25"),  # today
@@ -419,7 +419,7 @@ def test_the_page_says_which_records_are_timed_and_by_what_rule():
     assert "within 5 working days" in note and "by the next working day when harm or risk" in note
 
 
-# -- issue 14: the lines behind a figure ------------------------------------------------------------------
+# -- the lines behind a figure ---------------------------------------------------------------------------
 
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402

@@ -1,4 +1,4 @@
-"""Bounded kernels (issue 12): which kernels count against the cap, and which the reaper shuts down.
+"""Bounded kernels: which kernels count against the cap, and which the reaper shuts down.
 
 `server.OpenPages` is the bookkeeping behind the cap and the reaper, and `server.PageKernelGuard` keeps it
 over a server's kernel manager, for the laptop's server and each person's server under the hub alike; the
@@ -122,8 +122,8 @@ def test_only_files_named_after_their_content_are_cached_for_good(path, kept):
 
 
 def test_a_page_every_browser_left_long_enough_ago_is_abandoned_one_still_open_is_not():
-    """The audit: tabs closed without unloading (a crash, a killed browser) held their places until the
-    15-minute idle cull, and every further page was told the workbook was busy."""
+    """Tabs closed without unloading (a crash, a killed browser) must not hold their places until the
+    15-minute idle cull, with every further page told the workbook is busy."""
     open_pages, clock = pages(cap=2)
     live = {"page-1", "page-2"}
     for kernel in sorted(live):

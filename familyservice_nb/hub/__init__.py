@@ -1,4 +1,4 @@
-"""Team mode: the workbook behind JupyterHub (issue 11; DESIGN.md: Team, trust model).
+"""Team mode: the workbook behind JupyterHub (DESIGN.md: Team, trust model).
 
 - `jupyterhub_config.py`: the hub's configuration, a file a council's IT team reads and changes;
 - `launch.py`: `familyservice-nb hub`, which checks its settings and starts JupyterHub with that file;

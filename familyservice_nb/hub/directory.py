@@ -1,7 +1,7 @@
 """Sign-in through the council's directory (OpenLDAP, or Active Directory over LDAP): `familyservice-nb hub --ldap
 CONFIG`.
 
-CONFIG is a small TOML file (README, "How sign-in is configured"):
+CONFIG is a small TOML file (docs/team-operations.md, "How sign-in is configured"):
 
     server = "dc1.council.local"             # the directory server's name, as its certificate names it
     port = 389                               # 389 for StartTLS, 636 for LDAPS (the default follows `security`)

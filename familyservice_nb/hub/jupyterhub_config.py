@@ -1,9 +1,10 @@
 # JupyterHub configuration for the Family Service workbook in team mode.
 #
 # `familyservice-nb hub` starts JupyterHub with this file and sets the FSNB_HUB_* variables it reads.
-# A council's IT team may change it: the sign-in (below), the address. Read the README's "For a team"
-# first. Nothing here holds a password: the only database credential the hub holds is the provisioning
-# role's, read from a file only root can read (FSNB_HUB_PROVISIONER_FILE), and never passed to anyone.
+# A council's IT team may change it: the sign-in (below), the address. Read docs/team-operations.md,
+# "Running the hub", first. Nothing here holds a password: the only database credential the hub holds is
+# the provisioning role's, read from a file only root can read (FSNB_HUB_PROVISIONER_FILE), and never
+# passed to anyone.
 # ruff: noqa: F821  (`get_config` is given by JupyterHub when it reads this file)
 import os
 import shutil

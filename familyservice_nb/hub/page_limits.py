@@ -18,8 +18,9 @@ from familyservice_nb.server import PAGE_GUARD, UNCONNECTED_GRACE_SECONDS, PageK
 
 # Per person, not per machine: one machine serves a team of 20, each page kernel about 150-190 MB. Six
 # covers a person working across tabs (the case list, a form, a dashboard, a print view) and bounds what one
-# person's stray tabs or scripted requests can take to about 1 GB, the memory of three colleagues (README:
-# about 300 MB a person), rather than the machine's. FSNB_HUB_MAX_OPEN_PAGES changes it.
+# person's stray tabs or scripted requests can take to about 1 GB, the memory of three colleagues
+# (docs/team-operations.md, Sizing: about 300 MB a person), rather than the machine's.
+# FSNB_HUB_MAX_OPEN_PAGES changes it.
 HUB_MAX_OPEN_PAGES = 6
 
 

@@ -164,10 +164,10 @@ def _local(spawner) -> bool:
 
 def poll_starting_servers_often(max_wait: float = 0.25) -> None:
     """JupyterHub learns that a person's server is up by polling its address, waiting longer each time up to
-    5 s between polls: a server ready just after a poll stood idle up to 5 s (2.5 s on average) before the
-    person was sent to it. A poll of an address not yet listening costs nothing, so poll at least every
-    `max_wait` seconds (`compat.cap_hub_poll_wait`: only the waits in `jupyterhub.utils`, for servers to
-    answer, are changed)."""
+    5 s between polls: a server ready just after a poll would stand idle up to 5 s (2.5 s on average)
+    before the person is sent to it. A poll of an address not yet listening costs nothing, so poll at least
+    every `max_wait` seconds (`compat.cap_hub_poll_wait`: only the waits in `jupyterhub.utils`, for servers
+    to answer, are changed)."""
     from ..web.compat import cap_hub_poll_wait
 
     cap_hub_poll_wait(max_wait)

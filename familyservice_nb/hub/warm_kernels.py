@@ -1,16 +1,17 @@
-"""One kernel kept warm in each person's workbook server, for the next page they open (issue 11: speed).
+"""One kernel kept warm in each person's workbook server, for the next page they open, so it opens quickly.
 
 Under the hub, Voila runs inside each person's Jupyter server, where a page starts its kernel when asked for:
-starting Python, importing the workbook and opening the database took most of the seconds between a click
+starting Python, importing the workbook and opening the database take most of the seconds between a click
 and a usable form. Voila's own pre-heating lives in its standalone app only, and runs one named notebook per
 kernel (a kernel for every page, 120 MB each). Here the server's kernel manager keeps ONE kernel started,
 with `warm_up.py` run in it, and hands it to whichever page is asked for next.
 
 When the next one starts: once no page of the person is open (the last one closed, or culled). A warm
 kernel beside an open page would make a person cost a server and two kernels (about 400 MB, over the
-350 MB a person that issue 11 allows); this way a person costs a server and one kernel, warm or in use.
+350 MB a person that team mode's sizing allows); this way a person costs a server and one kernel, warm or
+in use.
 So the first page after signing in, and a page opened after closing the others, is warm; a second page
-opened beside an open one starts its own kernel, as before.
+opened beside an open one starts its own kernel, as it would without the pool.
 
 Handing over: Voila starts a page's kernel with the request in its environment (the address, its query,
 VOILA_* settings). The warm kernel was started with the server's environment, so before the page runs in
@@ -74,9 +75,9 @@ class WarmKernelManager(AsyncMappingKernelManager):
     # -- keeping the pool full ----------------------------------------------------------------------
     def _fill(self) -> None:
         """Start warm kernels up to `warm_kernels`, while no page is open: a page that is open holds a kernel
-        already, and a warm one beside it would double what the person costs in memory (issue 11: under
-        350 MB a person). So the first page after sign-in, and any page opened once the others are closed,
-        is warm; a second page opened beside an open one starts its own kernel."""
+        already, and a warm one beside it would double what the person costs in memory (the sizing allows
+        under 350 MB a person). So the first page after sign-in, and any page opened once the others are
+        closed, is warm; a second page opened beside an open one starts its own kernel."""
         if self.page_kernels():
             return
         while not self._closing and len(self._warm) < self.warm_kernels:

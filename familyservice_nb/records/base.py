@@ -136,7 +136,7 @@ class Recording(RecordPart):
     @property
     def risk_for_deadline(self) -> bool:
         """Whether the next-working-day deadline applies: harm or risk identified (subclasses add what else
-        counts, without changing the answer given: issue 13, independent answers stay independent)."""
+        counts, without changing the answer given: independent answers stay independent)."""
         return bool(getattr(self, "risk_identified", False))
 
     @property

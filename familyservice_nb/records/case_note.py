@@ -33,7 +33,7 @@ NOTE_DETAILS: dict[NoteType, dict[str, str]] = {
 }
 
 # guidance: "Manager's recordings (e.g. decisions made on the case ...)": the decision and why. Asked for at
-# completion (records/completion.py), so Manager's recordings kept before they were asked for still read.
+# completion (records/completion.py), not by the model: a Manager's recording kept without them still reads.
 DECISION_DETAILS = {"decision": "decision made", "decision_rationale": "rationale for the decision"}
 
 

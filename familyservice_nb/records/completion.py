@@ -4,7 +4,7 @@ Drafts stay as loose as their models allow; completing is strict. `completion_pr
 missing as `Problem`s (a field path and a sentence naming the field), so the store can refuse a completion
 in plain words and a form can list the problems, each linking to its place.
 
-The rules (issue 10, item 2-4; each cites the guidance it serves):
+The rules (each cites the guidance it serves):
 - guidance: Supervision Recording Expectations - "Review of previous agreed actions": every action still
   open from earlier discussions of the case is reviewed (`unreviewed_actions`).
 - "A record of when children have been spoken to and what their views and feelings are": every child on the

@@ -37,7 +37,7 @@ GFPO_PROMPTS: tuple[str, ...] = (
     "How well was the desired outcome of the session achieved?",
 )
 
-# The prompt whose answer says whether harm or risk was identified (issue 10: an answer here must say yes or no).
+# The prompt whose answer says whether harm or risk was identified (an answer here must say yes or no).
 SAFEGUARDING_PROMPT = GFPO_PROMPTS[2]
 
 

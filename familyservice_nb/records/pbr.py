@@ -21,11 +21,11 @@ from .base import RecordPart, RequiredText
 class PBRProgramme(StrEnum):
     EXTENDED_TROUBLED_FAMILIES = "Extended Troubled Families"
     SUPPORTING_FAMILIES = "Supporting Families"
-    EXPANDED_TROUBLED_FAMILIES = "Extended Troubled Families"  # an alias: the name code used before issue 10
+    EXPANDED_TROUBLED_FAMILIES = "Extended Troubled Families"  # an alias: the name older records use
 
     @classmethod
     def _missing_(cls, value):
-        # Records saved before issue 10 said "Expanded Troubled Families": the same programme.
+        # Records kept in a workbook may say "Expanded Troubled Families": the same programme; they must read.
         if isinstance(value, str) and value.strip().lower() == "expanded troubled families":
             return cls.EXTENDED_TROUBLED_FAMILIES
         return None

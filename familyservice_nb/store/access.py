@@ -154,7 +154,7 @@ def note_filter(viewer: Viewer) -> ColumnElement[bool]:
 
     Who wrote a note is its `worker_staff_id` (set at import from the extract's worker_id, or a name only
     one person has), never its display name: a newcomer who shares a colleague's name sees none of the
-    colleague's notes (issue 12)."""
+    colleague's notes."""
     if viewer.sees_all:
         return true()
     on_cases = notes.c.case_id.in_(visible_case_ids(viewer))

@@ -370,7 +370,7 @@ class Store:
         return self.save_staff(read_staff_csv(path))
 
     def names(self) -> dict[str, str]:
-        """Name by login for everyone on the staff list: pages show people by name, not login (issue 13)."""
+        """Name by login for everyone on the staff list: pages show people by name, not login."""
         from .story_queries import staff_names
 
         with self.reading() as conn:

@@ -147,7 +147,7 @@ def _supervisions(cases: list, manager_login: dict[str, str], as_of: dt.date, rn
             ]
             children = []
             for c in case.children:
-                if rng.random() < 0.8:  # spoken to (the same draws as before issue 10)
+                if rng.random() < 0.8:  # spoken to (draws fixed in number and order: a seed makes one demo)
                     seen = day - dt.timedelta(days=int(rng.integers(0, 20)))
                     alone, views = bool(rng.random() < 0.6), pick(PHRASES["views"])
                     if c.date_of_birth and (seen - c.date_of_birth).days < TOO_YOUNG_DAYS:
@@ -161,7 +161,7 @@ def _supervisions(cases: list, manager_login: dict[str, str], as_of: dt.date, rn
                                      "not_spoken_to": "Not seen this period"})
             safeguarding = rng.random() < 0.08
             manager = manager_login[case.team]
-            # The same draws, in the same order, as before issue 10: summary, progress, still to happen, outcomes.
+            # Draws in a fixed order, so a seed makes one demo: summary, progress, still to happen, outcomes.
             summary, progress, still = pick(PHRASES["summary"]), pick(PHRASES["progress"]), pick(PHRASES["still"])
             outcomes = list(rng.choice(TROUBLED_FAMILIES_PROBLEMS, size=2, replace=False))
             statuses = ["Identified", "Progressing", "Achieved", "Sustained"]

@@ -7,7 +7,7 @@ A record is kept as its kind, its model's JSON, and a few indexed columns (case,
 store knows the record models only through `familyservice_nb.records.RECORD_KINDS` and the fields
 every recording has (case_id, event_date, risk_identified, author, due_date).
 
-Unfinished drafts (issue 4, "Nothing typed is lost"): a form saves itself a moment after typing stops, so a
+Unfinished drafts ("Nothing typed is lost"): a form saves itself a moment after typing stops, so a
 half-typed date or an empty required box must not stop it being kept. `save_unfinished` keeps the form's dict
 exactly as given, through the same create and overwrite path as a whole record (the same who-sees-what checks,
 the same locking, the same audit trail); its index columns are read leniently (no date yet: today).
@@ -124,7 +124,7 @@ class RecordInfo:
     created_at: dt.datetime
     created_by: str
     updated_at: dt.datetime
-    mosaic_entered_on: dt.date | None = None  # confirmed as entered on Mosaic (issue 13)
+    mosaic_entered_on: dt.date | None = None  # confirmed as entered on Mosaic
     mosaic_confirmed_by: str | None = None
 
 
@@ -422,7 +422,7 @@ def _lenient_day(value) -> dt.date | None:
 def _lenient_due(kind: str, data: dict, day: dt.date | None, calendar) -> dt.date | None:
     """An unfinished draft's due date, by the record's own rule (`due_date`), from its date, its risk flag
     and what else sets its deadline (a supervision's kind), when those can be read: "my drafts" can then
-    say a draft is overdue before it is whole (issue 13)."""
+    say a draft is overdue before it is whole."""
     if day is None or calendar is None:
         return None
     model = model_of(kind)

@@ -176,7 +176,7 @@ notes = Table(
     Column("case_id", String(200), nullable=True, index=True),  # not a foreign key: Mosaic knows more cases
     Column("worker", String(500), nullable=True, index=True),  # the name the extract gives, as given
     # Who wrote it, on the staff list: from the extract's worker_id (a login), else a name exactly one
-    # person has; none when the name is shared or unknown (issue 12: never matched by name at read time).
+    # person has; none when the name is shared or unknown (never matched by name at read time).
     Column("worker_staff_id", Integer, ForeignKey("staff.staff_id", ondelete="SET NULL"), nullable=True, index=True),
     Column("team", String(500), nullable=True),
     Column("note_type", Text, nullable=True),

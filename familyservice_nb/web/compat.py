@@ -8,7 +8,7 @@ which. The places that need a patch call it from here; none patches another libr
 (tests/test_architecture.py reads the source for that).
 
 To move to a new version of a library: install it, run `make test`, read again the code each patch below
-names, and add the version to `written_for` (README: Development).
+names, and add the version to `written_for` (docs/developer-guide.md: Versions).
 """
 
 from __future__ import annotations

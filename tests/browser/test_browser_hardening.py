@@ -1,4 +1,4 @@
-"""The laptop server tried as an attacker would (issue 12), against the real `familyservice-nb serve`.
+"""The laptop server tried as an attacker would, against the real `familyservice-nb serve`.
 
 - DNS rebinding: a request naming another Host (with a matching Origin) is refused, page and kernel
   socket, while 127.0.0.1 and localhost with the token are served (in Chromium, widgets live).
@@ -218,9 +218,9 @@ def test_a_worker_named_like_a_link_is_text_in_the_chart_chromium_draws(browser)
 
 
 def test_pages_whose_browsers_went_away_make_room_for_the_next(guarded_server, browser):
-    """The audits: tabs closed without unloading (a crash, a killed browser, a laptop put away) held their
-    places until the idle cull (15 minutes), and every further page was told the workbook was busy. Now,
-    at the cap, a page every browser left a while ago (here the grace period, 20 s) gives up its kernel."""
+    """Tabs closed without unloading (a crash, a killed browser, a laptop put away) must not hold their
+    places until the idle cull (15 minutes), with every further page told the workbook is busy: at the
+    cap, a page every browser left a while ago (here the grace period, 20 s) gives up its kernel."""
     deadline = time.monotonic() + GRACE + 60  # the GETs of the test before may still hold the places
     while fetch(guarded_server.url(PAGE))[0] != 200 and time.monotonic() < deadline:
         time.sleep(1)

@@ -101,7 +101,7 @@ def test_chart_fills_the_page_width_and_follows_the_window(visit):
     page = seen.page
     widths = "[document.querySelector('.fsnb-chart .main-svg').getBoundingClientRect().width, " \
              "document.querySelector('.fsnb-chart').getBoundingClientRect().width]"
-    # Drawn while Voila still hid the page, plotly's widget used to come out 700 pixels wide.
+    # Drawn while Voila still hides the page, plotly's widget would be 700 pixels wide: it must fit its box.
     page.wait_for_function(f"(() => {{ const [svg, box] = {widths}; return box > 900 && Math.abs(svg - box) < 2; }})()")
     page.set_viewport_size({"width": 800, "height": 900})
     page.wait_for_function(f"(() => {{ const [svg, box] = {widths}; return box < 800 && Math.abs(svg - box) < 2; }})()")

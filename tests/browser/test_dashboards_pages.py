@@ -109,7 +109,7 @@ def test_recording_timeliness_from_the_database_with_filters(open_page):
     assert late.count() == 1 and "Sam Worker" in late.first.inner_text()
     rows = download_rows(page, ".fsnb-late-notes")
     assert len(rows) == 2 and "'" + FORMULA in rows[1]
-    # A date that cannot be read is said at its box, tied to it for a screen reader (issue 13: refused, not ignored).
+    # A date that cannot be read is said at its box, tied to it for a screen reader: refused, not ignored.
     box = page.get_by_label("Events from", exact=True)
     box.fill("31/02/2026")
     page.wait_for_function("""() => {
@@ -125,8 +125,8 @@ def test_recording_timeliness_from_the_database_with_filters(open_page):
 
 
 def test_a_workers_bar_opens_their_notes_and_a_notes_case_opens_its_story(open_page):
-    """Issue 14 in Chromium: a click on Pat's bar shows Pat's notes under the chart (axe-clean), and the case of
-    one of them opens the case's oversight story (axe-clean too)."""
+    """What is behind a figure, in Chromium: a click on Pat's bar shows Pat's notes under the chart
+    (axe-clean), and the case of one of them opens the case's oversight story (axe-clean too)."""
     seen = open_page(TIMELINESS, ".fsnb-chart-worker .main-svg")
     page = seen.page
     # Pat's bar: the one level with Pat's name on the axis.

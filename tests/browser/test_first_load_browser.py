@@ -2,10 +2,10 @@
 
 The race, made certain: the page's kernel builds its widgets the moment the browser opens its control
 channel, just before the browser's request for the page's state is answered. Each widget names the layout
-every part shares, made when the page was first run. Before first_load, the browser was told of each
-widget before it had read that layout, failed to build them all ("widget model not found") and never
-showed the page (this test, run without first_load, fails both ways). Once built in under 4 s (ipywidgets' own wait
-for the state) and once in over 4 s, when the browser gives up waiting and asks widget by widget.
+every part shares, made when the page was first run. Without first_load, the browser is told of each
+widget before it has read that layout, fails to build them all ("widget model not found") and never
+shows the page (this test, run without first_load, fails both ways). Once built in under 4 s (ipywidgets'
+own wait for the state) and once in over 4 s, when the browser gives up waiting and asks widget by widget.
 
 Its own `serve`, with a dashboards folder of two pages, in headless Chromium.
 """

@@ -108,7 +108,7 @@ def test_a_supervision_completed_by_keyboard_alone_with_a_script_payload(open_fo
     except Exception:
         page.screenshot(path="/tmp/kb-fail.png")
         raise
-    # Start puts the focus on the form's first answer (issue 13): the kind of discussion
+    # Start puts the focus on the form's first answer: the kind of discussion
     page.wait_for_function("() => document.activeElement.type === 'radio'", timeout=15_000)
     page.keyboard.press("Space")  # Planned supervision
     tab_to(page, f"({label_is})('Case summary')")
@@ -117,7 +117,7 @@ def test_a_supervision_completed_by_keyboard_alone_with_a_script_payload(open_fo
     page.keyboard.type("Attendance up to 94%.")
     tab_to(page, f"({label_is})('What still needs to happen')")
     page.keyboard.type("Housing referral.")
-    # Issue 10: every child accounted for, every optional section marked, by keyboard too.
+    # What completion asks for: every child accounted for, every optional section marked, by keyboard too.
     for child in ("Ann", "Ben"):
         tab_to(page, f"({label_is})('Not spoken to because ({child})')")
         page.keyboard.press("ArrowDown")
@@ -293,7 +293,7 @@ def test_the_other_forms_fill_complete_and_land_in_the_database(open_form, forms
     page.get_by_label("Activities", exact=True).fill("Kitchen walk-through")
     assert page.locator(".fsnb-prompts li").count() == 9
     page.get_by_label("Were there any emerging safeguarding concerns?").fill("None.")
-    page.locator(".fsnb-field-safeguarding-risk").get_by_label("No").check()  # issue 10: harm or risk? say so
+    page.locator(".fsnb-field-safeguarding-risk").get_by_label("No").check()  # harm or risk? say so
     _complete(page, "GFPO session record")
     assert_no_script_ran(visit)
 

@@ -1,4 +1,4 @@
-"""Figures are never stale (issue 13): a supervision completed elsewhere shows on the management oversight
+"""Figures are never stale: a supervision completed elsewhere shows on the management oversight
 page at its next load, although that page comes from a kernel pre-heated before the change."""
 
 from __future__ import annotations

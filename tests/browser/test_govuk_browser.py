@@ -1,4 +1,4 @@
-"""GOV.UK patterns in the real app (issue 13): keyboard-only completion where arrow keys stay inside their
+"""GOV.UK patterns in the real app: keyboard-only completion where arrow keys stay inside their
 group, the error summary that takes focus and links to its fields, names in the accessibility tree, and
 axe-core (from npm: tests/browser/package.json) with no violations on every page and state.
 
@@ -170,7 +170,7 @@ def test_keyboard_only_supervision_and_arrows_stay_in_their_group(open_page, gov
     tab_to(page, f"({LABELLED})('Case summary')", key="Shift+Tab")  # back up with Shift-Tab
     page.keyboard.press("End")
     page.keyboard.type(" Checked.")
-    # What completion asks for besides (issue 10), by keyboard too: next steps, each child, each empty section.
+    # What completion asks for besides, by keyboard too: next steps, each child, each empty section.
     tab_to(page, f"({LABELLED})('What still needs to happen')")
     page.keyboard.type("Housing referral.")
     for child in ("Ann", "Ben"):
@@ -297,7 +297,7 @@ def test_printing_a_completed_supervision_gives_every_section(open_page, govuk_d
         "practitioner": PRACTITIONER, "case_id": NORTH_CASE, "case_summary": long_text,
         "progress": "The last words of progress: PROGRESS-END.",
         "agreed_actions": [{"what": "Print me", "by_whom": "Pat Practitioner", "by_when": "04/12/2026"}],
-        # whatever earlier actions are still open on the case are reviewed (issue 10)
+        # whatever earlier actions are still open on the case are reviewed
         "previous_actions": [{"action_id": a.action_id, "status": "Done"}  # the actions agreed on 02/11/2026
                              for a in store.previous_supervisions(NORTH_CASE)[0].agreed_actions],
     }))
@@ -334,7 +334,8 @@ def test_printing_a_completed_supervision_gives_every_section(open_page, govuk_d
     assert "PROGRESS-END" in flat
     assert "Complete the supervision record" not in flat  # buttons are not printed
     # Nothing wider than A4: in print media, at the printable width (210mm less the @page margins, 12mm each
-    # side: 186mm, 703 CSS px), no part of the page reaches past the right edge (issue 13: "Sig…", "By wh").
+    # side: 186mm, 703 CSS px), no part of the page reaches past the right edge (cut off, a column header
+    # prints as "Sig…" or "By wh").
     # Printing lays the page out again without running its scripts: what the page's own resize handling does
     # (Lumino fitting its panels to the window, in px) is undone, or it would hide what the printout shows.
     page.evaluate("() => { window.fsnbStyles = [...document.querySelectorAll('[style]')].map(e => [e, e.getAttribute('style')]); }")

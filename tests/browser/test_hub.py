@@ -1,4 +1,4 @@
-"""Team mode against a real JupyterHub on loopback (issue 11): `familyservice-nb hub --demo` on a fresh
+"""Team mode against a real JupyterHub on loopback: `familyservice-nb hub --demo` on a fresh
 PostgreSQL database, four demo people signing in through the hub's login page in Chromium.
 
 With CI=true a missing PostgreSQL server, proxy or browser fails these tests; they are never skipped there.
@@ -89,7 +89,7 @@ def test_four_people_sign_in_through_the_hub_each_as_themselves(signed_in, peopl
     for login in (people.manager, people.practitioner, people.other_practitioner, people.analyst):
         page = signed_in(login)
         assert f"/user/{login}/voila/render/" in page.url
-        assert f"Signed in as {names[login]}" in page.inner_text("body")  # by name, not login (issue 13)
+        assert f"Signed in as {names[login]}" in page.inner_text("body")  # by name, not login
     # A wrong password does not get in.
     page = signed_in(people.manager).context.browser.new_page()
     try:
@@ -108,7 +108,8 @@ def test_the_widget_libraries_are_cached_through_the_hub_too(signed_in, people, 
 
 
 def fill_what_completion_asks(page) -> None:
-    """Issue 10: next steps, every child accounted for, every earlier action reviewed, empty sections marked."""
+    """What completion asks for: next steps, every child accounted for, every earlier action reviewed, empty
+    sections marked."""
     page.get_by_label("What still needs to happen", exact=True).fill("Housing referral.")
     for select in page.locator(".fsnb-form select").all():
         label = select.evaluate("e => (e.labels && e.labels[0]) ? e.labels[0].textContent.trim() : ''")

@@ -1,4 +1,4 @@
-"""Nothing typed is lost (issue 13), in the real app: the server stops mid-typing, the page says so at once,
+"""Nothing typed is lost, in the real app: the server stops mid-typing, the page says so at once,
 Complete is refused with a message, and after a restart the record comes back with every character typed.
 
 Its own server (it is stopped and started again), on a real SQLite database, in headless Chromium.

@@ -1,4 +1,4 @@
-"""deploy/: the Zero to JupyterHub values and the single-user image agree with pyproject.toml (issue 11)."""
+"""deploy/: the Zero to JupyterHub values and the single-user image agree with pyproject.toml."""
 
 from __future__ import annotations
 

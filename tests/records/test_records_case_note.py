@@ -27,7 +27,7 @@ PLAIN_TYPES = [t for t in NoteType if t not in (
 
 
 def test_managers_recording_completes_only_with_decision_and_rationale(note, problems):
-    """Rule (issue 10, item 3): a Manager's recording records the decision and its rationale (at completion)."""
+    """Rule: a Manager's recording records the decision and its rationale (at completion)."""
     from familyservice_nb.records import completion_problems
 
     draft = note(note_type="Manager's recording")

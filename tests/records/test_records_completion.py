@@ -1,4 +1,4 @@
-"""Nothing silent at completion (issue 10, item 2-4): `records.completion_problems`, each rule by name."""
+"""Nothing silent at completion: `records.completion_problems`, each rule by name."""
 
 from __future__ import annotations
 

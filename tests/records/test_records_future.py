@@ -1,4 +1,4 @@
-"""A record of the future is refused by the record itself (issue 13), so every path (form, store, CLI) refuses."""
+"""A record of the future is refused by the record itself, so every path (form, store, CLI) refuses."""
 
 from __future__ import annotations
 

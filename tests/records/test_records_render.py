@@ -1,6 +1,6 @@
 """Mosaic-ready text: headings in the guidance's order, UK dates, honest empties, text verbatim.
 
-Rule (issue 10, item 4, "honest text"): an unanswered prompt or empty section is left out; "None recorded."
+Rule ("honest text"): an unanswered prompt or empty section is left out; "None recorded."
 appears only where the writer chose "Nothing to record" ("Not discussed." where they chose that).
 """
 
@@ -140,7 +140,7 @@ def test_review_of_previous_actions_shows_status_and_comment(make):
     text = render_text(make("supervision", previous_actions=[
         {"action_id": "A0", "what": "Refer to housing", "status": "Partly done", "comment": "Form sent"}]))
     assert "1. Refer to housing\n   Status: Partly done\n   Comment: Form sent" in text
-    assert "A0" not in text  # the workbook's internal reference is not Mosaic text (issue 13)
+    assert "A0" not in text  # the workbook's internal reference is not Mosaic text
 
 
 def test_supporting_families_heading_when_that_programme(make):
@@ -180,7 +180,7 @@ def test_line_management_without_figures_or_epdr(make):
 
 
 def test_line_management_is_a_personnel_record_never_for_a_childs_running_record(make):
-    """Rule (issue 10, item 4): line-management text is copied as a personnel record."""
+    """Rule: line-management text is copied as a personnel record."""
     text = render_text(make("line_management"))
     assert "PERSONNEL RECORD" in text.split("\n\n")[0] and "Not for a child's or family's running record" in text
     personnel, case = kind_named("line_management").destination, kind_named("supervision").destination

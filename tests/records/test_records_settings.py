@@ -57,7 +57,7 @@ def test_region_and_interval_checked():
 
 
 def test_line_management_interval_and_epdr_cycle_are_council_settings():
-    """Rule (issue 10, item 5): the settings accept them (they were refused before), checked like the others."""
+    """Rule: the settings accept them, checked like the others."""
     s = CouncilSettings(line_management_interval_days=42, epdr_cycle_days=180)
     assert (s.line_management_interval_days, s.epdr_cycle_days) == (42, 180)
     with pytest.raises(ValidationError) as caught:
@@ -66,7 +66,7 @@ def test_line_management_interval_and_epdr_cycle_are_council_settings():
 
 
 def test_pbr_heading_and_the_councils_own_outcomes_plan():
-    """Rule (issue 10, item 6): 'Extended Troubled Families programme' (or 'Supporting Families' where chosen);
+    """Rule: 'Extended Troubled Families programme' (or 'Supporting Families' where chosen);
     the outcomes are the council's plan, the national list by default."""
     assert CouncilSettings().pbr_heading == "Extended Troubled Families programme"
     assert CouncilSettings(pbr_programme="Supporting Families").pbr_heading == "Supporting Families programme"

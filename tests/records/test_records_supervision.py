@@ -104,7 +104,7 @@ def test_child_needs_seen_alone_answer_and_views(make):
     ({"not_spoken_to": "Declined to speak"}, []),
 ])
 def test_child_not_spoken_to_needs_its_reason_and_too_young_is_observed(make, entry, needed):
-    """Rule (issue 10, item 2): a child is spoken to, or given a reason; too young to speak is recorded as observed."""
+    """Rule: a child is spoken to, or given a reason; too young to speak is recorded as observed."""
     child = {"child_id": "CH-1", **entry}
     if not needed:
         assert make("supervision", children=[child]).children[0].seen_on is None
@@ -163,7 +163,7 @@ def test_action_reviewed_twice_rejected(make):
 
 
 def test_pbr_outcomes_carry_a_status_and_old_names_read_as_identified(make):
-    """Rule (issue 10, item 6): each PBR outcome carries a status; a record saved as bare names still reads."""
+    """Rule: each PBR outcome carries a status; a record saved as bare names still reads."""
     record = make("supervision", pbr_programme="Supporting Families",
                   pbr_outcomes=["Secure housing", {"outcome": "Financial stability", "status": "Achieved"}])
     assert [(o.outcome, o.status.value) for o in record.pbr_outcomes] == [

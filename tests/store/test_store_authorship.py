@@ -1,4 +1,4 @@
-"""Who may record what (issue 10 item 1; issue 11 item 4 amendments), through the Store API, on both engines.
+"""Who may record what, and who may amend it, through the Store API, on both engines.
 
 Each test names the rule of `familyservice_nb/store/authorship.py` it pins.
 """
@@ -148,7 +148,7 @@ def test_rule_3_line_management_is_completed_by_the_line_manager(seeded, as_user
         worker.complete(own)
 
 
-# -- rule 2: amending (issue 11 item 4) ----------------------------------------------------------------
+# -- rule 2: amending ----------------------------------------------------------------------------------
 
 
 def test_rule_2_a_practitioner_cannot_amend_the_managers_supervision_or_their_line_management(seeded, as_user):

@@ -1,4 +1,4 @@
-"""Figures follow records (issue 11): a practitioner's timeliness figures are their own notes and their team's
+"""Figures follow records: a practitioner's timeliness figures are their own notes and their team's
 total, never a colleague named; a manager's are the workers of the teams they manage; analysts see all."""
 
 from __future__ import annotations

@@ -142,7 +142,7 @@ def test_notes_stored_before_0005_get_their_one_named_author_and_a_shared_name_g
     assert report.counts["notes"] == 304
 
 
-# A supervision and a Manager's recording as the workbook kept them before issue 10: "Expanded Troubled
+# A supervision and a Manager's recording as a workbook at migration 0002 keeps them: "Expanded Troubled
 # Families", PBR outcomes as bare names, children without a reason field.
 OLD_SUPERVISION = (
     '{"record_id":"1","event_date":"2026-11-20","risk_identified":false,"author":"morgan.manager",'
@@ -158,8 +158,8 @@ OLD_NOTE = ('{"record_id":"2","event_date":"2026-11-20","risk_identified":false,
 
 
 def test_0003_keeps_old_records_readable_and_fills_who_may_complete(engine, store_url):
-    """Migration 0003 (issue 10): records.manager and records.manager_required filled from the kept payloads;
-    records saved before the new rules still read (old PBR name and outcome list, old children entries)."""
+    """Migration 0003: records.manager and records.manager_required filled from the kept payloads; records
+    kept without what completion asks for still read (old PBR name and outcome list, old children entries)."""
     migrate.upgrade(engine, "0002")
     with engine.begin() as conn:
         conn.execute(insert(teams).values(team_id=1, name="Newark"))

@@ -1,4 +1,4 @@
-"""Entered on Mosaic? (issue 13): a completed record keeps the day it was confirmed, on SQLite and PostgreSQL."""
+"""Entered on Mosaic?: a completed record keeps the day it was confirmed, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Notes belong to staff by login or staff id, never by display name (issue 12), tried as the attack:
+"""Notes belong to staff by login or staff id, never by display name, tried as the attack:
 a newcomer who shares a colleague's name must see none of the colleague's notes. On SQLite and PostgreSQL.
 """
 

@@ -175,7 +175,7 @@ def test_an_empty_workbook_gives_empty_frames(seeded, as_user):
 
 
 def test_a_child_counts_as_spoken_to_from_any_completed_record_that_says_so(seeded, as_user):
-    """Rule (issue 10, item 5): sessions, GFPO sessions and case notes with a 'children spoken to' detail count,
+    """Rule: sessions, GFPO sessions and case notes with a 'children spoken to' detail count,
     on the record's date; a child recorded as not seen does not; drafts do not."""
     worker = as_user(WORKER)
     base = {"author": WORKER, "case_id": "C-N1"}

@@ -1,6 +1,6 @@
-"""Files private by default (issue 12): a new database (and its -wal and -shm), a backup, and an upload
+"""Files private by default: a new database (and its -wal and -shm), a backup, and an upload
 saved for reading are this account's alone (0600, whatever the umask); git ignores the outputs the
-README shows; `serve --demo` signs the laptop user in only on the demo's own data."""
+guides show; `serve --demo` signs the laptop user in only on the demo's own data."""
 
 from __future__ import annotations
 
@@ -85,7 +85,7 @@ def test_an_uploaded_extract_is_saved_0600_while_it_is_read(tmp_path, monkeypatc
     assert seen == [(0o600, 0o700)]
 
 
-def test_git_ignores_the_outputs_the_readme_shows():
+def test_git_ignores_the_outputs_the_guides_show():
     names = ["timeliness.csv", "rejects.csv", "workbook.dump", "sub/folder/workbook.dump", "extract.xlsm",
              "data/workbook.db", "workbook.db-wal", "timeliness.xlsx", "extract.xlsx", "backups/workbook.db"]
     done = subprocess.run(["git", "check-ignore", "--no-index", *names], cwd=ROOT, capture_output=True, text=True)

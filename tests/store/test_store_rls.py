@@ -1,4 +1,4 @@
-"""Issue 11: on PostgreSQL the database itself enforces who sees what (migration 0004, store/db_logins.py).
+"""On PostgreSQL the database itself enforces who sees what (migration 0004, store/db_logins.py).
 
 Each test connects with the URL `provision_login` returned, as a hub user's server would, and checks with
 raw SQL what that login sees and may change, then that the store running as that login gives the same

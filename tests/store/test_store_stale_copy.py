@@ -1,4 +1,4 @@
-"""A save from an out-of-date copy is refused (issue 13: two tabs on one draft), on SQLite and PostgreSQL."""
+"""A save from an out-of-date copy is refused (two tabs on one draft), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

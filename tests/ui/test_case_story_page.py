@@ -1,4 +1,4 @@
-"""A case's oversight story page (issue 14), built in the kernel on the dashboards' seeded workbook."""
+"""A case's oversight story page, built in the kernel on the dashboards' seeded workbook."""
 
 from __future__ import annotations
 

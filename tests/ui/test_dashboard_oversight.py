@@ -77,7 +77,7 @@ def test_the_seeded_gaps_are_found(db):
     assert late[["case_id", "days_late"]].values.tolist() == [["C-N1", 4]]  # completed Mon 12/10, due Thu 08/10
     assert sorted(report.children_not_spoken_to["child_id"]) == ["K-1", "K-2", "K-3"]
     assert report.line_management_due["login"].tolist() == ["sam.worker", SOUTH_PRACTITIONER]
-    # Issue 10: Lee's EPDR (20/11/2026) is past; Sam has none recorded; Pat's (01/03/2027) is to come.
+    # Lee's EPDR (20/11/2026) is past; Sam has none recorded; Pat's (01/03/2027) is to come.
     assert report.epdr_due["login"].tolist() == ["sam.worker", SOUTH_PRACTITIONER]
     late = report.late_records
     assert (late.loc[0, "event_date"], late.loc[0, "entered_on"]) == (pd.Timestamp("2026-10-01"),

@@ -1,4 +1,4 @@
-"""Drill-down on the dashboards (issue 14), built in the kernel: a click on a bar, point or segment, sent the way
+"""Drill-down on the dashboards, built in the kernel: a click on a bar, point or segment, sent the way
 the browser sends it, shows the notes or lines behind that figure, and their count is the figure clicked."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Recording deadlines in view (issue 13): a draft past its due date says so; a completed record asks
+"""Recording deadlines in view: a draft past its due date says so; a completed record asks
 whether it is on Mosaic and keeps the day confirmed."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""GOV.UK patterns as our own widgets (issue 13): radio groups, the error summary, named date fields."""
+"""GOV.UK patterns as our own widgets: radio groups, the error summary, named date fields."""
 
 from __future__ import annotations
 

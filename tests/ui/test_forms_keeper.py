@@ -1,4 +1,4 @@
-"""Nothing typed is lost (issue 13): the kernel side of the browser's keeper, and stale copies refused."""
+"""Nothing typed is lost: the kernel side of the browser's keeper, and stale copies refused."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Issue 10's rules through the forms, kernel-side against a real SQLite store: the forms refuse exactly as the
-Store API does (the rules live in records/ and store/), and show what is missing as a list that links to it."""
+"""The rules of who may complete what, and what completion asks for, through the forms, kernel-side against
+a real SQLite store: the forms refuse exactly as the Store API does (the rules live in records/ and store/),
+and show what is missing as a list that links to it."""
 
 from __future__ import annotations
 
@@ -85,7 +86,7 @@ def test_form_a_child_with_neither_views_nor_a_reason_is_listed_and_linked(url):
         "message": "Children spoken to: Ben (K-2) has neither views recorded nor a reason they were not spoken to "
                    "(for example too young to speak, not seen this period, declined)."}]
     # the summary's item links to Ben's own "not spoken to because", where the message is shown (GOV.UK error
-    # summary, ui/kit/error_summary.py); it used to link to the first child's first input, with no message
+    # summary, ui/kit/error_summary.py), not to the first child's first input, which shows no message
     ben = form.parts["children"].rows[1].fields["not_spoken_to"]
     assert [fid for fid, _message in form.summary.items] == ["children-K-2-not-spoken-to"]
     assert "fsnb-fid-children-K-2-not-spoken-to" in ben._dom_classes and "has neither views" in ben.notes.value

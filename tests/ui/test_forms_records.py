@@ -99,7 +99,7 @@ def test_gfpo_prompts_are_beside_the_observations_and_answerable(url):
     assert "needed when the intervention is" in form.parts["other_intervention"].field.notes.value
     put(form, other_intervention="Home conditions support")
     part.boxes[2].value = "None seen."
-    # Rule (issue 10): an answer under the safeguarding prompt says whether harm or risk was identified.
+    # Rule: an answer under the safeguarding prompt says whether harm or risk was identified.
     assert not form.complete()
     assert "Harm or risk identified (safeguarding concerns): you answered" in form.summary.value
     assert "say yes or no" in form.summary.value and form.summary.items[0][0]  # the list links to the input

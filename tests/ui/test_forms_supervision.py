@@ -33,7 +33,7 @@ def open_case(app, practitioner=PRACTITIONER, case=NORTH_CASE):
 
 
 def fill_minimum(form, summary="Two children; school attendance the focus."):
-    """What a supervision needs to complete (issue 10): progress and next steps, every child accounted for,
+    """What a supervision needs to complete: progress and next steps, every child accounted for,
     every optional section marked 'Nothing to record' (tests that fill one call `mark_filled`)."""
     form.parts["kind"].field.value = "Planned supervision"
     form.parts["event_date"].field.value = "25/11/2026"

@@ -1,4 +1,4 @@
-"""Figures are never stale (issue 13): a pre-heated page reads its data when it is asked for, and says the
+"""Figures are never stale: a pre-heated page reads its data when it is asked for, and says the
 date and time the figures were taken."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""My work first (issue 13): the landing page's drafts, what is due, what I completed, and a case search."""
+"""My work first: the landing page's drafts, what is due, what I completed, and a case search."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def supervision(**changes):
             "practitioner": PRACTITIONER, "case_id": NORTH_CASE, "case_summary": "Two children.",
             "agreed_actions": [{"what": "Book the school meeting", "by_whom": "Pat Practitioner",
                                 "by_when": "10/11/2026"}]}
-    return SupervisionRecord.model_validate(whole(data | changes))  # complete: issue 10's rules
+    return SupervisionRecord.model_validate(whole(data | changes))  # complete: every completion rule met
 
 
 def test_drafts_due_supervisions_overdue_actions_and_recent_work(tmp_path):

@@ -1,8 +1,8 @@
-"""People in words (issue 13, item 7): every page names people by the staff list's name, never a login.
+"""People in words: every page names people by the staff list's name, never a login.
 
-An audit in Chromium found logins in the header ("Signed in as frankie.fairbrook"), a carried-forward
-action's "By rowan.oakhurst", the versions and audit tables, "This draft belongs to ..." and the line
-management page's "(rowan.oakhurst)"; these pin each place."""
+The places where a login could show, each pinned here: the header ("Signed in as ..."), a carried-forward
+action's "By ...", the versions and audit tables, "This draft belongs to ..." and the line management
+page's name of the practitioner."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ class ReviewRow(widgets.VBox):
     def __init__(self, number: int, action: AgreedAction, agreed_on=None, last=None, today=None, names=None):
         """`last`: the latest review of this action at an earlier discussion (its status and comment);
         `today`: an action past its date says since when; `names`: name by login, for an action whose
-        "by whom" holds a login (issue 13: actions and people in words, with their history)."""
+        "by whom" holds a login (actions and people in words, with their history)."""
         self.action = action
         when = f" at the supervision on {uk(agreed_on)}" if agreed_on else ""
         who = (names or {}).get(action.by_whom, action.by_whom)

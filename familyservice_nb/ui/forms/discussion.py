@@ -140,7 +140,7 @@ class SupervisionForm(DiscussionForm):
 
     def deadline_values(self) -> dict:
         # The kind sets the deadline it implies (SupervisionRecord.risk_for_deadline), shown in words by the
-        # due date; it never ticks "Harm or risk identified" (issue 13: independent answers stay independent).
+        # due date; it never ticks "Harm or risk identified": independent answers stay independent.
         value = self.parts["kind"].field.value
         return {"kind": SupervisionKind(value)} if value else {}
 

@@ -1,6 +1,6 @@
 """Sections left empty on purpose: "Not discussed" or "Nothing to record", chosen, never silent.
 
-Issue 10 (nothing silent at completion): each optional section the guidance lists (`records.OPTIONAL_SECTIONS`)
+Nothing is silent at completion: each optional section the guidance lists (`records.OPTIONAL_SECTIONS`)
 is filled, or marked by choice; the Mosaic text then says "Not discussed." or "None recorded." for it.
 """
 

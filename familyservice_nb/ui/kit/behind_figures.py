@@ -1,4 +1,4 @@
-"""What is behind each figure of the Recording timeliness and Management oversight pages (issue 14).
+"""What is behind each figure of the Recording timeliness and Management oversight pages.
 
 Each page makes one of these and puts its `picker` above its charts and its slots under them:
 

@@ -64,7 +64,7 @@ _NAMES: dict[tuple[str | None, str], str] = {}
 
 
 def signed_in_name(context: PageContext, store=None) -> str:
-    """Who is signed in, by the name the staff list gives them (issue 13: people in words, not logins);
+    """Who is signed in, by the name the staff list gives them (people in words, not logins);
     their login when there is no database or the staff list does not know them. `store`: the page's own,
     if it has one (in team mode it knows who the database login stands for)."""
     key = (context.database_url, context.user)

@@ -43,7 +43,7 @@ class UKDateInput(widgets.VBox):
         # reaches only its outer box: the page template takes its input out of the tab order).
         # Its label is read out but not shown (the icon is the visible cue); it names no field, so it never
         # competes with the text box's own label.
-        # Its name says which date (issue 13: eight pickers all called "Choose from a calendar").
+        # Its name says which date: a form has several pickers, and a screen reader must tell them apart.
         self.picker = widgets.DatePicker(value=read_date(value), tabbable=False,
                                          description=f"{label}: choose from a calendar",
                                          tooltip=f"{label}: choose from a calendar",

@@ -1,7 +1,8 @@
 """The GOV.UK error summary: at the top of the form, it takes focus, and each item is a link to its field.
 
-Issue 13: when Complete fails, the problems used to be listed at the bottom, focus dropped to the page and
-the fields said nothing to a screen reader. This anywidget of our own:
+When Complete fails, the problems must be seen first and reached by keyboard: listed at the top, not the
+bottom; the focus on them, not dropped to the page; and each field telling a screen reader what is wrong
+with it. This anywidget of our own:
 
 - shows a titled list of problems, each a (field id, message) pair: generic, whatever finds the problems
   (the record's model, the store's completion rules);

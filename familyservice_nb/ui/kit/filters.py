@@ -2,7 +2,7 @@
 
 Changing any filter calls `on_change(filters)` once (choosing a team narrows the worker list without a
 second redraw). Dates are typed the UK way (25/11/2026) or picked from a calendar, with the forms' own
-date box (`forms.dateinput.UKDateInput`): a browser's date box alone shows month first in some locales.
+date box (`dateinput.UKDateInput`): a browser's date box alone shows month first in some locales.
 A half-typed date changes nothing until it is a whole date.
 """
 

@@ -7,9 +7,9 @@ announced on its own (a `comm_open` carrying its state), and the browser builds 
 in between, after the socket opened but before the kernel has answered that request, is announced before
 the state has arrived. If it names an older widget the browser does not know yet (a layout shared by many
 widgets, `shared.fixed_layout`, or a child), the browser fails to build it ("widget model not found"),
-for good, and the box holding it never appears. That is how a dashboard opened from the landing page
-logged those errors in a CI run, and most likely how, once in about 120 sign-ins, a person's
-form never appeared (bench_hub, both 5/12/2026): the page was being built as the browser's socket opened.
+for good, and the box holding it never appears. A dashboard opened from the landing page can meet this,
+and so can a form after signing in (about once in 120 sign-ins under bench_hub): the page is being built
+as the browser's socket opens.
 
 So, in a Voila page's kernel, a widget made before the browser's first request for the state is made
 without its announcement: the kernel knows it, takes its messages, and puts it in the state the browser

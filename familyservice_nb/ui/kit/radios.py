@@ -2,7 +2,7 @@
 
 ipywidgets' RadioButtons gives every option its own unnamed radio, so the arrow keys walk out of one
 question into the next and tick answers there, and a screen reader hears "Done" without "Status of
-action 1" (issue 13). Here the options are native radios sharing one `name` inside a `<fieldset>` with a
+action 1". Here the options are native radios sharing one `name` inside a `<fieldset>` with a
 `<legend>`: the browser keeps the arrow keys inside the group, and the legend names it.
 
 Values are strings or True/False (a yes/no question); None is "nothing chosen yet".

@@ -242,7 +242,7 @@ class ExcelDownload(FileDownload):
                  about: Callable[[], Sequence[str]] | None = None, **kwargs):
         super().__init__(None, filename, mime=XLSX, failed=DOWNLOAD_FAILED, **kwargs)
         self.sheets = sheets
-        self.about = about  # lines for a sheet of their own: the filters and the as-of date (issue 13)
+        self.about = about  # a sheet of its own: the filters and the as-of date, what the download holds
 
     def excel_bytes(self) -> bytes:
         sheets = dict(self.sheets())

@@ -1,4 +1,4 @@
-"""A case's oversight story on one page (issue 14), with the story as a PDF or a Word file.
+"""A case's oversight story on one page, with the story as a PDF or a Word file.
 
 guidance: Supervision Recording Expectations - "evidence of effective management oversight for families
 open to The Family Service". The story is the domain's (`story.build_case_story`, read through

@@ -1,4 +1,4 @@
-"""The landing page's "my work first" (issue 13): what is waiting for whoever is signed in.
+"""The landing page's "my work first": what is waiting for whoever is signed in.
 
 - my drafts, each opening in its form, each with "Discard" (asked twice; `Store.discard_draft`);
 - case supervisions due in the coming week or overdue, for the cases this person may see (their own, or

@@ -6,7 +6,7 @@ Every figure comes from `familyservice_nb.timeliness` (the rule lives there, onc
 figures out: % on time by worker, team, month and type of note, risk notes apart from the rest, working
 days taken, and the late and overdue notes, with filters (team, worker, dates, type of note, risk).
 
-The notes are assessed once and prepared once (`dashboard_figures.TimelinessFigures`); a filter change
+The notes are assessed once and prepared once (`figures.TimelinessFigures`); a filter change
 makes a mask, asks for the figures and writes them into the charts and tables already on the page
 (`refresh`); `show(assessed)` puts other notes on the same page. Data comes from the workbook's database
 (imported extracts, who-sees-what applied) or, without one, the extract file the app was started with
@@ -244,7 +244,7 @@ class RecordingTimelinessDashboard(AppPage):
             section.describe_export(as_of_words, described, self.as_of)
         self.status.value = (f'<p class="fsnb-muted" role="status">Showing {figures.notes:,} notes'
                              f'{": " + esc(described) if described else " (no filters)"}.</p>')
-        if figures.notes == 0 and described:  # not a silent blank chart (issue 13)
+        if figures.notes == 0 and described:  # not a silent blank chart
             self.filter_bar.notice(f"No notes match these filters ({described}), so the charts and tables are "
                                    "empty. Widen the dates, or choose another team, worker or type of note.")
         self.drilldown.redraw()  # the figures' notes under the new filters

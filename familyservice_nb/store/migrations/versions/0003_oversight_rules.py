@@ -1,6 +1,6 @@
 """Who may complete a record, kept beside it: the manager it names and whether only a manager may complete it.
 
-Issue 10 (management oversight that cannot be faked): `records.manager` is the manager a case supervision
+So that management oversight cannot be faked: `records.manager` is the manager a case supervision
 or line management supervision names; `records.manager_required` is true for the kinds only a manager of
 the case's team may complete (case supervision, review and closure summaries, a Manager's recording case
 note). Both are filled for the records already kept, from their current version, so the store and the

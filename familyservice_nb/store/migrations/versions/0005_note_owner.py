@@ -1,4 +1,4 @@
-"""Notes belong to staff by their place on the staff list, never by display name (issue 12).
+"""Notes belong to staff by their place on the staff list, never by display name.
 
 Adds `notes.worker_staff_id`. Notes already stored get the one person on the staff list whose name (or
 login) the note gives; a note whose name two people share, or nobody has, is left with no owner (it is

@@ -1,4 +1,4 @@
-"""Keep the day a completed record was confirmed as entered on Mosaic (issue 13): the guidance's
+"""Keep the day a completed record was confirmed as entered on Mosaic: the guidance's
 timeliness is about when the record is on Mosaic, the council's system of record.
 
 On PostgreSQL a completed record's row is locked by 0004's trigger function `fsnb_record_rules`. Saying when it

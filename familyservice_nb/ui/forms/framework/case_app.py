@@ -97,7 +97,7 @@ class CaseFormApp(FormApp):
         )
 
     def case_records_html(self, case_id: str) -> str:
-        """The case's records so far (issue 13: each case's past records listed on its form)."""
+        """The case's records so far, listed on its form."""
         try:
             infos = self.store.records(case_id=case_id)
         except WorkbookError:

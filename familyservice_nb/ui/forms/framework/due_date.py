@@ -16,7 +16,7 @@ from familyservice_nb.ui.kit.values import long_date, read_date
 def due_text(model: type[BaseModel], event_date, risk: bool, calendar, reason: str = "", today=None,
              **values) -> str:
     """`values`: other answers that set the deadline (a supervision's kind), given to the record itself.
-    `today` (for a record not completed yet): a due date before it is said to be past (issue 13)."""
+    `today` (for a record not completed yet): a due date before it is said to be past."""
     day = read_date(event_date)
     if day is None:
         return "The recording due date shows here once the date is filled in."

@@ -591,7 +591,7 @@ class RecordForm(widgets.VBox):
                                else destination.label,
                                button="Copy for Mosaic" if destination.running_record else "Copy the text")
         self.history = html_widget("")
-        # Entered on Mosaic? (issue 13): the day the record reached Mosaic is what timeliness is about.
+        # Entered on Mosaic?: the day the record reached Mosaic is what timeliness is about.
         self.mosaic_day = UKDateInput("Date it was entered on Mosaic")
         self.mosaic_confirm = widgets.Button(description="Confirm it is on Mosaic", icon="check", layout=auto,
                                              style=button_style)
@@ -603,7 +603,7 @@ class RecordForm(widgets.VBox):
                                             layout=fixed_layout())
         self.after.children = (
             widgets.HBox([self.amend_button], layout=fixed_layout()), self.reason_box,
-            # A case record goes on Mosaic; a line management record is a personnel record (issue 10).
+            # A case record goes on Mosaic; a line management record is a personnel record, kept off Mosaic.
             *([section("Entered on Mosaic?", [self.mosaic_question],
                        "Once you have pasted the record into Mosaic, say on which day: the guidance's timeliness "
                        "is about the record being on Mosaic.")] if destination.running_record else []),
@@ -669,7 +669,7 @@ class RecordForm(widgets.VBox):
         return self._names
 
     def person(self, login: str | None) -> str:
-        """A person's name, not their login (issue 13: people in words)."""
+        """A person's name, not their login (people in words)."""
         return self.staff_names_by_login().get(login, login or "someone")
 
     def confirm_on_mosaic(self, day) -> bool:

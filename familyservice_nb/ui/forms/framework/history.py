@@ -41,7 +41,7 @@ def _field_names(model: type[BaseModel] | None, paths) -> str:
 
 
 def versions_table(versions, names: Mapping[str, str] | None = None) -> str:
-    """`names`: name by login (`Store.names`): people are shown by name, not login (issue 13)."""
+    """`names`: name by login (`Store.names`): people are shown by name, not login."""
     names = names or {}
     frame = pd.DataFrame(
         {

@@ -1,6 +1,6 @@
 """Nothing typed is lost: the browser keeps what is typed until the workbook confirms it is saved.
 
-Issue 13. A small anywidget of our own (its script travels inside the widget) that sits in every form:
+A small anywidget of our own (its script travels inside the widget) that sits in every form:
 
 - it watches the form's inputs in the browser and keeps what is typed in the browser's localStorage until the
   kernel confirms it is saved. Each page keeps its own copy (`fsnb-draft:<key>#<page id>`, `key` naming the

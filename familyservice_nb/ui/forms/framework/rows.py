@@ -48,7 +48,7 @@ class Row(widgets.VBox):
 
     def number(self, i: int) -> None:
         """Number the row; each input's name says which row it is in ("Action 2: by when"), for a screen
-        reader (issue 13: names that say which date)."""
+        reader, which must tell the dates of one row from another's."""
         title = f"{self.owner.noun.capitalize()} {i}"
         self.heading.value = f'<h4 class="fsnb-row-title">{esc(title)}</h4>'
         self.remove.description = f"Remove {self.owner.noun} {i}"
