@@ -136,6 +136,24 @@ def days_taken(assessed: pd.DataFrame) -> pd.DataFrame:
     return days_taken_counts(taken, status == Timeliness.LATE.value)
 
 
+# -- the order the figures are shown in: a chart draws row i as its bar or point i, and a click on bar i opens
+# what is behind row i's figure, so both read the order from here.
+
+
+def on_time_rows(rows: pd.DataFrame, by: str, order: str = "lowest") -> pd.DataFrame:
+    """The rows an on-time bar chart draws, in its order: bar i is row i (how a click finds its figure)."""
+    counted = rows[rows["pct_on_time"].notna()]
+    if order == "lowest":
+        counted = counted.sort_values(["pct_on_time", by], kind="stable")
+    return counted
+
+
+def month_rows(by_month: pd.DataFrame) -> pd.DataFrame:
+    """The months the trend draws, in order: point i is row i."""
+    rows = by_month[by_month["pct_on_time"].notna()]
+    return rows.assign(month=pd.to_datetime(rows["month"].astype("datetime64[ns]"))).sort_values("month")
+
+
 class TimelinessFigures:
     """Assessed notes prepared once; `figures(filters)` for any filter."""
 

@@ -285,6 +285,41 @@ def test_the_ui_reaches_the_rules_of_who_may_do_what_only_through_the_store(path
     assert bad == []
 
 
+KIT = PACKAGE / "ui" / "kit"
+# The kit is what every page and form is built of: it knows no form, no page and no chart, so a page's or a
+# chart's change cannot reach into every other page through it.
+ABOVE_THE_KIT = ("familyservice_nb.ui.forms", "familyservice_nb.ui.pages", "familyservice_nb.ui.charts",
+                 "familyservice_nb.ui.figure_files")
+
+
+def kit_reaches_above(tree: ast.AST, path: Path) -> list[str]:
+    """Each import line of the kit that reaches a form, a page or a chart (`from familyservice_nb.ui import
+    charts` included), named once."""
+    found: dict[int, str] = {}
+    for module, line in _imports(tree, path):
+        if module.startswith(ABOVE_THE_KIT):
+            found.setdefault(line, module)
+    return [f"line {line}: {module}" for line, module in sorted(found.items())]
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES if KIT in p.parents], ids=_name)
+def test_the_kit_imports_no_form_page_or_chart(path):
+    assert kit_reaches_above(ast.parse(path.read_text(encoding="utf-8")), path) == []
+
+
+def test_the_kit_check_sees_a_form_a_page_and_a_chart_however_imported():
+    source = ("from familyservice_nb.ui.forms.framework import request\n"
+              "def later():\n    from familyservice_nb.ui.charts import month_rows\n"
+              "import familyservice_nb.ui.pages.landing\n"
+              "from ..figure_files import chart_png\n"
+              "from familyservice_nb.ui.kit import html\n"
+              "from familyservice_nb.ui import charts\n")
+    found = kit_reaches_above(ast.parse(source), KIT / "example.py")
+    assert found == ["line 1: familyservice_nb.ui.forms.framework", "line 3: familyservice_nb.ui.charts",
+                     "line 4: familyservice_nb.ui.pages.landing", "line 5: familyservice_nb.ui.figure_files",
+                     "line 7: familyservice_nb.ui.charts"]
+
+
 def test_the_word_checks_catch_each_way_of_writing_a_bare_word_and_leave_the_enums_alone():
     source = ("if info.state == 'draft': pass\n"
               "rows.where(record_versions.c.state == 'complete')\n"

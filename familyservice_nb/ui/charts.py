@@ -27,7 +27,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from familyservice_nb.export import plain_labels
-from familyservice_nb.figures import DAY_LABELS
+from familyservice_nb.figures import DAY_LABELS, month_rows, on_time_rows
 from familyservice_nb.ui.kit.chart_widget import ESM_ENV, figure_widget  # noqa: F401 - a page shows a chart with it
 
 BAR_COLOUR = "#1d4f91"
@@ -149,14 +149,6 @@ def on_time_bars_figure(rows: pd.DataFrame, by: str, title: str, axis_title: str
     return fig
 
 
-def on_time_rows(rows: pd.DataFrame, by: str, order: str = "lowest") -> pd.DataFrame:
-    """The rows an on-time bar chart draws, in its order: bar i is row i (how a click finds its figure)."""
-    counted = rows[rows["pct_on_time"].notna()]
-    if order == "lowest":
-        counted = counted.sort_values(["pct_on_time", by], kind="stable")
-    return counted
-
-
 def update_on_time_bars(fig: go.Figure, rows: pd.DataFrame, overall_pct=None, *, by: str, order: str = "lowest"):
     counted = on_time_rows(rows, by, order)
     custom = np.column_stack([counted["on_time"], counted["late"], counted["overdue"], _median_text(counted)]) \
@@ -211,12 +203,6 @@ def month_trend_figure(by_month: pd.DataFrame, overall_pct=None) -> go.Figure:
     ))
     update_month_trend(fig, by_month, overall_pct)
     return fig
-
-
-def month_rows(by_month: pd.DataFrame) -> pd.DataFrame:
-    """The months the trend draws, in order: point i is row i."""
-    rows = by_month[by_month["pct_on_time"].notna()]
-    return rows.assign(month=pd.to_datetime(rows["month"].astype("datetime64[ns]"))).sort_values("month")
 
 
 def update_month_trend(fig: go.Figure, by_month: pd.DataFrame, overall_pct=None) -> None:

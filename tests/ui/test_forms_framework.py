@@ -14,8 +14,8 @@ from familyservice_nb.ui.forms.framework.autosave import Debouncer
 from familyservice_nb.ui.forms.framework.copy import CopyText
 from familyservice_nb.ui.forms.framework.fields import field_widget, kind_of
 from familyservice_nb.ui.forms.framework.history import audit_table
-from familyservice_nb.ui.forms.framework.request import parse_query
 from familyservice_nb.ui.forms.framework.rows import RowList
+from familyservice_nb.ui.kit.request import parse_query
 from familyservice_nb.ui.kit.values import date_text, read_date
 
 from forms_seed import COMPLETE_DISCUSSION, MANAGER, NORTH_CASE, PRACTITIONER, SOUTH_CASE, seed, sqlite_url

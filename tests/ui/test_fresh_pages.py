@@ -47,7 +47,7 @@ class Opening:
 
 @pytest.fixture
 def preheating(monkeypatch):
-    from familyservice_nb.ui.forms.framework import request
+    from familyservice_nb.ui.kit import request
 
     monkeypatch.setenv("VOILA_PREHEAT", "True")
     opening = Opening()

@@ -10,8 +10,8 @@ import uuid
 
 import pytest
 
-from familyservice_nb.ui.forms.framework import request as request_module
-from familyservice_nb.ui.forms.framework.request import _Request, _VoilaQuery
+from familyservice_nb.ui.kit import request as request_module
+from familyservice_nb.ui.kit.request import _Request, _VoilaQuery
 
 DETAILS = {"QUERY_STRING": "case=C-S1", "SCRIPT_NAME": "/voila/render/case-supervision.ipynb"}
 

@@ -19,8 +19,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from familyservice_nb.figures import DAY_LABELS
-from familyservice_nb.ui.charts import month_rows, on_time_rows
+from familyservice_nb.figures import DAY_LABELS, month_rows, on_time_rows
 from familyservice_nb.ui.kit.catalogue import CASE_STORY_NOTEBOOK
 from familyservice_nb.ui.kit.drilldown import Behind, DrillDown, FigurePicker, on_point_click
 from familyservice_nb.ui.kit.tables import TOP_ROWS, Link, tagged_filename

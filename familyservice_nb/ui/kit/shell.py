@@ -101,7 +101,7 @@ def when_opened(fill: Callable[[], None]) -> FirstView:
     which is before the browser has the page (so the figures are read while the browser loads Voila's
     scripts, and the browser's first look at the kernel finds the page built), or, if that request is never
     heard, when a browser first shows the returned beacon. Whichever comes first; never twice."""
-    from familyservice_nb.ui.forms.framework import request
+    from familyservice_nb.ui.kit import request
 
     done = False
 
@@ -132,7 +132,7 @@ def build_fresh_page(title: str, build: Callable[[PageContext], widgets.Widget])
     A pre-heated kernel (Voila runs the page before anyone asks for it) holds an empty frame; the page is
     built in it when the page is opened (`when_opened`), so its figures are those of the moment it is
     opened. Without pre-heating the page is built at once."""
-    from familyservice_nb.ui.forms.framework.request import preheated
+    from familyservice_nb.ui.kit.request import preheated
 
     if not preheated():
         return build_page(title, build)
@@ -171,7 +171,7 @@ class FreshSection(widgets.VBox):
     in plain words (a user never sees a traceback; anything else is logged and said plainly)."""
 
     def __init__(self, build: Callable[[], list[widgets.Widget]], *, waiting: str, what: str):
-        from familyservice_nb.ui.forms.framework.request import preheated
+        from familyservice_nb.ui.kit.request import preheated
 
         self.build, self.what = build, what
         super().__init__(layout=widgets.Layout(width="100%"))

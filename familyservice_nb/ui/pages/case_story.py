@@ -17,11 +17,11 @@ from familyservice_nb import documents
 from familyservice_nb.errors import WorkbookError
 from familyservice_nb.records.kinds import CASE_NOTE, SESSION, SUPERVISION
 from familyservice_nb.ui.forms.framework.form import UNEXPECTED, log_failure
-from familyservice_nb.ui.forms.framework.request import Params, when_requested
 from familyservice_nb.ui.kit.catalogue import case_link
 from familyservice_nb.ui.kit.context import PageContext
 from familyservice_nb.ui.kit.data import require_store, signed_in_name
 from familyservice_nb.ui.kit.html import esc
+from familyservice_nb.ui.kit.request import Params, when_requested
 from familyservice_nb.ui.kit.shared import show as set_shown
 from familyservice_nb.ui.kit.shell import AppPage, build_page
 from familyservice_nb.ui.kit.tables import FileDownload, tagged_filename

@@ -20,9 +20,9 @@ from familyservice_nb.records.lifecycle import RecordState
 from familyservice_nb.store import NotAllowed, NotFound, Store
 from familyservice_nb.ui.forms.framework.drafts import load_payload
 from familyservice_nb.ui.forms.framework.form import UNEXPECTED, RecordForm, log_failure
-from familyservice_nb.ui.forms.framework.request import Params, when_requested
 from familyservice_nb.ui.kit.context import PageContext
 from familyservice_nb.ui.kit.html import esc
+from familyservice_nb.ui.kit.request import Params, when_requested
 from familyservice_nb.ui.kit.shared import close_tree, html_widget, show
 from familyservice_nb.ui.kit.shell import AppPage, build_page
 from familyservice_nb.ui.kit.values import london_time

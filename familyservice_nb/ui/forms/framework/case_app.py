@@ -16,9 +16,9 @@ from familyservice_nb.ui.forms.framework.app import FormApp
 from familyservice_nb.ui.forms.framework.chooser import SubjectChooser
 from familyservice_nb.ui.forms.framework.drafts import load_payload, my_latest_draft
 from familyservice_nb.ui.forms.framework.form import UNEXPECTED, RecordForm, log_failure
-from familyservice_nb.ui.forms.framework.request import Params
 from familyservice_nb.ui.kit.catalogue import case_link, record_link
 from familyservice_nb.ui.kit.html import esc
+from familyservice_nb.ui.kit.request import Params
 
 
 class CaseFormApp(FormApp):
