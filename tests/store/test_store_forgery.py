@@ -644,3 +644,26 @@ def test_role_names_in_the_database_are_those_made_here(world):
     found = world.sql("owner", "SELECT fsnb_login_role_name('fsnb_t_0123456789abcdef', l) FROM unnest(CAST(:l AS "
                                "text[])) AS l", l=logins)
     assert [r[0] for r in found] == [login_role_name("fsnb_t_0123456789abcdef", login) for login in logins]
+
+
+def test_a_session_outside_the_logins_is_trusted_only_outside_the_workbooks_groups(world):
+    """Who a session is, for a role the workbook did not make as a login: a direct member of one of the
+    workbook's groups (a role a DBA gave the practitioners' group, a login whose row is gone) sees nothing and
+    may write nothing; a role in no group is trusted database access, as the owner is; and a role whose name
+    needs quoting is looked up as itself."""
+    database = make_url(world.url).database
+    names = {"member": f"{database}_x_member", "outsider": f"{database}_x_Out Sider"}
+    quoted = {k: '"' + v.replace('"', '""') + '"' for k, v in names.items()}
+    world.sql("owner", *[f"CREATE ROLE {q} LOGIN PASSWORD 'pw-{k}'" for k, q in quoted.items()],
+              f'GRANT "{database}_practitioner" TO {quoted["member"]}',
+              *[f"GRANT USAGE ON SCHEMA public TO {q}" for q in quoted.values()],
+              *[f"GRANT SELECT ON cases, records TO {q}" for q in quoted.values()],
+              *[f"GRANT EXECUTE ON FUNCTION fsnb_role(), fsnb_login() TO {q}" for q in quoted.values()])
+    seen = {}
+    for kind, name in names.items():
+        url = make_url(world.url).set(username=name, password=f"pw-{kind}")
+        with create_engine(url, poolclass=NullPool).connect() as conn:
+            seen[kind] = (*conn.execute(text("SELECT fsnb_role(), fsnb_login()")).one(),
+                          conn.execute(text("SELECT count(*) FROM cases")).scalar())
+    assert seen["member"] == ("none", None, 0)
+    assert seen["outsider"][:2] == ("database", None) and seen["outsider"][2] > 0
