@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import ipywidgets as widgets
 
-from familyservice_nb.records import ChildSpokenTo, uk
+from familyservice_nb.records import ChildSpokenTo, Problem, uk
 from familyservice_nb.ui.forms.framework.fields import FieldWidget, field_widget
-from familyservice_nb.ui.forms.framework.parts import Part, Problem
+from familyservice_nb.ui.forms.framework.parts import Part
 from familyservice_nb.ui.kit.error_summary import field_id
 from familyservice_nb.ui.kit.html import esc
 from familyservice_nb.ui.kit.shared import fixed_layout, html_widget
@@ -112,11 +112,12 @@ class ChildrenPart(Part):
         for row in self.rows:
             for field in row.fields.values():
                 field.show_problems([])
-        for loc, message in problems:
+        for p in problems:
+            loc = p.below
             if len(loc) >= 2 and isinstance(loc[0], int) and loc[0] < len(filled) and loc[1] in FIELDS:
-                filled[loc[0]].fields[loc[1]].show_problems([message], fid=field_id(self.name, *loc[:2]))
+                filled[loc[0]].fields[loc[1]].show_problems([p.words], fid=field_id(self.name, *loc[:2]))
             elif len(loc) == 1 and loc[0] in self.by_id:  # a child not accounted for: at their "why not"
-                self.by_id[loc[0]].fields["not_spoken_to"].show_problems([message], fid=self.field_id_for(loc))
+                self.by_id[loc[0]].fields["not_spoken_to"].show_problems([p.words], fid=self.field_id_for(loc))
 
     def field_id_for(self, loc: tuple) -> str | None:
         """The input a problem about one child (by id) is shown at: their "not spoken to because"."""

@@ -120,7 +120,6 @@ class SupervisionForm(DiscussionForm):
     """Case supervision: planned, or advice on a safeguarding concern."""
 
     model = SupervisionRecord
-    date_label = "Date of the supervision"
     about_title = "About this case discussion"
 
     def about(self) -> list[widgets.Widget]:
@@ -154,13 +153,11 @@ class SupervisionForm(DiscussionForm):
 
 class ReviewForm(DiscussionForm):
     model = ReviewSummary
-    date_label = "Date of the review"
     about_title = "About this review"
 
 
 class ClosureForm(DiscussionForm):
     model = ClosureSummary
-    date_label = "Date of the closure discussion"
     about_title = "About this closure"
 
     def head_sections(self) -> list[widgets.Widget]:
