@@ -1,7 +1,7 @@
 """Review of previous agreed actions: each open action of the case, marked and commented on.
 
 guidance: Supervision Recording Expectations - "Review of previous agreed actions". The open actions
-come from the store (`open_actions`: nothing agreed is lost between supervisions); each is shown as it
+come from `records.carried_forward` (nothing agreed is lost between supervisions); each is shown as it
 was agreed, with the status and comment inputs of `ActionReview`.
 """
 

@@ -2,12 +2,12 @@
 
 guidance: Supervision Recording Expectations - "A record of when children have been spoken to and what
 their views and feelings are". The inputs are `ChildSpokenTo`'s fields; each child's heading says when
-they were last spoken to, as earlier supervisions of the case recorded it.
+they were last spoken to, as earlier supervisions of the case recorded it (`records.carried_forward`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import ipywidgets as widgets
 
@@ -21,18 +21,6 @@ from familyservice_nb.ui.kit.values import is_blank
 
 FIELDS = ("date_spoken_to", "seen_alone", "views_and_feelings", "not_spoken_to", "observations", "reason_detail")
 KINDS = {"seen_alone": "yesno", "not_spoken_to": "choice"}  # the model's `bool | None` is a yes/no question
-
-
-def last_spoken_to(previous: Iterable) -> dict[str, object]:
-    """The latest date each child was recorded as spoken to, over earlier case discussions."""
-    latest: dict[str, object] = {}
-    for discussion in previous:
-        for child in getattr(discussion, "children", []):
-            if child.date_spoken_to is None:  # not spoken to that time (a reason was given instead)
-                continue
-            if child.child_id not in latest or child.date_spoken_to > latest[child.child_id]:
-                latest[child.child_id] = child.date_spoken_to
-    return latest
 
 
 class ChildRow(widgets.VBox):
