@@ -77,7 +77,9 @@ class ActionReview(RecordPart):
 
 
 def actions_due_before(actions: list[AgreedAction], field: str, day, occasion: str) -> list[InitErrorDetails]:
-    """Problems for actions due before the day they were agreed on."""
+    """Problems for actions due before the day they were agreed on (none while that day is not known)."""
+    if day is None:
+        return []
     return [
         problem(
             (field, i, "by_when"),

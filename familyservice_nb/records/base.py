@@ -84,13 +84,26 @@ def _title(name: str, _info: Any) -> str:
 
 
 class RecordPart(BaseModel):
-    """Base of every record and every part of one. Cross-field rules live in `_problems`."""
+    """Base of every record and every part of one. Cross-field rules live in `_problems`.
+
+    The rules also run on a partly filled record (`records.answers`), in which an answer that is missing or
+    cannot be read is None: a rule says nothing about an answer that is None.
+    """
 
     model_config = ConfigDict(extra="forbid", field_title_generator=_title)
+
+    @classmethod
+    def title_of(cls, name: str) -> str:
+        """A field's name as the writer sees it, in labels and in problems: its title."""
+        return cls.model_fields[name].title or name.replace("_", " ").capitalize()
 
     def _problems(self) -> list[InitErrorDetails]:
         """The broken cross-field rules; subclasses extend `super()._problems()`."""
         return []
+
+    def broken_rules(self) -> list[InitErrorDetails]:
+        """The cross-field rules this record (or this partly filled record) breaks."""
+        return self._problems()
 
     @model_validator(mode="after")
     def _check_rules(self):
@@ -117,6 +130,11 @@ class Recording(RecordPart):
         "The record is then due by the next working day instead of within 5 working days.",
     )
     author: Login = Field(title="Recorded by", description="The login of the person writing this record.")
+
+    @classmethod
+    def title_of(cls, name: str) -> str:
+        """The record's date is named for its occasion: "Date of the supervision"."""
+        return f"Date of the {cls.occasion}" if name == "event_date" else super().title_of(name)
 
     def _problems(self) -> list[InitErrorDetails]:
         out = super()._problems()

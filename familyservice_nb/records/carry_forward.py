@@ -6,16 +6,20 @@ nothing agreed is silently lost between supervisions.
 
 The rule is written once, on whole columns (`action_standing`), for the oversight dashboard's thousands of
 actions; `open_actions` (one case's records, for a form) is the same rule on the records' own actions.
+`carried_forward` is all a new discussion of the case starts with: the open actions with when each was agreed
+and last reviewed, when each child was last spoken to, and the last discussion's summary of the case.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from .actions import CLOSED_STATUSES, AgreedAction
+from .actions import CLOSED_STATUSES, ActionReview, AgreedAction
 from .supervision import CaseDiscussion
 
 NOT_REVIEWED = "Not reviewed yet"
@@ -105,3 +109,39 @@ def unreviewed_actions(
     """Open actions from earlier discussions that the current one has not reviewed yet."""
     reviewed = {r.action_id for r in current.previous_actions}
     return [a for a in open_actions(previous_supervisions) if a.action_id not in reviewed]
+
+
+@dataclass(frozen=True)
+class CarriedForward:
+    """What a new discussion of a case starts with, from the case's earlier discussions.
+
+    `open_actions`: to review (`open_actions`); `agreed_on`: the day each action was (last) agreed;
+    `last_reviews`: each action's latest review and the day of it; `last_spoken_to`: the latest day each
+    child was recorded as spoken to (or, too young to speak, observed: `CaseDiscussion.children_seen`);
+    `start_values`: the last discussion's case summary and intervention offered, brought forward to update.
+    """
+
+    open_actions: list[AgreedAction] = field(default_factory=list)
+    agreed_on: dict[str, dt.date] = field(default_factory=dict)
+    last_reviews: dict[str, tuple[ActionReview, dt.date]] = field(default_factory=dict)
+    last_spoken_to: dict[str, dt.date] = field(default_factory=dict)
+    start_values: dict[str, str] = field(default_factory=dict)
+
+
+def carried_forward(previous_supervisions: Sequence[CaseDiscussion]) -> CarriedForward:
+    """What a new discussion starts with from these earlier discussions of one case, taken in date order and,
+    on the same day, in the order given (as `open_actions` takes them)."""
+    ordered = sorted(previous_supervisions, key=lambda d: d.event_date)
+    if not ordered:
+        return CarriedForward()
+    agreed_on = {a.action_id: d.event_date for d in ordered for a in d.agreed_actions}
+    last_reviews = {r.action_id: (r, d.event_date) for d in ordered for r in d.previous_actions}
+    spoken: dict[str, dt.date] = {}
+    for seen in (seen for d in ordered for seen in d.children_seen()):
+        if seen.child_id not in spoken or seen.day > spoken[seen.child_id]:
+            spoken[seen.child_id] = seen.day
+    last = ordered[-1]
+    return CarriedForward(
+        open_actions=open_actions(ordered), agreed_on=agreed_on, last_reviews=last_reviews, last_spoken_to=spoken,
+        start_values={"case_summary": last.case_summary, "intervention_offered": last.intervention_offered},
+    )

@@ -82,37 +82,38 @@ class CaseNote(CaseRecord, NamesChildrenSpokenTo):
 
     def _problems(self) -> list[InitErrorDetails]:
         out = super()._problems()
-        this_note = _a_note(self.note_type)
-        needed = NOTE_DETAILS.get(self.note_type, {})
-        for field, words in needed.items():
-            if _empty(getattr(self, field)):
-                out.append(problem(
-                    (field,),
-                    f"{this_note[0].upper()}{this_note[1:]} needs the {words}.",
-                    f"this is needed for {this_note.removesuffix(' note')}.",
-                ))
-        if self.note_type is not NoteType.MANAGER_RECORDING:
-            for field in DECISION_DETAILS:
-                if not _empty(getattr(self, field)):
-                    out.append(problem(
-                        (field,), f"'{type(self).model_fields[field].title}' belongs only on a Manager's recording.",
-                        f"this belongs only on a manager's recording; clear it for {this_note}.",
-                    ))
-        for note_type, details in NOTE_DETAILS.items():
-            for field in details:
-                if field not in needed and not _empty(getattr(self, field)):  # the text would not show it
+        if self.note_type is not None:  # which details belong depends on the type of note
+            this_note = _a_note(self.note_type)
+            needed = NOTE_DETAILS.get(self.note_type, {})
+            for field, words in needed.items():
+                if _empty(getattr(self, field)):
                     out.append(problem(
                         (field,),
-                        f"'{type(self).model_fields[field].title}' belongs only on {_a_note(note_type)}; "
-                        f"this is {this_note}.",
-                        f"this belongs only on {_a_note(note_type)}; clear it for {this_note}.",
+                        f"{this_note[0].upper()}{this_note[1:]} needs the {words}.",
+                        f"this is needed for {this_note.removesuffix(' note')}.",
                     ))
-        number = self.telephone_number
+            if self.note_type is not NoteType.MANAGER_RECORDING:
+                for field in DECISION_DETAILS:
+                    if not _empty(getattr(self, field)):
+                        out.append(problem(
+                            (field,), f"'{type(self).model_fields[field].title}' belongs only on a Manager's recording.",
+                            f"this belongs only on a manager's recording; clear it for {this_note}.",
+                        ))
+            for note_type, details in NOTE_DETAILS.items():
+                for field in details:
+                    if field not in needed and not _empty(getattr(self, field)):  # the text would not show it
+                        out.append(problem(
+                            (field,),
+                            f"'{type(self).model_fields[field].title}' belongs only on {_a_note(note_type)}; "
+                            f"this is {this_note}.",
+                            f"this belongs only on {_a_note(note_type)}; clear it for {this_note}.",
+                        ))
+        number = self.telephone_number or ""
         if number.strip() and not (set(number) <= _PHONE_CHARACTERS and any(c.isdigit() for c in number)):
             out.append(problem(
                 ("telephone_number",),
                 "A telephone number can hold only digits, spaces, brackets, + and -.",
                 "this can hold only digits, spaces, brackets, + and -.",
             ))
-        out += repeated(self.children_spoken_to, "children_spoken_to", "Child")
+        out += repeated(self.children_spoken_to or [], "children_spoken_to", "Child")
         return out

@@ -1,8 +1,10 @@
 """Nothing silent at completion: what a record must say before it can be completed (locked).
 
-Drafts stay as loose as their models allow; completing is strict. `completion_problems` lists what is
-missing as `Problem`s (a field path and a sentence naming the field), so the store can refuse a completion
-in plain words and a form can list the problems, each linking to its place.
+Drafts stay as loose as their models allow; completing is strict. `completion_problems` lists what stops a
+record being completed as `Problem`s (a field path and a sentence naming the field), so the store can refuse
+a completion in plain words and a form can list the problems, each linking to its place. It takes a whole
+record, or a record's answers as they stand (`records.answers`): a partly filled record gets what cannot be
+read and what is still missing, at once, without a value made up for any answer.
 
 The rules (each cites the guidance it serves):
 - guidance: Supervision Recording Expectations - "Review of previous agreed actions": every action still
@@ -28,41 +30,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from pydantic import BaseModel
 
 from ..vocab import NoteType
+from .answers import Answers
 from .base import uk
 from .carry_forward import unreviewed_actions
 from .case_note import DECISION_DETAILS, CaseNote
 from .gfpo import SAFEGUARDING_PROMPT, GFPOSessionRecord
 from .line_management import LineManagementSupervision
+from .problems import Problem, in_order
 from .supervision import OPTIONAL_SECTIONS, CaseDiscussion, SupervisionKind, SupervisionRecord
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing to put right before completing: where (a field path) and what, in a whole sentence."""
-
-    loc: tuple
-    message: str
-
-    @property
-    def path(self) -> str:
-        """'children.1.views_and_feelings': the place in the record, as forms name their inputs."""
-        return ".".join(str(p) for p in self.loc)
-
-    @property
-    def field(self) -> str:
-        """The top-level field the problem belongs to (forms put the message next to it)."""
-        return str(self.loc[0]) if self.loc else ""
-
 
 # A safeguarding-advice record says what it was about and what was decided, and why.
 SAFEGUARDING_ADVICE_FIELDS = ("concern", "advice_given", "decision", "decision_rationale")
 
 
 def _title(record, name: str) -> str:
-    return type(record).model_fields[name].title or name.replace("_", " ").capitalize()
+    return type(record).title_of(name)
 
 
 def _blank(value) -> bool:
@@ -70,14 +56,26 @@ def _blank(value) -> bool:
 
 
 def completion_problems(
-    record, *, earlier: Sequence[CaseDiscussion] = (), case=None, settings=None,
+    record: BaseModel | Answers, *, earlier: Sequence[CaseDiscussion] = (), case=None, settings=None,
+    order: Sequence[str] | None = None,
 ) -> list[Problem]:
     """What stops `record` being completed (empty when it can be).
 
-    `earlier`: the case's completed discussions before this one (their open actions must be reviewed);
-    `case`: the case with its children (every child accounted for); `settings`: the council's settings
-    (PBR outcomes plan, EPDR cycle); defaults when None.
+    `record`: a whole record, or a record's answers as read (`read_answers`): then what could not be read
+    comes first, and the rules below run on the partly filled record, saying nothing more about an answer
+    that has a problem already. `earlier`: the case's completed discussions before this one (their open
+    actions must be reviewed); `case`: the case with its children (every child accounted for); `settings`:
+    the council's settings (PBR outcomes plan, EPDR cycle); defaults when None. `order`: the fields in the
+    order the writer meets them (a form's); the problems then come in that order.
     """
+    answers = record if isinstance(record, Answers) else Answers(record)
+    said = answers.unread | {p.field for p in answers.problems}
+    out = [*answers.problems, *(p for p in _rule_problems(answers.record, earlier, case, settings)
+                                if p.field not in said)]
+    return in_order(out, order) if order is not None else out
+
+
+def _rule_problems(record, earlier, case, settings) -> list[Problem]:
     from .settings import CouncilSettings
 
     settings = settings or CouncilSettings()
@@ -95,7 +93,7 @@ def completion_problems(
                 out.append(Problem((name,), f"{_title(record, name)}: this is needed to complete a Manager's "
                                             "recording."))
     if isinstance(record, GFPOSessionRecord):
-        answered = not _blank(record.prompt_answers.get(SAFEGUARDING_PROMPT))
+        answered = not _blank((record.prompt_answers or {}).get(SAFEGUARDING_PROMPT))
         if answered and record.safeguarding_risk is None:
             out.append(Problem(("safeguarding_risk",), f"{_title(record, 'safeguarding_risk')}: you answered "
                                                        f"'{SAFEGUARDING_PROMPT}'; say yes or no."))
@@ -113,14 +111,14 @@ def completion_problems(
 
 def _discussion_problems(record: CaseDiscussion, earlier, case, settings) -> list[Problem]:
     out: list[Problem] = []
-    for action in unreviewed_actions(earlier, record):
+    for action in unreviewed_actions(earlier, record) if record.previous_actions is not None else []:
         out.append(Problem(("previous_actions", action.action_id), (
             f"Review of previous agreed actions: '{action.what}' (by {action.by_whom}, by {uk(action.by_when)}) is "
             "not reviewed yet; mark it done, partly done, not done or no longer needed.")))
     for name in ("progress", "still_to_happen"):
         if _blank(getattr(record, name)):
             out.append(Problem((name,), f"{_title(record, name)}: this is needed to complete the record."))
-    if case is not None:
+    if case is not None and record.children is not None:
         listed = {c.child_id for c in record.children}
         for child in case.children:
             if child.child_id not in listed:
@@ -129,7 +127,7 @@ def _discussion_problems(record: CaseDiscussion, earlier, case, settings) -> lis
                     f"Children spoken to: {name} has neither views recorded nor a reason they were not spoken "
                     "to (for example too young to speak, not seen this period, declined).")))
     for name, title in OPTIONAL_SECTIONS.items():
-        filled, marked = record.section_filled(name), name in record.left_empty
+        filled, marked = record.section_filled(name), name in (record.left_empty or {})
         if not filled and not marked:
             out.append(Problem((name,), f"{title}: fill this in, or mark it 'Not discussed' or 'Nothing to record'."))
         elif filled and marked:
@@ -137,7 +135,7 @@ def _discussion_problems(record: CaseDiscussion, earlier, case, settings) -> lis
                 f"{title}: it is marked '{record.left_empty[name]}' but has something in it; clear one or the "
                 "other.")))
     allowed = settings.pbr_outcomes
-    for i, item in enumerate(record.pbr_outcomes):
+    for i, item in enumerate(record.pbr_outcomes or []):
         if item.outcome not in allowed:
             out.append(Problem(("pbr_outcomes", i, "outcome"), (
                 f"PBR outcomes: '{item.outcome}' is not one of the council's {settings.pbr_heading} outcomes; "
@@ -149,6 +147,8 @@ def _epdr_problems(record: LineManagementSupervision, cycle_days: int) -> list[P
     title = _title(record, "next_epdr_date")
     if record.next_epdr_date is None:
         return [Problem(("next_epdr_date",), f"{title}: this is needed, so the next EPDR is followed up.")]
+    if record.event_date is None:  # the cycle counts from the supervision's date
+        return []
     latest = record.event_date + dt.timedelta(days=cycle_days)
     if record.next_epdr_date > latest:
         return [Problem(("next_epdr_date",), (

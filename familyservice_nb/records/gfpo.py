@@ -106,21 +106,24 @@ class GFPOSessionRecord(CaseRecord, NamesChildrenSpokenTo):
 
     def _problems(self) -> list[InitErrorDetails]:
         out = super()._problems()
-        other = self.intervention is GFPOIntervention.OTHER
-        if other and not self.other_intervention.strip():
+        other, named = self.intervention is GFPOIntervention.OTHER, (self.other_intervention or "").strip()
+        if other and not named:
             out.append(problem(("other_intervention",), "Name the intervention when it is 'Other'.",
                                "this is needed when the intervention is 'Other'."))
-        if not other and self.other_intervention.strip():
+        if self.intervention is not None and not other and named:
             out.append(problem(("other_intervention",), "Only name another intervention when 'Other' is chosen.",
                                "clear this, or choose 'Other' as the intervention."))
-        for prompt in self.prompt_answers:
+        answers = self.prompt_answers
+        for prompt in answers or {}:
             if prompt not in GFPO_PROMPTS:
                 out.append(problem(("prompt_answers", prompt), f"'{prompt}' is not one of the suggested points.",
                                    "this is not one of the suggested points."))
-        if not self.observations.strip() and not any(a.strip() for a in self.prompt_answers.values()):
+        if (self.observations is not None and answers is not None and not self.observations.strip()
+                and not any(a.strip() for a in answers.values())):
             out.append(problem(("observations",), "Describe your observations and analysis of the session.",
                                "this is needed, here or under the suggested points."))
-        out += actions_due_before(self.next_steps, "next_steps", self.event_date, self.occasion)
-        out += repeated([a.action_id for a in self.next_steps], "next_steps", "Action reference", "action_id")
-        out += repeated(self.children_spoken_to, "children_spoken_to", "Child")
+        steps = self.next_steps or []
+        out += actions_due_before(steps, "next_steps", self.event_date, self.occasion)
+        out += repeated([a.action_id for a in steps], "next_steps", "Action reference", "action_id")
+        out += repeated(self.children_spoken_to or [], "children_spoken_to", "Child")
         return out

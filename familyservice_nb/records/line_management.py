@@ -75,11 +75,11 @@ class LineManagementSupervision(Recording):
 
     def _problems(self) -> list[InitErrorDetails]:
         out = super()._problems()
-        if self.next_epdr_date and self.next_epdr_date < self.event_date:
+        if None not in (self.next_epdr_date, self.event_date) and self.next_epdr_date < self.event_date:
             out.append(problem(("next_epdr_date",), f"The next EPDR date {uk(self.next_epdr_date)} is before "
                                f"this supervision on {uk(self.event_date)}.",
                                f"this is before the supervision on {uk(self.event_date)}."))
-        out += repeated(self.case_discussions, "case_discussions", "Case discussion")
+        out += repeated(self.case_discussions or [], "case_discussions", "Case discussion")
         return out
 
 

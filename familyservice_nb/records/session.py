@@ -54,16 +54,16 @@ class SessionRecord(CaseRecord, NamesChildrenSpokenTo):
 
     def _problems(self) -> list[InitErrorDetails]:
         out = super()._problems()
-        if not self.aims_met:
+        if self.aims_met is False:
             for field in ("why_not_met", "what_will_be_done_differently"):
-                if not getattr(self, field).strip():
+                if not (getattr(self, field) or "").strip():
                     title = type(self).model_fields[field].title
                     out.append(problem(
                         (field,),
                         f"When a session did not meet its aims, say {title.lower()}.",
                         "this is needed when the session did not meet its aims.",
                     ))
-        out += actions_due_before(self.actions, "actions", self.event_date, self.occasion)
-        out += repeated([a.action_id for a in self.actions], "actions", "Action reference", "action_id")
-        out += repeated(self.children_spoken_to, "children_spoken_to", "Child")
+        out += actions_due_before(self.actions or [], "actions", self.event_date, self.occasion)
+        out += repeated([a.action_id for a in self.actions or []], "actions", "Action reference", "action_id")
+        out += repeated(self.children_spoken_to or [], "children_spoken_to", "Child")
         return out

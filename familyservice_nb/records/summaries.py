@@ -29,7 +29,7 @@ class ClosureSummary(CaseDiscussion):
 
     def _problems(self) -> list[InitErrorDetails]:
         out = super()._problems()
-        if self.closure_date < self.event_date:
+        if None not in (self.closure_date, self.event_date) and self.closure_date < self.event_date:
             out.append(problem(
                 ("closure_date",),
                 f"The closure date {uk(self.closure_date)} is before the date of the closure discussion "

@@ -179,12 +179,13 @@ class CaseDiscussion(CaseRecord):
     def _problems(self) -> list[InitErrorDetails]:
         out = super()._problems()
         day, occasion = self.event_date, self.occasion
-        out += actions_due_before(self.agreed_actions, "agreed_actions", day, occasion)
-        reviewed = [r.action_id for r in self.previous_actions]
+        agreed, children = self.agreed_actions or [], self.children or []
+        out += actions_due_before(agreed, "agreed_actions", day, occasion)
+        reviewed = [r.action_id for r in self.previous_actions or []]
         out += repeated(reviewed, "previous_actions", "Action reference", "action_id")
-        out += repeated([a.action_id for a in self.agreed_actions], "agreed_actions", "Action reference",
+        out += repeated([a.action_id for a in agreed], "agreed_actions", "Action reference",
                         "action_id", seen=set(reviewed))
-        for i, child in enumerate(self.children):
+        for i, child in enumerate(children if day is not None else []):
             if child.date_spoken_to is not None and child.date_spoken_to > day:
                 out.append(problem(
                     ("children", i, "date_spoken_to"),
@@ -192,16 +193,16 @@ class CaseDiscussion(CaseRecord):
                     f"{uk(day)}.",
                     f"this is after the {occasion} on {uk(day)}; record when the child was last spoken to.",
                 ))
-        for i, key in enumerate(self.key_dates):
+        for i, key in enumerate(self.key_dates or [] if day is not None else []):
             if key.date < day:
                 out.append(problem(
                     ("key_dates", i, "date"),
                     f"Key date {i + 1} ({uk(key.date)}) is before the {occasion} on {uk(day)}.",
                     f"this is before the {occasion} on {uk(day)}; key dates are reviews and deadlines to come.",
                 ))
-        out += repeated([o.outcome for o in self.pbr_outcomes], "pbr_outcomes", "PBR outcome", "outcome")
-        out += repeated([c.child_id for c in self.children], "children", "Child ID", "child_id")
-        for name in self.left_empty:
+        out += repeated([o.outcome for o in self.pbr_outcomes or []], "pbr_outcomes", "PBR outcome", "outcome")
+        out += repeated([c.child_id for c in children], "children", "Child ID", "child_id")
+        for name in self.left_empty or {}:
             if name not in OPTIONAL_SECTIONS:
                 out.append(problem(("left_empty", name), f"'{name}' is not a section that can be left empty.",
                                    "this is not a section that can be left empty."))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -168,13 +168,17 @@ class Store:
 
     # -- records ---------------------------------------------------------------------------------
 
-    def _prepare(self, record: BaseModel | dict, record_id, kind: str | None) -> repository.Prepared:
-        """Check the record and work out its columns before taking the write lock."""
+    def _kind(self, record: BaseModel | dict, record_id, kind: str | None) -> str | None:
+        """The kind of record this is: as said, else the saved record's (a dict does not say)."""
         if kind is None and not isinstance(record, BaseModel):
             if record_id is None:
                 raise WorkbookError("Say which kind of record this is (kind='supervision', for example).")
             kind = self.info(record_id).kind
-        return repository.prepare(record, kind, self.calendar())
+        return kind
+
+    def _prepare(self, record: BaseModel | dict, record_id, kind: str | None) -> repository.Prepared:
+        """Check the record and work out its columns before taking the write lock."""
+        return repository.prepare(record, self._kind(record, record_id, kind), self.calendar())
 
     def save_draft(
         self, record: BaseModel | dict, record_id: str | int | None = None, kind: str | None = None,
@@ -248,13 +252,20 @@ class Store:
             return record_id
 
     def completion_problems(self, record: BaseModel | dict, record_id: str | int | None = None,
-                            kind: str | None = None) -> list:
+                            kind: str | None = None, order: Sequence[str] | None = None) -> list:
         """What stops this record being completed, as `records.Problem`s (field path and sentence), for a
-        form to list before it tries; empty when it can be. Who may complete it is checked on completing."""
+        form to list before it tries; empty when it can be. Who may complete it is checked on completing.
+
+        `record`: a record (checked afresh by its model), or a form's answers as they stand (a dict, partly
+        filled or not: what cannot be read is listed as well as what is missing). `order`: the fields in the
+        order the form shows them; the problems come in that order."""
         record_id = record_id or repository.record_id_of(record)
-        prepared = self._prepare(record, record_id, kind)
+        if isinstance(record, BaseModel):
+            kind, record = repository.validated(record, kind)
+        else:
+            kind = self._kind(record, record_id, kind)
         with self.reading() as conn:
-            return repository.completion_problems(conn, self.viewer(conn), prepared, record_id)
+            return repository.completion_problems(conn, self.viewer(conn), kind, record, record_id, order)
 
     def amend(self, record_id: str | int, record: BaseModel | dict, reason: str, complete: bool = True) -> int:
         """A new version of a completed record, with the reason; earlier versions are kept."""

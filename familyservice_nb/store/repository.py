@@ -628,25 +628,33 @@ def amend(
 # -- completing: who may, and nothing silent ----------------------------------------------------------
 
 
-def completion_problems(conn: Connection, viewer: Viewer, prepared: Prepared, record_id=None) -> list:
-    """What stops the record being completed (`records.completion_problems`, with the case's facts)."""
+def completion_problems(conn: Connection, viewer: Viewer, kind: str, record: BaseModel | dict, record_id=None,
+                        order=None) -> list:
+    """What stops the record being completed (`records.completion_problems`, with the case's facts).
+
+    `record`: a whole record, or a form's answers as they stand (a dict, read by `records.read_answers`: what
+    cannot be read is listed too, and the facts come from what can be: the case, and the record's date for
+    the discussions before it). `order`: the fields in the order a form shows them."""
+    from ..records import Answers, read_answers
     from ..records import completion_problems as problems_of
     from .people import get_case, get_settings
 
-    model = prepared.model or validated(prepared.data, prepared.kind)[1]
-    case_id = prepared.meta["case_id"]
+    answers = Answers(record) if isinstance(record, BaseModel) else read_answers(model_of(kind), record)
+    known = answers.record
+    case_id = getattr(known, "case_id", None)
     case = get_case(conn, viewer, case_id) if case_id is not None else None
     earlier = []
-    if case_id is not None and prepared.kind in discussion_kinds():
-        earlier = completed_discussions(conn, viewer, case_id, record_id, on=model.event_date)
-    return problems_of(model, earlier=earlier, case=case, settings=get_settings(conn))
+    if case_id is not None and kind in discussion_kinds():
+        earlier = completed_discussions(conn, viewer, case_id, record_id, on=known.event_date)
+    return problems_of(answers, earlier=earlier, case=case, settings=get_settings(conn), order=order)
 
 
 def check_completion(conn: Connection, viewer: Viewer, prepared: Prepared, record_id=None) -> None:
     """Refuse a completion the signed-in person may not make (authorship rule 3), or one that leaves
     something silent (`IncompleteRecord`, listing every problem)."""
     authorship.check_may_complete(conn, viewer, prepared.kind, prepared.meta, prepared.data)
-    problems = completion_problems(conn, viewer, prepared, record_id)
+    model = prepared.model or validated(prepared.data, prepared.kind)[1]
+    problems = completion_problems(conn, viewer, prepared.kind, model, record_id)
     if problems:
         raise IncompleteRecord(problems)
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from familyservice_nb.dates import today_is
-from familyservice_nb.records import GFPO_PROMPTS, RECORD_KINDS
+from familyservice_nb.records import GFPO_PROMPTS, RECORD_KINDS, Case, Child
 
 FRI_20_NOV = dt.date(2026, 11, 20)
 
@@ -67,6 +67,13 @@ def make():
         return RECORD_KINDS[kind].model_validate({**valid_data(kind), **changes})
 
     return _make
+
+
+@pytest.fixture(scope="session")
+def case():
+    """CASE-001 with two children, Robin Example (CH-1) and Kit (CH-2), each to be accounted for."""
+    return Case(case_id="CASE-001", family_pseudonym="Example family", open_date="01/09/2026",
+                children=[Child(child_id="CH-1", pseudonym="Robin Example"), Child(child_id="CH-2", pseudonym="Kit")])
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from familyservice_nb.records import ActionStatus, open_actions, unreviewed_actions
+from familyservice_nb.records import (
+    ActionStatus,
+    CarriedForward,
+    carried_forward,
+    open_actions,
+    unreviewed_actions,
+)
 
 
 @pytest.fixture
@@ -112,3 +118,39 @@ def test_same_day_discussions_taken_in_the_order_given_monday_02_11_2026(supervi
     agrees, reviews = supervision(2, agreed=["A1"]), supervision(2, reviewed={"A1": "Done"})
     assert open_actions([agrees, reviews]) == []
     assert refs(open_actions([reviews, agrees])) == ["A1"]  # the review came first, so it does not count
+
+
+def test_nothing_carried_forward_without_an_earlier_discussion():
+    assert carried_forward([]) == CarriedForward()
+
+
+def test_carried_forward_02_11_and_16_11_2026_given_out_of_order(supervision, make):
+    """What a new supervision starts with: the open actions, when each was agreed and last reviewed, and the
+    latest discussion's summary of the case, whatever order the discussions come in."""
+    first = supervision(2, agreed=["A1", "A2"])
+    second = make("supervision", event_date=dt.date(2026, 11, 16), case_summary="Summary as of 16/11.",
+                  intervention_offered="Intensive Support", key_dates=[], children=[],
+                  agreed_actions=[{"action_id": "A1", "what": "Do A1 again", "by_whom": "Alex Example",
+                                   "by_when": dt.date(2026, 12, 31)}],
+                  previous_actions=[{"action_id": "A2", "status": "Partly done", "comment": "Head teacher away"}])
+    carried = carried_forward([second, first])
+    assert refs(carried.open_actions) == ["A2", "A1"]  # A1 agreed again on 16/11: it moves there
+    assert carried.agreed_on == {"A1": dt.date(2026, 11, 16), "A2": dt.date(2026, 11, 2)}
+    review, day = carried.last_reviews["A2"]
+    assert (review.status, review.comment, day) == (ActionStatus.PARTLY_DONE, "Head teacher away", dt.date(2026, 11, 16))
+    assert carried.start_values == {"case_summary": "Summary as of 16/11.", "intervention_offered": "Intensive Support"}
+
+
+def test_a_child_is_last_spoken_to_on_the_latest_day_a_discussion_records_them_seen(make):
+    """Only a child spoken to, or too young to speak and observed, counts (`children_seen`, as the oversight
+    dashboard counts them); a child who declined, with a date written in, does not."""
+    def discussion(day, children):
+        return make("supervision", event_date=dt.date(2026, 11, day), key_dates=[], agreed_actions=[],
+                    children=children)
+
+    spoken = {"child_id": "CH-1", "date_spoken_to": "02/11/2026", "seen_alone": True, "views_and_feelings": "Fine."}
+    observed = {"child_id": "CH-2", "not_spoken_to": "Too young to speak: observed", "date_spoken_to": "09/11/2026",
+                "observations": "Settled."}
+    declined = {"child_id": "CH-1", "not_spoken_to": "Declined to speak", "date_spoken_to": "16/11/2026"}
+    carried = carried_forward([discussion(16, [declined]), discussion(9, [observed]), discussion(2, [spoken])])
+    assert carried.last_spoken_to == {"CH-1": dt.date(2026, 11, 2), "CH-2": dt.date(2026, 11, 9)}

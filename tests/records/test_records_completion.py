@@ -7,33 +7,28 @@ import datetime as dt
 from familyservice_nb.records import (
     OPTIONAL_SECTIONS,
     SAFEGUARDING_PROMPT,
-    Case,
-    Child,
     CouncilSettings,
     completion_problems,
 )
-
-CASE = Case(case_id="CASE-001", family_pseudonym="Example family", open_date="01/09/2026",
-            children=[Child(child_id="CH-1", pseudonym="Robin Example"), Child(child_id="CH-2", pseudonym="Kit")])
 
 
 def paths(record, **context) -> list[str]:
     return [p.path for p in completion_problems(record, **context)]
 
 
-def test_a_complete_supervision_has_no_problems(make):
+def test_a_complete_supervision_has_no_problems(make, case):
     record = make("supervision", children=[
         {"child_id": "CH-1", "date_spoken_to": "18/11/2026", "seen_alone": True, "views_and_feelings": "Fine."},
         {"child_id": "CH-2", "not_spoken_to": "Declined to speak"}])
-    assert completion_problems(record, case=CASE) == []
+    assert completion_problems(record, case=case) == []
 
 
 def test_progress_and_what_still_needs_to_happen_are_written(make):
     assert paths(make("supervision", progress=" ", still_to_happen="")) == ["progress", "still_to_happen"]
 
 
-def test_every_child_on_the_case_is_accounted_for(make):
-    problems = completion_problems(make("supervision"), case=CASE)
+def test_every_child_on_the_case_is_accounted_for(make, case):
+    problems = completion_problems(make("supervision"), case=case)
     assert [p.message for p in problems] == [
         "Children spoken to: Kit (CH-2) has neither views recorded nor a reason they were not spoken to (for example "
         "too young to speak, not seen this period, declined)."]

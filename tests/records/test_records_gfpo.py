@@ -57,7 +57,7 @@ def test_template_rows_required(field, valid):
     del data[field]
     with pytest.raises(ValidationError) as caught:
         GFPOSessionRecord.model_validate(data)
-    assert explain(caught.value) == [f"{GFPOSessionRecord.model_fields[field].title}: this is needed."]
+    assert explain(caught.value) == [f"{GFPOSessionRecord.title_of(field)}: this is needed."]
 
 
 def test_every_prompt_answerable(make):

@@ -34,7 +34,7 @@ def test_required(field, valid):
     del data[field]
     with pytest.raises(ValidationError) as caught:
         LineManagementSupervision.model_validate(data)
-    assert explain(caught.value) == [f"{LineManagementSupervision.model_fields[field].title}: this is needed."]
+    assert explain(caught.value) == [f"{LineManagementSupervision.title_of(field)}: this is needed."]
 
 
 def test_next_epdr_before_the_supervision_rejected(make):

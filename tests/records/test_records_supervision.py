@@ -50,7 +50,7 @@ def test_required_fields(field, valid):
     del data[field]
     with pytest.raises(ValidationError) as caught:
         SupervisionRecord.model_validate(data)
-    assert explain(caught.value) == [f"{SupervisionRecord.model_fields[field].title}: this is needed."]
+    assert explain(caught.value) == [f"{SupervisionRecord.title_of(field)}: this is needed."]
 
 
 def test_only_the_summary_is_needed_other_sections_may_be_empty(valid):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from familyservice_nb.records import Problem
 from familyservice_nb.store import Store
 from familyservice_nb.ui.kit.shared import is_shown
 from familyservice_nb.ui.pages.case_note import CaseNoteApp
@@ -62,7 +63,7 @@ def test_form_a_managers_recording_lists_its_missing_decision(url):
     for name, value in {"event_date": "24/11/2026", "note_type": "Manager's recording", "text": "Decision made."}.items():
         form.parts[name].field.value = value
     assert not form.complete()
-    assert [p["path"] for p in form.problem_list] == ["decision", "decision_rationale"]
+    assert [p.path for p in form.problem_list] == ["decision", "decision_rationale"]
     form.parts["decision"].field.value = "Step down to universal services."
     form.parts["decision_rationale"].field.value = "Outcomes sustained for three months."
     assert form.complete(), form.summary.value
@@ -81,10 +82,10 @@ def test_form_a_child_with_neither_views_nor_a_reason_is_listed_and_linked(url):
     fill_discussion(form)
     form.parts["children"].rows[1].fields["not_spoken_to"].value = None  # Ben: nothing recorded
     assert not form.complete()
-    assert form.problem_list == [{
-        "path": "children.K-2", "anchor": "fsnb-field-children",
-        "message": "Children spoken to: Ben (K-2) has neither views recorded nor a reason they were not spoken to "
-                   "(for example too young to speak, not seen this period, declined)."}]
+    assert form.problem_list == [Problem(
+        ("children", "K-2"),
+        "Children spoken to: Ben (K-2) has neither views recorded nor a reason they were not spoken to "
+        "(for example too young to speak, not seen this period, declined).")]
     # the summary's item links to Ben's own "not spoken to because", where the message is shown (GOV.UK error
     # summary, ui/kit/error_summary.py), not to the first child's first input, which shows no message
     ben = form.parts["children"].rows[1].fields["not_spoken_to"]
@@ -102,9 +103,9 @@ def test_form_a_child_with_neither_views_nor_a_reason_is_listed_and_linked(url):
 def test_form_an_unreviewed_action_and_silent_sections_are_listed(url):
     form = supervision_form(url, MANAGER)
     assert not form.complete()
-    paths = [p["path"] for p in form.problem_list]
-    assert paths == ["progress", "still_to_happen", "children.K-1", "children.K-2", "key_dates", "risk_assessments_and_tools",
-                     "if_unable_to_engage", "pbr_outcomes", "significant_adults", "agreed_actions"]
+    paths = [p.path for p in form.problem_list]
+    assert paths == ["progress", "still_to_happen", "key_dates", "risk_assessments_and_tools", "if_unable_to_engage",
+                     "pbr_outcomes", "children.K-1", "children.K-2", "significant_adults", "agreed_actions"]  # the form's order
     fill_discussion(form)
     form.parts["left_empty"].choices["key_dates"].value = "Not discussed"
     assert form.complete(), form.summary.value
@@ -118,7 +119,7 @@ def test_form_safeguarding_advice_asks_for_concern_advice_decision_and_rationale
     form.parts["kind"].field.value = "Advice on a safeguarding concern"
     assert is_shown(form.advice)
     assert not form.complete()
-    assert [p["path"] for p in form.problem_list] == ["concern", "advice_given", "decision", "decision_rationale"]
+    assert [p.path for p in form.problem_list] == ["concern", "advice_given", "decision", "decision_rationale"]
     for name in ("concern", "advice_given", "decision", "decision_rationale"):
         form.parts[name].field.value = f"The {name.replace('_', ' ')}."
     assert form.complete(), form.summary.value

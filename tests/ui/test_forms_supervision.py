@@ -351,7 +351,7 @@ def test_complete_lists_every_problem_at_once_in_the_forms_order_each_linked_to_
     form = open_case(page(url))
     form.parts["case_summary"].field.value = ""
     assert not form.complete()
-    paths = [p["path"] for p in form.problem_list]
+    paths = [p.path for p in form.problem_list]
     assert paths[:4] == ["kind", "case_summary", "progress", "still_to_happen"], paths
     assert {"key_dates", "pbr_outcomes", "significant_adults", "agreed_actions", "children.K-1"} <= set(paths)
     items = dict((message.split(":")[0], fid) for fid, message in form.summary.items)
@@ -391,7 +391,7 @@ def test_a_row_with_a_bad_date_does_not_hide_the_other_problems(url):
     row.fields["date"].value = "31/02/2026"
     row.fields["what"].value = "Review meeting"
     assert not form.complete()
-    paths = [p["path"] for p in form.problem_list]
+    paths = [p.path for p in form.problem_list]
     assert "key_dates.0.date" in paths and "progress" in paths and "still_to_happen" in paths, paths
 
 
@@ -417,3 +417,33 @@ def test_an_unreviewed_action_is_said_at_its_own_status_and_linked_there(url, af
     assert f"fsnb-fid-{items[0][0]}" in ask_gp.status._dom_classes and "is not reviewed yet" in ask_gp.status.notes.value
     assert "is not reviewed yet" not in review.rows[0].status.notes.value
     assert any(m.startswith("Date of the supervision: ") for _fid, m in second.summary.items)  # as the form names it
+
+
+def test_the_form_shows_exactly_the_domains_problems_and_keeps_what_was_typed(url):
+    """A partly filled supervision: the list, the links and the words at each input are the domain's own
+    (`records.completion_problems` on the answers as they stand), in the form's order; the date typed wrongly
+    is kept as typed, and no rule reasons from a date nobody gave (a key date "before the supervision")."""
+    from familyservice_nb.records import completion_problems, read_answers
+
+    store = Store(url, user=MANAGER)
+    form = open_case(page(url))
+    form.parts["kind"].field.value = "Planned supervision"
+    form.parts["event_date"].field.value = "31/02/2026"
+    form.parts["case_summary"].field.value = ""
+    row = form.parts["key_dates"].rows.add_row()
+    row.fields["date"].value = "01/01/2020"
+    row.fields["what"].value = "Family plan review"
+    assert not form.complete()
+    answers = read_answers(form.model, form.record_data())
+    domain = completion_problems(answers, earlier=store.previous_supervisions(NORTH_CASE),
+                                 case=store.case(NORTH_CASE), settings=store.settings(), order=list(form.parts))
+    assert form.problem_list == domain
+    assert [message for _fid, message in form.summary.items] == [p.message for p in domain]
+    assert [p.path for p in domain][:3] == ["event_date", "case_summary", "progress"]
+    assert domain[0].message == "Date of the supervision: there is no such date."
+    assert domain[1].message == "Case summary: this is needed."
+    assert "There is no such date." in form.parts["event_date"].field.notes.value  # the words, at the input
+    assert not any("before the supervision" in p.message for p in domain)
+    kept = store.saved_payload(form.record_id)
+    assert kept["event_date"] == "31/02/2026" and "case_summary" not in kept
+    assert store.info(form.record_id).state == "draft"

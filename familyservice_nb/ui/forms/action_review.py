@@ -1,7 +1,7 @@
 """Review of previous agreed actions: each open action of the case, marked and commented on.
 
 guidance: Supervision Recording Expectations - "Review of previous agreed actions". The open actions
-come from the store (`open_actions`: nothing agreed is lost between supervisions); each is shown as it
+come from `records.carried_forward` (nothing agreed is lost between supervisions); each is shown as it
 was agreed, with the status and comment inputs of `ActionReview`.
 """
 
@@ -11,9 +11,9 @@ from collections.abc import Callable, Mapping, Sequence
 
 import ipywidgets as widgets
 
-from familyservice_nb.records import ActionReview, AgreedAction, uk
+from familyservice_nb.records import ActionReview, AgreedAction, Problem, uk
 from familyservice_nb.ui.forms.framework.fields import FieldWidget, field_widget
-from familyservice_nb.ui.forms.framework.parts import Part, Problem
+from familyservice_nb.ui.forms.framework.parts import Part
 from familyservice_nb.ui.kit.error_summary import field_id
 from familyservice_nb.ui.kit.html import esc
 from familyservice_nb.ui.kit.shared import fixed_layout, html_widget
@@ -96,13 +96,14 @@ class ActionReviewPart(Part):
             row.status.show_problems([])
             row.comment.show_problems([])
         by_action = {row.action.action_id: row for row in self.rows}
-        for loc, message in problems:
+        for p in problems:
+            loc = p.below
             if len(loc) >= 2 and isinstance(loc[0], int) and loc[0] < len(reviewed):
                 row = reviewed[loc[0]][0]
                 target = row.comment if loc[1] == "comment" else row.status
-                target.show_problems([message], fid=field_id(self.name, *loc[:2]))
+                target.show_problems([p.words], fid=field_id(self.name, *loc[:2]))
             elif len(loc) == 1 and loc[0] in by_action:  # an action not reviewed yet: at its status
-                by_action[loc[0]].status.show_problems([message], fid=self.field_id_for(loc))
+                by_action[loc[0]].status.show_problems([p.words], fid=self.field_id_for(loc))
 
     def field_id_for(self, loc: tuple) -> str | None:
         """The status an unreviewed action's problem (by its reference) is shown at, for the summary's link."""

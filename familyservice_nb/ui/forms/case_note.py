@@ -24,7 +24,6 @@ DETAIL_FIELDS = [name for details in DETAILS.values() for name in details]
 
 class CaseNoteForm(CaseRecordForm):
     model = CaseNote
-    date_label = "Date of the event"
 
     def build(self) -> list[widgets.Widget]:
         self.type_help = html_widget("")

@@ -2,18 +2,18 @@
 
 guidance: Supervision Recording Expectations - "A record of when children have been spoken to and what
 their views and feelings are". The inputs are `ChildSpokenTo`'s fields; each child's heading says when
-they were last spoken to, as earlier supervisions of the case recorded it.
+they were last spoken to, as earlier supervisions of the case recorded it (`records.carried_forward`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import ipywidgets as widgets
 
-from familyservice_nb.records import ChildSpokenTo, uk
+from familyservice_nb.records import ChildSpokenTo, Problem, uk
 from familyservice_nb.ui.forms.framework.fields import FieldWidget, field_widget
-from familyservice_nb.ui.forms.framework.parts import Part, Problem
+from familyservice_nb.ui.forms.framework.parts import Part
 from familyservice_nb.ui.kit.error_summary import field_id
 from familyservice_nb.ui.kit.html import esc
 from familyservice_nb.ui.kit.shared import fixed_layout, html_widget
@@ -21,18 +21,6 @@ from familyservice_nb.ui.kit.values import is_blank
 
 FIELDS = ("date_spoken_to", "seen_alone", "views_and_feelings", "not_spoken_to", "observations", "reason_detail")
 KINDS = {"seen_alone": "yesno", "not_spoken_to": "choice"}  # the model's `bool | None` is a yes/no question
-
-
-def last_spoken_to(previous: Iterable) -> dict[str, object]:
-    """The latest date each child was recorded as spoken to, over earlier case discussions."""
-    latest: dict[str, object] = {}
-    for discussion in previous:
-        for child in getattr(discussion, "children", []):
-            if child.date_spoken_to is None:  # not spoken to that time (a reason was given instead)
-                continue
-            if child.child_id not in latest or child.date_spoken_to > latest[child.child_id]:
-                latest[child.child_id] = child.date_spoken_to
-    return latest
 
 
 class ChildRow(widgets.VBox):
@@ -112,11 +100,12 @@ class ChildrenPart(Part):
         for row in self.rows:
             for field in row.fields.values():
                 field.show_problems([])
-        for loc, message in problems:
+        for p in problems:
+            loc = p.below
             if len(loc) >= 2 and isinstance(loc[0], int) and loc[0] < len(filled) and loc[1] in FIELDS:
-                filled[loc[0]].fields[loc[1]].show_problems([message], fid=field_id(self.name, *loc[:2]))
+                filled[loc[0]].fields[loc[1]].show_problems([p.words], fid=field_id(self.name, *loc[:2]))
             elif len(loc) == 1 and loc[0] in self.by_id:  # a child not accounted for: at their "why not"
-                self.by_id[loc[0]].fields["not_spoken_to"].show_problems([message], fid=self.field_id_for(loc))
+                self.by_id[loc[0]].fields["not_spoken_to"].show_problems([p.words], fid=self.field_id_for(loc))
 
     def field_id_for(self, loc: tuple) -> str | None:
         """The input a problem about one child (by id) is shown at: their "not spoken to because"."""

@@ -2,7 +2,8 @@
 
 guidance: Supervision Recording Expectations - the bullet points, in the guidance's order; "These bullet
 points will also be relevant to record as part of review and closure summaries." One form, three
-records: the sections are built once from `CaseDiscussion`'s fields, each kind adds its own.
+records: the sections are built once from `CaseDiscussion`'s fields, each kind adds its own. What comes
+forward from the case's earlier discussions is the domain's (`records.carried_forward`); the form shows it.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from familyservice_nb.records import (
     SignificantAdult,
     SupervisionKind,
     SupervisionRecord,
-    open_actions,
+    carried_forward,
 )
 from familyservice_nb.ui.forms.action_review import ActionReviewPart
-from familyservice_nb.ui.forms.children import ChildrenPart, last_spoken_to
+from familyservice_nb.ui.forms.children import ChildrenPart
 from familyservice_nb.ui.forms.framework.case_app import CaseFormApp
 from familyservice_nb.ui.forms.framework.case_form import CaseRecordForm
 from familyservice_nb.ui.forms.framework.form import section
@@ -31,32 +32,6 @@ from familyservice_nb.ui.forms.left_empty import LeftEmptyPart
 from familyservice_nb.ui.forms.pbr import PBRPart
 from familyservice_nb.ui.kit.html import unreadable_notice
 from familyservice_nb.ui.kit.shared import html_widget, show
-
-
-def agreed_on(previous: Sequence) -> dict[str, object]:
-    """The date of the discussion at which each action was (last) agreed."""
-    out: dict[str, object] = {}
-    for discussion in sorted(previous, key=lambda d: d.event_date):
-        for action in discussion.agreed_actions:
-            out[action.action_id] = discussion.event_date
-    return out
-
-
-def last_reviews(previous: Sequence) -> dict[str, tuple]:
-    """Each action's latest review at an earlier discussion: (the review, the day of that discussion)."""
-    out: dict[str, tuple] = {}
-    for discussion in sorted(previous, key=lambda d: d.event_date):
-        for review in discussion.previous_actions:
-            out[review.action_id] = (review, discussion.event_date)
-    return out
-
-
-def carried_forward(previous: Sequence) -> dict:
-    """What a new discussion starts with: the last one's case summary and intervention."""
-    if not previous:
-        return {}
-    last = sorted(previous, key=lambda d: d.event_date)[-1]
-    return {"case_summary": last.case_summary, "intervention_offered": last.intervention_offered}
 
 
 class DiscussionForm(CaseRecordForm):
@@ -67,6 +42,7 @@ class DiscussionForm(CaseRecordForm):
     def __init__(self, store, *, case, previous: Sequence = (), programme=None, outcomes=None, fixed: dict,
                  **kwargs):
         self.previous = list(previous)
+        self.carried = carried_forward(self.previous)
         # Earlier discussions that could not be read: their actions are not here to review, and the form says so.
         self.unreadable = list(getattr(previous, "unreadable", ()))
         self.programme = programme or self.model.model_fields["pbr_programme"].default
@@ -77,14 +53,13 @@ class DiscussionForm(CaseRecordForm):
         return []
 
     def build(self) -> list[widgets.Widget]:
-        m = self.model.model_fields
-        actions = open_actions(self.previous) if self.previous else []
+        m, carried = self.model.model_fields, self.carried
         return [
             section(self.about_title, self.about(), css="fsnb-about"),
             *self.head_sections(),
             section(m["previous_actions"].title, [
                 html_widget(unreadable_notice(self.unreadable)),
-                self.add(ActionReviewPart(actions, agreed_on(self.previous), last_reviews(self.previous),
+                self.add(ActionReviewPart(carried.open_actions, carried.agreed_on, carried.last_reviews,
                                           today_in_london(), self.staff_names_by_login()))]),
             section("The case", [self.field("case_summary", rows=4), self.field("intervention_offered", rows=2)],
                     "Brought forward from the last supervision of this case, where there was one: bring it up to date."
@@ -97,7 +72,7 @@ class DiscussionForm(CaseRecordForm):
             section("Risk and engagement", [self.field("risk_assessments_and_tools", rows=3),
                                              self.field("if_unable_to_engage", rows=3)]),
             section("PBR outcomes", [self.add(PBRPart(self.programme, self.outcomes)), self.field("pbr_comment", rows=2)]),
-            section(m["children"].title, [self.add(ChildrenPart(self.case.children, last_spoken_to(self.previous)))],
+            section(m["children"].title, [self.add(ChildrenPart(self.case.children, carried.last_spoken_to))],
                     m["children"].description),
             section(m["significant_adults"].title, [self.rows(
                 "significant_adults", SignificantAdult, ["name", "relationship", "contact", "involvement"],
@@ -113,14 +88,13 @@ class DiscussionForm(CaseRecordForm):
 
     def start_values(self) -> dict:
         """What a new record starts with: today's date, and the last discussion's summary."""
-        return {**super().start_values(), **carried_forward(self.previous)}
+        return {**super().start_values(), **self.carried.start_values}
 
 
 class SupervisionForm(DiscussionForm):
     """Case supervision: planned, or advice on a safeguarding concern."""
 
     model = SupervisionRecord
-    date_label = "Date of the supervision"
     about_title = "About this case discussion"
 
     def about(self) -> list[widgets.Widget]:
@@ -154,13 +128,11 @@ class SupervisionForm(DiscussionForm):
 
 class ReviewForm(DiscussionForm):
     model = ReviewSummary
-    date_label = "Date of the review"
     about_title = "About this review"
 
 
 class ClosureForm(DiscussionForm):
     model = ClosureSummary
-    date_label = "Date of the closure discussion"
     about_title = "About this closure"
 
     def head_sections(self) -> list[widgets.Widget]:

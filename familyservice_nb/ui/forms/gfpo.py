@@ -11,11 +11,11 @@ from collections.abc import Callable, Sequence
 
 import ipywidgets as widgets
 
-from familyservice_nb.records import GFPO_PROMPTS, GFPOIntervention, GFPOSessionRecord
+from familyservice_nb.records import GFPO_PROMPTS, GFPOIntervention, GFPOSessionRecord, Problem
 from familyservice_nb.ui.forms.framework.case_form import CaseRecordForm
 from familyservice_nb.ui.forms.framework.fields import FieldWidget
 from familyservice_nb.ui.forms.framework.form import section
-from familyservice_nb.ui.forms.framework.parts import Part, Problem
+from familyservice_nb.ui.forms.framework.parts import Part
 from familyservice_nb.ui.kit.html import esc
 from familyservice_nb.ui.kit.shared import html_widget
 
@@ -43,7 +43,7 @@ class PromptAnswersPart(Part):
             box.value = value.get(prompt, "")
 
     def show_problems(self, problems: Sequence[Problem]) -> None:
-        items = "".join(f"<span>{esc(m)}</span>" for _loc, m in problems)
+        items = "".join(f"<span>{esc(p.words)}</span>" for p in problems)
         self.problem.value = f'<div class="fsnb-field-problem" role="alert">{items}</div>' if problems else ""
 
     def on_change(self, callback: Callable[[], None]) -> None:
@@ -64,7 +64,6 @@ def prompts_panel() -> widgets.HTML:
 
 class GFPOForm(CaseRecordForm):
     model = GFPOSessionRecord
-    date_label = "Date of the session"
 
     def build(self) -> list[widgets.Widget]:
         m = self.model.model_fields

@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 
 import ipywidgets as widgets
 
-from familyservice_nb.records import OPTIONAL_SECTIONS, LeftEmpty
-from familyservice_nb.ui.forms.framework.parts import Part, Problem
+from familyservice_nb.records import OPTIONAL_SECTIONS, LeftEmpty, Problem
+from familyservice_nb.ui.forms.framework.parts import Part
 from familyservice_nb.ui.kit.error_summary import field_id
 from familyservice_nb.ui.kit.html import esc
 from familyservice_nb.ui.kit.shared import DescriptionStyle, fixed_layout, fixed_style, html_widget
@@ -70,14 +70,15 @@ class LeftEmptyPart(Part):
                 box.index = 0  # "Filled in": an index, so the page's list shows it chosen
 
     def field_id_for(self, loc: tuple) -> str | None:
-        """The choice a problem at (section,) is about (the error summary links to it)."""
+        """The choice a problem at (section,) below `left_empty` is about (the error summary links to it)."""
         return choice_id(loc[0]) if loc and loc[0] in self.choices else None
 
     def show_problems(self, problems: Sequence[Problem]) -> None:
-        """A problem at (section,) shows at that section's choice; any other under the choices."""
+        """A problem at ('left_empty', section) shows at that section's choice; any other under the choices."""
         at: dict[str | None, list[str]] = {}
-        for loc, message in problems:
-            at.setdefault(loc[0] if loc and loc[0] in self.choices else None, []).append(message)
+        for p in problems:
+            loc = p.below
+            at.setdefault(loc[0] if loc and loc[0] in self.choices else None, []).append(p.words)
         for name, shown in self.messages.items():
             shown.value = _problem_html(at.get(name, []))
         self.problem.value = _problem_html(at.get(None, []))

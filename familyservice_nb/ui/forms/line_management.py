@@ -16,13 +16,14 @@ from familyservice_nb.records import (
     CWDC_AREAS,
     LineManagementSupervision,
     OpeningFigures,
+    Problem,
     opening_figures,
     uk,
 )
 from familyservice_nb.records.kinds import SUPERVISION
 from familyservice_nb.ui.charts import caseload_figure, figure_widget
 from familyservice_nb.ui.forms.framework.form import RecordForm, section
-from familyservice_nb.ui.forms.framework.parts import Part, Problem
+from familyservice_nb.ui.forms.framework.parts import Part
 from familyservice_nb.ui.kit.html import esc, html_table
 from familyservice_nb.ui.kit.shared import html_widget
 from familyservice_nb.ui.kit.values import today_text
@@ -84,7 +85,7 @@ class CaseDiscussionsPart(Part):
         self.extra = [v for v in chosen if v not in self.ids]
 
     def show_problems(self, problems: Sequence[Problem]) -> None:
-        items = "".join(f"<span>{esc(m)}</span>" for _loc, m in problems)
+        items = "".join(f"<span>{esc(p.words)}</span>" for p in problems)
         self.problem.value = f'<div class="fsnb-field-problem" role="alert">{items}</div>' if problems else ""
 
     def on_change(self, callback: Callable[[], None]) -> None:
@@ -98,7 +99,6 @@ class CaseDiscussionsPart(Part):
 
 class LineManagementForm(RecordForm):
     model = LineManagementSupervision
-    date_label = "Date of the supervision"
 
     def __init__(self, store, *, figures: OpeningFigures, discussions: Sequence, fixed: dict,
                  figures_taken_now: bool = False, **kwargs):

@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 
 import ipywidgets as widgets
 
-from familyservice_nb.records import CaseDiscussion, OutcomeStatus, PBRProgramme, pbr_outcomes
-from familyservice_nb.ui.forms.framework.parts import Part, Problem
+from familyservice_nb.records import CaseDiscussion, OutcomeStatus, PBRProgramme, Problem, pbr_outcomes
+from familyservice_nb.ui.forms.framework.parts import Part
 from familyservice_nb.ui.kit.html import esc
 from familyservice_nb.ui.kit.shared import (
     CheckboxStyle,
@@ -74,7 +74,7 @@ class PBRPart(Part):
 
     def show_problems(self, problems: Sequence[Problem]) -> None:
         if problems:
-            items = "".join(f"<span>{esc(m)}</span>" for _loc, m in problems)
+            items = "".join(f"<span>{esc(p.words)}</span>" for p in problems)
             self.problem.value = f'<div class="fsnb-field-problem" role="alert">{items}</div>'
         else:
             self.problem.value = ""

@@ -18,7 +18,6 @@ NOT_MET = ("why_not_met", "what_will_be_done_differently")
 
 class SessionForm(CaseRecordForm):
     model = SessionRecord
-    date_label = "Date of the session"
 
     def build(self) -> list[widgets.Widget]:
         m = self.model.model_fields

@@ -3,28 +3,26 @@
 The life of a record (DESIGN.md: Saved records are versioned):
 - every change restarts a one-second timer; when typing stops, the draft is saved (and "Save draft"
   saves at once). A failed save keeps everything on the page and says so; the next change tries again;
-- "Complete" checks the whole record with its model, shows each problem next to its input (and all of
-  them in a list), and only then completes and locks it;
+- "Complete" checks the answers as they stand with the record's model and completion rules
+  (`records.completion_problems`, through the store), shows each problem next to its input (and all of them
+  in a list, in the form's order, as the rules say them), and only then completes and locks it;
 - "Amend" asks why, makes a new version, and lets the record be changed and completed again;
 - a completed record shows its text for Mosaic, its versions and its audit trail.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import enum
 import sys
 import traceback
-import types
-import typing
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import ClassVar
 
 import ipywidgets as widgets
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from familyservice_nb.errors import WorkbookError
-from familyservice_nb.records import explain, kind_named, kind_of, render_text
+from familyservice_nb.records import Problem, in_order, kind_named, kind_of, read_answers, render_text
 from familyservice_nb.records.base import uk
 from familyservice_nb.records.lifecycle import RecordState
 from familyservice_nb.store import ChangedElsewhere
@@ -48,13 +46,6 @@ from familyservice_nb.ui.kit.shared import (
 )
 from familyservice_nb.ui.kit.values import london_now, london_time
 
-# Problems shown while typing (before "Complete"): the value typed cannot be read at all, or cannot be right.
-FORMAT_PROBLEMS = frozenset({
-    "date_parsing", "date_type", "date_from_datetime_parsing", "date_from_datetime_inexact", "no_such_date",
-    "time_parsing", "time_type", "login",
-    "future_event",  # a date in the future: said at the field as it is typed, not only at Complete
-})
-
 # The browser holds back a typed change while the kernel is still answering the previous one, but sends a
 # click at once: so "Complete" waits until no typing has arrived for a moment, and reads the inputs then.
 QUIET_SECONDS = 0.25
@@ -68,48 +59,6 @@ def log_failure(what: str) -> None:
     stream = sys.__stderr__ or sys.stderr
     print(f"[familyservice-nb] {what} failed:", file=stream)
     traceback.print_exc(file=stream)
-
-
-def anchor_of(name: str) -> str:
-    """The id of a form part's place on the page: the problem summary links to it."""
-    return f"fsnb-field-{name.replace('_', '-')}"
-
-
-def completion_rows(problems) -> list[dict]:
-    """`records.Problem`s (from the store's completion rules) as the form's problem dicts."""
-    rows = []
-    for p in problems:
-        short = p.message.split(": ", 1)[-1]
-        rows.append({"loc": tuple(p.loc), "type": "completion", "sentence": p.message,
-                     "short": short[:1].upper() + short[1:]})
-    return rows
-
-
-StoodIn = tuple[BaseModel | None, set[str]]  # a record's stood-in copy, and the answers stood in for
-
-
-def _stand_in(annotation, data: dict):
-    """A plain valid value of this type, standing in for an answer that is not valid yet (see
-    `RecordForm.completion_check_despite`); None for a type it does not know."""
-    args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    optional = typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(args) == 1
-    kind = args[0] if optional else annotation
-    if typing.get_origin(kind) in (list, dict):
-        return typing.get_origin(kind)()  # rows with a problem: none stands in (their own problems are listed)
-    if typing.get_origin(kind) is typing.Annotated:
-        return _stand_in(typing.get_args(kind)[0], data)
-    if isinstance(kind, type) and issubclass(kind, enum.Enum):
-        return next(iter(kind)).value
-    if kind is bool:
-        return False
-    if kind is str:
-        return "-"
-    if kind is dt.date:
-        day = data.get("event_date")
-        return day if isinstance(day, dt.date) else london_now().date()
-    if kind is dt.time:
-        return dt.time(9, 0)
-    return None
 
 
 def section(title: str, children: Sequence[widgets.Widget], intro: str = "", css: str = "") -> widgets.VBox:
@@ -135,7 +84,6 @@ class RecordForm(widgets.VBox):
         if "model" in cls.__dict__:
             declared = kind_of(cls.model)
             cls.kind, cls.noun = declared.key, declared.noun
-    date_label: ClassVar[str] = "Date"  # the record's own date, named for what it is ("Date of the supervision")
 
     def __init__(self, store, *, fixed: dict, record_id: str | None = None, autosave_delay: float = 1.0):
         self.store = store
@@ -183,7 +131,7 @@ class RecordForm(widgets.VBox):
         show(self.after, False)
 
         body = self.build()
-        self.problem_list: list[dict] = []  # the problems shown in the summary: path, message, anchor
+        self.problem_list: list[Problem] = []  # the problems the summary lists, as the record's rules said them
         self.keeper = TypingKeeper(page=self.kind, key=self._keeper_key(), is_saved=self._all_saved,
                                    restore=self._put_back_kept)
         self.keeper.follow(self.parts)
@@ -201,9 +149,10 @@ class RecordForm(widgets.VBox):
         raise NotImplementedError
 
     def field(self, name: str, **options) -> widgets.Widget:
-        """The input for one of the record's fields, labelled by its title (the record's date by `date_label`)."""
+        """The input for one of the record's fields, labelled as the record names it (`title_of`: the record's
+        date is "Date of the supervision"), which its problems name it too."""
         if name == "event_date":
-            options.setdefault("label", self.date_label)
+            options.setdefault("label", self.model.title_of(name))
         return self.add(FieldPart(field_widget(self.model, name, **options)))
 
     def add(self, part: Part) -> widgets.Widget:
@@ -287,84 +236,28 @@ class RecordForm(widgets.VBox):
                 + esc("What you typed while the connection was lost was kept in this browser: it is back on "
                       "this page and saved.") + "</div>")
 
-    def check(self) -> tuple[BaseModel | None, list[dict], StoodIn]:
-        """The record, or every problem with it (dicts of loc, type, sentence and short words), and the
-        record's stood-in copy when it is not valid (`_stood_in`).
-
-        The record's rules across fields (a date in the future, a closure before its summary) are checked
-        only once each field is valid, so for a record not valid yet they are found on a copy in which each
-        answer that is not valid is stood in for: they are said from the first check."""
-        model, problems = self._validate(self.record_data())
-        if not problems:
-            return model, [], (None, set())
-        copy, stood_in, found = self._stood_in(problems)
-        return None, problems + found, (copy, stood_in)
-
-    def _validate(self, data: dict) -> tuple[BaseModel | None, list[dict]]:
-        try:
-            return self.model.model_validate(data), []
-        except ValidationError as error:
-            sentences = explain(error, self.model)
-            problems = []
-            date_title = self.model.model_fields["event_date"].title if "event_date" in self.model.model_fields else None
-            for detail, sentence in zip(error.errors(include_url=False), sentences, strict=False):
-                if date_title and tuple(detail["loc"])[:1] == ("event_date",) and sentence.startswith(f"{date_title}:"):
-                    sentence = self.date_label + sentence[len(date_title):]  # as the form names it
-                short = sentence.split(": ", 1)[-1]
-                problems.append({"loc": tuple(detail["loc"]), "type": detail["type"], "sentence": sentence,
-                                 "short": short[:1].upper() + short[1:]})
-            return None, problems
-
-    def _stood_in(self, problems: list[dict]) -> tuple[BaseModel | None, set[str], list[dict]]:
-        """A valid copy of the record, each answer with a problem stood in for by a plain valid one (text,
-        the first choice, the record's date): (that copy or None, the answers stood in for, the problems
-        the copy still has at other answers, which are the record's own)."""
-        data = dict(self.record_data())
-        fields = self.model.model_fields
-        stood_in: set[str] = set()
-        found: list[dict] = []
-        for _attempt in range(4):
-            bad = {p["loc"][0] for p in problems if p["loc"] and p["loc"][0] in fields} - stood_in
-            if not bad:
-                break
-            for name in bad:
-                stand_in = _stand_in(fields[name].annotation, data)
-                if stand_in is None:
-                    return None, stood_in, found
-                data[name] = stand_in
-            stood_in |= bad
-            model, problems = self._validate(data)
-            if model is not None:
-                return model, stood_in, found
-            found += [p for p in problems if p["loc"] and p["loc"][0] not in stood_in]
-        return None, stood_in, found
-
     # -- problems -----------------------------------------------------------------------------------
 
-    def show_problems(self, problems: list[dict], *, everything: bool) -> None:
-        """Problems next to their inputs; with `everything`, all of them in the list too."""
-        by_part: dict[str, list] = {name: [] for name in self.parts}
+    def show_problems(self, problems: Sequence[Problem], *, everything: bool) -> None:
+        """Problems next to their inputs; with `everything`, all of them in the list too, as given. Before
+        Complete, only what cannot be read (or be right) is said, at the inputs already typed in."""
+        by_part: dict[str, list[Problem]] = {name: [] for name in self.parts}
         for p in problems:
-            loc = p["loc"]
-            if not loc or loc[0] not in self.parts:
+            name = p.field
+            if name not in self.parts:
                 continue
-            name = loc[0]
-            if everything or name in self.touched and p["type"] in FORMAT_PROBLEMS or self._shown(name):
-                by_part[name].append((loc[1:], p["short"]))
-                if self._left_empty_choice(loc):  # "fill this in, or mark it": said at the choice too
-                    by_part["left_empty"].append((loc, p["short"]))
+            if everything or name in self.touched and p.said_as_typed or self._shown(name):
+                by_part[name].append(p)
+                if self._left_empty_choice(p.loc):  # "fill this in, or mark it": said at the choice too
+                    by_part["left_empty"].append(replace(p, loc=("left_empty", *p.loc)))
         for name, part in self.parts.items():
             part.show_problems(by_part[name])
-        self.problem_list = [
-            {"path": ".".join(str(x) for x in p["loc"]), "message": p["sentence"],
-             "anchor": anchor_of(p["loc"][0]) if p["loc"] and p["loc"][0] in self.parts else ""}
-            for p in problems
-        ] if everything else []
+        self.problem_list = list(problems) if everything else []
         if everything and problems:
             count = len(problems)
             self.summary.show(
                 f"This {self.noun} cannot be completed yet: {count} thing{'s' if count != 1 else ''} to put right",
-                [(self._field_id(p["loc"]), p["sentence"]) for p in problems],
+                [(self._field_id(p.loc), p.message) for p in problems],
             )
         elif not problems or not everything and not self.completion_tried:
             self.summary.clear()
@@ -458,38 +351,23 @@ class RecordForm(widgets.VBox):
         return f'<span class="fsnb-status {css}" {role} data-saves="{count}">{esc(text)}</span>'
 
     def _live_check(self) -> None:
-        _model, problems = self.problems_now(completing=self.completion_tried)
-        self.show_problems(problems, everything=self.completion_tried)
+        self.show_problems(self.problems_now(completing=self.completion_tried), everything=self.completion_tried)
 
-    def problems_now(self, completing: bool) -> tuple[BaseModel | None, list[dict]]:
-        """The record and its problems; `completing`: with what completion also asks for, every problem at
-        once (GOV.UK error summary), not the rest only after the first are put right."""
-        model, problems, (copy, stood_in) = self.check()
-        if not completing:
-            return model, problems
-        if not problems:
-            return model, self.completion_check(model)  # nothing silent: what completion still asks for
-        return None, self.in_form_order(problems + self.completion_check_despite(copy, stood_in))
+    def problems_now(self, completing: bool) -> list[Problem]:
+        """The record's problems as its answers stand; `completing`: with what completion also asks for, every
+        problem at once (GOV.UK error summary), not the rest only after the first are put right."""
+        if completing:
+            return self.completion_check()
+        return in_order(read_answers(self.model, self.record_data()).problems, list(self.parts))
 
-    def completion_check(self, model: BaseModel) -> list[dict]:
-        """What the store's completion rules still ask of this record (records/completion.py)."""
+    def completion_check(self) -> list[Problem]:
+        """Everything that stops the record being completed, as the answers stand, in the form's order: what
+        cannot be read and what the completion rules still ask for (`Store.completion_problems`)."""
         try:
-            return completion_rows(self.store.completion_problems(model, self.record_id, self.kind))
+            return self.store.completion_problems(self.record_data(), self.record_id, self.kind,
+                                                  order=list(self.parts))
         except WorkbookError as exc:
-            return [{"loc": (), "type": "completion", "sentence": str(exc), "short": str(exc)}]
-
-    def completion_check_despite(self, copy: BaseModel | None, stood_in: set[str]) -> list[dict]:
-        """What completion will also ask for, on a record that is not valid yet: the completion rules run
-        on its stood-in copy (`check`), keeping only problems with answers not stood in for (those have
-        their own problem already). Nothing when the record could not be stood in for."""
-        if copy is None:
-            return []
-        return [p for p in self.completion_check(copy) if not p["loc"] or p["loc"][0] not in stood_in]
-
-    def in_form_order(self, problems: list[dict]) -> list[dict]:
-        """Problems in the order their fields come on the form (the record's own problems last)."""
-        order = {name: i for i, name in enumerate(self.parts)}
-        return sorted(problems, key=lambda p: order.get(p["loc"][0], len(order)) if p["loc"] else len(order))
+            return [Problem((), str(exc))]
 
     # -- completing, locking, amending ----------------------------------------------------------------
 
@@ -522,10 +400,11 @@ class RecordForm(widgets.VBox):
         self.completion_tried = True
         # A record its model accepts goes straight to the store, whose completion (one transaction) checks the
         # completion rules and refuses with every problem; one it does not accept is not sent at all.
-        model, problems, (copy, stood_in) = self.check()
-        if problems:
-            self._not_completed(self.in_form_order(problems + self.completion_check_despite(copy, stood_in)))
+        answers = read_answers(self.model, self.record_data())
+        if not answers.whole:
+            self._not_completed(self.completion_check())
             return False
+        model = answers.record
         self.show_problems([], everything=True)
         try:
             if self.record_id is None:
@@ -534,7 +413,7 @@ class RecordForm(widgets.VBox):
                 self.store.complete(self.record_id, model, based_on=self.based_on)
         except WorkbookError as exc:
             if getattr(exc, "details", None):  # what the completion rules still ask for
-                self._not_completed(completion_rows(exc.details))
+                self._not_completed(in_order(exc.details, list(self.parts)))
                 return False
             problems = getattr(exc, "problems", None) or [str(exc)]
             # a problem may come as (field id, message) or as plain words
@@ -551,7 +430,7 @@ class RecordForm(widgets.VBox):
         self.summary.move_focus(".fsnb-done")  # focus on "This record was completed..."
         return True
 
-    def _not_completed(self, problems: list[dict]) -> None:
+    def _not_completed(self, problems: list[Problem]) -> None:
         """Every problem at once, the summary taking the focus (GOV.UK error summary); the draft is kept."""
         self.show_problems(problems, everything=True)
         self.summary.focus_count += 1

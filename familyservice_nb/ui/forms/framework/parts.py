@@ -1,8 +1,9 @@
 """Parts of a form: each holds one top-level field of the record, however it is shown.
 
 A part gives the value a draft keeps (`draft_value`, everything typed) and the value the record gets
-(`record_value`, empty rows left out), loads a saved value back, and shows problems found at its
-place in the record (`loc` below its field name). `None` means "leave the field out".
+(`record_value`, empty rows left out), loads a saved value back, and shows the record's `Problem`s about
+its field as they are (`Problem.below`: where below the field; `Problem.words`: what, said beside the
+input). `None` means "leave the field out".
 """
 
 from __future__ import annotations
@@ -11,12 +12,11 @@ from collections.abc import Callable, Sequence
 
 import ipywidgets as widgets
 
+from familyservice_nb.records import Problem
 from familyservice_nb.ui.forms.framework.fields import FieldWidget
 from familyservice_nb.ui.forms.framework.rows import RowList
 from familyservice_nb.ui.kit.error_summary import field_id
 from familyservice_nb.ui.kit.values import is_blank
-
-Problem = tuple[tuple, str]  # (where below the field, plain words)
 
 
 class Part:
@@ -67,7 +67,7 @@ class FieldPart(Part):
         self.field.value = value
 
     def show_problems(self, problems: Sequence[Problem]) -> None:
-        self.field.show_problems([message for _loc, message in problems], fid=field_id(self.name))
+        self.field.show_problems([p.words for p in problems], fid=field_id(self.name))
 
     def on_change(self, callback: Callable[[], None]) -> None:
         self.field.on_change(lambda _f: callback())
@@ -95,9 +95,10 @@ class ListPart(Part):
         self.rows.clear_problems()
         filled = self.rows.filled()
         by_place: dict[tuple[int, str], list[str]] = {}
-        for loc, message in problems:
+        for p in problems:
+            loc = p.below
             if len(loc) >= 2 and isinstance(loc[0], int) and loc[0] < len(filled) and loc[1] in filled[loc[0]].fields:
-                by_place.setdefault((loc[0], loc[1]), []).append(message)
+                by_place.setdefault((loc[0], loc[1]), []).append(p.words)
         for (i, name), messages in by_place.items():
             filled[i].fields[name].show_problems(messages, fid=field_id(self.name, i, name))
 

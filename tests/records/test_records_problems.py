@@ -1,4 +1,4 @@
-"""explain(): pydantic's errors as sentences naming the field by its title."""
+"""validation_problems() and explain(): pydantic's errors as Problems, sentences naming the field by its title."""
 
 import pytest
 from pydantic import ValidationError
@@ -20,7 +20,7 @@ def test_finds_the_model_from_the_error(valid):
 def test_unreadable_date_and_yes_no(valid):
     error = caught(SupervisionRecord, {**valid("supervision"), "event_date": "someday", "risk_identified": "maybe"})
     assert explain(error) == [
-        "Date: write the date as day/month/year, for example 25/11/2026.",
+        "Date of the supervision: write the date as day/month/year, for example 25/11/2026.",  # as the form names it
         "Harm or risk identified: answer yes or no.",
     ]
 
