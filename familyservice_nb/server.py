@@ -29,21 +29,22 @@ group, so stopping this command (Ctrl+C, or SIGTERM to the group) stops the serv
 
 from __future__ import annotations
 
-import errno
 import functools
 import json
 import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import webbrowser
 from pathlib import Path
+
+from .errors import WorkbookError
+from .web import launcher
+from .web.launcher import EXIT_UNUSABLE, CannotStart, data_dir, say
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
@@ -86,35 +87,7 @@ CACHE_FOR_GOOD = "public, max-age=31536000, immutable"
 #   styles would otherwise be loaded by every page.
 EXTENSIONS_NOT_LOADED = ["jupyterlab-plotly", "jupyterlab_pygments"]
 
-EXIT_OK, EXIT_UNUSABLE = 0, 2
-
 PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-class ServeProblem(Exception):
-    """The app cannot be started; the message says why in plain words."""
-
-
-def _say(text: str, err: bool = False) -> None:
-    print(text, file=sys.stderr if err else sys.stdout, flush=True)
-
-
-# -- what to serve, and where the data is ------------------------------------------------------------
-
-def locate_dashboards() -> Path:
-    from .ui.kit.catalogue import NoDashboards
-    from .ui.kit.catalogue import locate_dashboards as locate
-
-    try:
-        return locate()
-    except NoDashboards as exc:
-        raise ServeProblem(str(exc)) from None
-
-
-def data_dir(dashboards: Path) -> Path:
-    """FSNB_DATA_DIR, else `data/` beside `dashboards/` (git-ignored)."""
-    explicit = os.environ.get("FSNB_DATA_DIR", "").strip()
-    return Path(explicit).expanduser().resolve() if explicit else dashboards.parent / "data"
 
 
 def choose_extract(dashboards: Path, demo: bool) -> Path | None:
@@ -130,12 +103,12 @@ def choose_extract(dashboards: Path, demo: bool) -> Path | None:
         try:
             as_of = parse_as_of(os.environ.get("FSNB_AS_OF"))
         except ValueError as exc:
-            raise ServeProblem(str(exc)) from None
+            raise CannotStart(str(exc)) from None
         write_demo_extract(path, as_of=as_of or _today_in_london())
-        _say(f"Wrote a synthetic demo extract to {path}.")
+        say(f"Wrote a synthetic demo extract to {path}.")
         return path
     if explicit:
-        raise ServeProblem(f"The extract '{explicit}' named by FSNB_EXTRACT does not exist.")
+        raise CannotStart(f"The extract '{explicit}' named by FSNB_EXTRACT does not exist.")
     return None
 
 
@@ -143,34 +116,6 @@ def _today_in_london():
     from .dates import today_in_london
 
     return today_in_london()
-
-
-def check_port_free(port: int) -> None:
-    if not 1 <= port <= 65535:
-        raise ServeProblem(f"The port must be a number from 1 to 65535, not {port}.")
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        # Same options as the server's own socket, so a port in TIME_WAIT is not reported as busy.
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((HOST, port))
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise ServeProblem(
-                    f"Port {port} on {HOST} is already in use, perhaps by another copy of the workbook. "
-                    f"Stop that program, or choose another port with --port."
-                ) from None
-            if exc.errno == errno.EACCES:
-                raise ServeProblem(f"This computer does not allow the workbook to use port {port}; "
-                                   "choose another with --port (for example 8866).") from None
-            raise
-
-
-def _port_open(port: int) -> bool:
-    try:
-        with socket.create_connection((HOST, port), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 # -- the runtime folder: our template, plotly's widget code, and the kernel to use ------------------
@@ -265,7 +210,7 @@ def preheated_pages(dashboards: Path, chosen: str | None = None) -> list[str]:
 
     `chosen` (FSNB_PREHEAT) narrows that down on a small machine: "none", or the pages' names separated by
     commas ("index, case-supervision"); empty or "all" keeps every page that asks. A name the workbook does
-    not have is refused (`ServeProblem`), naming it and the pages there are."""
+    not have is refused (`CannotStart`), naming it and the pages there are."""
     from .ui.kit.catalogue import LANDING_NOTEBOOK
 
     names = [LANDING_NOTEBOOK]
@@ -286,7 +231,7 @@ def preheated_pages(dashboards: Path, chosen: str | None = None) -> list[str]:
     unknown = [w for w in wanted if w not in names]
     if unknown:
         pages = ", ".join(n.removesuffix(".ipynb") for n in names)
-        raise ServeProblem(
+        raise CannotStart(
             f"FSNB_PREHEAT names {'a page' if len(unknown) == 1 else 'pages'} that cannot be pre-heated: "
             f"{', '.join(w.removesuffix('.ipynb') for w in unknown)}. Choose from: {pages}; or all, or none.")
     return [n for n in names if n in wanted]
@@ -331,9 +276,9 @@ def _setting(name: str, default: int) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise ServeProblem(f"{name} must be a whole number, not '{text}'.") from None
+        raise CannotStart(f"{name} must be a whole number, not '{text}'.") from None
     if value < 1:
-        raise ServeProblem(f"{name} must be at least 1, not {value}.")
+        raise CannotStart(f"{name} must be at least 1, not {value}.")
     return value
 
 
@@ -372,23 +317,10 @@ def voila_command(dashboards: Path, port: int, limits: tuple[int, int] = (MAX_OP
     ]
 
 
-def database_url(db: str | None, dashboards: Path) -> str:
-    """--db, else FSNB_DATABASE_URL, else data/workbook.db; a relative SQLite path made absolute
-    (page kernels run in dashboards/, where a relative path would name another file)."""
-    url = db or os.environ.get("FSNB_DATABASE_URL", "").strip() or f"sqlite:///{data_dir(dashboards) / 'workbook.db'}"
-    prefix = "sqlite:///"
-    if url.startswith(prefix):
-        path = url[len(prefix):]
-        if path and path != ":memory:" and not path.startswith("/"):
-            url = prefix + str(Path(path).resolve())
-    return url
-
-
 def prepare_database(url: str, demo: bool) -> None:
     """With --demo, fill an empty database with synthetic demo data (DESIGN.md: serve --demo)."""
     if not demo:
         return
-    from .errors import WorkbookError
     from .identity import signed_in
     from .store import Store
     from .store.demo_data import demo_manager, fill_demo_if_empty
@@ -396,19 +328,19 @@ def prepare_database(url: str, demo: bool) -> None:
     try:
         with Store(url, user=None) as store:
             if fill_demo_if_empty(store):
-                _say("Filled the empty database with synthetic demo data.")
+                say("Filled the empty database with synthetic demo data.")
             if signed_in().login is None:
                 # On a laptop with the demo's own data, the person at the keyboard is a demo team manager,
                 # so the forms open with that manager's teams. Never on a database with real staff.
                 manager = demo_manager(store)
                 if manager:
                     os.environ["FSNB_USER"] = manager
-                    _say(f"You are signed in as the demo manager '{manager}' (set FSNB_USER to change).")
+                    say(f"You are signed in as the demo manager '{manager}' (set FSNB_USER to change).")
                 else:
-                    _say("This database holds staff the demo did not make, so nobody is signed in as a demo "
+                    say("This database holds staff the demo did not make, so nobody is signed in as a demo "
                          "manager. Set FSNB_USER to your login on the staff list to use the app as yourself.")
     except WorkbookError as exc:
-        raise ServeProblem(str(exc)) from None
+        raise CannotStart(str(exc)) from None
 
 
 # -- running ---------------------------------------------------------------------------------------
@@ -425,91 +357,49 @@ def open_in_browser(link: str) -> None:
         pass
 
 
-class Stop(Exception):
-    """SIGTERM, as an exception: `serve` and `hub` stop their child process and clean up."""
-
-
-def raise_stop(signum, frame):
-    raise Stop()
-
-
-def stop_process(proc: subprocess.Popen, timeout: float = STOP_TIMEOUT_SECONDS) -> None:
-    """Ask the child to stop (Voila shuts its kernels down, JupyterHub its proxy and servers), then kill it."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 def serve(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False) -> int:
     """Serve the workbook on 127.0.0.1:`port` until stopped; the exit code for the command line."""
-    from .web.compat import UntestedVersion, check_versions
+    from .web.compat import check_versions
 
     try:
         check_versions()  # the server and its kernels patch libraries: only versions they were written for
-        dashboards = locate_dashboards()
-        check_port_free(port)
+        dashboards = launcher.locate_dashboards()
+        launcher.check_port_free(HOST, port)
         extract = choose_extract(dashboards, demo)
-        database = database_url(db, dashboards)
+        database = launcher.database_url(db, default=f"sqlite:///{data_dir(dashboards) / 'workbook.db'}")
         limits = kernel_limits()
         preheat = preheated_pages(dashboards, os.environ.get("FSNB_PREHEAT"))
         prepare_database(database, demo)
-    except (ServeProblem, UntestedVersion) as exc:
-        _say(str(exc), err=True)
+    except WorkbookError as exc:
+        say(str(exc), err=True)
         return EXIT_UNUSABLE
 
     runtime = Path(tempfile.mkdtemp(prefix="fsnb-voila-"))
-    previous = None
-    try:
-        previous = signal.signal(signal.SIGTERM, raise_stop)
-    except ValueError:  # not the main thread: the caller stops us
-        pass
-    proc = None
-    try:
+    token = secrets.token_urlsafe(32)  # a new one at every start
+
+    def start() -> subprocess.Popen:
         env = server_environment(runtime, dashboards, extract, database)
-        token = secrets.token_urlsafe(32)  # a new one at every start
         config = voila_config(dashboards, token, preheat)
         # Voila reads voila.json from its working folder first (before any user config). The folder is
         # private (mkdtemp), and so is the file: it holds the token.
         with os.fdopen(os.open(runtime / "voila.json", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
             json.dump(config, file, indent=1)
-        proc = subprocess.Popen(voila_command(dashboards, port, limits), env=env, cwd=str(runtime))
-        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-        while proc.poll() is None and not _port_open(port):
-            if time.monotonic() > deadline:
-                _say(f"The app did not start within {STARTUP_TIMEOUT_SECONDS} seconds; stopping it.", err=True)
-                stop_process(proc)
-                return 1
-            time.sleep(0.1)
-        if proc.poll() is not None:
-            if _port_open(port):
-                _say(f"Port {port} on {HOST} was taken by another program as the workbook started. "
-                     "Choose another port with --port.", err=True)
-                return EXIT_UNUSABLE
-            _say(f"The app stopped as it started (exit code {proc.returncode}); the messages above say why.",
-                 err=True)
-            return proc.returncode or 1
+        return subprocess.Popen(voila_command(dashboards, port, limits), env=env, cwd=str(runtime))
+
+    def ready() -> None:
         source = f"Figures come from {extract}." if extract else (
             "No extract was found, so the dashboards will say so: run with --demo for synthetic demo data, "
             "or set FSNB_EXTRACT to a Mosaic extract."
         )
         link = f"http://{HOST}:{port}/{LANDING_PATH}?token={token}"
-        _say(f"The Family Service workbook is running at {link} (press Ctrl+C to stop it). "
-             f"Open it with this link: it holds a key made for this start only. {source}")
+        say(f"The Family Service workbook is running at {link} (press Ctrl+C to stop it). "
+            f"Open it with this link: it holds a key made for this start only. {source}")
         open_in_browser(link)
-        rc = proc.wait()
-        return rc
-    except (KeyboardInterrupt, Stop):
-        _say("Stopping the workbook.")
-        return EXIT_OK
+
+    try:
+        return launcher.run_until_stopped(start, name="workbook", ip=HOST, port=port, ready=ready,
+                                          startup_timeout=STARTUP_TIMEOUT_SECONDS, stop_timeout=STOP_TIMEOUT_SECONDS)
     finally:
-        if proc is not None:
-            stop_process(proc)
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
         shutil.rmtree(runtime, ignore_errors=True)
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from familyservice_nb import server
+from familyservice_nb.web.launcher import EXIT_UNUSABLE, CannotStart
 
 from serverhelp import free_port
 
@@ -89,14 +90,8 @@ def test_demo_writes_the_demo_extract_when_there_is_none(tmp_path, monkeypatch):
 
 def test_a_named_extract_that_does_not_exist_is_said_plainly(tmp_path, monkeypatch):
     monkeypatch.setenv("FSNB_EXTRACT", str(tmp_path / "nowhere.csv"))
-    with pytest.raises(server.ServeProblem, match="does not exist"):
+    with pytest.raises(CannotStart, match="does not exist"):
         server.choose_extract(ROOT / "dashboards", demo=False)
-
-
-def test_dashboards_are_found_from_anywhere(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("FSNB_DASHBOARDS", raising=False)
-    assert server.locate_dashboards() == ROOT / "dashboards"
 
 
 def _env() -> dict:
@@ -134,7 +129,7 @@ def test_fsnb_preheat_narrows_the_pre_heated_pages_and_refuses_a_page_it_does_no
     assert server.preheated_pages(tmp_path, "none") == []
     assert server.preheated_pages(tmp_path, "busy") == ["busy.ipynb"]
     assert server.preheated_pages(tmp_path, "busy.ipynb, index") == ["index.ipynb", "busy.ipynb"]
-    with pytest.raises(server.ServeProblem) as refused:
+    with pytest.raises(CannotStart) as refused:
         server.preheated_pages(tmp_path, "index,rare,nowhere")
     assert str(refused.value) == ("FSNB_PREHEAT names pages that cannot be pre-heated: rare, nowhere. "
                                   "Choose from: index, busy; or all, or none.")
@@ -145,20 +140,7 @@ def test_fsnb_preheat_narrows_the_pre_heated_pages_and_refuses_a_page_it_does_no
 def test_serve_refuses_an_fsnb_preheat_it_cannot_follow_in_plain_words(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("FSNB_PREHEAT", "case-supervison")
     monkeypatch.setenv("FSNB_DATA_DIR", str(tmp_path))
-    assert server.serve(port=free_port(), demo=True) == server.EXIT_UNUSABLE
+    assert server.serve(port=free_port(), demo=True) == EXIT_UNUSABLE
     err = capsys.readouterr().err
     assert "FSNB_PREHEAT names a page that cannot be pre-heated: case-supervison." in err
     assert "case-supervision" in err and "Traceback" not in err
-
-
-def test_database_url_is_absolute_so_page_kernels_find_the_same_file(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("FSNB_DATABASE_URL", raising=False)
-    monkeypatch.setenv("FSNB_DATA_DIR", str(tmp_path / "data"))
-    assert server.database_url(None, ROOT / "dashboards") == f"sqlite:///{tmp_path}/data/workbook.db"
-    assert server.database_url("sqlite:///data/w.db", ROOT / "dashboards") == f"sqlite:///{tmp_path}/data/w.db"
-    assert server.database_url("sqlite:////srv/w.db", ROOT / "dashboards") == "sqlite:////srv/w.db"
-    pg = "postgresql+psycopg://fsnb@127.0.0.1/fsnb"
-    assert server.database_url(pg, ROOT / "dashboards") == pg
-    monkeypatch.setenv("FSNB_DATABASE_URL", "sqlite:///team.db")
-    assert server.database_url(None, ROOT / "dashboards") == f"sqlite:///{tmp_path}/team.db"
