@@ -9,8 +9,8 @@ What the server guarantees (DESIGN.md: Web; Laptop server):
   and opens (another account on the machine cannot walk in); the browser keeps a sign-in cookie after;
 - kernels are bounded: at most MAX_OPEN_PAGES pages have a kernel at once (one more is answered with a
   plain "The workbook is busy" page, HTTP 503), and a page's kernel that no browser connected to within
-  UNCONNECTED_GRACE_SECONDS is shut down (`PageKernelGuard`; each person's server under the hub has the
-  same guard, hub/page_limits.py);
+  UNCONNECTED_GRACE_SECONDS is shut down (`web.page_kernels`; each person's server under the hub keeps
+  the same rule);
 - a page may send up to WEBSOCKET_MAX_MESSAGE_BYTES in one message (an upload; the pages accept
   extracts up to `extract.UPLOAD_MAX_BYTES`, well under it, and say so when a file is larger);
 - pages open fast: each page keeps a kernel pre-heated (the notebook already run), and idle kernels
@@ -38,13 +38,18 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import webbrowser
 from pathlib import Path
 
 from .errors import WorkbookError
 from .web import launcher
 from .web.launcher import EXIT_UNUSABLE, CannotStart, data_dir, say
+from .web.page_kernels import (
+    KERNEL_STARTUP_TIMEOUT_SECONDS,
+    MAX_OPEN_PAGES,
+    UNCONNECTED_GRACE_SECONDS,
+    page_handler_class,
+)
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
@@ -59,21 +64,8 @@ CULL_IDLE_SECONDS = 15 * 60
 CULL_INTERVAL_SECONDS = 60
 STARTUP_TIMEOUT_SECONDS = 120
 IOPUB_TIMEOUT_SECONDS = 30
-KERNEL_STARTUP_TIMEOUT_SECONDS = 120
 STOP_TIMEOUT_SECONDS = 20
 
-# Bounded kernels. Each page open in a browser holds a kernel (about 150 MB), besides the
-# pre-heated ones. FSNB_MAX_OPEN_PAGES and FSNB_UNCONNECTED_GRACE_SECONDS change these for one run.
-MAX_OPEN_PAGES = 8
-UNCONNECTED_GRACE_SECONDS = 120  # longer than the slowest page takes to reach a browser on a busy laptop
-# A page whose every browser left this long ago (a tab closed without unloading: a crash, a lid, a killed
-# browser) gives up its kernel when the cap is reached and another page asks for one. Until then it waits
-# (for CULL_IDLE_SECONDS), so a browser that comes back to it finds it. (Never longer than the grace period
-# of a page no browser connected to.)
-ABANDONED_SECONDS = 30
-BUSY_MESSAGE = "The workbook is busy, try again in a minute."
-PAGE_GUARD = "fsnb_page_guard"  # the server setting through which the page handler finds its PageKernelGuard
-PAGE_KERNEL_MARKER = "VOILA_REQUEST_URL"  # Voila puts the page's address in the environment of a page's kernel
 # Tornado's default is 10 MiB; an upload over it dropped the page's socket without a word.
 WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 LOCAL_HOSTNAMES = ("localhost",)
@@ -264,7 +256,8 @@ def voila_config(dashboards: Path, token: str = "", preheat: list[str] | None = 
                 "websocket_max_message_size": WEBSOCKET_MAX_MESSAGE_BYTES,
             },
         },
-        "VoilaConfiguration": {"extension_denylist": EXTENSIONS_NOT_LOADED},
+        "VoilaConfiguration": {"extension_denylist": EXTENSIONS_NOT_LOADED,
+                               "multi_kernel_manager_class": "familyservice_nb.web.page_kernels.PageKernelManager"},
         "VoilaKernelManager": {"kernel_pools_config": pools},
     }
 
@@ -285,7 +278,7 @@ def _setting(name: str, default: int) -> int:
 def kernel_limits(pages_variable: str = "FSNB_MAX_OPEN_PAGES", pages: int = MAX_OPEN_PAGES) -> tuple[int, int]:
     """(pages open at once, seconds a page's kernel may wait for its browser): `pages` and
     UNCONNECTED_GRACE_SECONDS, or `pages_variable` and FSNB_UNCONNECTED_GRACE_SECONDS. (Each person's
-    server under the hub reads its own cap, FSNB_HUB_MAX_OPEN_PAGES: hub/page_limits.py.)"""
+    server under the hub reads its own cap, FSNB_HUB_MAX_OPEN_PAGES: hub/singleuser_config.py.)"""
     return (_setting(pages_variable, pages),
             _setting("FSNB_UNCONNECTED_GRACE_SECONDS", UNCONNECTED_GRACE_SECONDS))
 
@@ -295,8 +288,8 @@ def voila_command(dashboards: Path, port: int, limits: tuple[int, int] = (MAX_OP
     pages, grace = limits
     return [
         sys.executable, "-m", "familyservice_nb.server", str(dashboards),
-        f"--WorkbookVoila.max_open_pages={pages}",
-        f"--WorkbookVoila.unconnected_grace_seconds={grace}",
+        f"--PageKernels.max_open_pages={pages}",
+        f"--PageKernels.unconnected_grace_seconds={grace}",
         "--no-browser",
         f"--Voila.ip={HOST}",
         f"--Voila.port={port}",
@@ -405,15 +398,6 @@ def serve(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False) -
 
 # -- the Voila app with the workbook's guards ---------------------------------------------------------
 
-BUSY_PAGE = f"""<!DOCTYPE html>
-<html lang="en-GB"><head><meta charset="utf-8"><title>The workbook is busy</title>
-<meta http-equiv="refresh" content="60"></head>
-<body style="font-family: sans-serif; margin: 3em; max-width: 40em; line-height: 1.5">
-<h1>{BUSY_MESSAGE}</h1>
-<p>Too many pages of the workbook are open at once. Close a page you no longer need, or wait a
-minute: this page tries again by itself.</p></body></html>"""
-
-
 def is_local_host(host_header: str) -> bool:
     """Whether a request's Host names this machine: 127.0.0.1 (any loopback address) or localhost."""
     import ipaddress
@@ -426,78 +410,6 @@ def is_local_host(host_header: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return host.lower() in LOCAL_HOSTNAMES
-
-
-class OpenPages:
-    """Which kernels the pages hold, and the pages let in whose kernel is still coming (bounded kernels).
-
-    Only a kernel Voila gives to a page is a page's (`given`): a kernel starting to fill a pre-heated pool
-    is not, however long it takes to start, and neither is one waiting in its pool. Every page is
-    pre-heated, so a page usually takes its pool's kernel and Voila starts another for the pool: that one
-    counts against nothing until a page is given it. (Telling page kernels from pool kernels by what the
-    pools hold, as this did before, counted a pool kernel still starting as a page's, let more pages in
-    than the cap once it had started, and left the test counting a pool's new kernel as a page's.)
-    """
-
-    def __init__(self, cap: int, grace: float, clock=time.monotonic):
-        self.cap, self.grace, self.clock = cap, grace, clock
-        self.given: dict[str, float] = {}  # page kernel -> when its page was given it
-        self.waiting: list[tuple[object, float]] = []  # (ticket, when let in): pages whose kernel is coming
-        self.connected: set[str] = set()  # kernels a browser has connected to
-        self.left: dict[str, float] = {}  # page kernel -> when its last browser left (none connected now)
-
-    def admit(self, live: set[str]) -> object | None:
-        """A ticket when one more page may have a kernel (`live`: the kernels running now), else None."""
-        self.forget(live)
-        now = self.clock()
-        self.waiting = [(t, at) for t, at in self.waiting if now - at < KERNEL_STARTUP_TIMEOUT_SECONDS]
-        if len(self.given) + len(self.waiting) >= self.cap:
-            return None
-        ticket = object()
-        self.waiting.append((ticket, now))
-        return ticket
-
-    def give(self, kernel_id: str) -> None:
-        """Voila gave this kernel to a page: it stands for the page let in first that is still waiting."""
-        self.given[kernel_id] = self.clock()
-        if self.waiting:
-            self.waiting.pop(0)
-
-    def withdraw(self, ticket: object) -> None:
-        """A page let in that failed before it was given a kernel."""
-        self.waiting = [(t, at) for t, at in self.waiting if t is not ticket]
-
-    def connect(self, kernel_id: str) -> None:
-        self.connected.add(kernel_id)
-        self.left.pop(kernel_id, None)
-
-    def disconnect(self, kernel_id: str, still_connected: int) -> None:
-        """A browser's socket to the kernel closed; `still_connected`: how many are still open."""
-        if still_connected <= 0 and kernel_id in self.given:
-            self.left[kernel_id] = self.clock()
-
-    def abandoned(self, live: set[str], after: float) -> list[str]:
-        """Page kernels whose every browser left at least `after` seconds ago, longest gone first."""
-        self.forget(live)
-        now = self.clock()
-        return [k for k, at in sorted(self.left.items(), key=lambda item: item[1]) if now - at >= after]
-
-    def forget(self, live: set[str]) -> None:
-        """Drop the kernels that are no longer running."""
-        self.given = {k: at for k, at in self.given.items() if k in live}
-        self.connected &= live
-        self.left = {k: at for k, at in self.left.items() if k in self.given}
-
-    def unconnected(self, live: set[str]) -> list[str]:
-        """Page kernels no browser connected to within the grace period (to shut down once idle)."""
-        self.forget(live)
-        now = self.clock()
-        return [k for k, at in self.given.items() if k not in self.connected and now - at >= self.grace]
-
-    def release(self, kernel_id: str) -> None:
-        """The kernel is being shut down: its place is free at once."""
-        self.given.pop(kernel_id, None)
-        self.left.pop(kernel_id, None)
 
 
 def content_addressed(path: str) -> bool:
@@ -563,139 +475,9 @@ def keep_compiled_templates() -> None:
     cache_voila_page_templates(compiled_templates())
 
 
-class PageKernelGuard:
-    """Bounded page kernels over one server's kernel manager, `OpenPages` keeping the books: the one rule for
-    `serve`'s Voila app (`workbook_voila_class`) and, under the hub, each person's Jupyter server
-    (familyservice_nb/hub/page_limits.py). The page handler (`page_handler_class`) finds it in the server's
-    settings under PAGE_GUARD.
-    - `admit()`: a ticket when one more page may have a kernel, else None (the page is told the workbook is
-      busy); at the cap, the kernel of a page every browser left ABANDONED_SECONDS ago makes room first;
-    - a kernel is a page's once Voila gives it to a page: started for the page (its environment carries
-      PAGE_KERNEL_MARKER), or taken from the standalone app's pre-heated pool. A kernel starting for a pool,
-      the hub's warm kernel waiting for a page (warm_kernels.py) and an analyst's notebook kernel are not;
-    - `reap_unconnected()`, every `grace / 4` seconds once `start_reaping()` is called, shuts down each page
-      kernel no browser connected to within `grace` seconds of its page being given it, once it is idle
-      (an open page keeps its kernel).
-    """
-
-    def __init__(self, kernel_manager, cap: int, grace: int, log, clock=time.monotonic):
-        self.kernel_manager, self.grace, self.log = kernel_manager, grace, log
-        self.open_pages = OpenPages(cap, grace, clock)
-        self._watch(kernel_manager)
-
-    def _watch(self, manager) -> None:
-        """Hear the browsers' sockets, and the two ways Voila gives a page its kernel, from this manager
-        (`compat.watch_kernel_manager`). The pools and the warm kernel start theirs through the class's
-        start_kernel, so they do not pass here."""
-        from .web.compat import watch_kernel_manager
-
-        def started(kernel_id: str, env: dict) -> None:
-            if PAGE_KERNEL_MARKER in env:
-                self.give(kernel_id)
-
-        watch_kernel_manager(manager, connected=self.open_pages.connect, disconnected=self.open_pages.disconnect,
-                             started=started, taken_from_pool=self.give)
-
-    def start_reaping(self) -> None:
-        from tornado import ioloop
-
-        ioloop.PeriodicCallback(self.reap_unconnected, max(1000, self.grace * 250)).start()
-
-    @property
-    def cap(self) -> int:
-        return self.open_pages.cap
-
-    def live_kernels(self) -> set[str]:
-        return set(self.kernel_manager.list_kernel_ids())
-
-    def give(self, kernel_id: str) -> None:
-        self.log.info("A page was given the kernel %s.", kernel_id)
-        self.open_pages.give(kernel_id)
-
-    def admit(self):
-        """A ticket when one more page may have a kernel: the page kernels, and the pages let in a moment ago
-        whose kernels are still coming, count against the cap (10 GETs at once get no more). At the cap, the
-        kernels of pages every browser left `ABANDONED_SECONDS` ago make room first: a tab closed without
-        unloading (a crash, a killed browser) would hold its place until the idle cull."""
-        ticket = self.open_pages.admit(self.live_kernels())
-        if ticket is None:
-            after = min(ABANDONED_SECONDS, self.grace)
-            for kernel_id in self.open_pages.abandoned(self.live_kernels(), after):
-                self.log.info("Shutting down the kernel of a page every browser left, to make room.")
-                self._shut_down(kernel_id)
-                ticket = self.open_pages.admit(self.live_kernels() - {kernel_id})
-                if ticket is not None:
-                    break
-        return ticket
-
-    def withdraw(self, ticket) -> None:
-        self.open_pages.withdraw(ticket)
-
-    def reap_unconnected(self) -> None:
-        for kernel_id in self.open_pages.unconnected(self.live_kernels()):
-            try:
-                idle = self.kernel_manager.get_kernel(kernel_id).execution_state == "idle"
-            except KeyError:
-                continue
-            if idle:
-                self.log.info("Shutting down a page kernel no browser connected to within %d seconds.", self.grace)
-                self._shut_down(kernel_id)
-
-    def _shut_down(self, kernel_id: str) -> None:
-        import asyncio
-
-        from jupyter_core.utils import ensure_async
-
-        self.open_pages.release(kernel_id)  # its place is free at once
-        asyncio.ensure_future(ensure_async(self.kernel_manager.shutdown_kernel(kernel_id)))
-
-
-# -- Voila's handlers the workbook replaces -------------------------------------------------------------
-# Written for Voila 0.5 (read in 0.5.13): a page is admitted in the prepare() of voila.tornado.handler's
-# TornadoVoilaHandler (the /voila/render/ route of both the standalone app and the server extension), before
-# voila.handler.VoilaHandler.get_generator starts its kernel (`kernel_manager.start_kernel`, with
-# PAGE_KERNEL_MARKER in the environment) or takes a pre-heated one (`get_rendered_notebook`, standalone only).
-# The standalone app's routes are replaced in `workbook_voila_class().init_handlers`; the server extension
-# (voila/server_extension.py) builds its routes from its module's names as the server loads it, so those
-# names are replaced before then (`adapt_voila_extension`, from the server's configuration file, through
-# familyservice_nb/web/compat.py, where every patch of another library lives).
-
-@functools.lru_cache(maxsize=1)
-def page_handler_class():
-    """Voila's page handler, asking the server's `PageKernelGuard` (settings[PAGE_GUARD]) first: the busy page
-    (BUSY_PAGE, 503, Retry-After) when it says no. Only a signed-in request is asked about: one the sign-in
-    refuses takes no place."""
-    import asyncio
-
-    from voila.tornado.handler import TornadoVoilaHandler
-
-    class PageHandler(TornadoVoilaHandler):
-        async def prepare(self):
-            outcome = super().prepare()  # the Host check and the sign-in come first
-            if asyncio.iscoroutine(outcome) or isinstance(outcome, asyncio.Future):
-                await outcome
-            if self._finished or self.current_user is None:
-                return
-            guard = self.settings[PAGE_GUARD]
-            self._fsnb_ticket = guard.admit()
-            if self._fsnb_ticket is None:
-                guard.log.warning("A page was refused: %d pages already hold a kernel.", guard.cap)
-                self.set_status(503)
-                self.set_header("Retry-After", "60")
-                self.set_header("Content-Type", "text/html; charset=UTF-8")
-                self.finish(BUSY_PAGE)
-
-        def on_finish(self):
-            super().on_finish()
-            if getattr(self, "_fsnb_ticket", None) is not None and self.get_status() >= 300:
-                self.settings[PAGE_GUARD].withdraw(self._fsnb_ticket)  # no kernel came of it (an error, a redirect)
-
-    return PageHandler
-
-
 def adapt_voila_extension() -> None:
     """Voila's server extension, as each person's server under the hub loads it, with the workbook's page
-    handler (`page_handler_class`; the guard itself is put on the server by hub/page_limits.py) and the
+    handler (`page_handler_class`, which asks the server's kernel manager, hub/warm_kernels.py) and the
     widget-file handler that lets the browser keep content-addressed files (`extension_file_handler`).
     Called by the server's configuration file, before the extension is loaded."""
     from .web.compat import replace_voila_extension_handlers
@@ -705,15 +487,14 @@ def adapt_voila_extension() -> None:
 
 def workbook_voila_class():
     """Voila's app with the workbook's guards added (imported only in the server process):
-    - pages' kernels are bounded by a `PageKernelGuard` (MAX_OPEN_PAGES, the busy page, the reaper of
-      unconnected kernels; pre-heated kernels in their pool are not page kernels);
+    - a page asks the kernel manager (a `web.page_kernels.PageKernelManager`, configured in voila.json) for
+      a place first, and is told the workbook is busy when there is none (`page_handler_class`);
     - Voila's request-info socket, a plain tornado socket, refuses a foreign Host like the rest;
     - the widget libraries' content-addressed files are cached for good (`extension_file_handler`).
     (Compiled page templates are kept by `keep_compiled_templates`, called before the app starts.)
     """
     from jupyter_server.base.handlers import FileFindHandler
     from tornado import web
-    from traitlets import Int
     from voila.app import Voila
     from voila.request_info_handler import RequestInfoSocketHandler
     from voila.tornado.handler import TornadoVoilaHandler
@@ -728,18 +509,6 @@ def workbook_voila_class():
                FileFindHandler: extension_file_handler()}
 
     class WorkbookVoila(Voila):
-        max_open_pages = Int(MAX_OPEN_PAGES, help="pages that may hold a kernel at once").tag(config=True)
-        unconnected_grace_seconds = Int(
-            UNCONNECTED_GRACE_SECONDS, help="seconds a page's kernel may wait for its browser").tag(config=True)
-
-        def init_settings(self):
-            settings = super().init_settings()
-            self.page_guard = PageKernelGuard(self.kernel_manager, self.max_open_pages,
-                                              self.unconnected_grace_seconds, self.log)
-            self.page_guard.start_reaping()
-            settings[PAGE_GUARD] = self.page_guard
-            return settings
-
         def init_handlers(self):
             handlers = [(route[0], replace.get(route[1], route[1]), *route[2:]) for route in super().init_handlers()]
             if not any(route[1] is page_handler_class() for route in handlers):

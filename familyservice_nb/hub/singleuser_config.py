@@ -9,7 +9,6 @@
 # ruff: noqa: F821  (`get_config` is given by Jupyter when it reads this file)
 import os
 
-from familyservice_nb.hub.page_limits import HUB_MAX_OPEN_PAGES
 from familyservice_nb.server import (
     EXTENSIONS_NOT_LOADED,
     IOPUB_TIMEOUT_SECONDS,
@@ -42,9 +41,9 @@ c.VoilaExecutor.startup_timeout = KERNEL_STARTUP_TIMEOUT_SECONDS
 # would otherwise point pages at a CDN, and councils run on restricted networks).
 c.ServerApp.tornado_settings = {"mathjax_url": None, "mathjax_config": None}
 # Voila's extension, loaded after this file is read, builds its routes with the workbook's handlers
-# (server.adapt_voila_extension): a page asks the page-kernel guard first (below), and the widget libraries'
-# files named after their content's hash are kept by the browser for good (server.content_addressed), as
-# under `familyservice-nb serve`.
+# (server.adapt_voila_extension): a page asks the kernel manager for a place first (below), and the widget
+# libraries' files named after their content's hash are kept by the browser for good
+# (server.content_addressed), as under `familyservice-nb serve`.
 adapt_voila_extension()
 # Each page's template is compiled once for the server's life, not again for every page opened.
 keep_compiled_templates()
@@ -62,11 +61,16 @@ c.MappingKernelManager.cull_idle_timeout = 15 * 60
 c.MappingKernelManager.cull_interval = 60
 c.MappingKernelManager.cull_connected = False
 
-# Bounded page kernels, the laptop's rule (server.PageKernelGuard, put on this server by hub/page_limits.py):
-# at most FSNB_HUB_MAX_OPEN_PAGES pages of this person hold a kernel at once (default 6, see page_limits.py);
-# one more is answered "The workbook is busy" (503). A page's kernel that no browser connected to within
+# Bounded page kernels, the laptop's rule, kept by the kernel manager (web/page_kernels.py): at most
+# FSNB_HUB_MAX_OPEN_PAGES pages of this person hold a kernel at once (default HUB_MAX_OPEN_PAGES); one more is
+# answered "The workbook is busy" (503). A page's kernel that no browser connected to within
 # FSNB_UNCONNECTED_GRACE_SECONDS (default 120) is shut down once idle. The warm kernel is not a page's.
-c.PageLimits.max_open_pages, c.PageLimits.unconnected_grace_seconds = kernel_limits(
+# Per person, not per machine: one machine serves a team of 20, each page kernel about 150-190 MB. Six
+# covers a person working across tabs (the case list, a form, a dashboard, a print view) and bounds what one
+# person's stray tabs or scripted requests can take to about 1 GB, the memory of three colleagues
+# (docs/team-operations.md, Sizing: about 300 MB a person), rather than the machine's.
+HUB_MAX_OPEN_PAGES = 6
+c.PageKernels.max_open_pages, c.PageKernels.unconnected_grace_seconds = kernel_limits(
     "FSNB_HUB_MAX_OPEN_PAGES", HUB_MAX_OPEN_PAGES)
 
 c.ServerApp.terminals_enabled = access == "lab"
@@ -75,11 +79,10 @@ c.ServerApp.terminals_enabled = access == "lab"
 c.ServerApp.allow_root = False
 
 if access == "lab":
-    c.ServerApp.jpserver_extensions = {"voila": True, "familyservice_nb.hub.page_limits": True, "jupyterlab": True}
+    c.ServerApp.jpserver_extensions = {"voila": True, "jupyterlab": True}
 else:
     c.ServerApp.jpserver_extensions = {
         "voila": True,
-        "familyservice_nb.hub.page_limits": True,
         "jupyterlab": False,
         "notebook": False,
         "nbclassic": False,
