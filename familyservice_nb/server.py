@@ -44,42 +44,28 @@ from pathlib import Path
 from .errors import WorkbookError
 from .web import launcher
 from .web.launcher import EXIT_UNUSABLE, CannotStart, data_dir, say
-from .web.page_kernels import (
-    KERNEL_STARTUP_TIMEOUT_SECONDS,
-    MAX_OPEN_PAGES,
-    UNCONNECTED_GRACE_SECONDS,
-    page_handler_class,
+from .web.page_kernels import page_handler_class
+from .web.voila_settings import (
+    HOST,
+    LOCAL_HOSTNAMES,
+    PACKAGE_DIR,
+    kernel_limits,
+    preheated_pages,
+    prepare_runtime,
+    voila_command,
+    voila_config,
 )
 
-HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
-TEMPLATE = "fsnb"
 LANDING_PATH = "voila/render/index.ipynb"
 DEMO_EXTRACT = "demo-extract.csv"
 
-# Kernels: one pre-heated per page; a kernel left idle with no browser attached is shut down after
-# 15 minutes (an open page keeps its kernel: forms must not lose work).
-POOL_SIZE = 1
-CULL_IDLE_SECONDS = 15 * 60
-CULL_INTERVAL_SECONDS = 60
 STARTUP_TIMEOUT_SECONDS = 120
-IOPUB_TIMEOUT_SECONDS = 30
 STOP_TIMEOUT_SECONDS = 20
 
-# Tornado's default is 10 MiB; an upload over it dropped the page's socket without a word.
-WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
-LOCAL_HOSTNAMES = ("localhost",)
 # A file named after a hash of its content (webpack's `568.1e2faa2ba0bbe59c4780.js`, `remoteEntry.698dcaf7.js`).
 CONTENT_HASH_NAME = re.compile(r"[./][0-9a-f]{8,}\.js$")
 CACHE_FOR_GOOD = "public, max-age=31536000, immutable"
-# Widget libraries installed beside the workbook that its pages never use, so no page loads them:
-# - plotly's mime renderer fails under Voila ("r.setData is not a function"), and the figures are widgets;
-#   leaving it out also spares every page 5 MB of JavaScript;
-# - jupyterlab_pygments colours code, and no page shows code (its sources are stripped): its scripts and
-#   styles would otherwise be loaded by every page.
-EXTENSIONS_NOT_LOADED = ["jupyterlab-plotly", "jupyterlab_pygments"]
-
-PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def choose_extract(dashboards: Path, demo: bool) -> Path | None:
@@ -110,69 +96,6 @@ def _today_in_london():
     return today_in_london()
 
 
-# -- the runtime folder: our template, plotly's widget code, and the kernel to use ------------------
-
-def plotly_bundle() -> tuple[Path, str] | None:
-    """plotly's widget bundle (the FigureWidget's JavaScript) and plotly's version, if installed."""
-    try:
-        import plotly
-    except ImportError:  # pragma: no cover - plotly is a dependency
-        return None
-    bundle = Path(plotly.__file__).parent / "package_data" / "widgetbundle.js"
-    return (bundle, plotly.__version__) if bundle.is_file() else None
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    # Not a symlink: the static file handler refuses links that lead out of its folder.
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-
-
-def prepare_runtime(root: Path) -> dict[str, str]:
-    """Lay out a Jupyter data folder for Voila; return the environment variables that point at it.
-
-    - `voila/templates/fsnb/`: our template (package data, familyservice_nb/templates/fsnb), plus plotly's widget bundle in its
-      `static/`, which Voila serves at /voila/static/;
-    - `kernels/python3/kernel.json`: the page kernel is this Python (the one running the workbook),
-      whatever other `python3` kernels the machine has, started leaner (`familyservice_nb.page_kernel`).
-    """
-    template = root / "voila" / "templates" / TEMPLATE
-    shutil.copytree(PACKAGE_DIR / "templates" / TEMPLATE, template)
-    # Shipped as index.jinja2 (a name the package data includes); Voila looks for index.html.j2.
-    # The page's upload limit is the extract's (a page does not read a larger file into memory).
-    from .extract import UPLOAD_MAX_BYTES
-
-    page = (template / "index.jinja2").read_text(encoding="utf-8")
-    (template / "index.html.j2").write_text(page.replace("__FSNB_UPLOAD_MAX_BYTES__", str(UPLOAD_MAX_BYTES)),
-                                            encoding="utf-8")
-    (template / "index.jinja2").unlink()
-    env: dict[str, str] = {}
-    bundle = plotly_bundle()
-    if bundle:
-        path, version = bundle
-        (template / "static").mkdir(exist_ok=True)
-        _link_or_copy(path, template / "static" / "plotly-widgetbundle.js")
-        # Relative to Voila's base URL; the version makes the browser cache it for good.
-        env["FSNB_PLOTLY_ESM"] = f"static/plotly-widgetbundle.js?v={version}"
-    kernel = root / "kernels" / "python3"
-    kernel.mkdir(parents=True)
-    (kernel / "kernel.json").write_text(
-        json.dumps(
-            {
-                "argv": [sys.executable, "-m", "familyservice_nb.page_kernel", "-f", "{connection_file}"],
-                "display_name": "Python 3 (familyservice-nb)",
-                "language": "python",
-                "metadata": {"debugger": False},
-            },
-            indent=1,
-        ),
-        encoding="utf-8",
-    )
-    return env
-
-
 def _prepend_path(name: str, first: Path | str) -> str:
     rest = os.environ.get(name, "")
     return os.pathsep.join([str(first), rest]) if rest else str(first)
@@ -193,121 +116,6 @@ def server_environment(runtime: Path, dashboards: Path, extract: Path | None, da
     env["FSNB_DATABASE_URL"] = database
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiets a debugger warning at kernel start
     return env
-
-
-def preheated_pages(dashboards: Path, chosen: str | None = None) -> list[str]:
-    """The notebooks that keep a kernel pre-heated: the landing page, and pages whose metadata says
-    `"preheat": true`. Each costs a kernel's memory (about 150 MB) for as long as the server runs, and its
-    start (about 3 s of one core) at every server start.
-
-    `chosen` (FSNB_PREHEAT) narrows that down on a small machine: "none", or the pages' names separated by
-    commas ("index, case-supervision"); empty or "all" keeps every page that asks. A name the workbook does
-    not have is refused (`CannotStart`), naming it and the pages there are."""
-    from .ui.kit.catalogue import LANDING_NOTEBOOK
-
-    names = [LANDING_NOTEBOOK]
-    for path in sorted(dashboards.glob("*.ipynb")):
-        try:
-            meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("fsnb") or {}
-        except (OSError, ValueError):
-            continue
-        if meta.get("preheat") and path.name not in names:
-            names.append(path.name)
-    text = (chosen or "").strip().lower()
-    if text in ("", "all"):
-        return names
-    if text == "none":
-        return []
-    wanted = [w.strip() for w in text.split(",") if w.strip()]
-    wanted = [w if w.endswith(".ipynb") else f"{w}.ipynb" for w in wanted]
-    unknown = [w for w in wanted if w not in names]
-    if unknown:
-        pages = ", ".join(n.removesuffix(".ipynb") for n in names)
-        raise CannotStart(
-            f"FSNB_PREHEAT names {'a page' if len(unknown) == 1 else 'pages'} that cannot be pre-heated: "
-            f"{', '.join(w.removesuffix('.ipynb') for w in unknown)}. Choose from: {pages}; or all, or none.")
-    return [n for n in names if n in wanted]
-
-
-def logging_without_debug(app_class_name: str) -> dict:
-    """A traitlets app's `logging_config` whose own logger drops debug lines itself.
-
-    traitlets sets an app's logger to DEBUG and leaves the filtering to its handler, so every debug line
-    (the server writes one for each request and each message from a page's kernel) would be made into a
-    record and then thrown away: 13% of a person's server's CPU while they open a form (py-spy). To see
-    debug lines, raise `log_level` and remove this too."""
-    return {"loggers": {app_class_name: {"level": "INFO"}}}
-
-
-def voila_config(dashboards: Path, token: str = "", preheat: list[str] | None = None) -> dict:
-    """Voila's settings that are not single values (written to voila.json, which Voila reads from its
-    working folder). The token goes here rather than on the command line, which other accounts can read.
-    `preheat`: the pages that keep a kernel pre-heated (`preheated_pages` when not given)."""
-    pools = {"default": {"pool_size": 0}}
-    pools.update({name: {"pool_size": POOL_SIZE}
-                  for name in (preheated_pages(dashboards) if preheat is None else preheat)})
-    return {
-        "Voila": {
-            "token": token,
-            "logging_config": logging_without_debug("WorkbookVoila"),  # the app `serve` starts (__main__)
-            "tornado_settings": {
-                "allow_remote_access": False,  # a foreign Host header is refused (403), page and socket
-                "local_hostnames": list(LOCAL_HOSTNAMES),
-                "websocket_max_message_size": WEBSOCKET_MAX_MESSAGE_BYTES,
-            },
-        },
-        "VoilaConfiguration": {"extension_denylist": EXTENSIONS_NOT_LOADED,
-                               "multi_kernel_manager_class": "familyservice_nb.web.page_kernels.PageKernelManager"},
-        "VoilaKernelManager": {"kernel_pools_config": pools},
-    }
-
-
-def _setting(name: str, default: int) -> int:
-    text = os.environ.get(name, "").strip()
-    if not text:
-        return default
-    try:
-        value = int(text)
-    except ValueError:
-        raise CannotStart(f"{name} must be a whole number, not '{text}'.") from None
-    if value < 1:
-        raise CannotStart(f"{name} must be at least 1, not {value}.")
-    return value
-
-
-def kernel_limits(pages_variable: str = "FSNB_MAX_OPEN_PAGES", pages: int = MAX_OPEN_PAGES) -> tuple[int, int]:
-    """(pages open at once, seconds a page's kernel may wait for its browser): `pages` and
-    UNCONNECTED_GRACE_SECONDS, or `pages_variable` and FSNB_UNCONNECTED_GRACE_SECONDS. (Each person's
-    server under the hub reads its own cap, FSNB_HUB_MAX_OPEN_PAGES: hub/singleuser_config.py.)"""
-    return (_setting(pages_variable, pages),
-            _setting("FSNB_UNCONNECTED_GRACE_SECONDS", UNCONNECTED_GRACE_SECONDS))
-
-
-def voila_command(dashboards: Path, port: int, limits: tuple[int, int] = (MAX_OPEN_PAGES, UNCONNECTED_GRACE_SECONDS)
-                  ) -> list[str]:
-    pages, grace = limits
-    return [
-        sys.executable, "-m", "familyservice_nb.server", str(dashboards),
-        f"--PageKernels.max_open_pages={pages}",
-        f"--PageKernels.unconnected_grace_seconds={grace}",
-        "--no-browser",
-        f"--Voila.ip={HOST}",
-        f"--Voila.port={port}",
-        "--Voila.port_retries=0",
-        f"--template={TEMPLATE}",
-        "--theme=light",
-        "--show_tracebacks=False",
-        "--strip_sources=True",
-        "--preheat_kernel=True",
-        f"--pool_size={POOL_SIZE}",  # per page in voila.json: see preheated_pages
-        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
-        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
-        "--MappingKernelManager.cull_connected=False",
-        # On a busy machine a page's output can reach Voila more than nbclient's default 4 seconds after
-        # its cell finished; Voila then renders the page without it (an empty page). Wait longer.
-        f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT_SECONDS}",
-        f"--VoilaExecutor.startup_timeout={KERNEL_STARTUP_TIMEOUT_SECONDS}",
-    ]
 
 
 def prepare_database(url: str, demo: bool) -> None:
@@ -372,12 +180,12 @@ def serve(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False) -
 
     def start() -> subprocess.Popen:
         env = server_environment(runtime, dashboards, extract, database)
-        config = voila_config(dashboards, token, preheat)
+        config = voila_config(dashboards, token, preheat, limits)
         # Voila reads voila.json from its working folder first (before any user config). The folder is
         # private (mkdtemp), and so is the file: it holds the token.
         with os.fdopen(os.open(runtime / "voila.json", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
             json.dump(config, file, indent=1)
-        return subprocess.Popen(voila_command(dashboards, port, limits), env=env, cwd=str(runtime))
+        return subprocess.Popen(voila_command(dashboards, port), env=env, cwd=str(runtime))
 
     def ready() -> None:
         source = f"Figures come from {extract}." if extract else (

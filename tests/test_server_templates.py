@@ -83,7 +83,8 @@ def test_serves_server_logs_information_but_makes_no_debug_records(tmp_path):
 
     from traitlets.config import Config
 
-    from familyservice_nb.server import voila_config, workbook_voila_class
+    from familyservice_nb.server import workbook_voila_class
+    from familyservice_nb.web.voila_settings import voila_config
 
     app = workbook_voila_class()(config=Config(voila_config(tmp_path)))
     assert app.log.name == "WorkbookVoila"

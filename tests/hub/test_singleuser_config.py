@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from familyservice_nb.hub.spawn import SINGLEUSER_CONFIG
-from familyservice_nb.server import prepare_runtime
 from familyservice_nb.web.page_kernels import BUSY_PAGE
+from familyservice_nb.web.voila_settings import prepare_runtime
 
 from hubhelp import free_port
 
