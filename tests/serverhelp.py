@@ -173,9 +173,9 @@ class AppServer:
         return self
 
     def voila_pid(self) -> int:
-        """The Voila process `serve` started (its child running familyservice_nb.server)."""
+        """The Voila process `serve` started (its child running familyservice_nb.web.voila_app)."""
         for pid, command in _children(self.proc.pid).items():
-            if b"familyservice_nb.server" in command:
+            if b"familyservice_nb.web.voila_app" in command:
                 return pid
         raise AssertionError("the Voila process was not found under serve")
 

@@ -161,7 +161,7 @@ def write_private(path: Path, text: str) -> None:
 
 def hub_environment(provisioner_file: Path, ip: str, port: int, demo: bool, logins: list[str], idle_minutes: int,
                     state: Path, runtime: Path) -> dict[str, str]:
-    from ..server import prepare_runtime
+    from ..web.voila_settings import prepare_runtime
 
     env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENVIRONMENT}
     dashboards = locate_dashboards()

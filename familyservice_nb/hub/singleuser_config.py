@@ -11,8 +11,8 @@ import os
 
 from traitlets.config import Config
 
-from familyservice_nb.server import adapt_voila_extension, keep_compiled_templates
 from familyservice_nb.web.compat import refuse_untested_versions
+from familyservice_nb.web.voila_app import adapt_voila_extension, keep_compiled_templates
 from familyservice_nb.web.voila_settings import kernel_limits, logging_without_debug, page_settings
 
 # This file patches Voila (below): only on the versions the patches were written for (exit 2 otherwise).
@@ -38,9 +38,8 @@ c.merge(Config(page_settings(kernel_limits("FSNB_HUB_MAX_OPEN_PAGES", HUB_MAX_OP
 # would otherwise point pages at a CDN, and councils run on restricted networks).
 c.ServerApp.tornado_settings = {"mathjax_url": None, "mathjax_config": None}
 # Voila's extension, loaded after this file is read, builds its routes with the workbook's handlers
-# (server.adapt_voila_extension): a page asks the kernel manager for a place first (below), and the widget
-# libraries' files named after their content's hash are kept by the browser for good
-# (server.content_addressed), as under `familyservice-nb serve`.
+# (web/voila_app.py): a page asks the kernel manager for a place first (below), and the widget libraries'
+# files named after their content's hash are kept by the browser for good, as under `familyservice-nb serve`.
 adapt_voila_extension()
 # Each page's template is compiled once for the server's life, not again for every page opened.
 keep_compiled_templates()

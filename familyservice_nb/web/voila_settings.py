@@ -27,7 +27,7 @@ from .page_kernels import KERNEL_STARTUP_TIMEOUT_SECONDS, MAX_OPEN_PAGES, UNCONN
 HOST = "127.0.0.1"  # `serve` listens here and nowhere else
 LOCAL_HOSTNAMES = ("localhost",)  # the other name a request to `serve` may give as its Host
 TEMPLATE = "fsnb"
-APP_MODULE = "familyservice_nb.server"  # `python -m APP_MODULE`: Voila's app with the workbook's handlers
+APP_MODULE = "familyservice_nb.web.voila_app"  # `python -m APP_MODULE`: Voila's app with the workbook's handlers
 PAGE_KERNEL_MANAGER = "familyservice_nb.web.page_kernels.PageKernelManager"
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
@@ -72,8 +72,8 @@ def _link_or_copy(source: Path, target: Path) -> None:
 def prepare_runtime(root: Path) -> dict[str, str]:
     """Lay out a Jupyter data folder for Voila; return the environment variables that point at it.
 
-    - `voila/templates/fsnb/`: our template (package data, familyservice_nb/templates/fsnb), plus plotly's widget bundle in its
-      `static/`, which Voila serves at /voila/static/;
+    - `voila/templates/fsnb/`: our template (package data, familyservice_nb/templates/fsnb), plus plotly's
+      widget bundle in its `static/`, which Voila serves at /voila/static/;
     - `kernels/python3/kernel.json`: the page kernel is this Python (the one running the workbook),
       whatever other `python3` kernels the machine has, started leaner (`familyservice_nb.page_kernel`).
     """

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
 from traitlets.config import LoggingConfigurable
 
-from familyservice_nb.server import content_addressed
 from familyservice_nb.web.page_kernels import (
     ABANDONED_SECONDS,
     KERNEL_STARTUP_TIMEOUT_SECONDS,
@@ -109,20 +107,6 @@ def test_the_grace_runs_from_when_a_page_was_given_its_kernel_not_from_the_kerne
     assert open_pages.unconnected({"pooled"}) == []
     clock.now += 20
     assert open_pages.unconnected({"pooled"}) == ["pooled"]
-
-
-@pytest.mark.parametrize("path, kept", [
-    ("/voila/labextensions/anywidget/static/528.d9f5934c.js", True),
-    ("/voila/labextensions/anywidget/static/remoteEntry.698dcaf7.js", True),
-    ("/user/sam/voila/labextensions/@jupyter-widgets/jupyterlab-manager/static/568.1e2faa2ba0bbe59c4780.js", True),
-    ("/voila/labextensions/anywidget/package.json", False),
-    ("/voila/labextensions/jupyterlab-plotly/static/style.js", False),
-    ("/voila/labextensions/x/static/remoteEntry.js", False),
-    ("/voila/labextensions/x/static/a.1234567.js", False),  # 7 hex digits: not a content hash
-    ("/voila/labextensions/x/static/a.d9f5934c.js.map", False),
-])
-def test_only_files_named_after_their_content_are_cached_for_good(path, kept):
-    assert content_addressed(path) is kept
 
 
 def test_a_page_every_browser_left_long_enough_ago_is_abandoned_one_still_open_is_not():

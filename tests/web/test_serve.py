@@ -1,4 +1,5 @@
-"""`familyservice-nb serve` without a browser: the port rule, the Voila options, where the data comes from."""
+"""`familyservice-nb serve` (familyservice_nb/web/serve.py) without a browser: the port rule as a person meets
+it, where the data comes from, and a setting it cannot follow refused in plain words."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from familyservice_nb import server
+from familyservice_nb.web import serve
 from familyservice_nb.web.launcher import EXIT_UNUSABLE, CannotStart
 
 from serverhelp import free_port
@@ -42,8 +43,8 @@ def test_demo_writes_the_demo_extract_when_there_is_none(tmp_path, monkeypatch):
     monkeypatch.setenv("FSNB_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("FSNB_AS_OF", "2026-11-25")
     monkeypatch.delenv("FSNB_EXTRACT", raising=False)
-    assert server.choose_extract(ROOT / "dashboards", demo=False) is None
-    path = server.choose_extract(ROOT / "dashboards", demo=True)
+    assert serve.choose_extract(ROOT / "dashboards", demo=False) is None
+    path = serve.choose_extract(ROOT / "dashboards", demo=True)
     assert path == tmp_path / "demo-extract.csv"
     events = pd.to_datetime(pd.read_csv(path)["event_date"], format="%d/%m/%Y")
     assert events.max() <= pd.Timestamp("2026-11-25")
@@ -52,7 +53,7 @@ def test_demo_writes_the_demo_extract_when_there_is_none(tmp_path, monkeypatch):
 def test_a_named_extract_that_does_not_exist_is_said_plainly(tmp_path, monkeypatch):
     monkeypatch.setenv("FSNB_EXTRACT", str(tmp_path / "nowhere.csv"))
     with pytest.raises(CannotStart, match="does not exist"):
-        server.choose_extract(ROOT / "dashboards", demo=False)
+        serve.choose_extract(ROOT / "dashboards", demo=False)
 
 
 def _env() -> dict:
@@ -66,7 +67,7 @@ def _env() -> dict:
 def test_serve_refuses_an_fsnb_preheat_it_cannot_follow_in_plain_words(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("FSNB_PREHEAT", "case-supervison")
     monkeypatch.setenv("FSNB_DATA_DIR", str(tmp_path))
-    assert server.serve(port=free_port(), demo=True) == EXIT_UNUSABLE
+    assert serve.serve(port=free_port(), demo=True) == EXIT_UNUSABLE
     err = capsys.readouterr().err
     assert "FSNB_PREHEAT names a page that cannot be pre-heated: case-supervison." in err
     assert "case-supervision" in err and "Traceback" not in err
