@@ -131,7 +131,7 @@ def prepare_database(url: str, demo: bool) -> None:
                     say(f"You are signed in as the demo manager '{manager}' (set FSNB_USER to change).")
                 else:
                     say("This database holds staff the demo did not make, so nobody is signed in as a demo "
-                         "manager. Set FSNB_USER to your login on the staff list to use the app as yourself.")
+                        "manager. Set FSNB_USER to your login on the staff list to use the app as yourself.")
     except WorkbookError as exc:
         raise CannotStart(str(exc)) from None
 
@@ -194,6 +194,3 @@ def serve(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False) -
                                           startup_timeout=STARTUP_TIMEOUT_SECONDS, stop_timeout=STOP_TIMEOUT_SECONDS)
     finally:
         shutil.rmtree(runtime, ignore_errors=True)
-
-
-# -- the Voila app with the workbook's guards ---------------------------------------------------------
