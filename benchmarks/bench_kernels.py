@@ -1,8 +1,8 @@
 """Bounded kernels: 10 plain GETs of a page at once against the real `serve`, default cap.
 
 Without a cap, 10 GETs would start 10 kernels (+1 GB) that live 15 minutes. This prints, for the default
-cap (server.MAX_OPEN_PAGES) and a grace period of GRACE seconds (FSNB_UNCONNECTED_GRACE_SECONDS; the
-default is server.UNCONNECTED_GRACE_SECONDS): the memory held at rest (one pre-heated kernel per page),
+cap (web.page_kernels.MAX_OPEN_PAGES) and a grace period of GRACE seconds (FSNB_UNCONNECTED_GRACE_SECONDS; the
+default is web.page_kernels.UNCONNECTED_GRACE_SECONDS): the memory held at rest (one pre-heated kernel per page),
 the answers to the GETs, the kernels the pages were given and their memory (resident set size, summed),
 how long until the kernels nobody connected to were gone, and the kernels the GETs started (refills).
 
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "tests"))
-from familyservice_nb.server import MAX_OPEN_PAGES  # noqa: E402
+from familyservice_nb.web.page_kernels import MAX_OPEN_PAGES  # noqa: E402
 
 import serverhelp  # noqa: E402 - tests/serverhelp.py: the real app and Chromium
 

@@ -200,7 +200,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .server import serve
+    from .web.serve import serve
 
     return serve(port=args.port, db=args.db, demo=args.demo)
 

@@ -173,9 +173,9 @@ class AppServer:
         return self
 
     def voila_pid(self) -> int:
-        """The Voila process `serve` started (its child running familyservice_nb.server)."""
+        """The Voila process `serve` started (its child running familyservice_nb.web.voila_app)."""
         for pid, command in _children(self.proc.pid).items():
-            if b"familyservice_nb.server" in command:
+            if b"familyservice_nb.web.voila_app" in command:
                 return pid
         raise AssertionError("the Voila process was not found under serve")
 
@@ -444,7 +444,7 @@ def assert_libraries_kept_for_good(page) -> None:
     Their files are served for the browser to keep for good (each is
     named after its content's hash), and their unhashed `package.json` is not (fetched with the page's
     cookies, as the browser would, under `serve` or through the hub)."""
-    from familyservice_nb.server import EXTENSIONS_NOT_LOADED
+    from familyservice_nb.web.voila_settings import EXTENSIONS_NOT_LOADED
 
     urls = page.evaluate("performance.getEntriesByType('resource').map(r => r.name)"
                          ".filter(u => u.includes('/voila/labextensions/'))")

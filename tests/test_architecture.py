@@ -8,6 +8,8 @@
 - A record's state is `RecordState` (`records/lifecycle.py`) and a staff role `StaffRole` (`records/people.py`):
   no module compares or writes "draft", "complete" or a role as a bare string. Migrations are frozen history
   and keep their own words.
+- The web layer (`web/`) imports nothing from the team hub (`hub/`): the hub builds on it (its launcher, its
+  Voila settings, its page-kernel manager), never the other way round.
 - The ui reaches the store's rules of who may see and do what (`store/access.py`, `store/authorship.py`) only
   through the store's own API (`familyservice_nb.store`).
 - No comment, docstring, notebook or guide cites an issue by its number: each states the constraint itself,
@@ -29,9 +31,9 @@ from familyservice_nb.records.people import StaffRole
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "familyservice_nb"
 MODULES = sorted(PACKAGE.rglob("*.py"))
-# Entry points, the server, the web layer (`web/`) and the team hub (`hub/`) sit above the ui (DESIGN.md
-# layers): they may start it.
-ENTRY_POINTS = {"cli.py", "__main__.py", "server.py", "__init__.py", "hub", "web"}
+# Entry points, the web layer (`web/`: `serve` and what it shares with the hub) and the team hub (`hub/`) sit
+# above the ui (DESIGN.md layers): they may start it.
+ENTRY_POINTS = {"cli.py", "__main__.py", "__init__.py", "hub", "web"}
 COMPAT = PACKAGE / "web" / "compat.py"  # the one module that patches other libraries
 STATE_WORDS = frozenset(RecordState)
 ROLE_WORDS = frozenset(StaffRole) | {"database"}  # "database": direct database access (store/access.py)
@@ -318,6 +320,17 @@ def test_the_kit_check_sees_a_form_a_page_and_a_chart_however_imported():
     assert found == ["line 1: familyservice_nb.ui.forms.framework", "line 3: familyservice_nb.ui.charts",
                      "line 4: familyservice_nb.ui.pages.landing", "line 5: familyservice_nb.ui.figure_files",
                      "line 7: familyservice_nb.ui.charts"]
+
+
+WEB = PACKAGE / "web"
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES if WEB in p.parents], ids=_name)
+def test_the_web_layer_imports_nothing_from_the_hub(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    bad = [f"line {line}: {module}" for module, line in _imports(tree, path)
+           if module.startswith("familyservice_nb.hub")]
+    assert bad == []
 
 
 def test_the_word_checks_catch_each_way_of_writing_a_bare_word_and_leave_the_enums_alone():

@@ -158,6 +158,6 @@ def test_an_upload_over_the_limit_is_refused_in_words():
 
 def test_the_limits_hold_together():
     assert XLSX_MAX_UNPACKED_BYTES == 200_000_000 and XLSX_MAX_RATIO == 100
-    from familyservice_nb.server import WEBSOCKET_MAX_MESSAGE_BYTES
+    from familyservice_nb.web.voila_settings import WEBSOCKET_MAX_MESSAGE_BYTES
 
     assert UPLOAD_MAX_BYTES * 2 < WEBSOCKET_MAX_MESSAGE_BYTES  # an over-limit file still reaches the kernel

@@ -14,8 +14,8 @@ import uuid
 
 import pytest
 
-from familyservice_nb import server
 from familyservice_nb.ui.kit.first_load import hold_widgets_until_first_load, in_voila_page_kernel
+from familyservice_nb.web.voila_settings import prepare_runtime
 
 MAKE_WIDGETS = """
 import ipywidgets as widgets
@@ -33,7 +33,7 @@ class PageKernel:
         from jupyter_client import KernelManager
         from jupyter_client.kernelspec import KernelSpecManager
 
-        server.prepare_runtime(runtime)
+        prepare_runtime(runtime)
         specs = KernelSpecManager(kernel_dirs=[str(runtime / "kernels")])
         self.manager = KernelManager(kernel_name="python3", kernel_spec_manager=specs)
         self.manager.start_kernel(env=env)

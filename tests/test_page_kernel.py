@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from familyservice_nb import server
+from familyservice_nb.web.voila_settings import prepare_runtime
 
 
 def test_a_page_kernel_runs_code_and_never_loads_the_grammar_library(tmp_path):
@@ -15,7 +15,7 @@ def test_a_page_kernel_runs_code_and_never_loads_the_grammar_library(tmp_path):
     from jupyter_client import KernelManager
     from jupyter_client.kernelspec import KernelSpecManager
 
-    server.prepare_runtime(tmp_path)
+    prepare_runtime(tmp_path)
     specs = KernelSpecManager(kernel_dirs=[str(tmp_path / "kernels")])
     manager = KernelManager(kernel_name="python3", kernel_spec_manager=specs)
     manager.start_kernel()
@@ -36,7 +36,7 @@ def test_a_page_kernel_runs_code_and_never_loads_the_grammar_library(tmp_path):
 
 
 def test_the_kernel_command_is_the_one_the_kernelspec_names(tmp_path):
-    server.prepare_runtime(tmp_path)
+    prepare_runtime(tmp_path)
     argv = json.loads((tmp_path / "kernels" / "python3" / "kernel.json").read_text())["argv"]
     shown = subprocess.run([*argv[:3], "--help"], capture_output=True, text=True, timeout=60)
     assert shown.returncode == 0 and "IPKernelApp" in shown.stdout

@@ -5,6 +5,6 @@
 - `spawn.py`: what the hub does as a person's server starts (their role, their database login);
 - `singleuser_config.py`: the configuration of each person's server (the workbook only, or JupyterLab too);
 - `authorizer.py`: what a workbook-only server refuses (files, new kernels, terminals);
-- `page_limits.py`: how many of a person's pages may hold a kernel at once, by the laptop's rule;
-- `warm_kernels.py`: one kernel kept warm for the person's next page.
+- `warm_kernels.py`: the kernel manager of each person's server: their pages' kernels bounded by the laptop's
+  rule (web/page_kernels.py), and one kernel kept warm for their next page.
 """

@@ -15,19 +15,26 @@ from __future__ import annotations
 import ipaddress
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from ..errors import WorkbookError
-from ..server import Stop, raise_stop, stop_process
+from ..web.launcher import (
+    EXIT_UNUSABLE,
+    CannotStart,
+    check_port_free,
+    data_dir,
+    database_url,
+    locate_dashboards,
+    run_until_stopped,
+    say,
+)
 
 HERE = Path(__file__).resolve().parent
 CONFIG = HERE / "jupyterhub_config.py"
@@ -35,7 +42,6 @@ DEFAULT_PORT = 8000
 DEFAULT_IP = "127.0.0.1"
 STARTUP_TIMEOUT_SECONDS = 120
 STOP_TIMEOUT_SECONDS = 30
-EXIT_OK, EXIT_UNUSABLE = 0, 2
 DEMO_PASSWORD_MIN = 8  # JupyterHub's shared-password sign-in asks for at least 8 characters
 # What the hub must not pass on or act on: identity and the database come from the hub alone.
 # The owner's credential (PGPASSFILE, PGPASSWORD) is for the migrations here, before JupyterHub starts.
@@ -44,29 +50,21 @@ DROPPED_ENVIRONMENT = ("FSNB_USER", "JUPYTERHUB_USER", "FSNB_DATABASE_URL", "FSN
 PROVISIONER_FILE = "provisioner.url"  # in the hub's state folder, 0600
 
 
-class HubProblem(WorkbookError):
-    """The hub cannot be started; the message says why in plain words."""
-
-
-def _say(text: str, err: bool = False) -> None:
-    print(text, file=sys.stderr if err else sys.stdout, flush=True)
-
-
 def owner_database_url(db: str | None) -> str:
     """--db, else FSNB_DATABASE_URL; the hub needs PostgreSQL (SQLite stays the laptop default for `serve`)."""
-    from ..store.engine import database_url
+    from ..store.engine import database_url as store_url
 
-    text = (db or os.environ.get("FSNB_DATABASE_URL") or "").strip()
+    text = database_url(db)
     if not text:
-        raise HubProblem("The hub needs the workbook's PostgreSQL database: give it with --db "
-                         "postgresql+psycopg://user:password@host/database (or set FSNB_DATABASE_URL).")
-    url = database_url(text)
+        raise CannotStart("The hub needs the workbook's PostgreSQL database: give it with --db "
+                          "postgresql+psycopg://user:password@host/database (or set FSNB_DATABASE_URL).")
+    url = store_url(text)
     parsed = make_url(url)
     if parsed.get_backend_name() != "postgresql":
-        raise HubProblem("The hub keeps the team's data in PostgreSQL, not SQLite: a SQLite file is for one "
-                         "person on a laptop (`familyservice-nb serve`). Give a postgresql+psycopg:// URL.")
+        raise CannotStart("The hub keeps the team's data in PostgreSQL, not SQLite: a SQLite file is for one "
+                          "person on a laptop (`familyservice-nb serve`). Give a postgresql+psycopg:// URL.")
     if parsed.password is not None:
-        raise HubProblem(
+        raise CannotStart(
             "Leave the password out of the database address: anyone on this computer can read a command line. "
             "Put it in ~/.pgpass, one line host:port:database:user:password readable by you alone "
             f"(chmod 600 ~/.pgpass), or in a file of that form named by PGPASSFILE; then give --db "
@@ -100,12 +98,12 @@ def demo_password(demo: bool, ip: str) -> str | None:
     if not demo:
         return None
     if not is_loopback(ip):
-        raise HubProblem(f"A demo hub only listens on this computer (127.0.0.1), not on {ip}: its sign-in "
-                         "lets anyone with the demo password in. Configure the council's sign-in for real use.")
+        raise CannotStart(f"A demo hub only listens on this computer (127.0.0.1), not on {ip}: its sign-in "
+                          "lets anyone with the demo password in. Configure the council's sign-in for real use.")
     password = os.environ.get("FSNB_DEMO_PASSWORD", "")
     if len(password) < DEMO_PASSWORD_MIN:
-        raise HubProblem(f"Set FSNB_DEMO_PASSWORD to the demo staff's password ({DEMO_PASSWORD_MIN} characters "
-                         "or more) before starting a demo hub.")
+        raise CannotStart(f"Set FSNB_DEMO_PASSWORD to the demo staff's password ({DEMO_PASSWORD_MIN} characters "
+                          "or more) before starting a demo hub.")
     return password
 
 
@@ -113,18 +111,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind((DEFAULT_IP, 0))
         return s.getsockname()[1]
-
-
-def check_port_free(ip: str, port: int) -> None:
-    if not 1 <= port <= 65535:
-        raise HubProblem(f"The port must be a number from 1 to 65535, not {port}.")
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((ip, port))
-        except OSError:
-            raise HubProblem(f"Port {port} on {ip} is already in use or not allowed; choose another with --port.") \
-                from None
 
 
 def prepare_database(url: str, demo: bool) -> tuple[list[str], int, str]:
@@ -139,11 +125,11 @@ def prepare_database(url: str, demo: bool) -> tuple[list[str], int, str]:
     with Store(url, user=None) as store:
         store.upgrade()
         if demo and fill_demo_if_empty(store):
-            _say("Filled the empty database with synthetic demo data.")
+            say("Filled the empty database with synthetic demo data.")
         logins = sorted(p.login for p in store.staff())
         idle_minutes = store.settings().idle_server_minutes
     for login in remove_leavers(url):
-        _say(f"Removed the database login of {login}, who is no longer on the staff list.")
+        say(f"Removed the database login of {login}, who is no longer on the staff list.")
     rotate_logins(url)
     return logins, idle_minutes, prepare_provisioner(url)
 
@@ -175,7 +161,7 @@ def write_private(path: Path, text: str) -> None:
 
 def hub_environment(provisioner_file: Path, ip: str, port: int, demo: bool, logins: list[str], idle_minutes: int,
                     state: Path, runtime: Path) -> dict[str, str]:
-    from ..server import locate_dashboards, prepare_runtime
+    from ..web.voila_settings import prepare_runtime
 
     env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENVIRONMENT}
     dashboards = locate_dashboards()
@@ -202,8 +188,6 @@ def hub_environment(provisioner_file: Path, ip: str, port: int, demo: bool, logi
 
 def state_folder() -> Path:
     """FSNB_HUB_STATE, else data/hub beside dashboards/ (git-ignored): the hub's own database and secret."""
-    from ..server import data_dir, locate_dashboards
-
     explicit = os.environ.get("FSNB_HUB_STATE", "").strip()
     path = Path(explicit).expanduser().resolve() if explicit else data_dir(locate_dashboards()) / "hub"
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -231,11 +215,11 @@ def clear_what_a_killed_hub_left(state: Path, prefix: str) -> None:
 
     hub = alive(state / "jupyterhub.pid", "jupyterhub")
     if hub is not None:
-        raise HubProblem(f"A hub is already running with the state folder {state} (process {hub.pid}); stop it "
-                         "first, or give this one a state folder of its own with FSNB_HUB_STATE.")
+        raise CannotStart(f"A hub is already running with the state folder {state} (process {hub.pid}); stop it "
+                          "first, or give this one a state folder of its own with FSNB_HUB_STATE.")
     proxy = alive(state / "jupyterhub-proxy.pid", "configurable-http-proxy")
     if proxy is not None:
-        _say(f"Stopping the proxy an earlier hub left running (process {proxy.pid}).")
+        say(f"Stopping the proxy an earlier hub left running (process {proxy.pid}).")
         proxy.terminate()
         try:
             proxy.wait(10)
@@ -243,15 +227,7 @@ def clear_what_a_killed_hub_left(state: Path, prefix: str) -> None:
             proxy.kill()
     ended = end_processes_of({u.pw_uid for u in users_with_prefix(prefix)})
     if ended:
-        _say(f"Stopped {ended} workbook processes an earlier hub left running.")
-
-
-def _port_open(ip: str, port: int) -> bool:
-    try:
-        with socket.create_connection((ip, port), timeout=0.5):
-            return True
-    except OSError:
-        return False
+        say(f"Stopped {ended} workbook processes an earlier hub left running.")
 
 
 def sign_in_environment(demo: bool, ldap: str | None, entra: str | None) -> dict[str, str]:
@@ -264,8 +240,8 @@ def sign_in_environment(demo: bool, ldap: str | None, entra: str | None) -> dict
 
     chosen = [name for name, given in (("--demo", demo), ("--ldap", ldap), ("--entra", entra)) if given]
     if len(chosen) > 1:
-        raise HubProblem(f"Choose one sign-in, not {' and '.join(chosen)}: --demo (demo staff with a shared "
-                         "password), --ldap (the council's directory) or --entra (Microsoft Entra ID).")
+        raise CannotStart(f"Choose one sign-in, not {' and '.join(chosen)}: --demo (demo staff with a shared "
+                          "password), --ldap (the council's directory) or --entra (Microsoft Entra ID).")
     if ldap is not None:
         DirectorySettings.load(ldap)
         return {DIRECTORY_ENV: str(Path(ldap).expanduser().resolve())}
@@ -279,7 +255,6 @@ def run_hub(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False,
             entra: str | None = None) -> int:
     """Run the team's hub on FSNB_HUB_IP (default 127.0.0.1):`port` until stopped; the exit code. `ldap`: the
     council's directory settings file (directory.py); `entra`: its Entra ID settings file (entra.py)."""
-    from ..server import locate_dashboards
     from ..web.compat import check_versions
     from .system_users import DEFAULT_PREFIX, PREFIX_ENV, rights_problem, unreachable, unreachable_sentence
 
@@ -289,23 +264,23 @@ def run_hub(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False,
         check_versions()  # the hub and each person's server patch libraries: only versions they were written for
         problem = rights_problem()
         if problem:
-            raise HubProblem(problem)
+            raise CannotStart(problem)
         sign_in = sign_in_environment(demo, ldap, entra)
         url = owner_database_url(db)
         demo_password(demo, ip)
         dashboards = locate_dashboards()
         far = unreachable([Path(sys.executable), Path(sys.prefix), Path(sys.base_prefix), HERE.parent, dashboards])
         if far is not None:
-            raise HubProblem(unreachable_sentence(far))
+            raise CannotStart(unreachable_sentence(far))
         state = state_folder()
         clear_what_a_killed_hub_left(state, prefix)
         check_port_free(ip, port)
         logins, idle_minutes, provisioner = prepare_database(url, demo)
     except WorkbookError as exc:
-        _say(str(exc), err=True)
+        say(str(exc), err=True)
         return EXIT_UNUSABLE
     except OperationalError as exc:
-        _say(database_problem(url, exc), err=True)
+        say(database_problem(url, exc), err=True)
         return EXIT_UNUSABLE
 
     provisioner_file = state / PROVISIONER_FILE
@@ -313,13 +288,8 @@ def run_hub(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False,
     readable_bytecode(HERE.parent)
     runtime = Path(tempfile.mkdtemp(prefix="fsnb-hub-"))
     os.chmod(runtime, 0o755)
-    previous = None
-    try:
-        previous = signal.signal(signal.SIGTERM, raise_stop)
-    except ValueError:  # not the main thread
-        pass
-    proc = None
-    try:
+
+    def start() -> subprocess.Popen:
         env = hub_environment(provisioner_file, ip, port, demo, logins, idle_minutes, state, runtime)
         env[PREFIX_ENV] = prefix
         env.update(sign_in)
@@ -327,30 +297,18 @@ def run_hub(port: int = DEFAULT_PORT, db: str | None = None, demo: bool = False,
         # the hub writes no compiled module: one written under that umask would be unreadable to everyone else,
         # and each person's server would compile the workbook again at every start (readable_bytecode).
         env["PYTHONDONTWRITEBYTECODE"] = "1"
-        proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)], env=env, cwd=str(state),
+        return subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)], env=env, cwd=str(state),
                                 umask=0o077)
-        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-        while proc.poll() is None and not _port_open(ip, port):
-            if time.monotonic() > deadline:
-                _say(f"The hub did not start within {STARTUP_TIMEOUT_SECONDS} seconds; stopping it.", err=True)
-                return 1
-            time.sleep(0.2)
-        if proc.poll() is not None:
-            _say(f"The hub stopped as it started (exit code {proc.returncode}); the messages above say why.",
-                 err=True)
-            return proc.returncode or 1
+
+    def ready() -> None:
         who = (" Demo staff sign in with their login and FSNB_DEMO_PASSWORD." if demo else
                " Staff sign in with their council login." if sign_in else "")
-        _say(f"The Family Service workbook hub is running at http://{ip}:{port}/hub/login "
-             f"(press Ctrl+C to stop it).{who}")
-        return proc.wait()
-    except (KeyboardInterrupt, Stop):
-        _say("Stopping the hub.")
-        return EXIT_OK
+        say(f"The Family Service workbook hub is running at http://{ip}:{port}/hub/login "
+            f"(press Ctrl+C to stop it).{who}")
+
+    try:
+        return run_until_stopped(start, name="hub", ip=ip, port=port, ready=ready,
+                                 startup_timeout=STARTUP_TIMEOUT_SECONDS, stop_timeout=STOP_TIMEOUT_SECONDS)
     finally:
-        if proc is not None:
-            stop_process(proc, STOP_TIMEOUT_SECONDS)
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
         shutil.rmtree(runtime, ignore_errors=True)
         provisioner_file.unlink(missing_ok=True)

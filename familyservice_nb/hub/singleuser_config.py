@@ -9,42 +9,37 @@
 # ruff: noqa: F821  (`get_config` is given by Jupyter when it reads this file)
 import os
 
-from familyservice_nb.hub.page_limits import HUB_MAX_OPEN_PAGES
-from familyservice_nb.server import (
-    EXTENSIONS_NOT_LOADED,
-    IOPUB_TIMEOUT_SECONDS,
-    KERNEL_STARTUP_TIMEOUT_SECONDS,
-    adapt_voila_extension,
-    keep_compiled_templates,
-    kernel_limits,
-    logging_without_debug,
-)
+from traitlets.config import Config
+
 from familyservice_nb.web.compat import refuse_untested_versions
+from familyservice_nb.web.voila_app import adapt_voila_extension, keep_compiled_templates
+from familyservice_nb.web.voila_settings import kernel_limits, logging_without_debug, page_settings
 
 # This file patches Voila (below): only on the versions the patches were written for (exit 2 otherwise).
 refuse_untested_versions()
 c = get_config()
 access = os.environ.get("FSNB_HUB_ACCESS", "workbook")
 
-# The workbook's pages, served by Voila inside this server, with the workbook's own template (offline:
-# no outside scripts or fonts) and no code or tracebacks shown.
-c.VoilaConfiguration.template = "fsnb"
-c.VoilaConfiguration.theme = "light"
-c.VoilaConfiguration.strip_sources = True
-c.VoilaConfiguration.show_tracebacks = False
-c.VoilaConfiguration.extension_denylist = EXTENSIONS_NOT_LOADED
-# On a busy machine a page's output can reach Voila more than nbclient's default 4 seconds after its cell
-# finished, and Voila then renders the page without it (an empty page: seen here with five people starting
-# at once). Wait as long as `familyservice-nb serve` does.
-c.VoilaExecutor.iopub_timeout = IOPUB_TIMEOUT_SECONDS
-c.VoilaExecutor.startup_timeout = KERNEL_STARTUP_TIMEOUT_SECONDS
+# Bounded page kernels, the laptop's rule, kept by the kernel manager (web/page_kernels.py): at most
+# FSNB_HUB_MAX_OPEN_PAGES pages of this person hold a kernel at once (default HUB_MAX_OPEN_PAGES); one more is
+# answered "The workbook is busy" (503). A page's kernel that no browser connected to within
+# FSNB_UNCONNECTED_GRACE_SECONDS (default 120) is shut down once idle. The warm kernel is not a page's.
+# Per person, not per machine: one machine serves a team of 20, each page kernel about 150-190 MB. Six
+# covers a person working across tabs (the case list, a form, a dashboard, a print view) and bounds what one
+# person's stray tabs or scripted requests can take to about 1 GB, the memory of three colleagues
+# (docs/team-operations.md, Sizing: about 300 MB a person), rather than the machine's.
+HUB_MAX_OPEN_PAGES = 6
+
+# The workbook's pages, served by Voila inside this server as `familyservice-nb serve` serves them
+# (web/voila_settings.py: the template, no code or tracebacks shown, how long Voila waits for a page's
+# kernel, a page's kernel with no browser attached shut down after 15 minutes, and the limits above).
+c.merge(Config(page_settings(kernel_limits("FSNB_HUB_MAX_OPEN_PAGES", HUB_MAX_OPEN_PAGES))))
 # No MathJax from a content server (standalone Voila leaves it out too; inside a Jupyter server Voila
 # would otherwise point pages at a CDN, and councils run on restricted networks).
 c.ServerApp.tornado_settings = {"mathjax_url": None, "mathjax_config": None}
 # Voila's extension, loaded after this file is read, builds its routes with the workbook's handlers
-# (server.adapt_voila_extension): a page asks the page-kernel guard first (below), and the widget libraries'
-# files named after their content's hash are kept by the browser for good (server.content_addressed), as
-# under `familyservice-nb serve`.
+# (web/voila_app.py): a page asks the kernel manager for a place first (below), and the widget libraries'
+# files named after their content's hash are kept by the browser for good, as under `familyservice-nb serve`.
 adapt_voila_extension()
 # Each page's template is compiled once for the server's life, not again for every page opened.
 keep_compiled_templates()
@@ -57,29 +52,16 @@ c.ServerApp.logging_config = logging_without_debug("ServerApp")
 c.ServerApp.kernel_manager_class = "familyservice_nb.hub.warm_kernels.WarmKernelManager"
 c.WarmKernelManager.warm_kernels = 1
 
-# A page's kernel with no browser attached is shut down after 15 minutes (an open page keeps its own).
-c.MappingKernelManager.cull_idle_timeout = 15 * 60
-c.MappingKernelManager.cull_interval = 60
-c.MappingKernelManager.cull_connected = False
-
-# Bounded page kernels, the laptop's rule (server.PageKernelGuard, put on this server by hub/page_limits.py):
-# at most FSNB_HUB_MAX_OPEN_PAGES pages of this person hold a kernel at once (default 6, see page_limits.py);
-# one more is answered "The workbook is busy" (503). A page's kernel that no browser connected to within
-# FSNB_UNCONNECTED_GRACE_SECONDS (default 120) is shut down once idle. The warm kernel is not a page's.
-c.PageLimits.max_open_pages, c.PageLimits.unconnected_grace_seconds = kernel_limits(
-    "FSNB_HUB_MAX_OPEN_PAGES", HUB_MAX_OPEN_PAGES)
-
 c.ServerApp.terminals_enabled = access == "lab"
 # Each person's server runs as their own system user (hub/system_users.py) or in a pod of their own, never
 # as root: one started as root refuses to run.
 c.ServerApp.allow_root = False
 
 if access == "lab":
-    c.ServerApp.jpserver_extensions = {"voila": True, "familyservice_nb.hub.page_limits": True, "jupyterlab": True}
+    c.ServerApp.jpserver_extensions = {"voila": True, "jupyterlab": True}
 else:
     c.ServerApp.jpserver_extensions = {
         "voila": True,
-        "familyservice_nb.hub.page_limits": True,
         "jupyterlab": False,
         "notebook": False,
         "nbclassic": False,

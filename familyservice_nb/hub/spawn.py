@@ -100,7 +100,7 @@ def server_environment(settings: HubSettings, login: str, role: str, database_ur
         "PYTHONPATH": pythonpath,
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "FSNB_HUB_PARENT_PID": str(os.getpid()),  # the server ends with the hub (lifeline.py)
-        # The page-kernel limits, when the hub's administrator set them (hub/page_limits.py has the defaults).
+        # The page-kernel limits, when the hub's administrator set them (singleuser_config.py has the defaults).
         **{name: os.environ[name] for name in PAGE_LIMIT_SETTINGS if os.environ.get(name, "").strip()},
     }
 

@@ -19,7 +19,7 @@ it the manager sets the kernel's environment to the one Voila asked for, exactly
 This happens inside the server (a kernel client of the server's own), never through the browser: a
 workbook-only person's socket still carries widget messages only (singleuser_config.py).
 
-Only page kernels are handed a warm kernel (Voila marks them with VOILA_REQUEST_URL); an analyst's
+Only page kernels are handed a warm kernel (`web.page_kernels.is_page_request`); an analyst's
 notebook kernels in JupyterLab start as they always did. A warm kernel no page has taken is never culled
 for being idle: it is the one kept on purpose.
 """
@@ -30,11 +30,10 @@ import asyncio
 import json
 import time
 
-from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado.ioloop import IOLoop
 from traitlets import Float, Int
 
-from familyservice_nb.server import PAGE_KERNEL_MARKER as PAGE_MARKER
+from familyservice_nb.web.page_kernels import PageKernelManager
 
 WARM_UP = "from familyservice_nb.hub.warm_up import warm_up\nwarm_up()\ndel warm_up\n"
 HANDOVER_SECONDS = 60
@@ -59,8 +58,9 @@ def handover_code(env: dict[str, str], cwd: str) -> str:
     )
 
 
-class WarmKernelManager(AsyncMappingKernelManager):
-    """The server's kernel manager, keeping `warm_kernels` kernels warm for the pages."""
+class WarmKernelManager(PageKernelManager):
+    """The server's kernel manager, bounding its page kernels as `serve` does (`PageKernelManager`) and
+    keeping `warm_kernels` kernels warm for the pages."""
 
     warm_kernels = Int(1, config=True, help="kernels kept started and warmed up for the next page")
     refill_delay = Float(1.0, config=True, help="seconds after the last page closes before a warm kernel starts")
@@ -138,22 +138,21 @@ class WarmKernelManager(AsyncMappingKernelManager):
         return None
 
     # -- a page asks for a kernel -------------------------------------------------------------------
-    async def start_kernel(self, *, kernel_id=None, path=None, **kwargs):
+    async def start_page_kernel(self, *, path=None, **kwargs):
         env = kwargs.get("env") or {}
-        if kernel_id is None and PAGE_MARKER in env:
-            warm = await self._take_warm()
-            if warm is not None and warm in self:
-                try:
-                    await self._run(warm, handover_code(env, self.cwd_for_path(path or "", env=env)))
-                except Exception:
-                    self.log.warning("Handing a warm kernel to a page failed; starting one.", exc_info=True)
-                    self._warm_ids.discard(warm)
-                    await self.shutdown_kernel(warm, now=True)
-                else:
-                    self._warm_ids.discard(warm)
-                    self.log.info("Page kernel %s was warm.", warm)
-                    return warm
-        return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
+        warm = await self._take_warm()
+        if warm is not None and warm in self:
+            try:
+                await self._run(warm, handover_code(env, self.cwd_for_path(path or "", env=env)))
+            except Exception:
+                self.log.warning("Handing a warm kernel to a page failed; starting one.", exc_info=True)
+                self._warm_ids.discard(warm)
+                await self.shutdown_kernel(warm, now=True)
+            else:
+                self._warm_ids.discard(warm)
+                self.log.info("Page kernel %s was warm.", warm)
+                return warm
+        return await super().start_page_kernel(path=path, **kwargs)
 
     async def cull_kernel_if_idle(self, kernel_id):
         if kernel_id in self._warm_ids:

@@ -137,51 +137,26 @@ def replace_voila_extension_handlers(page_handler: type, file_handler: type) -> 
     extension.FileFindHandler = file_handler
 
 
-# -- the kernel manager (jupyter_server's, and Voila's standalone one) ----------------------------------
+# -- Voila's standalone app: its pre-heated kernels ------------------------------------------------------
 
-@written_for(jupyter_server="2.21.1", jupyter_client="8.10.0", voila="0.5.13")
-def watch_kernel_manager(manager, *, connected: Callable[[str], None], disconnected: Callable[[str, int], None],
-                         started: Callable[[str, dict], None], taken_from_pool: Callable[[str], None]) -> None:
-    """Wrap four methods of this kernel manager (this instance's only; the class is left as it is):
-    - `notify_connect`: `connected(kernel_id)` is called first, as a browser's socket to the kernel opens;
-    - `notify_disconnect`: `disconnected(kernel_id, sockets still open)` after, as one closes (the count is
-      jupyter_server's own, `_kernel_connections`);
-    - `start_kernel`: `started(kernel_id, env)` once the kernel has started, with the environment it was
-      asked for (Voila puts a page's request in the environment of the page's kernel);
-    - Voila's `get_rendered_notebook` (its standalone app's pre-heated pools), where present:
-      `taken_from_pool(kernel_id)` once a page has taken a pre-heated kernel.
+@written_for(voila="0.5.13")
+def watch_preheated_kernels_taken(manager, taken: Callable[[str], None]) -> None:
+    """`taken(kernel_id)` is called as a page takes one of the pre-heated kernels of this kernel manager, once
+    Voila's `get_rendered_notebook` has handed it over.
 
-    jupyter_server tells no one else when a browser connects, and Voila tells no one which kernel it gave a
-    page. The instance is wrapped rather than the class, so what starts kernels through the class (Voila's
-    pools, the hub's warm kernel) does not pass here."""
-    from jupyter_core.utils import ensure_async
+    Voila's standalone app adds its pre-heated pools, and `get_rendered_notebook` with them, in a class it
+    makes around the configured kernel manager class as it starts
+    (`voila.voila_kernel_manager.voila_kernel_manager_factory`), so no subclass of the configured class can
+    override it; and Voila tells no one which pre-heated kernel it gave a page. So this instance's method is
+    wrapped (the class is left as it is)."""
+    pooled = manager.get_rendered_notebook
 
-    notify_connect, notify_disconnect, start_kernel = (
-        manager.notify_connect, manager.notify_disconnect, manager.start_kernel)
+    async def on_taken(*args, **kwargs):
+        task, rendered, kernel_id = await pooled(*args, **kwargs)
+        taken(kernel_id)
+        return task, rendered, kernel_id
 
-    def on_connect(kernel_id):
-        connected(kernel_id)
-        return notify_connect(kernel_id)
-
-    def on_disconnect(kernel_id):
-        outcome = notify_disconnect(kernel_id)
-        disconnected(kernel_id, manager._kernel_connections.get(kernel_id, 0))
-        return outcome
-
-    async def on_start(*args, **kwargs):
-        kernel_id = await ensure_async(start_kernel(*args, **kwargs))
-        started(kernel_id, kwargs.get("env") or {})
-        return kernel_id
-
-    manager.notify_connect, manager.notify_disconnect, manager.start_kernel = on_connect, on_disconnect, on_start
-    pooled = getattr(manager, "get_rendered_notebook", None)
-    if pooled is not None:
-        async def on_taken(*args, **kwargs):
-            task, rendered, kernel_id = await pooled(*args, **kwargs)
-            taken_from_pool(kernel_id)
-            return task, rendered, kernel_id
-
-        manager.get_rendered_notebook = on_taken
+    manager.get_rendered_notebook = on_taken
 
 
 # -- JupyterHub -------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from familyservice_nb.server import BUSY_MESSAGE
+from familyservice_nb.web.page_kernels import BUSY_MESSAGE
 
 import serverhelp
 

@@ -357,7 +357,7 @@ def test_each_person_runs_as_a_system_user_of_their_own_in_a_home_only_they_ente
 
 
 def test_the_analysts_code_reads_and_changes_nothing_of_anyone_elses(signed_in, people, hub):
-    from familyservice_nb.server import locate_dashboards
+    from familyservice_nb.web.launcher import locate_dashboards
 
     analyst = people.analyst
     signed_in(people.manager)  # others' servers and kernels are running while the analyst tries

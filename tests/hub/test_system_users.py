@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from familyservice_nb.hub import system_users
-from familyservice_nb.hub.launch import HubProblem, owner_database_url
+from familyservice_nb.hub.launch import owner_database_url
 from familyservice_nb.hub.proxy import proxy_environment
 from familyservice_nb.hub.system_users import (
     NAME_MAX,
@@ -28,6 +28,7 @@ from familyservice_nb.hub.system_users import (
     system_name,
     unreachable,
 )
+from familyservice_nb.web.launcher import CannotStart
 
 ROOT = Path(__file__).resolve().parents[2]
 logins = st.text(min_size=1, max_size=80).filter(lambda s: s.strip())
@@ -62,7 +63,7 @@ def test_without_root_the_hub_refuses_in_a_sentence(monkeypatch):
 @pytest.mark.parametrize("url", ["postgresql+psycopg://fsnb:secret-owner-pw@127.0.0.1/w",
                                  "postgresql://fsnb:secret-owner-pw@db.example/w"])
 def test_a_password_in_the_database_address_is_refused_saying_where_it_goes(url):
-    with pytest.raises(HubProblem) as refused:
+    with pytest.raises(CannotStart) as refused:
         owner_database_url(url)
     message = str(refused.value)
     assert ".pgpass" in message and "PGPASSFILE" in message and "secret-owner-pw" not in message

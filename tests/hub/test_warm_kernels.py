@@ -7,10 +7,11 @@ from __future__ import annotations
 import asyncio
 import json
 
-from familyservice_nb.hub.warm_kernels import PAGE_MARKER, WarmKernelManager
+from familyservice_nb.hub.warm_kernels import WarmKernelManager
+from familyservice_nb.web.page_kernels import PAGE_KERNEL_MARKER
 
 PAGE_ENV = {
-    PAGE_MARKER: "http://127.0.0.1/user/sam/voila/render/case-supervision.ipynb?case=C000001",
+    PAGE_KERNEL_MARKER: "http://127.0.0.1/user/sam/voila/render/case-supervision.ipynb?case=C000001",
     "QUERY_STRING": "case=C000001&note='quoted' \"double\" \\ back",
     "FSNB_TEST_LINES": "one\ntwo £ é",
 }

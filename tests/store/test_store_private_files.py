@@ -104,24 +104,24 @@ def test_the_demo_names_its_manager_only_while_every_person_is_made_up(sqlite_ur
 
 
 def test_a_database_with_real_staff_signs_nobody_in(sqlite_url, monkeypatch, capsys):
-    from familyservice_nb import server
+    from familyservice_nb.web import serve
 
     with Store(sqlite_url, user=None) as store:
         seed_people(store)  # real staff, no demo
     monkeypatch.setenv("FSNB_USER", "")  # so that what prepare_database sets is undone after the test
     monkeypatch.delenv("FSNB_USER")
-    server.prepare_database(sqlite_url, demo=True)
+    serve.prepare_database(sqlite_url, demo=True)
     assert "FSNB_USER" not in os.environ
     said = capsys.readouterr().out
     assert "nobody is signed in" in said and "Set FSNB_USER" in said
 
 
 def test_the_demo_database_signs_in_its_demo_manager(tmp_path, monkeypatch, capsys):
-    from familyservice_nb import server
+    from familyservice_nb.web import serve
 
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     monkeypatch.setenv("FSNB_USER", "")  # so that what prepare_database sets is undone after the test
     monkeypatch.delenv("FSNB_USER")
-    server.prepare_database(url, demo=True)
+    serve.prepare_database(url, demo=True)
     assert os.environ.get("FSNB_USER")
     assert f"You are signed in as the demo manager '{os.environ['FSNB_USER']}'" in capsys.readouterr().out

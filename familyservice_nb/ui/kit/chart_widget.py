@@ -7,7 +7,8 @@ How a figure reaches the page (plotly 7.1 under Voila 0.5):
   widget's state over the kernel's websocket, and is parsed again on every page load.
 - So, under our server, `local_figure_widget_class()` gives the same FigureWidget whose module is a few
   lines that import that bundle from the app's own static files (`FSNB_PLOTLY_ESM`, set by
-  `familyservice_nb.server`): the browser caches it, pages share it, and it never leaves 127.0.0.1.
+  `familyservice_nb.web.voila_settings.prepare_runtime`): the browser caches it, pages share it, and it never
+  leaves 127.0.0.1.
   Anywhere else (JupyterLab, tests) the stock FigureWidget is used.
 """
 

@@ -1,7 +1,7 @@
 """What a page needs to know about where it runs: who is using it, which data, which date.
 
-Everything comes from environment variables that `familyservice_nb.server` sets for the kernels
-(DESIGN.md: trust model). Nothing here reads a file or opens a database: pages do that when built.
+Everything comes from environment variables that `familyservice-nb serve` (web/serve.py) and the hub
+(hub/spawn.py) set for the kernels (DESIGN.md: trust model). Nothing here reads a file or opens a database: pages do that when built.
 
 | variable | meaning |
 |---|---|

@@ -1,10 +1,10 @@
-"""A person's workbook server bounds its pages' kernels as the laptop's does (familyservice_nb/hub/page_limits.py),
-tried on a real Jupyter server read from the hub's own server configuration (singleuser_config.py) with its
-warm kernel, without a hub: the server's own token stands in for the hub's sign-in, so the hub's authorizer
-is left out. The cap is 2 and the grace 8 seconds (FSNB_HUB_MAX_OPEN_PAGES, FSNB_UNCONNECTED_GRACE_SECONDS:
-long enough for the three pages to be asked for one after another on a busy machine before the first's
-kernel may go); pages are asked for by plain GETs, as a script would, and no browser connects to them.
-"""
+"""A person's workbook server bounds its pages' kernels as the laptop's does (familyservice_nb/web/page_kernels.py,
+in its kernel manager, hub/warm_kernels.py), tried on a real Jupyter server read from the hub's own server
+configuration (singleuser_config.py) with its warm kernel, without a hub: the server's own token stands in
+for the hub's sign-in, so the hub's authorizer is left out. The cap is 2 and the grace 8 seconds
+(FSNB_HUB_MAX_OPEN_PAGES, FSNB_UNCONNECTED_GRACE_SECONDS: long enough for the three pages to be asked for
+one after another on a busy machine before the first's kernel may go); pages are asked for by plain GETs,
+as a script would, and no browser connects to them."""
 
 from __future__ import annotations
 
@@ -22,12 +22,13 @@ from pathlib import Path
 import pytest
 
 from familyservice_nb.hub.spawn import SINGLEUSER_CONFIG
-from familyservice_nb.server import BUSY_PAGE, prepare_runtime
+from familyservice_nb.web.page_kernels import BUSY_PAGE
+from familyservice_nb.web.voila_settings import prepare_runtime
 
 from hubhelp import free_port
 
 CAP, GRACE = 2, 8
-REAPER_EVERY = GRACE / 4  # seconds (server.PageKernelGuard.start_reaping)
+REAPER_EVERY = GRACE / 4  # seconds (web.page_kernels.PageKernels)
 START_SECONDS = 60
 SMALL_PAGE = {
     "cells": [{"cell_type": "code", "execution_count": None, "id": "small", "metadata": {}, "outputs": [],
@@ -119,8 +120,14 @@ class PersonsServer:
             return exc.code, dict(exc.headers), exc.read().decode("utf-8", errors="replace")
 
     def kernels(self) -> set[str]:
-        status, _, body = self.get("api/kernels")
-        assert status == 200, body
+        # jupyter_server lists a starting kernel a moment before it has marked the kernel's activity, and
+        # answers that moment's GET /api/kernels with 500 ("last_activity ... not the NoneType None"): ask again.
+        for _ in range(10):
+            status, _, body = self.get("api/kernels")
+            if status != 500:
+                break
+            time.sleep(0.1)
+        assert status == 200, f"{body}\n{self.log()}"
         return {kernel["id"] for kernel in json.loads(body)}
 
     def wait_for(self, condition, seconds: float, what: str):

@@ -1,4 +1,6 @@
-"""Voila's page templates are compiled once for a server's life (server.compiled_templates), never served stale."""
+"""Voila as the workbook serves it (familyservice_nb/web/voila_app.py): page templates compiled once for a
+server's life (`compiled_templates`), never served stale; the widget libraries' files the browser may keep for
+good; and the logs of both servers without debug records."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import pytest
 from voila import notebook_renderer
 from voila.paths import collect_template_paths
 
-from familyservice_nb.server import compiled_templates, keep_compiled_templates
+from familyservice_nb.web.voila_app import compiled_templates, content_addressed, keep_compiled_templates
 
 
 @pytest.fixture
@@ -75,6 +77,23 @@ def test_voilas_exporters_share_the_compiled_templates_of_the_workbooks_pages(mo
     assert compiles == ["index.html.j2"]
 
 
+# --- the widget libraries' files ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path, kept", [
+    ("/voila/labextensions/anywidget/static/528.d9f5934c.js", True),
+    ("/voila/labextensions/anywidget/static/remoteEntry.698dcaf7.js", True),
+    ("/user/sam/voila/labextensions/@jupyter-widgets/jupyterlab-manager/static/568.1e2faa2ba0bbe59c4780.js", True),
+    ("/voila/labextensions/anywidget/package.json", False),
+    ("/voila/labextensions/jupyterlab-plotly/static/style.js", False),
+    ("/voila/labextensions/x/static/remoteEntry.js", False),
+    ("/voila/labextensions/x/static/a.1234567.js", False),  # 7 hex digits: not a content hash
+    ("/voila/labextensions/x/static/a.d9f5934c.js.map", False),
+])
+def test_only_files_named_after_their_content_are_cached_for_good(path, kept):
+    assert content_addressed(path) is kept
+
+
 # --- debug lines are dropped by the servers' loggers, not made and thrown away ---------------------------
 
 
@@ -83,7 +102,8 @@ def test_serves_server_logs_information_but_makes_no_debug_records(tmp_path):
 
     from traitlets.config import Config
 
-    from familyservice_nb.server import voila_config, workbook_voila_class
+    from familyservice_nb.web.voila_app import workbook_voila_class
+    from familyservice_nb.web.voila_settings import voila_config
 
     app = workbook_voila_class()(config=Config(voila_config(tmp_path)))
     assert app.log.name == "WorkbookVoila"
