@@ -13,7 +13,12 @@ from traitlets.config import Config
 
 from familyservice_nb.web.compat import refuse_untested_versions
 from familyservice_nb.web.voila_app import adapt_voila_extension, keep_compiled_templates
-from familyservice_nb.web.voila_settings import kernel_limits, logging_without_debug, page_settings
+from familyservice_nb.web.voila_settings import (
+    kernel_limits,
+    logging_without_debug,
+    page_settings,
+    shared_tornado_settings,
+)
 
 # This file patches Voila (below): only on the versions the patches were written for (exit 2 otherwise).
 refuse_untested_versions()
@@ -36,7 +41,7 @@ HUB_MAX_OPEN_PAGES = 6
 c.merge(Config(page_settings(kernel_limits("FSNB_HUB_MAX_OPEN_PAGES", HUB_MAX_OPEN_PAGES))))
 # No MathJax from a content server (standalone Voila leaves it out too; inside a Jupyter server Voila
 # would otherwise point pages at a CDN, and councils run on restricted networks).
-c.ServerApp.tornado_settings = {"mathjax_url": None, "mathjax_config": None}
+c.ServerApp.tornado_settings = {"mathjax_url": None, "mathjax_config": None, **shared_tornado_settings()}
 # Voila's extension, loaded after this file is read, builds its routes with the workbook's handlers
 # (web/voila_app.py): a page asks the kernel manager for a place first (below), and the widget libraries'
 # files named after their content's hash are kept by the browser for good, as under `familyservice-nb serve`.

@@ -140,6 +140,12 @@ def logging_without_debug(app_class_name: str) -> dict:
     return {"loggers": {app_class_name: {"level": "INFO"}}}
 
 
+def shared_tornado_settings() -> dict:
+    """The web server's settings every page needs, under `serve` (Voila's app) and under the hub (each person's
+    Jupyter server): a page's socket carries an upload of up to the upload pages' limit."""
+    return {"websocket_max_message_size": WEBSOCKET_MAX_MESSAGE_BYTES}
+
+
 def voila_config(dashboards: Path, token: str = "", preheat: list[str] | None = None,
                  limits: tuple[int, int] = (MAX_OPEN_PAGES, UNCONNECTED_GRACE_SECONDS)) -> dict:
     """`serve`'s Voila settings (written to voila.json, which Voila reads from its working folder): the shared
@@ -161,7 +167,7 @@ def voila_config(dashboards: Path, token: str = "", preheat: list[str] | None = 
         "tornado_settings": {
             "allow_remote_access": False,  # a foreign Host header is refused (403), page and socket
             "local_hostnames": list(LOCAL_HOSTNAMES),
-            "websocket_max_message_size": WEBSOCKET_MAX_MESSAGE_BYTES,
+            **shared_tornado_settings(),
         },
     }
     return config

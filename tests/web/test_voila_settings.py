@@ -11,9 +11,16 @@ from pathlib import Path
 
 import pytest
 
+from familyservice_nb.extract import UPLOAD_MAX_BYTES
 from familyservice_nb.web import voila_settings
 from familyservice_nb.web.launcher import CannotStart
-from familyservice_nb.web.voila_settings import page_settings, preheated_pages, prepare_runtime, voila_config
+from familyservice_nb.web.voila_settings import (
+    page_settings,
+    preheated_pages,
+    prepare_runtime,
+    shared_tornado_settings,
+    voila_config,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -130,3 +137,7 @@ def test_each_persons_server_under_the_hub_serves_pages_with_serves_settings():
     for section, settings in page_settings((6, 120)).items():
         for name, value in settings.items():
             assert loaded[section][name] == value, (section, name)
+    # an upload reaches a page's kernel over its socket, under the hub as under serve
+    assert shared_tornado_settings()["websocket_max_message_size"] > 2 * UPLOAD_MAX_BYTES  # with room to spare
+    for name, value in shared_tornado_settings().items():
+        assert loaded["ServerApp"]["tornado_settings"][name] == value, name
