@@ -129,7 +129,7 @@ def test_quality_standards_download_says_its_as_of_date(db):
     sheet = workbook.worksheets[0]
     head = [c.value for c in sheet[1]]
     counted = sheet.cell(2, head.index("Records counted") + 1)
-    assert (sheet.freeze_panes, sheet.auto_filter.ref, counted.data_type) == ("A2", f"A1:G{sheet.max_row}", "n")
+    assert (sheet.freeze_panes, sheet.auto_filter.ref, counted.data_type) == ("A2", f"A1:H{sheet.max_row}", "n")
 
 
 def test_recording_timeliness_download_dates_are_uk_dates_with_the_header_frozen(tmp_path):
