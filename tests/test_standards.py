@@ -2,13 +2,16 @@
 evidence that carries its own as-of date, calendar and settings."""
 
 import datetime as dt
+from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import pytest
 from citations import citation_problems
 
-from familyservice_nb import WorkingCalendar, overall_timeliness
+from familyservice_nb import WorkingCalendar, overall_timeliness, oversight
 from familyservice_nb.dates import today_is
+from familyservice_nb.oversight import OversightData
 from familyservice_nb.records import CouncilSettings
 from familyservice_nb.standards import STANDARDS, Evidence, standard, standards_table
 
@@ -178,3 +181,69 @@ def test_a_standard_reads_the_evidences_day_never_today():
     with today_is(dt.date(2026, 4, 6)):
         assert verdicts(evidence) == [True, False]
         assert Evidence.gather(EASTER).as_of == dt.date(2026, 4, 6)  # without a day: today, decided here once
+
+
+# -- a standard that reuses an oversight measure's verdicts -----------------------------------------------
+
+
+def families(*supervised_on: str | None) -> OversightData:
+    """Open cases C1, C2, ... (opened 05/01/2026), each with a case supervision completed on the day given
+    (None: never supervised)."""
+    ids = [f"C{i + 1}" for i in range(len(supervised_on))]
+    cases = pd.DataFrame({"case_id": ids, "family": "Oak family", "team": "North", "worker": None,
+                          "open_date": pd.Timestamp("2026-01-05"), "close_date": pd.NaT})
+    held = [(case, day) for case, day in zip(ids, supervised_on, strict=True) if day is not None]
+    discussions = pd.DataFrame({
+        "record_id": [str(n) for n in range(1, len(held) + 1)], "kind": "supervision",
+        "case_id": [case for case, _ in held], "event_date": pd.to_datetime([day for _, day in held]),
+        "risk_identified": False, "author": "mo.manager", "practitioner": None, "state": "complete",
+        "completed_at": pd.to_datetime([day for _, day in held]).tz_localize("UTC"), "entered_at": pd.NaT,
+    }, columns=oversight.DISCUSSION_COLUMNS["columns"])
+    return OversightData(cases=cases, discussions=discussions)
+
+
+OVERSIGHT = "Management oversight of open families"
+
+
+def test_management_oversight_is_the_oversight_measures_verdict_on_each_open_case():
+    """Supervised 01/10 and 02/10/2026, and never: within 28 days until 29/10 and 30/10."""
+    data = families("2026-10-01", "2026-10-02", None)
+    on = {day: STANDARDS[OVERSIGHT].results(Evidence.gather(oversight=data, as_of=dt.date(2026, 10, day))).tolist()
+          for day in (29, 30, 31)}
+    assert on == {29: [True, True, False], 30: [False, True, False], 31: [False, False, False]}
+    evidence = Evidence.gather(oversight=data, as_of=dt.date(2026, 10, 30))
+    report = oversight.management_oversight(data, settings=evidence.settings, as_of=evidence.as_of)
+    met = STANDARDS[OVERSIGHT].results(evidence)
+    assert sorted(met[~met].index) == sorted(report.cases_without_supervision["case_id"])
+    assert STANDARDS[OVERSIGHT].figure(evidence) == (pytest.approx(100 / 3), 3)
+
+
+def test_management_oversight_follows_the_councils_interval_in_the_evidence():
+    data = families("2026-10-01", "2026-10-02", None)
+    longer = Evidence.gather(oversight=data, as_of=dt.date(2026, 10, 31),
+                             settings=CouncilSettings(supervision_interval_days=35))
+    assert STANDARDS[OVERSIGHT].results(longer).tolist() == [True, True, False]
+
+
+def test_the_verdicts_are_worked_out_once_for_every_standard_that_asks(monkeypatch):
+    asked = []
+    declared = oversight.MEASURES["cases_without_supervision"]
+    monkeypatch.setitem(oversight.MEASURES, declared.code, replace(
+        declared, lines_of=lambda *a, **kw: asked.append(1) or declared.lines_of(*a, **kw)))
+    evidence = Evidence.gather(oversight=families("2026-10-01"), as_of=AS_OF)
+
+    @standard("Oversight again (test)", **words("oversight_again_test"))
+    def again(evidence: Evidence) -> pd.Series:
+        return evidence.case_results("cases_without_supervision")["cases_without_supervision"] == 0
+
+    try:
+        table = standards_table(evidence).set_index("standard")
+        assert table.loc[OVERSIGHT, "records_counted"] == table.loc["Oversight again (test)", "records_counted"] == 1
+        assert len(asked) == 1
+    finally:
+        STANDARDS.pop("Oversight again (test)")
+
+
+def test_without_oversight_records_the_standard_has_no_figure():
+    table = standards_table(Evidence.gather(NOTES, as_of=AS_OF)).set_index("standard")
+    assert table.loc[OVERSIGHT, "records_counted"] == 0 and np.isnan(table.loc[OVERSIGHT, "pct_met"])

@@ -42,8 +42,11 @@ def test_table_equals_the_registry_with_its_figures(db):
     # Mo's teams: 8 notes, 7 due by 25/11 (N-6 is not yet due); on time N-1, N-2, N-3, N-7 = 4 of 7.
     assert (timeliness["pct_met"], timeliness["records_counted"]) == (57.1, 7)
     assert "minimum of 5 working days" in timeliness["reading"]
+    # Mo's open families: C-N1 last supervised on 01/10, C-N2 never (only a draft): neither within 28 days.
+    oversight = page.table_frame.set_index("standard").loc["Management oversight of open families"]
+    assert (oversight["pct_met"], oversight["records_counted"]) == (0.0, 2)
     assert list(page.chart.data[0].y) == list(want["standard"])
-    assert list(page.chart.data[0].text) == ["57.1% of 7 records"]
+    assert list(page.chart.data[0].text) == ["57.1% of 7 records", "0.0% of 2 records"]
     assert re.fullmatch(r'<p class="fsnb-as-of">Figures as of 25/11/2026 \(read on \d\d/\d\d/\d{4} at \d\d:\d\d\)</p>', page.as_of_line.value)
 
 
