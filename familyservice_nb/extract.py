@@ -397,7 +397,7 @@ def _read_csv_slowly(data: bytes, encoding: str, path: Path) -> _Table:
     table = _table(headers, frame, fields)
     if unclosed and rows:
         table.shape_mask[-1], table.shape_codes[-1] = True, UNCLOSED_QUOTE.code
-        table.shape_reasons[-1] = UNCLOSED_QUOTE.reason
+        table.shape_reasons[-1] = UNCLOSED_QUOTE.reasons(1)[0]
     return table
 
 
@@ -531,7 +531,7 @@ def _read_xlsx(path: Path, show: bool) -> _Table:
             if objects[i].map(_is_date, na_action="ignore").fillna(False).astype(bool).any():
                 cells[i] = objects[i]
     spill = np.asarray(spill, dtype=bool)
-    reasons = np.where(spill, VALUE_BEYOND_LAST_COLUMN.reason, None).astype(object)
+    reasons = np.where(spill, VALUE_BEYOND_LAST_COLUMN.reasons(1)[0], None).astype(object)
     return _Table(
         headers=headers, text=text, row_numbers=np.asarray(numbers, dtype=np.int64),
         shape_mask=spill, shape_reasons=reasons, cells=cells, warnings=warnings,

@@ -78,7 +78,6 @@ NO_MANAGER = "(no manager)"
 NO_TEAM = "(no team)"
 
 
-
 @dataclass(frozen=True)
 class Interval:
     """A measure counted over one of the council's intervals: the setting (a `CouncilSettings` field, in days)
@@ -729,9 +728,10 @@ class OversightReport:
                                keep(self.open_cases))
 
 
-def _basis(as_of, settings: CouncilSettings | None, calendar: WorkingCalendar | None):
-    """(day, settings, calendar): the as-of date (default today in London), the council's settings (defaults
-    when None) and its working calendar (the settings' own when None)."""
+def basis(as_of=None, settings: CouncilSettings | None = None,
+          calendar: WorkingCalendar | None = None) -> tuple[pd.Timestamp, CouncilSettings, WorkingCalendar]:
+    """(day, settings, calendar) a measure is worked out with: the as-of date (default today in London), the
+    council's settings (its defaults when None) and its working calendar (the settings' own when None)."""
     settings = settings if settings is not None else CouncilSettings()
     return _day(as_of), settings, calendar if calendar is not None else settings.calendar()
 
@@ -740,7 +740,7 @@ def management_oversight(data: OversightData, settings: CouncilSettings | None =
                          calendar: WorkingCalendar | None = None) -> OversightReport:
     """Every declared measure (`MEASURES`) for the as-of date (default today in London), with the council's
     settings (defaults when None) and its working calendar."""
-    day, settings, calendar = _basis(as_of, settings, calendar)
+    day, settings, calendar = basis(as_of, settings, calendar)
     gaps = {code: m.lines(data, day, settings, calendar) for code, m in MEASURES.items()}
     return OversightReport(day.date(), settings, gaps, _open_cases(data.cases, day, data.staff))
 
@@ -760,7 +760,7 @@ def case_results(data: OversightData, measures=None, settings: CouncilSettings |
     of `measures` (codes; default every measure whose lines are on cases): how many of the measure's lines are on
     the case, 0 when it finds no gap there. A quality standard reuses these verdicts rather than working out the
     measure again; only the measures asked for are worked out."""
-    day, settings, calendar = _basis(as_of, settings, calendar)
+    day, settings, calendar = basis(as_of, settings, calendar)
     wanted = [MEASURES[code] for code in measures] if measures is not None else list(MEASURES.values())
     gaps = {m.code: m.lines(data, day, settings, calendar) for m in wanted}
     if measures is None:

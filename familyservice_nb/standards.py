@@ -19,14 +19,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import oversight
-from .dates import today_in_london
+from . import oversight as oversight_measures
 from .oversight import OversightData
 from .records.settings import CouncilSettings
 from .sources import Cited, from_guidance
 from .timeliness import assess_timeliness
 from .vocab import RECORDING_DEADLINE, RISK_RECORDING_DEADLINE, SUPERVISION_INTERVAL, Timeliness
-from .working_days import WorkingCalendar, as_day_array
+from .working_days import WorkingCalendar
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,8 +59,8 @@ class Evidence:
             raise KeyError("oversight")
         key = ("case_results", measures)
         if key not in self._worked_out:
-            self._worked_out[key] = oversight.case_results(self.oversight, list(measures) or None, self.settings,
-                                                           self.as_of, self.calendar)
+            self._worked_out[key] = oversight_measures.case_results(
+                self.oversight, list(measures) or None, self.settings, self.as_of, self.calendar)
         return self._worked_out[key]
 
     @classmethod
@@ -77,11 +76,9 @@ class Evidence:
         """The evidence for one day: `notes` as read (`read_extract`, `Store.figures_notes`), assessed here by
         the timeliness rule; `oversight` as `Store.oversight_data` gives it. The as-of date is today in London
         when none is given, the settings the council's defaults, and the calendar the settings' own."""
-        settings = settings if settings is not None else CouncilSettings()
-        calendar = calendar if calendar is not None else settings.calendar()
-        day = as_day_array([as_of if as_of is not None else today_in_london()])[0].astype(dt.date)
-        assessed = assess_timeliness(notes, calendar=calendar, as_of=day) if notes is not None else None
-        return cls(as_of=day, calendar=calendar, settings=settings, notes=assessed, oversight=oversight)
+        day, settings, calendar = oversight_measures.basis(as_of, settings, calendar)
+        assessed = assess_timeliness(notes, calendar=calendar, as_of=day.date()) if notes is not None else None
+        return cls(as_of=day.date(), calendar=calendar, settings=settings, notes=assessed, oversight=oversight)
 
 
 @dataclass(frozen=True)
