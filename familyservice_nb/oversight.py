@@ -55,7 +55,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 import pandas as pd
 
-from .dates import LONDON, today_in_london
+from .dates import LONDON, parse_uk_date, today_in_london
 from .errors import UnreadableRecord
 from .records import carry_forward
 from .records.kinds import KINDS, LINE_MANAGEMENT, SUPERVISION, RecordKind, kind_named
@@ -258,7 +258,12 @@ RECORDING_COLUMNS = _columns("record_id", "kind", "case_id", "event_date", "risk
 
 
 def _day(as_of) -> pd.Timestamp:
-    return pd.Timestamp(as_of if as_of is not None else today_in_london()).normalize()
+    """The as-of day: a date, a timestamp, or text read the UK way ("04/11/2026" is 4 November)."""
+    if as_of is None:
+        as_of = today_in_london()
+    elif isinstance(as_of, str):
+        as_of = parse_uk_date(as_of, "The as-of date")
+    return pd.Timestamp(as_of).normalize()
 
 
 def _dates(column: pd.Series) -> pd.Series:

@@ -584,3 +584,12 @@ def test_case_results_follow_the_as_of_date_and_the_councils_interval():
     longer = oversight.case_results(d, ["cases_without_supervision"], CouncilSettings(supervision_interval_days=60),
                                     as_of=AS_OF)
     assert longer["cases_without_supervision"].tolist() == [0, 0]
+
+
+def test_an_as_of_date_given_as_text_is_read_the_uk_way():
+    day, _settings, _calendar = oversight.basis("04/11/2026")
+    assert day == pd.Timestamp("2026-11-04")
+    assert oversight.basis("2026-11-04")[0] == day
+    assert oversight.basis(dt.date(2026, 11, 4))[0] == day
+    with pytest.raises(ValueError, match="The as-of date: '31/02/2026' is not a date we can read"):
+        oversight.basis("31/02/2026")
