@@ -12,7 +12,8 @@ The Python API analysts use (DESIGN.md: Python API)::
     fs.export_case(store, "CASE-001", "case.docx")  # a case's oversight story
 
 Whole modules are reachable the same way, loaded on first use: `fs.analysis`, `fs.oversight`, `fs.records`,
-`fs.standards`, `fs.export`, `fs.figures`, `fs.charts` (`familyservice_nb.ui.charts`). `dir(fs)` lists them all.
+`fs.standards`, `fs.sources`, `fs.rejects`, `fs.export`, `fs.figures`, `fs.charts` (`familyservice_nb.ui.charts`).
+`dir(fs)` lists them all.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ _LAZY_MODULES = {
     "oversight": "oversight",
     "records": "records",
     "standards": "standards",
+    "sources": "sources",
+    "rejects": "rejects",
     "export": "export",
     "charts": "ui.charts",
     "figures": "figures",

@@ -2,7 +2,8 @@
 
 - `explain_due_dates`: worked examples of the timeliness rule, naming the days it skipped and why;
 - `reading_summary` and `rejects_by_reason`: what `read_extract` did with a file, and the rows it could
-  not use grouped by the kind of problem, with what to do about each;
+  not use grouped by the kind of problem, with what to do about each (the reject checks' own words,
+  `rejects.REJECT_CHECKS`);
 - `write_council_extract` and `write_mapping`: a synthetic extract with a council's own header names
   (and, on request, the kinds of bad rows real extracts have), and its column mapping;
 - `file_rows` and `fix_rows`: rows of a CSV file as written, and a corrected copy, by the row numbers
@@ -25,11 +26,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import extract
 from .dates import DATE_HELP, parse_uk_datetimes
 from .demo import make_demo_extract
 from .errors import WorkbookError
 from .extract import ExtractResult
+from .rejects import rejects_by_reason as rejects_by_reason
 from .timeliness import assess_timeliness
 from .vocab import EXTRACT_COLUMNS, UK_DATE, normalised
 from .working_days import WorkingCalendar, as_day_array
@@ -143,66 +144,6 @@ def reading_summary(result: ExtractResult) -> pd.DataFrame:
         "rows": [f"{result.rows_in:,}", f"{accepted:,}", f"{rejected:,}",
                  "Yes" if accepted + rejected == result.rows_in else "No: please report this"],
     })
-
-
-@dataclass(frozen=True)
-class RejectKind:
-    code: str  # the `reason_code` read_extract (or the store's import) gives the rejected row
-    problem: str
-    what_to_do: str
-
-
-# read_extract gives each rejected row a reason in plain words and a stable code; these group them by code.
-REJECT_KINDS: tuple[RejectKind, ...] = (  # one kind a line: code, problem, what to do
-    RejectKind(extract.WRONG_FIELD_COUNT, "Wrong number of fields", "A value holds a comma that is not in quotes, or a line was cut short: re-export the file, or correct the line in a text editor."),
-    RejectKind(extract.UNCLOSED_QUOTE, "Quote never closed", "A value opens a quote (\") and never closes it: correct the line in a text editor, or re-export."),
-    RejectKind(extract.VALUE_BEYOND_LAST_COLUMN, "Value beyond the last column", "A cell to the right of the last named column holds a value: give the column a name, or clear the cell."),
-    RejectKind(extract.BLANK_NOTE_ID, "Note id blank", "Find the note on Mosaic (case, worker and date) and fill in its id."),
-    RejectKind(extract.DUPLICATE_NOTE_ID, "Note id repeated", "If the row is the same note exported twice, delete the copy; if it is a different note, put in its own id from Mosaic."),
-    RejectKind(extract.BLANK_EVENT_DATE, "Event date blank", "Fill in the date of the visit, contact or event from Mosaic."),
-    RejectKind(extract.UNREADABLE_EVENT_DATE, "Event date unreadable", "Write the date day first (25/11/2026) or as 2026-11-25. A month-first date (04/13/2026) means the report or spreadsheet is set to US dates."),
-    RejectKind(extract.UNREADABLE_RECORDED_AT, "Recorded date unreadable", "Write the date and time as 25/11/2026 14:30. A number such as 46122.4375 is a date Excel has turned into a serial number: format the column as a date, or re-export."),
-    RejectKind(extract.RECORDED_BEFORE_EVENT, "Recorded before the event", "One of the two dates is wrong: check both on Mosaic."),
-    RejectKind(extract.UNRECOGNISED_RISK, "Risk value not recognised", "Use Yes or No (Y/N, True/False and 1/0 also work)."),
-    RejectKind(extract.UNRECOGNISED_STATUS, "Status not recognised", "Use Draft, Complete, Timed out or Deleted; blank means Complete."),
-)
-_OTHER = RejectKind("", "Other", "Read the reason, correct the row, and read the file again.")
-
-
-def reject_kind(codes: pd.Series) -> pd.Series:
-    """The kind of problem for each `reason_code` (one of REJECT_KINDS' problems, or 'Other')."""
-    problems = {k.code: k.problem for k in REJECT_KINDS}
-    return codes.astype(object).map(problems).fillna(_OTHER.problem).astype(object)
-
-
-def rejects_by_reason(rejects: pd.DataFrame, show_rows: int = 10) -> pd.DataFrame:
-    """The rejected rows grouped by kind of problem (their `reason_code`), most common first.
-
-    Columns: problem, rows (how many), row_numbers (as the spreadsheet shows them; the first
-    `show_rows`), example (one reason in full) and what_to_do. Rows without a code are 'Other'.
-    """
-    columns = ["problem", "rows", "row_numbers", "example", "what_to_do"]
-    if rejects.empty:
-        return pd.DataFrame(columns=columns)
-    codes = rejects["reason_code"] if "reason_code" in rejects else pd.Series(None, index=rejects.index)
-    frame = rejects[["row_number", "reason"]].assign(problem=reject_kind(codes))
-    order = {k.problem: i for i, k in enumerate((*REJECT_KINDS, _OTHER))}
-    advice = {k.problem: k.what_to_do for k in (*REJECT_KINDS, _OTHER)}
-
-    def numbers(rows: pd.Series) -> str:
-        shown = ", ".join(str(int(r)) for r in rows.iloc[:show_rows])
-        return shown + (f" and {len(rows) - show_rows:,} more" if len(rows) > show_rows else "")
-
-    grouped = frame.sort_values("row_number").groupby("problem", sort=False)
-    out = pd.DataFrame({
-        "rows": grouped.size(),
-        "row_numbers": grouped["row_number"].agg(numbers),
-        "example": grouped["reason"].first(),
-    }).reset_index()
-    out["what_to_do"] = out["problem"].map(advice)
-    out["_order"] = out["problem"].map(order)
-    out = out.sort_values(["rows", "_order"], ascending=[False, True], kind="stable")
-    return out[columns].reset_index(drop=True)
 
 
 # -- a council-style synthetic extract ---------------------------------------------------------------

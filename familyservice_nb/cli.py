@@ -149,6 +149,7 @@ def _say(text: str) -> None:
 def cmd_timeliness(args: argparse.Namespace) -> int:
     from .export import write_csv
     from .extract import read_extract
+    from .rejects import explained, problem_lines
     from .timeliness import assess_timeliness, overall_timeliness
     from .vocab import UK_DATE
     from .working_days import WorkingCalendar
@@ -175,15 +176,17 @@ def cmd_timeliness(args: argparse.Namespace) -> int:
     _say(f"As of {as_of.strftime(UK_DATE)}: {pct_text} ({figures['late']:,} late, {figures['overdue']:,} overdue).")
     _say(f"Written to {args.out}.")
     if len(result.rejects):
+        for line in problem_lines(result.rejects):
+            _say(line)
         if args.rejects:
-            write_csv(result.rejects, args.rejects)
-            _say(f"Rejected rows, with the reason for each, written to {args.rejects}.")
+            write_csv(explained(result.rejects), args.rejects)
+            _say(f"Rejected rows, with the reason for each and what to do, written to {args.rejects}.")
         else:
             _say("Add --rejects FILE to see the rejected rows and why each was rejected.")
         if args.strict:
             return EXIT_REJECTS
     elif args.rejects:
-        write_csv(result.rejects, args.rejects)
+        write_csv(explained(result.rejects), args.rejects)
     return EXIT_OK
 
 

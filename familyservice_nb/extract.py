@@ -18,20 +18,33 @@ import io
 import sys
 import tomllib
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .dates import DATE_HELP, DATETIME_DTYPE, parse_uk_datetimes
+from .dates import DATETIME_DTYPE, parse_uk_datetimes
 from .errors import MappingError, UnusableFile
+from .rejects import (
+    BLANK_EVENT_DATE,
+    BLANK_NOTE_ID,
+    DUPLICATE_NOTE_ID,
+    RECORDED_BEFORE_EVENT,
+    UNCLOSED_QUOTE,
+    UNREADABLE_EVENT_DATE,
+    UNREADABLE_RECORDED_AT,
+    UNRECOGNISED_RISK,
+    UNRECOGNISED_STATUS,
+    VALUE_BEYOND_LAST_COLUMN,
+    WRONG_FIELD_COUNT,
+    RejectCheck,
+)
 from .vocab import (
     EXTRACT_COLUMNS,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
-    STATUS_CHOICES,
     STATUS_ORDER,
     UNKNOWN,
     WORKER_ID,
@@ -42,25 +55,8 @@ from .vocab import (
     read_status,
 )
 
-# Each reject's stable code (the `reason_code` column), beside its reason in plain words: `analysis` groups
-# rejects by code, so a reason can be reworded without changing how it is counted.
-WRONG_FIELD_COUNT = "wrong_field_count"
-UNCLOSED_QUOTE = "unclosed_quote"
-VALUE_BEYOND_LAST_COLUMN = "value_beyond_last_column"
-BLANK_NOTE_ID = "blank_note_id"
-DUPLICATE_NOTE_ID = "duplicate_note_id"
-BLANK_EVENT_DATE = "blank_event_date"
-UNREADABLE_EVENT_DATE = "unreadable_event_date"
-UNREADABLE_RECORDED_AT = "unreadable_recorded_at"
-RECORDED_BEFORE_EVENT = "recorded_before_event"
-UNRECOGNISED_RISK = "unrecognised_risk"
-UNRECOGNISED_STATUS = "unrecognised_status"
-REJECT_CODES = (
-    WRONG_FIELD_COUNT, UNCLOSED_QUOTE, VALUE_BEYOND_LAST_COLUMN, BLANK_NOTE_ID, DUPLICATE_NOTE_ID, BLANK_EVENT_DATE,
-    UNREADABLE_EVENT_DATE, UNREADABLE_RECORDED_AT, RECORDED_BEFORE_EVENT, UNRECOGNISED_RISK, UNRECOGNISED_STATUS,
-)
-
-REJECT_COLUMNS = ("row_number", "reason", "reason_code")  # what read_extract adds to a rejected row
+# What read_extract adds to a rejected row: its reason and the code of its check (`rejects.REJECT_CHECKS`).
+REJECT_COLUMNS = ("row_number", "reason", "reason_code")
 
 PROGRESS_BYTES = 20_000_000  # files larger than this show a progress bar (when stderr is a terminal)
 CHUNK_ROWS = 200_000
@@ -376,11 +372,6 @@ def _pandas_read(path: Path, encoding: str, width: int, records: int, show: bool
         return None  # the csv module decides
 
 
-_UNCLOSED = (
-    'A quoted value on this line is never closed (a " with no closing "), so the rest of the file was read into it.'
-)
-
-
 def _read_csv_slowly(data: bytes, encoding: str, path: Path) -> _Table:
     text = data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
     # A NUL after the last line (files holding NUL were turned away) shows whether the text ended
@@ -405,7 +396,8 @@ def _read_csv_slowly(data: bytes, encoding: str, path: Path) -> _Table:
     frame = pd.DataFrame(padded, columns=range(width), dtype=str) if rows else _empty_text(width)
     table = _table(headers, frame, fields)
     if unclosed and rows:
-        table.shape_mask[-1], table.shape_reasons[-1], table.shape_codes[-1] = True, _UNCLOSED, UNCLOSED_QUOTE
+        table.shape_mask[-1], table.shape_codes[-1] = True, UNCLOSED_QUOTE.code
+        table.shape_reasons[-1] = UNCLOSED_QUOTE.reasons(1)[0]
     return table
 
 
@@ -420,12 +412,12 @@ def _table(headers: list[str], text: pd.DataFrame, fields: np.ndarray) -> _Table
     wrong = fields != width
     reasons = np.full(len(text), None, dtype=object)
     if wrong.any():
-        reasons[wrong] = [
-            f"This line has {n} field{'' if n == 1 else 's'} but the header has {width}." for n in fields[wrong]
-        ]
+        counts = fields[wrong]
+        reasons[wrong] = WRONG_FIELD_COUNT.reasons(len(counts), fields=counts, width=width)
     return _Table(
         headers=headers, text=text, row_numbers=np.arange(2, len(text) + 2, dtype=np.int64),
-        shape_mask=wrong, shape_reasons=reasons, shape_codes=np.where(wrong, WRONG_FIELD_COUNT, None).astype(object),
+        shape_mask=wrong, shape_reasons=reasons,
+        shape_codes=np.where(wrong, WRONG_FIELD_COUNT.code, None).astype(object),
     )
 
 
@@ -539,11 +531,11 @@ def _read_xlsx(path: Path, show: bool) -> _Table:
             if objects[i].map(_is_date, na_action="ignore").fillna(False).astype(bool).any():
                 cells[i] = objects[i]
     spill = np.asarray(spill, dtype=bool)
-    reasons = np.where(spill, "This row has a value beyond the last named column.", None).astype(object)
+    reasons = np.where(spill, VALUE_BEYOND_LAST_COLUMN.reasons(1)[0], None).astype(object)
     return _Table(
         headers=headers, text=text, row_numbers=np.asarray(numbers, dtype=np.int64),
         shape_mask=spill, shape_reasons=reasons, cells=cells, warnings=warnings,
-        shape_codes=np.where(spill, VALUE_BEYOND_LAST_COLUMN, None).astype(object),
+        shape_codes=np.where(spill, VALUE_BEYOND_LAST_COLUMN.code, None).astype(object),
     )
 
 
@@ -593,14 +585,20 @@ class _Reasons:
         self.code = np.full(n, None, dtype=object)
         self.found = np.zeros(n, dtype=bool)
 
-    def add(self, mask: np.ndarray, code, reason) -> None:
-        """``code``: one of REJECT_CODES, or a function from the rows' positions to one code each;
-        ``reason``: a sentence, or a function from the rows' positions to one sentence each."""
+    def mark(self, mask: np.ndarray, codes: Callable[[np.ndarray], np.ndarray],
+             texts: Callable[[np.ndarray], np.ndarray]) -> None:
+        """Rows of `mask` with no problem yet get the code and sentence these functions give for their positions."""
         rows = np.flatnonzero(mask & ~self.found)
         if len(rows):
-            self.code[rows] = code(rows) if callable(code) else code
-            self.text[rows] = reason(rows) if callable(reason) else reason
+            self.code[rows] = codes(rows)
+            self.text[rows] = texts(rows)
             self.found[rows] = True
+
+    def add(self, mask: np.ndarray, check: RejectCheck, **values: Callable[[np.ndarray], Sequence]) -> None:
+        """Rows of `mask` with no problem yet are rejected by `check`; `values` gives, for the rows' positions,
+        the values its sentence names."""
+        self.mark(mask, lambda rows: check.code,
+                  lambda rows: check.reasons(len(rows), **{name: value(rows) for name, value in values.items()}))
 
 
 def _check_rows(table: _Table, columns: dict[str, int]) -> ExtractResult:
@@ -617,45 +615,35 @@ def _check_rows(table: _Table, columns: dict[str, int]) -> ExtractResult:
     wholly_blank = _wholly_blank(text, blank_id)  # not rows at all
 
     if table.shape_mask is not None and table.shape_mask.any():
-        reasons.add(table.shape_mask, lambda rows: table.shape_codes[rows], lambda rows: table.shape_reasons[rows])
-    reasons.add(blank_id, BLANK_NOTE_ID, "The note id is blank.")
+        reasons.mark(table.shape_mask, lambda rows: table.shape_codes[rows], lambda rows: table.shape_reasons[rows])
+    reasons.add(blank_id, BLANK_NOTE_ID)
     repeated = note_id.duplicated(keep="first").to_numpy() & ~blank_id
     if repeated.any():
-        reasons.add(repeated, DUPLICATE_NOTE_ID,
-                    lambda rows: _repeat_reasons(note_id, rows, repeated, blank_id, table.row_numbers))
+        first_rows = _first_rows(note_id, repeated, blank_id, table.row_numbers)
+        ids = note_id.to_numpy(dtype=object)
+        reasons.add(repeated, DUPLICATE_NOTE_ID, note_id=lambda rows: ids[rows],
+                    first_row=lambda rows: [first_rows[i] for i in ids[rows]])
 
     event, event_unreadable = _dates(table, columns["event_date"])
     event_day = event.to_numpy().astype("datetime64[D]")
-    reasons.add(np.isnat(event_day) & ~event_unreadable, BLANK_EVENT_DATE, "The event date is blank.")
-    reasons.add(event_unreadable, UNREADABLE_EVENT_DATE, lambda rows: [
-        f"The event date '{v}' is not a date we can read; {DATE_HELP}." for v in _shown(text, columns, "event_date", rows)
-    ])
+    reasons.add(np.isnat(event_day) & ~event_unreadable, BLANK_EVENT_DATE)
+    reasons.add(event_unreadable, UNREADABLE_EVENT_DATE, value=lambda rows: _shown(text, columns, "event_date", rows))
 
     if "recorded_at" in columns:
         recorded, recorded_unreadable = _dates(table, columns["recorded_at"])
         recorded = recorded.to_numpy()
-        reasons.add(recorded_unreadable, UNREADABLE_RECORDED_AT, lambda rows: [
-            f"The date the note was recorded, '{v}', is not a date we can read; write it as 25/11/2026 14:30 "
-            "or 2026-11-25 14:30." for v in _shown(text, columns, "recorded_at", rows)
-        ])
+        reasons.add(recorded_unreadable, UNREADABLE_RECORDED_AT,
+                    value=lambda rows: _shown(text, columns, "recorded_at", rows))
         early = recorded.astype("datetime64[D]") < event_day  # NaT compares False
-        reasons.add(early, RECORDED_BEFORE_EVENT, lambda rows: [
-            f"Recorded before the event happened (recorded {pd.Timestamp(r):%d/%m/%Y}, event "
-            f"{pd.Timestamp(e):%d/%m/%Y})." for r, e in zip(recorded[rows], event_day[rows], strict=True)
-        ])
+        reasons.add(early, RECORDED_BEFORE_EVENT, recorded=lambda rows: _days(recorded[rows]),
+                    event=lambda rows: _days(event_day[rows]))
     else:
         recorded = np.full(n, np.datetime64("NaT"), dtype=DATETIME_DTYPE)
 
     risk, risk_known = _risk(column("risk_identified"), n)
-    reasons.add(~risk_known, UNRECOGNISED_RISK, lambda rows: [
-        f"The risk value '{v}' is not one we recognise: use Yes or No."
-        for v in _shown(text, columns, "risk_identified", rows)
-    ])
+    reasons.add(~risk_known, UNRECOGNISED_RISK, value=lambda rows: _shown(text, columns, "risk_identified", rows))
     status_codes = _status_codes(column("status"), n)
-    reasons.add(status_codes < 0, UNRECOGNISED_STATUS, lambda rows: [
-        f"The status '{v}' is not one we recognise: use {STATUS_CHOICES}."
-        for v in _shown(text, columns, "status", rows)
-    ])
+    reasons.add(status_codes < 0, UNRECOGNISED_STATUS, value=lambda rows: _shown(text, columns, "status", rows))
 
     accepted = np.flatnonzero(~reasons.found & ~wholly_blank)
     rejected = np.flatnonzero(reasons.found & ~wholly_blank)
@@ -681,12 +669,16 @@ def _wholly_blank(text: pd.DataFrame, blank_id: np.ndarray) -> np.ndarray:
     return blank
 
 
-def _repeat_reasons(note_id, rows, repeated, blank_id, row_numbers) -> list[str]:
+def _first_rows(note_id: pd.Series, repeated: np.ndarray, blank_id: np.ndarray, row_numbers: np.ndarray) -> dict:
+    """The row number each repeated note id is first on."""
     ids = note_id.to_numpy(dtype=object)
-    repeat_ids = pd.unique(ids[rows])
+    repeat_ids = pd.unique(ids[repeated])
     firsts = np.flatnonzero(note_id.isin(repeat_ids).to_numpy() & ~repeated & ~blank_id)
-    first_row = dict(zip(ids[firsts], row_numbers[firsts], strict=True))
-    return [f"The note id {i} appears more than once (first on row {first_row[i]})." for i in ids[rows]]
+    return dict(zip(ids[firsts], row_numbers[firsts], strict=True))
+
+
+def _days(days: np.ndarray) -> list[pd.Timestamp]:
+    return [pd.Timestamp(d) for d in days]
 
 
 def _shown(text: pd.DataFrame, columns: dict[str, int], canonical: str, rows: np.ndarray) -> list[str]:

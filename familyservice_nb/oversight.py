@@ -7,15 +7,19 @@ previous agreed actions" and "A record of when children have been spoken to"; a 
 is recorded (a manager's recording, so the timeliness rule applies to it).
 guidance: Line Management Supervision - "undertaken in line with corporate guidance".
 
-The measures (`MEASURES`), each a table with one line per gap, and each line carrying what to open (`case_id`,
-`record_id`, or the practitioner's `login`) plus its `team` and `manager`::
+The measures (`MEASURES`), each declared once with `@measure` (code, title, the guidance line it gives
+evidence for, what a manager does about it, and how the page lays it out) on the function that works out its
+table: one line per gap, each line carrying what to open (`case_id`, `record_id`, or the practitioner's
+`login`) plus its `team` and `manager`. The page and the notebooks list whatever the registry holds::
 
     from familyservice_nb import oversight
     data = store.oversight_data()                       # the frames, who-sees-what applied
     report = oversight.management_oversight(data, settings=store.settings(), as_of="2026-11-25")
-    report.cases_without_supervision                    # ... and the other tables
+    report.cases_without_supervision                    # ... and every other measure's table
     report.counts("team")                               # gaps per team, one column per measure
     report.counts("manager")
+    report.by_case()                                    # each open case's verdict from each case measure
+    oversight.case_results(data, ["cases_without_supervision"], as_of="2026-11-25")   # only the measures asked
 
 Readings the workbook had to choose (the guidance gives no numbers):
 - Only families open on the as-of date count (open on or before it, not closed on or before it).
@@ -45,6 +49,7 @@ Everything here works on whole columns (merges, group-bys, masks); there is no l
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 
 import numpy as np
@@ -53,8 +58,10 @@ import pandas as pd
 from .dates import LONDON, today_in_london
 from .errors import UnreadableRecord
 from .records import carry_forward
-from .records.kinds import KINDS, SUPERVISION, kind_named
+from .records.kinds import KINDS, LINE_MANAGEMENT, SUPERVISION, RecordKind, kind_named
 from .records.people import StaffRole, open_on
+from .records.settings import CouncilSettings
+from .sources import Cited, from_guidance
 from .timeliness import assess_timeliness
 from .vocab import (
     CHILD_SEEN_INTERVAL,
@@ -65,19 +72,100 @@ from .vocab import (
     TIMELINESS_LABELS,
     Timeliness,
 )
+from .working_days import WorkingCalendar
 
 NO_MANAGER = "(no manager)"
 NO_TEAM = "(no team)"
 
-# Each measure's table, its plain-word title, and what a line links to. The order is the page's order.
-MEASURES: dict[str, str] = {
-    "cases_without_supervision": "Open cases without a recent case supervision",
-    "overdue_actions": "Agreed actions past their date",
-    "children_not_spoken_to": "Children not spoken to recently",
-    "late_records": "Records completed late or overdue",
-    "line_management_due": "Line management supervisions due",
-    "epdr_due": "EPDRs past due",
-}
+
+@dataclass(frozen=True)
+class Interval:
+    """A measure counted over one of the council's intervals: the setting (a `CouncilSettings` field, in days)
+    and how the measure's title says it ("none in {} days")."""
+
+    setting: str
+    words: str
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One oversight measure: a table with one line per gap, and everything said about it.
+
+    `lines_of` works out the lines from `OversightData` for a day (a Timestamp), with the interval the council
+    set (`interval`) and its calendar (`working_days`). The page lays each measure out from these words:
+    `columns` (its heading by column, in order; a line on a case also opens the case, and a line about a
+    practitioner their line management supervision), `excel` (the download's columns, when not those shown),
+    `lines_are` (how a table counts its lines), `empty` (what it says with none), `what_to_do` and `explains`.
+    """
+
+    code: str  # the report's table and the page's section: "cases_without_supervision"
+    title: str  # "Open cases without a recent case supervision"
+    short_title: str  # the count tables' column and the Excel sheet: "No recent supervision"
+    guidance: Cited  # the line of the guidance it gives evidence for
+    what_to_do: str  # for the manager, in plain words
+    lines_of: Callable[..., pd.DataFrame]
+    lines_are: str
+    empty: str
+    columns: Mapping[str, str]
+    excel: Mapping[str, str] | None = None
+    explains: Callable[[], str] | str = ""  # what it counts, where the words depend on other declarations
+    record_kind: RecordKind | None = None  # the kind of every record its lines name in `record_id`, if one kind
+    interval: Interval | None = None
+    working_days: bool = False  # counted in working days, on the council's calendar
+
+    def lines(self, data: OversightData, day: pd.Timestamp, settings: CouncilSettings,
+              calendar: WorkingCalendar) -> pd.DataFrame:
+        """The measure's lines for `day`, with the council's settings and calendar."""
+        given = {}
+        if self.interval is not None:
+            given["interval_days"] = getattr(settings, self.interval.setting)
+        if self.working_days:
+            given["calendar"] = calendar
+        return self.lines_of(data, day, **given)
+
+    def title_for(self, settings: CouncilSettings) -> str:
+        """The title with the council's interval: "Open cases without a recent case supervision (none in 28 days)"."""
+        if self.interval is None:
+            return self.title
+        return f"{self.title} ({self.interval.words.format(getattr(settings, self.interval.setting))})"
+
+    def note(self) -> str:
+        """What the page says under the measure's heading: what to do, then what it counts."""
+        explains = self.explains() if callable(self.explains) else self.explains
+        return f"{self.what_to_do} {explains}".strip()
+
+
+# The measures in the page's order, each declared once with `@measure` on the function that works it out.
+MEASURES: dict[str, Measure] = {}
+
+
+def measure(code: str, *, title: str, short_title: str, guidance: Cited, what_to_do: str, lines_are: str,
+            empty: str, columns: Mapping[str, str], excel: Mapping[str, str] | None = None,
+            explains: Callable[[], str] | str = "", record_kind: RecordKind | None = None,
+            interval: Interval | None = None, working_days: bool = False, replace: bool = False):
+    """Declare an oversight measure: decorate the function that works out its lines. The function takes
+    (data, as_of), plus `interval_days` when the measure has an `interval` and `calendar` when it counts
+    `working_days`. `replace=True` lets a notebook cell that declares one be run again."""
+
+    def register(lines_of: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
+        if code in MEASURES and not replace:
+            raise ValueError(f"An oversight measure '{code}' is already declared.")
+        MEASURES[code] = Measure(code, title, short_title, guidance, what_to_do, lines_of, lines_are, empty,
+                                 dict(columns), dict(excel) if excel is not None else None, explains, record_kind,
+                                 interval, working_days)
+        return lines_of
+
+    return register
+
+
+def measures_table() -> pd.DataFrame:
+    """The registry as a table: each measure's code, title, the guidance it gives evidence for, and what to do."""
+    return pd.DataFrame({
+        "measure": [m.code for m in MEASURES.values()],
+        "title": [m.title for m in MEASURES.values()],
+        "guidance": [str(m.guidance) for m in MEASURES.values()],
+        "what_to_do": [m.what_to_do for m in MEASURES.values()],
+    })
 
 
 def spoken_to_note() -> str:
@@ -244,9 +332,27 @@ def _case_frame(open_: pd.DataFrame) -> pd.DataFrame:
     return open_[["case_id", "family", "team", "worker", "manager"]]
 
 
-# -- the five measures --------------------------------------------------------------------------------
+# -- the measures, in the page's order -----------------------------------------------------------------
+
+# How the page heads a case's columns.
+_CASE_HEADINGS = {"case_id": "Case", "family": "Family", "team": "Team", "worker": "Practitioner", "manager": "Manager"}
+_OVERSIGHT = from_guidance("Supervision Recording Expectations", "In most cases there should be evidence of effective "
+                           "management oversight for families open to The Family Service.")
+_CORPORATE = from_guidance("Line Management Supervision", "Line management supervision and annual EPDR should be "
+                           "undertaken in line with corporate guidance.")
 
 
+@measure(
+    "cases_without_supervision", title="Open cases without a recent case supervision",
+    short_title="No recent supervision", guidance=_OVERSIGHT,
+    what_to_do="Hold a case supervision for each family listed, most overdue first: open the case to start it.",
+    explains="The last supervision's record opens from its number.",
+    lines_are="open cases without a case supervision in time, most overdue first",
+    empty="Every open case has had a case supervision in time.",
+    columns={**_CASE_HEADINGS, "last_supervision": "Last case supervision", "record_id": "Record",
+             "due_by": "Supervision due by", "days_overdue": "Days overdue"},
+    record_kind=SUPERVISION, interval=Interval("supervision_interval_days", "none in {} days"),
+)
 def cases_without_supervision(
     data: OversightData, as_of=None, interval_days: int = SUPERVISION_INTERVAL.days
 ) -> pd.DataFrame:
@@ -283,6 +389,20 @@ def action_standing(data: OversightData) -> pd.DataFrame:
     return carry_forward.action_standing(agreed, data.action_reviews)
 
 
+@measure(
+    "overdue_actions", title="Agreed actions past their date", short_title="Actions past date",
+    guidance=from_guidance("Supervision Recording Expectations", "Review of previous agreed actions"),
+    what_to_do="Review each action with the practitioner at the case's next supervision: done, partly done, not "
+               "done or no longer needed, with a new date when it carries on.",
+    explains="Actions carry forward until a supervision reviews them as done or no longer needed.",
+    lines_are="agreed actions still open after their date, most overdue first",
+    empty="No agreed action is open past its date.",
+    columns={"case_id": "Case", "family": "Family", "worker": "Practitioner", "manager": "Manager", "what": "Action",
+             "by_whom": "By whom", "by_when": "By when", "days_overdue": "Days overdue", "last_review": "Last review"},
+    excel={**_CASE_HEADINGS, "action_id": "Action reference", "what": "Action", "by_whom": "By whom",
+           "by_when": "By when", "days_overdue": "Days overdue", "agreed_on": "Agreed on",
+           "record_id": "Agreed in record", "last_review": "Last review"},
+)
 def overdue_actions(data: OversightData, as_of=None) -> pd.DataFrame:
     """Agreed actions on open cases that are still open and whose by-when date is before the as-of date.
 
@@ -301,6 +421,21 @@ def overdue_actions(data: OversightData, as_of=None) -> pd.DataFrame:
     return _most_overdue(out[columns]).drop(columns="due_by")
 
 
+@measure(
+    "children_not_spoken_to", title="Children not spoken to recently", short_title="Children not spoken to",
+    guidance=from_guidance("Supervision Recording Expectations", "A record of when children have been spoken to and "
+                           "what their views and feelings are"),
+    what_to_do="Make sure each child listed is seen and spoken to, and that the record says when and what they said; "
+               "where a child cannot be spoken to, that it says why.",
+    explains=spoken_to_note,  # the words of each kind that counts (records.kinds), read when shown
+    lines_are="children not recorded as spoken to in time, most overdue first",
+    empty="Every child on an open case has been spoken to in time.",
+    columns={**_CASE_HEADINGS, "child": "Child", "last_spoken_to": "Last spoken to",
+             "due_by": "Due to be spoken to by", "days_overdue": "Days overdue"},
+    excel={**_CASE_HEADINGS, "child": "Child", "child_id": "Child ID", "last_spoken_to": "Last spoken to",
+           "record_id": "Recorded in record", "due_by": "Due to be spoken to by", "days_overdue": "Days overdue"},
+    interval=Interval("child_seen_interval_days", "not in {} days"),
+)
 def children_not_spoken_to(
     data: OversightData, as_of=None, interval_days: int = CHILD_SEEN_INTERVAL.days
 ) -> pd.DataFrame:
@@ -331,6 +466,21 @@ def children_not_spoken_to(
     return _most_overdue(out)
 
 
+@measure(
+    "late_records", title="Records completed late or overdue", short_title="Late records",
+    guidance=from_guidance("Timeliness and accuracy of records", "must be recorded on Mosaic within a maximum of "
+                           "5 working days"),
+    what_to_do="Ask for each record still not completed to be completed now, and talk with the practitioner about "
+               "what held up the late ones.",
+    explains=late_records_note,  # which kinds are timed (records.kinds), and the rule
+    lines_are="records completed late or not yet completed after their due date, most days late first",
+    empty="Every record was completed by its due date.",
+    columns={"record_id": "Record", "kind": "Kind of record", "case_id": "Case", "team": "Team",
+             "practitioner": "Practitioner", "manager": "Manager", "event_date": "Held on",
+             "entered_on": "Entered in the workbook on", "rule": "Rule", "due_date": "Due by",
+             "completed_on": "Completed on", "timeliness": "Timeliness", "days_late": "Days late"},
+    working_days=True,
+)
 def late_records(data: OversightData, as_of=None, calendar=None) -> pd.DataFrame:
     """Records of every timed kind (`RecordKind.timed`: supervisions, summaries, sessions, GFPO sessions, case
     notes) first completed after their due date, or not completed and past it.
@@ -406,6 +556,18 @@ def _case_managers(cases: pd.DataFrame, staff: pd.DataFrame) -> pd.Series:
 _TIMELINESS_LABELS = {t.value: TIMELINESS_LABELS[t] for t in Timeliness}
 
 
+@measure(
+    "line_management_due", title="Line management supervisions due", short_title="Line management due",
+    guidance=_CORPORATE,
+    what_to_do="Hold each practitioner's line management supervision: open their name to start it; it opens with "
+               "their caseload and timeliness.",
+    lines_are="line management supervisions due, never held first",
+    empty="Every practitioner has had a line management supervision in time.",
+    columns={"practitioner": "Practitioner", "team": "Team", "manager": "Line manager",
+             "last_supervision": "Last line management supervision", "record_id": "Record", "due_by": "Due by",
+             "days_overdue": "Days overdue"},
+    record_kind=LINE_MANAGEMENT, interval=Interval("line_management_interval_days", "every {} days"),
+)
 def line_management_due(
     data: OversightData, as_of=None, interval_days: int = LINE_MANAGEMENT_INTERVAL.days
 ) -> pd.DataFrame:
@@ -427,6 +589,17 @@ def line_management_due(
     return _most_overdue(out)
 
 
+@measure(
+    "epdr_due", title="EPDRs past due", short_title="EPDR past due", guidance=_CORPORATE,
+    what_to_do="Hold each practitioner's EPDR, and record the next EPDR date at their line management supervision.",
+    explains="The next EPDR date recorded at the practitioner's latest line management supervision; the council's "
+             "EPDR cycle bounds it.",
+    lines_are="EPDRs past their date, none recorded first",
+    empty="Every practitioner's next EPDR is recorded and not yet due.",
+    columns={"practitioner": "Practitioner", "team": "Team", "manager": "Line manager", "due_by": "EPDR due by",
+             "record_id": "Recorded at", "days_overdue": "Days overdue"},
+    record_kind=LINE_MANAGEMENT,
+)
 def epdr_due(data: OversightData, as_of=None) -> pd.DataFrame:
     """People overseen with a line manager whose next EPDR date is past, or was never recorded.
 
@@ -484,57 +657,59 @@ def _most_overdue(lines: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass
 class OversightReport:
-    """The measures' tables for one as-of date, and their counts by team or by manager."""
+    """The measures' tables for one as-of date (`gaps`, by measure code in the registry's order; each also an
+    attribute: `report.late_records`), with the council's settings they were worked out with, and their counts
+    by team or by manager."""
 
     as_of: dt.date
-    supervision_interval_days: int
-    child_seen_interval_days: int
-    line_management_interval_days: int
-    cases_without_supervision: pd.DataFrame
-    overdue_actions: pd.DataFrame
-    children_not_spoken_to: pd.DataFrame
-    late_records: pd.DataFrame
-    line_management_due: pd.DataFrame
-    epdr_due: pd.DataFrame
-    open_case_count: int = 0
-    epdr_cycle_days: int = 365
+    settings: CouncilSettings
+    gaps: dict[str, pd.DataFrame]
+    open_cases: pd.DataFrame  # the families open on the as-of date (`open_cases`)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        if name != "gaps" and name in self.gaps:  # `gaps` itself is only missing while the report is made
+            return self.gaps[name]
+        raise AttributeError(f"'OversightReport' has no measure or attribute '{name}'")
+
+    @property
+    def open_case_count(self) -> int:
+        return len(self.open_cases)
 
     @property
     def late_supervision_records(self) -> pd.DataFrame:
         """The case supervisions among `late_records`."""
-        table = self.late_records
+        table = self.gaps["late_records"]
         return table[table["kind"] == SUPERVISION.title].reset_index(drop=True)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The tables by measure name, in `MEASURES` order."""
-        return {name: getattr(self, name) for name in MEASURES}
+        """The tables by measure code, in the registry's order."""
+        return dict(self.gaps)
 
     def titles(self) -> dict[str, str]:
         """Each measure's title with its interval, in plain words."""
-        days = {
-            "cases_without_supervision": f" (none in {self.supervision_interval_days} days)",
-            "children_not_spoken_to": f" (not in {self.child_seen_interval_days} days)",
-            "line_management_due": f" (every {self.line_management_interval_days} days)",
-        }
-        return {name: title + days.get(name, "") for name, title in MEASURES.items()}
+        return {code: MEASURES[code].title_for(self.settings) for code in self.gaps}
 
     def counts(self, by: str = "team") -> pd.DataFrame:
         """Lines per `team` or `manager`, one column per measure, plus `total`; busiest first."""
-        parts = [table[by].value_counts().rename(name) for name, table in self.tables().items()]
-        out = pd.concat(parts, axis=1).reindex(columns=list(MEASURES)).fillna(0).astype(int)
+        parts = [table[by].value_counts().rename(name) for name, table in self.gaps.items()]
+        out = pd.concat(parts, axis=1).reindex(columns=list(self.gaps)).fillna(0).astype(int)
         out["total"] = out.sum(axis=1)
         out = out.rename_axis(by).reset_index()
         return out.sort_values(["total", by], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+    def by_case(self) -> pd.DataFrame:
+        """Each open case's verdict from every measure whose lines are on cases (`case_results`)."""
+        return _by_case(self.open_cases["case_id"], {code: t for code, t in self.gaps.items() if "case_id" in t})
 
     def lines_behind(self, measure: str, by: str = "team", value: str | None = None) -> pd.DataFrame:
         """The lines behind one figure of `counts(by)`: the measure's lines whose `by` (team or manager) is
         `value`, in the measure's own order; every line of the measure when `value` is None. Their number is
         the figure shown, always (the same column, compared the same way)."""
-        if measure not in MEASURES:
-            raise ValueError(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}")
+        if measure not in self.gaps:
+            raise ValueError(f"measure must be one of {', '.join(self.gaps)}, not {measure!r}")
         if by not in ("team", "manager"):
             raise ValueError(f"by must be team or manager, not {by!r}")
-        table = getattr(self, measure)
+        table = self.gaps[measure]
         if value is None:
             return table
         return table[(table[by] == value).to_numpy()].reset_index(drop=True)
@@ -549,30 +724,45 @@ class OversightReport:
                 mask &= (table["manager"] == manager).to_numpy()
             return table[mask].reset_index(drop=True)
 
-        tables = {name: keep(table) for name, table in self.tables().items()}
-        return OversightReport(**{**self.__dict__, **tables})
+        return OversightReport(self.as_of, self.settings, {name: keep(t) for name, t in self.gaps.items()},
+                               keep(self.open_cases))
 
 
-def management_oversight(data: OversightData, settings=None, as_of=None, calendar=None) -> OversightReport:
-    """All the measures for the as-of date (default today in London), with the council's settings
-    (a `records.CouncilSettings`; defaults when None) and its working calendar."""
-    from .records import CouncilSettings
+def basis(as_of=None, settings: CouncilSettings | None = None,
+          calendar: WorkingCalendar | None = None) -> tuple[pd.Timestamp, CouncilSettings, WorkingCalendar]:
+    """(day, settings, calendar) a measure is worked out with: the as-of date (default today in London), the
+    council's settings (its defaults when None) and its working calendar (the settings' own when None)."""
+    settings = settings if settings is not None else CouncilSettings()
+    return _day(as_of), settings, calendar if calendar is not None else settings.calendar()
 
-    settings = settings or CouncilSettings()
-    calendar = calendar or settings.calendar()
-    day = _day(as_of)
-    lm_days = settings.line_management_interval_days
-    return OversightReport(
-        as_of=day.date(),
-        supervision_interval_days=settings.supervision_interval_days,
-        child_seen_interval_days=settings.child_seen_interval_days,
-        line_management_interval_days=lm_days,
-        cases_without_supervision=cases_without_supervision(data, day, settings.supervision_interval_days),
-        overdue_actions=overdue_actions(data, day),
-        children_not_spoken_to=children_not_spoken_to(data, day, settings.child_seen_interval_days),
-        late_records=late_records(data, day, calendar),
-        line_management_due=line_management_due(data, day, lm_days),
-        epdr_due=epdr_due(data, day),
-        open_case_count=len(_open_cases(data.cases, day, data.staff)),
-        epdr_cycle_days=settings.epdr_cycle_days,
-    )
+
+def management_oversight(data: OversightData, settings: CouncilSettings | None = None, as_of=None,
+                         calendar: WorkingCalendar | None = None) -> OversightReport:
+    """Every declared measure (`MEASURES`) for the as-of date (default today in London), with the council's
+    settings (defaults when None) and its working calendar."""
+    day, settings, calendar = basis(as_of, settings, calendar)
+    gaps = {code: m.lines(data, day, settings, calendar) for code, m in MEASURES.items()}
+    return OversightReport(day.date(), settings, gaps, _open_cases(data.cases, day, data.staff))
+
+
+# -- each case's verdicts, for whatever reuses them ---------------------------------------------------------
+
+
+def _by_case(case_ids: pd.Series, gaps: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    counts = {code: lines["case_id"].value_counts().reindex(case_ids.to_numpy(), fill_value=0).to_numpy()
+              for code, lines in gaps.items()}
+    return pd.DataFrame(counts, index=pd.Index(case_ids.to_numpy(), name="case_id"), dtype="int64")
+
+
+def case_results(data: OversightData, measures=None, settings: CouncilSettings | None = None, as_of=None,
+                 calendar: WorkingCalendar | None = None) -> pd.DataFrame:
+    """Each family open on the as-of date (index `case_id`, as `open_cases` orders them), with one column for each
+    of `measures` (codes; default every measure whose lines are on cases): how many of the measure's lines are on
+    the case, 0 when it finds no gap there. A quality standard reuses these verdicts rather than working out the
+    measure again; only the measures asked for are worked out."""
+    day, settings, calendar = basis(as_of, settings, calendar)
+    wanted = [MEASURES[code] for code in measures] if measures is not None else list(MEASURES.values())
+    gaps = {m.code: m.lines(data, day, settings, calendar) for m in wanted}
+    if measures is None:
+        gaps = {code: lines for code, lines in gaps.items() if "case_id" in lines}
+    return _by_case(_open_cases(data.cases, day, data.staff)["case_id"], gaps)

@@ -334,9 +334,9 @@ def test_a_kind_declared_where_its_records_do_not_fit_is_reported(workbook, monk
 
 def test_a_measure_that_leaves_a_kind_out_is_reported(workbook, monkeypatch):
     """As "records completed late" once left out a kind nobody had added to its list."""
-    every = oversight.late_records
-    monkeypatch.setattr(oversight, "late_records",
-                        lambda data, *args: every(data, *args).query("kind != 'GFPO session record'"))
+    declared = oversight.MEASURES["late_records"]
+    monkeypatch.setitem(oversight.MEASURES, "late_records", replace(
+        declared, lines_of=lambda *args, **kw: declared.lines_of(*args, **kw).query("kind != 'GFPO session record'")))
     assert gaps(KINDS["gfpo_session"], example("gfpo_session"), workbook) == [
         "gfpo_session: records completed late: a record completed after its due date is not listed"]
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
+from citations import citation_problems
 
 from familyservice_nb import oversight
 from familyservice_nb.oversight import OversightData, management_oversight
@@ -307,8 +309,8 @@ def demo_data() -> OversightData:
 def test_report_counts_by_team_and_by_manager_and_filters():
     report = management_oversight(demo_data(), as_of=AS_OF)
     assert report.as_of == AS_OF and report.open_case_count == 2
-    assert (report.supervision_interval_days, report.child_seen_interval_days,
-            report.line_management_interval_days) == (28, 42, 28)
+    assert (report.settings.supervision_interval_days, report.settings.child_seen_interval_days,
+            report.settings.line_management_interval_days) == (28, 42, 28)
     by_team = report.counts("team").set_index("team")
     assert list(by_team.columns) == [*oversight.MEASURES, "total"]
     assert by_team.loc["North", "cases_without_supervision"] == 1
@@ -400,8 +402,8 @@ def test_line_management_interval_is_a_council_setting():
     assert len(management_oversight(d, as_of=AS_OF).line_management_due) == 2  # 36 days > 28
     settings = CouncilSettings(line_management_interval_days=42, epdr_cycle_days=400)
     report = management_oversight(d, settings=settings, as_of=AS_OF)
-    assert report.line_management_due.empty and report.line_management_interval_days == 42
-    assert report.epdr_cycle_days == 400
+    assert report.line_management_due.empty and report.settings.line_management_interval_days == 42
+    assert report.settings.epdr_cycle_days == 400
 
 
 def test_the_page_says_what_counts_as_spoken_to():
@@ -470,3 +472,115 @@ def test_the_lines_behind_a_figure_refuse_an_unknown_measure_in_words():
         report.lines_behind("gaps")
     with pytest.raises(ValueError, match="by must be team or manager"):
         report.lines_behind("overdue_actions", "worker", "x")
+
+
+# -- the registry: every measure declared once, with its guidance and what to do -----------------------------
+
+
+@pytest.mark.parametrize("declared", list(oversight.MEASURES.values()), ids=lambda m: m.code)
+def test_every_measure_has_a_code_titles_guidance_what_to_do_and_page_words(declared):
+    assert declared.code and declared.code == declared.code.strip().lower().replace(" ", "_")
+    assert oversight.MEASURES[declared.code] is declared
+    assert declared.title.strip() and declared.short_title.strip() and len(declared.short_title) <= 31  # Excel's
+    assert citation_problems(declared.guidance) == []
+    assert len(declared.what_to_do) > 20 and declared.what_to_do.endswith(".")
+    assert declared.note().startswith(declared.what_to_do)
+    assert declared.lines_are.strip() and declared.empty.endswith(".")
+
+
+def test_measures_codes_and_titles_are_each_used_once():
+    measures = list(oversight.MEASURES.values())
+    for words in ("code", "title", "short_title"):
+        assert len({getattr(m, words) for m in measures}) == len(measures), words
+
+
+@pytest.mark.parametrize("declared", list(oversight.MEASURES.values()), ids=lambda m: m.code)
+def test_the_columns_a_measure_declares_are_in_its_lines(declared):
+    lines = management_oversight(demo_data(), as_of=AS_OF).tables()[declared.code]
+    assert set(declared.columns) <= set(lines.columns)
+    assert set(declared.excel or {}) <= set(lines.columns)
+
+
+def test_the_report_holds_exactly_the_registry_in_its_order():
+    report = management_oversight(demo_data(), as_of=AS_OF)
+    assert list(report.tables()) == list(report.titles()) == list(oversight.MEASURES)
+    assert list(oversight.measures_table()["measure"]) == list(oversight.MEASURES)
+    assert oversight.measures_table()["what_to_do"].tolist() == [m.what_to_do for m in oversight.MEASURES.values()]
+
+
+def test_a_measure_declared_once_is_in_the_report_its_counts_and_titles():
+    @oversight.measure(
+        "open_cases_test", title="Every open case (test)", short_title="Open (test)",
+        guidance=oversight.MEASURES["cases_without_supervision"].guidance, what_to_do="Nothing to do: a test.",
+        lines_are="open cases", empty="No open case.", columns={"case_id": "Case"},
+    )
+    def every_open_case(data, as_of):
+        return oversight.open_cases(data, as_of)
+
+    try:
+        report = management_oversight(demo_data(), as_of=AS_OF)
+        assert report.open_cases_test["case_id"].tolist() == ["C1", "C2"]
+        assert report.titles()["open_cases_test"] == "Every open case (test)"
+        assert report.counts("team").set_index("team").loc["North", "open_cases_test"] == 1
+        with pytest.raises(ValueError, match="already declared"):
+            oversight.measure("open_cases_test", title="", short_title="", guidance=None, what_to_do="",
+                              lines_are="", empty="", columns={})(every_open_case)
+    finally:
+        oversight.MEASURES.pop("open_cases_test")
+
+
+def test_a_measure_gets_the_councils_interval_and_calendar_as_declared():
+    """Thursday 24/12/2026, risk identified: due the next working day. Christmas (Friday), the weekend and the
+    Boxing Day holiday (Monday 28/12) make it Tuesday 29/12; with the council closed on the 29th, Wednesday 30/12.
+    Completed on Wednesday 30/12 it is late by a day, or on time where the council was closed."""
+    d = data(
+        cases=cases(("C1", "Oak family", "North", "pat.worker", "2026-01-05", None)),
+        discussions=frame(oversight.DISCUSSION_COLUMNS, [
+            supervision(1, "C1", "2026-12-24", "2026-12-30 10:00", risk=True)]),
+    )
+    late = oversight.MEASURES["late_records"]
+    england = CouncilSettings()
+    closed = CouncilSettings(closure_days=["2026-12-29"])
+    day = pd.Timestamp("2027-01-04")
+    assert late.lines(d, day, england, england.calendar())["due_date"].tolist() == [pd.Timestamp("2026-12-29")]
+    assert late.lines(d, day, closed, closed.calendar()).empty
+    assert management_oversight(d, settings=closed, as_of=day).late_records.empty  # the settings' calendar
+    supervised = oversight.MEASURES["cases_without_supervision"]
+    assert supervised.lines(d, day, england, england.calendar()).empty  # 11 days since the supervision
+    assert len(supervised.lines(d, day, CouncilSettings(supervision_interval_days=10), england.calendar())) == 1
+    assert supervised.title_for(CouncilSettings(supervision_interval_days=10)).endswith("(none in 10 days)")
+
+
+# -- each case's verdicts, for a standard to reuse -----------------------------------------------------------
+
+
+def test_case_results_give_each_open_case_each_case_measures_lines():
+    d = demo_data()
+    report = management_oversight(d, as_of=AS_OF)
+    by_case = oversight.case_results(d, as_of=AS_OF)
+    assert list(by_case.index) == ["C1", "C2"]
+    assert list(by_case.columns) == [code for code, t in report.tables().items() if "case_id" in t]
+    for code in by_case.columns:
+        assert by_case[code].sum() == report.tables()[code]["case_id"].isin(by_case.index).sum(), code
+    pd.testing.assert_frame_equal(by_case, report.by_case())
+    assert by_case.loc["C2", "overdue_actions"] == 1
+
+
+def test_case_results_work_out_only_the_measures_asked_for(monkeypatch):
+    asked = []
+    for code, declared in oversight.MEASURES.items():
+        monkeypatch.setitem(oversight.MEASURES, code, replace(
+            declared, lines_of=lambda *a, code=code, fn=declared.lines_of, **kw: asked.append(code) or fn(*a, **kw)))
+    results = oversight.case_results(demo_data(), ["cases_without_supervision"], as_of=AS_OF)
+    assert asked == ["cases_without_supervision"] and list(results.columns) == ["cases_without_supervision"]
+
+
+def test_case_results_follow_the_as_of_date_and_the_councils_interval():
+    """Both cases were last supervised on 01/10 and 02/10/2026: within 28 days until 29/10 and 30/10."""
+    d = demo_data()
+    on = {day: oversight.case_results(d, ["cases_without_supervision"], as_of=dt.date(2026, 10, day))[
+        "cases_without_supervision"].tolist() for day in (29, 30, 31)}
+    assert on == {29: [0, 0], 30: [1, 0], 31: [1, 1]}
+    longer = oversight.case_results(d, ["cases_without_supervision"], CouncilSettings(supervision_interval_days=60),
+                                    as_of=AS_OF)
+    assert longer["cases_without_supervision"].tolist() == [0, 0]

@@ -24,15 +24,18 @@ def _say(text: str) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from ..export import write_csv
+    from ..rejects import explained, problem_lines
 
     with Store(args.db) as store:
         summary = store.import_extract(args.extract, mapping=args.mapping, as_of=args.as_of)
     for sentence in summary.sentences():
         _say(sentence)
+    for line in problem_lines(summary.rejects):
+        _say(line)
     if args.rejects:
-        write_csv(summary.rejects, args.rejects)
+        write_csv(explained(summary.rejects), args.rejects)
         if summary.rejected:
-            _say(f"Rejected rows, with the reason for each, written to {args.rejects}.")
+            _say(f"Rejected rows, with the reason for each and what to do, written to {args.rejects}.")
     elif summary.rejected:
         _say("The rejected rows are kept with the import; add --rejects FILE to write them out.")
     return EXIT_OK

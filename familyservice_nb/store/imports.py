@@ -24,6 +24,7 @@ from sqlalchemy import ARRAY, Connection, any_, bindparam, insert, select, text,
 from ..dates import parse_uk_date, today_in_london
 from ..errors import WorkbookError
 from ..extract import REJECT_COLUMNS
+from ..rejects import VALUE_TOO_LONG
 from ..vocab import EXTRACT_COLUMNS, UK_DATE, WORKER_ID
 from . import audit
 from .access import LOADS_DATA, Viewer
@@ -328,16 +329,17 @@ def _lengths(values: pd.Series) -> np.ndarray:
 
 
 def split_too_long(notes_in: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(notes the store can keep, rejects for the rest): ids and names too long to index are refused."""
+    """(notes the store can keep, rejects for the rest): ids and names too long to index are refused
+    (`rejects.VALUE_TOO_LONG`)."""
     reasons = pd.Series("", index=notes_in.index, dtype=object)
     for name, limit, what in LIMITS:
         if name in notes_in:
             long = _lengths(notes_in[name]) > limit
-            reasons[long & (reasons == "").to_numpy()] = f"{what} is longer than {limit} characters."
+            reasons[long & (reasons == "").to_numpy()] = VALUE_TOO_LONG.reasons(1, what=what, limit=limit)[0]
     refused = (reasons != "").to_numpy()
     if not refused.any():
         return notes_in, notes_in.iloc[0:0]
-    rejects = notes_in[refused].astype(object).assign(reason=reasons[refused])
+    rejects = notes_in[refused].astype(object).assign(reason=reasons[refused], reason_code=VALUE_TOO_LONG.code)
     return notes_in[~refused], rejects
 
 

@@ -25,7 +25,7 @@ from familyservice_nb import oversight
 from familyservice_nb.store import Store
 from familyservice_nb.ui.kit.context import PageContext
 from familyservice_nb.ui.kit.shell import ProblemPage, build_page
-from familyservice_nb.ui.pages.management_oversight import TABLES, ManagementOversightPage
+from familyservice_nb.ui.pages.management_oversight import ManagementOversightPage
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +136,7 @@ def test_excel_export_holds_every_line_with_formula_text_neutralised(db):
     sheet = openpyxl.load_workbook(io.BytesIO(section.download.excel_bytes())).worksheets[0]
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     head, lines = rows[0], rows[1:]
-    assert head == list(TABLES["overdue_actions"]["excel"].values())
+    assert head == list(oversight.MEASURES["overdue_actions"].excel.values())
     assert len(lines) == len(section.frame) == 1
     action = lines[0][head.index("Action")]
     assert action == "'" + FORMULA  # kept as text, never run as a formula
@@ -154,3 +154,39 @@ def test_without_a_database_the_page_says_so_plainly(tmp_path):
     assert isinstance(page, ProblemPage)
     assert "database" in page.message and "Traceback" not in page.message
     assert not (tmp_path / "none.db").exists()  # a dashboard never creates a database
+
+
+def test_the_page_lists_exactly_the_registry_in_its_words(db):
+    page = page_for(db, ANALYST)
+    codes = list(oversight.MEASURES)
+    assert list(page.sections) == codes
+    assert [t.meta for t in page.chart.data[:-1]] == codes  # one bar segment per measure
+    assert len(re.findall(r'fsnb-card-value">', page.headline.value)) == len(codes)
+    assert list(page.by_team.columns)[1:-1] == codes
+    for code, declared in oversight.MEASURES.items():
+        section = page.sections[code]
+        assert section.title == page.report.titles()[code]
+        assert html.escape(declared.what_to_do) in section.children[0].value
+        assert section.sheet_name == declared.short_title
+
+
+def test_a_measure_declared_in_the_package_appears_on_the_page_unchanged(db):
+    @oversight.measure(
+        "open_cases_test", title="Open cases (test)", short_title="Open (test)",
+        guidance=oversight.MEASURES["cases_without_supervision"].guidance,
+        what_to_do="Look at each open case (a test).", lines_are="open cases", empty="No open case.",
+        columns={"case_id": "Case", "family": "Family", "team": "Team", "manager": "Manager"},
+    )
+    def every_open_case(data, as_of):
+        return oversight.open_cases(data, as_of)
+
+    try:
+        page = page_for(db, ANALYST)
+        section = page.sections["open_cases_test"]
+        assert section.title == "Open cases (test)" and "Look at each open case (a test)." in section.children[0].value
+        assert '<a href="case-supervision.ipynb?case=C-N1">C-N1</a>' in section.table.value  # a case opens
+        assert "Story of C-N1" in section.table.value
+        assert "open_cases_test" in [t.meta for t in page.chart.data[:-1]]
+        assert page.by_team.columns["open_cases_test"] == "Open (test)"
+    finally:
+        oversight.MEASURES.pop("open_cases_test")

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from dashboard_seed import ANALYST, AS_OF, MANAGER, PRACTITIONER, seed, sqlite_url
 
+from familyservice_nb.sources import from_guidance
 from familyservice_nb.standards import STANDARDS, Evidence, standard, standards_table
 from familyservice_nb.store import Store
-from familyservice_nb.timeliness import assess_timeliness
 from familyservice_nb.ui.kit.context import PageContext
 from familyservice_nb.ui.kit.shell import build_page
 from familyservice_nb.ui.pages.quality_standards import COLUMNS, QualityStandardsPage
@@ -33,16 +33,20 @@ def page_for(db, user) -> QualityStandardsPage:
 def test_table_equals_the_registry_with_its_figures(db):
     page = page_for(db, MANAGER)
     store = Store(db, user=MANAGER)
-    evidence = Evidence(notes=assess_timeliness(store.notes_frame(), calendar=store.calendar(), as_of=AS_OF),
-                        tables=store.oversight_data().tables())
+    evidence = Evidence.gather(store.notes_frame(), store.oversight_data(), as_of=AS_OF, settings=store.settings())
     want = standards_table(evidence)
-    pd.testing.assert_frame_equal(page.table_frame.drop(columns="reading"), want)
+    pd.testing.assert_frame_equal(page.table_frame.drop(columns=["reading", "what_to_do"]), want)
+    assert page.table_frame["what_to_do"].tolist() == [s.what_to_do for s in STANDARDS.values()]
+    assert (page.evidence.as_of, page.evidence.settings) == (AS_OF, store.settings())
     timeliness = page.table_frame.set_index("standard").loc["Record timeliness"]
     # Mo's teams: 8 notes, 7 due by 25/11 (N-6 is not yet due); on time N-1, N-2, N-3, N-7 = 4 of 7.
     assert (timeliness["pct_met"], timeliness["records_counted"]) == (57.1, 7)
     assert "minimum of 5 working days" in timeliness["reading"]
+    # Mo's open families: C-N1 last supervised on 01/10, C-N2 never (only a draft): neither within 28 days.
+    oversight = page.table_frame.set_index("standard").loc["Management oversight of open families"]
+    assert (oversight["pct_met"], oversight["records_counted"]) == (0.0, 2)
     assert list(page.chart.data[0].y) == list(want["standard"])
-    assert list(page.chart.data[0].text) == ["57.1% of 7 records"]
+    assert list(page.chart.data[0].text) == ["57.1% of 7 records", "0.0% of 2 records"]
     assert re.fullmatch(r'<p class="fsnb-as-of">Figures as of 25/11/2026 \(read on \d\d/\d\d/\d{4} at \d\d:\d\d\)</p>', page.as_of_line.value)
 
 
@@ -55,8 +59,11 @@ def test_each_role_measures_what_it_may_see(db):
 def test_a_new_standard_appears_without_changing_the_page(db):
     name = "Children spoken to at every supervision (test)"
 
-    @standard(name, descriptor="Supervision records name every child as spoken to", timescale="Every supervision",
-              responsibility="Team Manager", reading="Completed case supervisions only.", replace=True)
+    @standard(name, code="children_at_supervision_test", descriptor="Supervision records name every child as spoken to",
+              timescale="Every supervision", responsibility="Team Manager", reading="Completed case supervisions only.",
+              guidance=from_guidance("Supervision Recording Expectations",
+                                     "A record of when children have been spoken to"),
+              what_to_do="Ask at the next supervision when each child was last spoken to.", replace=True)
     def children_at_supervision(evidence: Evidence) -> pd.Series:
         discussions = evidence.tables["discussions"]
         spoken = evidence.tables["children_spoken_to"]

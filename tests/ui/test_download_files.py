@@ -14,9 +14,10 @@ import openpyxl
 import pytest
 from dashboard_seed import ANALYST, AS_OF, MANAGER, NOTES, seed, sqlite_url
 
+from familyservice_nb.oversight import MEASURES
 from familyservice_nb.ui.kit.context import PageContext
 from familyservice_nb.ui.kit.shell import build_page
-from familyservice_nb.ui.pages.management_oversight import SHORT_TITLES, ManagementOversightPage
+from familyservice_nb.ui.pages.management_oversight import ManagementOversightPage
 from familyservice_nb.ui.pages.quality_standards import QualityStandardsPage
 from familyservice_nb.ui.pages.recording_timeliness import RecordingTimelinessDashboard
 
@@ -92,8 +93,9 @@ def test_oversight_downloads_are_laid_out_for_reading(db):
         sheet = book(section).worksheets[0]
         assert sheet.freeze_panes == "A2", name  # the header row stays in view
         assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}", name
-        assert sheet.title == SHORT_TITLES.get(name, {"by_team": "Gaps by team", "by_manager": "Gaps by manager"}
-                                               .get(name)), name  # a short name, never a title cut mid-word
+        short = {code: m.short_title for code, m in MEASURES.items()}
+        assert sheet.title == short.get(name, {"by_team": "Gaps by team", "by_manager": "Gaps by manager"}
+                                        .get(name)), name  # a short name, never a title cut mid-word
     sheet = book(page.sections["late_records"]).worksheets[0]
     held = first_date_cell(sheet, "Held on")
     assert (held.is_date, held.value, held.number_format) == (True, dt.datetime(2026, 10, 1), "dd/mm/yyyy")
@@ -129,7 +131,7 @@ def test_quality_standards_download_says_its_as_of_date(db):
     sheet = workbook.worksheets[0]
     head = [c.value for c in sheet[1]]
     counted = sheet.cell(2, head.index("Records counted") + 1)
-    assert (sheet.freeze_panes, sheet.auto_filter.ref, counted.data_type) == ("A2", f"A1:G{sheet.max_row}", "n")
+    assert (sheet.freeze_panes, sheet.auto_filter.ref, counted.data_type) == ("A2", f"A1:H{sheet.max_row}", "n")
 
 
 def test_recording_timeliness_download_dates_are_uk_dates_with_the_header_frozen(tmp_path):

@@ -1,5 +1,6 @@
 """Upload an extract in the page: an analyst's goes into the workbook's database, a manager's is shown
-in the page only. Either way the rows it could not use are listed, with the reason, and downloadable.
+in the page only. Either way the rows it could not use are listed, with the reason and what to do, and
+downloadable.
 
 The checks are the package's (`read_extract`; `Store.import_extract` for the database, which allows
 analysts and administrators only). `on_notes(notes, as_of, source)` hands the new notes to the page.
@@ -20,6 +21,7 @@ import pandas as pd
 from familyservice_nb.dates import today_in_london
 from familyservice_nb.errors import WorkbookError
 from familyservice_nb.extract import check_upload_size, upload_limit_text
+from familyservice_nb.rejects import explained
 from familyservice_nb.ui.kit.data import NotesSource, notes_from_store
 from familyservice_nb.ui.kit.dateinput import UKDateInput
 from familyservice_nb.ui.kit.html import esc
@@ -28,7 +30,8 @@ from familyservice_nb.ui.kit.tables import TableSection
 from familyservice_nb.vocab import UK_DATE
 
 ACCEPT = ".csv,.xlsx,.xlsm"
-REJECT_COLUMNS = {"row_number": "Row", "reason": "Why it was not used"}
+REJECT_COLUMNS = {"row_number": "Row", "reason": "Why it was not used", "what_to_do": "What to do"}
+HIDDEN = ("reason_code", "problem")  # the code and the check's title: the reason and what to do say it
 
 
 def uploaded_file(value) -> tuple[str, bytes, int] | None:
@@ -124,7 +127,8 @@ class ExtractUpload(widgets.VBox):
         self.on_notes(notes, as_of, source)
 
     def show_rejects(self, rejects: pd.DataFrame) -> None:
-        original = [c for c in rejects.columns if c not in REJECT_COLUMNS]
+        rejects = explained(rejects)  # what to do about each, in the reject checks' own words
+        original = [c for c in rejects.columns if c not in REJECT_COLUMNS and c not in HIDDEN]
         self.rejects.columns = {**REJECT_COLUMNS, **{c: c for c in original}}
         self.rejects.show(rejects.reset_index(drop=True))
         show(self.rejects)

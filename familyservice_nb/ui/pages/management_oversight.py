@@ -1,24 +1,19 @@
 """The Management oversight page: where supervision, agreed actions and children's voices have gaps.
 
 guidance: Supervision Recording Expectations - "evidence of effective management oversight for families
-open to The Family Service". The five measures are `familyservice_nb.oversight`'s; this page lays them
-out by team and by manager, each line linking to the case, record or practitioner to follow up, and
-every table downloadable as Excel. Filters (team, manager) redraw the chart and tables in place; each
-download says in the file ("About this file") and in its name the as-of date and the filters it holds.
+open to The Family Service". The measures are whatever `familyservice_nb.oversight.MEASURES` declares, each
+laid out from its declaration (title, columns, what to do): a measure declared in the package appears here
+with no change to the page. The page lays them out by team and by manager, each line linking to the case,
+record or practitioner to follow up, and every table downloadable as Excel. Filters (team, manager) redraw
+the chart and tables in place; each download says in the file ("About this file") and in its name the as-of
+date and the filters it holds.
 """
 
 from __future__ import annotations
 
 import ipywidgets as widgets
-import pandas as pd
 
-from familyservice_nb.oversight import (
-    MEASURES,
-    OversightReport,
-    late_records_note,
-    management_oversight,
-    spoken_to_note,
-)
+from familyservice_nb.oversight import MEASURES, Measure, OversightReport, management_oversight
 from familyservice_nb.records.kinds import LINE_MANAGEMENT, SUPERVISION
 from familyservice_nb.records.people import StaffRole
 from familyservice_nb.ui.charts import figure_widget, gaps_figure, update_gaps
@@ -33,97 +28,37 @@ from familyservice_nb.ui.kit.values import figures_as_of, london_now
 
 TITLE = "Management oversight"
 ALL = ""
-SUPERVISION_PAGE = SUPERVISION.page
-LINE_MANAGEMENT_PAGE = LINE_MANAGEMENT.page
-CASE_LINK = Link(SUPERVISION_PAGE, "case")
-# Each case's line also opens the case's oversight story (a column of links only: not in the Excel file).
+# A line on a case opens the case's supervision page, and the case's oversight story (a column of links only:
+# not in the Excel file); a line about a practitioner opens their line management supervision.
+CASE_LINK = Link(SUPERVISION.page, "case")
 STORY = {"story": "Oversight story"}
 STORY_LINK = Link(CASE_STORY_NOTEBOOK, "case", "case_id", text="Story of {}")
-SUPERVISION_RECORD_LINK = Link(SUPERVISION_PAGE, "record", "record_id")
-CASE_COLUMNS = {"case_id": "Case", "family": "Family", "team": "Team", "worker": "Practitioner", "manager": "Manager"}
-
-# Each measure's table: its columns (heading by column), numeric columns, links, what a line is.
-TABLES: dict[str, dict] = {
-    "cases_without_supervision": dict(
-        columns={**CASE_COLUMNS, "last_supervision": "Last case supervision", "record_id": "Record",
-                 "due_by": "Supervision due by", "days_overdue": "Days overdue", **STORY},
-        links={"case_id": CASE_LINK, "record_id": SUPERVISION_RECORD_LINK, "story": STORY_LINK},
-        what="open cases without a case supervision in time, most overdue first",
-        empty="Every open case has had a case supervision in time.",
-        note="Open a case to hold its next supervision; the last supervision's record opens from its number.",
-    ),
-    "overdue_actions": dict(
-        columns={"case_id": "Case", "family": "Family", "worker": "Practitioner", "manager": "Manager",
-                 "what": "Action", "by_whom": "By whom", "by_when": "By when", "days_overdue": "Days overdue",
-                 "last_review": "Last review", **STORY},
-        excel={**CASE_COLUMNS, "action_id": "Action reference", "what": "Action", "by_whom": "By whom",
-               "by_when": "By when", "days_overdue": "Days overdue", "agreed_on": "Agreed on",
-               "record_id": "Agreed in record", "last_review": "Last review"},
-        links={"case_id": CASE_LINK, "story": STORY_LINK},
-        what="agreed actions still open after their date, most overdue first",
-        empty="No agreed action is open past its date.",
-        note="Actions carry forward until a supervision reviews them as done or no longer needed.",
-    ),
-    "children_not_spoken_to": dict(
-        columns={**CASE_COLUMNS, "child": "Child", "last_spoken_to": "Last spoken to",
-                 "due_by": "Due to be spoken to by", "days_overdue": "Days overdue", **STORY},
-        excel={**CASE_COLUMNS, "child": "Child", "child_id": "Child ID", "last_spoken_to": "Last spoken to",
-               "record_id": "Recorded in record", "due_by": "Due to be spoken to by", "days_overdue": "Days overdue"},
-        links={"case_id": CASE_LINK, "story": STORY_LINK},
-        what="children not recorded as spoken to in time, most overdue first",
-        empty="Every child on an open case has been spoken to in time.",
-        note=spoken_to_note(),  # what counts as spoken to: the words of each kind that counts (records.kinds)
-    ),
-    "late_records": dict(
-        columns={"record_id": "Record", "kind": "Kind of record", "case_id": "Case", "team": "Team",
-                 "practitioner": "Practitioner", "manager": "Manager", "event_date": "Held on",
-                 "entered_on": "Entered in the workbook on", "rule": "Rule", "due_date": "Due by",
-                 "completed_on": "Completed on", "timeliness": "Timeliness", "days_late": "Days late", **STORY},
-        links={"case_id": CASE_LINK, "story": STORY_LINK},
-        what="records completed late or not yet completed after their due date, most days late first",
-        empty="Every record was completed by its due date.",
-        note=late_records_note(),  # which kinds are timed (records.kinds), and the rule
-    ),
-    "line_management_due": dict(
-        columns={"practitioner": "Practitioner", "team": "Team", "manager": "Line manager",
-                 "last_supervision": "Last line management supervision", "record_id": "Record",
-                 "due_by": "Due by", "days_overdue": "Days overdue"},
-        links={"practitioner": Link(LINE_MANAGEMENT_PAGE, "practitioner", "login"),
-               "record_id": Link(LINE_MANAGEMENT_PAGE, "record", "record_id")},
-        what="line management supervisions due, never held first",
-        empty="Every practitioner has had a line management supervision in time.",
-        note="Open a practitioner to hold their supervision; it opens with their caseload and timeliness.",
-    ),
-    "epdr_due": dict(
-        columns={"practitioner": "Practitioner", "team": "Team", "manager": "Line manager",
-                 "due_by": "EPDR due by", "record_id": "Recorded at", "days_overdue": "Days overdue"},
-        links={"practitioner": Link(LINE_MANAGEMENT_PAGE, "practitioner", "login"),
-               "record_id": Link(LINE_MANAGEMENT_PAGE, "record", "record_id")},
-        what="EPDRs past their date, none recorded first",
-        empty="Every practitioner's next EPDR is recorded and not yet due.",
-        note="The next EPDR date recorded at the practitioner's latest line management supervision; the council's "
-             "EPDR cycle bounds it.",
-    ),
-}
+PRACTITIONER_LINK = Link(LINE_MANAGEMENT.page, "practitioner", "login")
 NUMERIC = ["days_overdue", "days_late"]
 
 
-SHORT_TITLES = {  # the count tables' headings (the full titles are the sections' own)
-    "cases_without_supervision": "No recent supervision",
-    "overdue_actions": "Actions past date",
-    "children_not_spoken_to": "Children not spoken to",
-    "late_records": "Late records",
-    "line_management_due": "Line management due",
-    "epdr_due": "EPDR past due",
-}
+def table_spec(declared: Measure) -> dict:
+    """How the page lays out one measure's table, from its declaration: its columns, the links in them (the
+    case, or else the practitioner; a record when the measure's records are all of one kind) and the columns of
+    its Excel download."""
+    columns, links = dict(declared.columns), {}
+    if "case_id" in columns:
+        columns |= STORY
+        links |= {"case_id": CASE_LINK, "story": STORY_LINK}
+    elif "practitioner" in columns:
+        links["practitioner"] = PRACTITIONER_LINK
+    if "record_id" in columns and declared.record_kind is not None:
+        links["record_id"] = Link(declared.record_kind.page, "record", "record_id")
+    return {"columns": columns, "links": links, "excel": declared.excel}
 
 
-def _count_columns(by: str) -> dict[str, str]:
-    return {by: by.capitalize(), **SHORT_TITLES, "total": "All gaps"}
+def _count_columns(by: str, codes) -> dict[str, str]:
+    """The count tables' headings: the team or manager, each measure's short title, and the total."""
+    return {by: by.capitalize(), **{code: MEASURES[code].short_title for code in codes}, "total": "All gaps"}
 
 
 class ManagementOversightPage(AppPage):
-    """Headline counts, gaps by team (chart), counts by team and by manager, and the five tables."""
+    """Headline counts, gaps by team (chart), counts by team and by manager, and a table for each measure."""
 
     def __init__(self, report: OversightReport, *, user: str, source: str = "", unreadable=()):
         self.report = report
@@ -134,8 +69,9 @@ class ManagementOversightPage(AppPage):
         self.as_of_line = widgets.HTML(
             f'<p class="fsnb-as-of">{esc(figures_as_of(report.as_of, self.read_at))}</p>'
             f'<p class="fsnb-muted">{report.open_case_count:,} families open. Case supervision every '
-            f"{report.supervision_interval_days} days; children spoken to every {report.child_seen_interval_days} "
-            f"days; line management supervision every {report.line_management_interval_days} days (the council's "
+            f"{report.settings.supervision_interval_days} days; children spoken to every "
+            f"{report.settings.child_seen_interval_days} days; line management supervision every "
+            f"{report.settings.line_management_interval_days} days (the council's "
             "settings). Only completed records count as evidence.</p>"
         )
         self.as_of_line.add_class("fsnb-as-of-line")
@@ -155,24 +91,28 @@ class ManagementOversightPage(AppPage):
         self.headline.add_class("fsnb-headline")
         self.chart = figure_widget(gaps_figure(report.counts("team"), "team", titles, "Team"))
         self.chart.add_class("fsnb-chart-gaps")
-        self.drilldown = OversightDrillDown(self, TABLES)
-        self.by_team = TableSection("Gaps by team", _count_columns("team"), what="teams", what_one="team",
-                                    filename="oversight-by-team.xlsx", numeric=[*MEASURES, "total"],
+        codes = list(report.tables())  # the registry's measures, in its order
+        self.tables = {code: table_spec(MEASURES[code]) for code in codes}
+        self.drilldown = OversightDrillDown(self, self.tables)
+        self.by_team = TableSection("Gaps by team", _count_columns("team", codes), what="teams", what_one="team",
+                                    filename="oversight-by-team.xlsx", numeric=[*codes, "total"],
                                     sheet_name="Gaps by team",
                                     css_class="fsnb-oversight-by-team", empty_message="No gaps to show.")
-        self.by_manager = TableSection("Gaps by manager", _count_columns("manager"), what="managers",
+        self.by_manager = TableSection("Gaps by manager", _count_columns("manager", codes), what="managers",
                                        what_one="manager",
-                                       filename="oversight-by-manager.xlsx", numeric=[*MEASURES, "total"],
+                                       filename="oversight-by-manager.xlsx", numeric=[*codes, "total"],
                                        sheet_name="Gaps by manager",
                                        css_class="fsnb-oversight-by-manager", empty_message="No gaps to show.")
         self.sections = {
-            name: TableSection(
-                titles[name], spec["columns"], what=spec["what"], filename=f"oversight-{name.replace('_', '-')}.xlsx",
+            code: TableSection(
+                titles[code], spec["columns"], what=MEASURES[code].lines_are,
+                filename=f"oversight-{code.replace('_', '-')}.xlsx",
                 numeric=[c for c in spec["columns"] if c in NUMERIC], links=spec["links"],
-                empty_message=spec["empty"], note=spec["note"], css_class=f"fsnb-oversight-{name.replace('_', '-')}",
-                excel_columns=spec.get("excel"), sheet_name=SHORT_TITLES[name],
+                empty_message=MEASURES[code].empty, note=MEASURES[code].note(),
+                css_class=f"fsnb-oversight-{code.replace('_', '-')}", excel_columns=spec["excel"],
+                sheet_name=MEASURES[code].short_title,
             )
-            for name, spec in TABLES.items()
+            for code, spec in self.tables.items()
         }
         filters = widgets.HBox([self.team, self.manager], layout=widgets.Layout(flex_flow="row wrap"))
         filters.add_class("fsnb-filters")
@@ -206,7 +146,7 @@ class ManagementOversightPage(AppPage):
         shown = self.filtered()
         titles = shown.titles()
         tables = shown.tables()
-        self.headline.value = figure_cards([(f"{len(tables[n]):,}", titles[n], "") for n in MEASURES])
+        self.headline.value = figure_cards([(f"{len(table):,}", titles[code], "") for code, table in tables.items()])
         by_team = shown.counts("team")
         if charts:
             update_gaps(self.chart, by_team, "team")
@@ -245,10 +185,3 @@ class ManagementOversightPage(AppPage):
     def from_environment(cls):
         return build_fresh_page(TITLE, cls.from_context)
 
-
-def report_frame(report: OversightReport, name: str) -> pd.DataFrame:
-    """One measure's lines with the page's headings (what its Excel download holds)."""
-    from familyservice_nb.ui.kit.tables import for_excel
-
-    spec, table = TABLES[name], report.tables()[name]
-    return for_excel(table, spec.get("excel") or {k: v for k, v in spec["columns"].items() if k in table.columns})

@@ -4,20 +4,17 @@ guidance: Case Recording Quality Standards - (standard, descriptor, timescale, r
 shows whatever `familyservice_nb.standards` registers, measured on the evidence this user may see: a
 standard declared in the package appears here with no change to the page.
 
-Evidence given to the standards: `notes` are the case notes assessed by the timeliness rule; `tables`
-hold the oversight frames by name (`OversightData.tables()`: cases, children, staff, discussions,
-agreed_actions, action_reviews, children_spoken_to, line_management) when there is a database.
+The evidence given to the standards (`Evidence.gather`): the as-of date, the council's calendar and settings
+(the database's, else the defaults with the context's calendar), the case notes, and the oversight records
+(`OversightData`) when there is a database.
 """
 
 from __future__ import annotations
-
-import datetime as dt
 
 import ipywidgets as widgets
 import pandas as pd
 
 from familyservice_nb.standards import STANDARDS, Evidence, standards_table
-from familyservice_nb.timeliness import assess_timeliness
 from familyservice_nb.ui.charts import figure_widget, standards_figure
 from familyservice_nb.ui.kit.context import PageContext
 from familyservice_nb.ui.kit.data import notes_for, signed_in_name
@@ -30,26 +27,27 @@ TITLE = "Quality standards"
 COLUMNS = {
     "standard": "Standard", "descriptor": "Descriptor", "timescale": "Timescale", "responsibility": "Responsibility",
     "pct_met": "% met", "records_counted": "Records counted", "reading": "How the workbook reads it",
+    "what_to_do": "What to do",
 }
 
 
 def standards_frame(evidence: Evidence) -> pd.DataFrame:
-    """The registry's table with each standard's figure, and how the workbook reads its words."""
+    """The registry's table with each standard's figure, how the workbook reads its words, and what to do."""
     table = standards_table(evidence)
     table["reading"] = [STANDARDS[name].reading for name in table["standard"]]
+    table["what_to_do"] = [STANDARDS[name].what_to_do for name in table["standard"]]
     return table
 
 
 class QualityStandardsPage(AppPage):
     """The standards table with figures, as a chart and a table (downloadable as Excel)."""
 
-    def __init__(self, evidence: Evidence, *, user: str, as_of: dt.date | None, source: str = "",
-                 notices: list[str] = ()):
+    def __init__(self, evidence: Evidence, *, user: str, source: str = "", notices: list[str] = ()):
         self.evidence = evidence
         self.table_frame = standards_frame(evidence)
         self.read_at = london_now()  # when these figures were read (said with the as-of date, and in the download)
-        self.as_of = as_of or self.read_at.date()
-        as_of_text = figures_as_of(as_of, self.read_at)
+        self.as_of = evidence.as_of
+        as_of_text = figures_as_of(self.as_of, self.read_at)
         self.as_of_line = widgets.HTML(f'<p class="fsnb-as-of">{esc(as_of_text)}</p>')
         self.as_of_line.add_class("fsnb-as-of-line")
         self.source = widgets.HTML(f'<p class="fsnb-muted fsnb-source">{esc(source)}</p>' if source else "")
@@ -75,19 +73,21 @@ class QualityStandardsPage(AppPage):
     @classmethod
     def from_context(cls, context: PageContext) -> QualityStandardsPage:
         source = notes_for(context)
-        calendar = source.store.calendar() if source.store is not None else context.calendar()
-        assessed = assess_timeliness(source.notes, calendar=calendar, as_of=source.as_of)
-        tables, unreadable = {}, []
-        if source.store is not None:
+        store = source.store
+        data, unreadable = None, []
+        if store is not None:
             from familyservice_nb.store import NotAllowed
 
             try:
-                data = source.store.oversight_data()
-                tables, unreadable = data.tables(), [str(u) for u in data.unreadable]
+                data = store.oversight_data()
+                unreadable = [str(u) for u in data.unreadable]
             except NotAllowed:  # not on the staff list (notes from the extract file): the notes' standards show
-                tables = {}
-        evidence = Evidence(notes=assessed, tables=tables)
-        return cls(evidence, user=signed_in_name(context), as_of=assessed.attrs.get("as_of"), source=source.description,
+                data = None
+        evidence = Evidence.gather(
+            source.notes, data, as_of=source.as_of, settings=store.settings() if store is not None else None,
+            calendar=store.calendar() if store is not None else context.calendar(),
+        )
+        return cls(evidence, user=signed_in_name(context), source=source.description,
                    notices=[*source.notices, *unreadable])
 
     @classmethod
