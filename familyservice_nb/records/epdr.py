@@ -39,6 +39,7 @@ class EPDRRecord(Recording):
 
     occasion = "EPDR"
 
+    event_date: Day = Field(title="Date", description="The day the EPDR was held (for example 25/11/2026).")
     practitioner: Login = Field(description="The login of the practitioner whose EPDR it is.")
     manager: Login = Field(title="Held by", description="The login of their line manager, who held the EPDR.")
     objectives: list[Objective] = Field(

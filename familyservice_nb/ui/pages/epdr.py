@@ -77,7 +77,7 @@ class EPDRForm(RecordForm):
             section("Earlier EPDRs", [html_widget(earlier)]),
             section("About this EPDR", [self.field("event_date"), self.field("next_epdr_date"), information]),
             section(m["objectives"].title, [objectives], m["objectives"].description),
-            section(m["development"].title, [self.field("development", rows=4)], m["development"].description),
+            section(m["development"].title, [self.field("development", rows=4)]),
         ]
 
     def _suggestion(self) -> str | None:
