@@ -30,9 +30,11 @@ Readings the workbook had to choose (the guidance gives no numbers):
 - Line management supervision is due every `line_management_interval_days` (a council setting, default
   4 weeks: `vocab.LINE_MANAGEMENT_INTERVAL`), monthly as corporate supervision policies commonly ask. A
   practitioner with a line manager and no line management supervision recorded is due now.
-- The EPDR is past due when the next EPDR date recorded at the practitioner's latest completed line
-  management supervision that gives one is before the as-of date; with none recorded it is listed as not
-  known (the EPDR cycle, a council setting, bounds the date at completion: records/completion.py).
+- The EPDR is annual: a practitioner's next EPDR is due by the next EPDR date their latest completed EPDR set,
+  and never later than the council's EPDR cycle (`epdr_cycle_days`, default a year: `vocab.EPDR_CYCLE`) after
+  that EPDR was held (`records.epdr.epdr_due_by`). It is overdue from the day after; a practitioner with a
+  line manager and no EPDR recorded is overdue now. The next EPDR date a line management supervision
+  records is its plan, not an EPDR held, and does not count.
 - A child counts as spoken to from any completed record of a kind declared to count them
   (`records.kinds`, `RecordKind.spoken_to`): the page shows `spoken_to_note()`, which says what is counted.
 - Every record of a timed kind (`RecordKind.timed`: case supervisions, review and closure summaries,
@@ -58,13 +60,15 @@ import pandas as pd
 from .dates import LONDON, parse_uk_date, today_in_london
 from .errors import UnreadableRecord
 from .records import carry_forward
-from .records.kinds import KINDS, LINE_MANAGEMENT, SUPERVISION, RecordKind, kind_named
+from .records.epdr import epdr_due_by
+from .records.kinds import EPDR, KINDS, LINE_MANAGEMENT, SUPERVISION, RecordKind, kind_named
 from .records.people import StaffRole, open_on
 from .records.settings import CouncilSettings
 from .sources import Cited, from_guidance
 from .timeliness import assess_timeliness
 from .vocab import (
     CHILD_SEEN_INTERVAL,
+    EPDR_CYCLE,
     LINE_MANAGEMENT_INTERVAL,
     RECORDING_DEADLINE,
     RISK_RECORDING_DEADLINE,
@@ -212,7 +216,8 @@ class OversightData:
     | `agreed_actions` | action agreed in a completed discussion | record_id, case_id, event_date, action_id, what, by_whom, by_when |
     | `action_reviews` | review of an earlier action in a completed discussion | record_id, case_id, event_date, action_id, status |
     | `children_spoken_to` | child a completed record counts as spoken to | record_id, case_id, event_date, child_id, child, date_spoken_to |
-    | `line_management` | line management supervision record, drafts too | record_id, practitioner, manager, event_date, state, completed_at, next_epdr_date (of its latest completed version) |
+    | `line_management` | line management supervision record, drafts too | record_id, practitioner, manager (who held it), event_date, state, completed_at, next_epdr_date (of its latest completed version) |
+    | `epdrs` | EPDR record, drafts too | the same columns as `line_management` |
     | `recordings` | session, GFPO session and case note record, drafts too | record_id, kind, case_id, event_date, risk_identified, author, state, entered_at (first saved, UTC), completed_at |
 
     `children_spoken_to` holds every child a completed record counts as spoken to (`spoken_to_note()`).
@@ -230,6 +235,7 @@ class OversightData:
     action_reviews: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(**REVIEW_COLUMNS))
     children_spoken_to: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(**SPOKEN_COLUMNS))
     line_management: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(**LINE_COLUMNS))
+    epdrs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(**EPDR_COLUMNS))
     recordings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(**RECORDING_COLUMNS))
     unreadable: list[UnreadableRecord] = field(default_factory=list)
 
@@ -250,6 +256,7 @@ REVIEW_COLUMNS = _columns("record_id", "case_id", "event_date", "action_id", "st
 SPOKEN_COLUMNS = _columns("record_id", "case_id", "event_date", "child_id", "child", "date_spoken_to")
 LINE_COLUMNS = _columns("record_id", "practitioner", "manager", "event_date", "state", "completed_at",
                         "next_epdr_date")
+EPDR_COLUMNS = LINE_COLUMNS  # a personnel record's facts: whose, held by whom and when, and the next EPDR date
 RECORDING_COLUMNS = _columns("record_id", "kind", "case_id", "event_date", "risk_identified", "author", "state",
                              "entered_at", "completed_at")
 
@@ -595,40 +602,42 @@ def line_management_due(
 
 
 @measure(
-    "epdr_due", title="EPDRs past due", short_title="EPDR past due", guidance=_CORPORATE,
-    what_to_do="Hold each practitioner's EPDR, and record the next EPDR date at their line management supervision.",
-    explains="The next EPDR date recorded at the practitioner's latest line management supervision; the council's "
-             "EPDR cycle bounds it.",
-    lines_are="EPDRs past their date, none recorded first",
-    empty="Every practitioner's next EPDR is recorded and not yet due.",
-    columns={"practitioner": "Practitioner", "team": "Team", "manager": "Line manager", "due_by": "EPDR due by",
-             "record_id": "Recorded at", "days_overdue": "Days overdue"},
-    record_kind=LINE_MANAGEMENT,
+    "epdr_due", title="EPDRs overdue", short_title="EPDR overdue", guidance=_CORPORATE,
+    what_to_do="Hold each practitioner's annual EPDR and record it: open their name to start it.",
+    explains="An EPDR is due by the next EPDR date the practitioner's last EPDR set, and at the latest a cycle "
+             "after it was held. A next EPDR date planned at line management supervision is not an EPDR held.",
+    lines_are="EPDRs overdue, none recorded first",
+    empty="Every practitioner has had an EPDR in time.",
+    columns={"practitioner": "Practitioner", "team": "Team", "manager": "Line manager", "last_epdr": "Last EPDR held",
+             "record_id": "Record", "next_epdr_date": "Next EPDR date it set", "due_by": "Due by",
+             "days_overdue": "Days overdue"},
+    record_kind=EPDR, interval=Interval("epdr_cycle_days", "one every {} days"),
 )
-def epdr_due(data: OversightData, as_of=None) -> pd.DataFrame:
-    """People overseen with a line manager whose next EPDR date is past, or was never recorded.
+def epdr_due(data: OversightData, as_of=None, interval_days: int = EPDR_CYCLE.days) -> pd.DataFrame:
+    """People overseen with a line manager whose EPDR is overdue: past the day it was due by
+    (`records.epdr.epdr_due_by`: the next EPDR date their latest completed EPDR set, at the latest
+    `interval_days` after it was held), or never recorded.
 
-    guidance: Line Management Supervision - "annual EPDR ... in line with corporate guidance". The date is
-    the next EPDR date of their latest completed line management supervision that gives one. Lines: login,
-    practitioner, team, manager, due_by (the EPDR date), record_id (where it was recorded), days_overdue;
-    none recorded first, then most overdue.
+    guidance: Line Management Supervision - "annual EPDR ... in line with corporate guidance". Lines: login,
+    practitioner, team, manager, last_epdr (the day held), record_id, next_epdr_date (the date it set), due_by,
+    days_overdue (blank when none was ever recorded); none recorded first, then most overdue.
     """
     day = _day(as_of)
-    lm = data.line_management
-    if "next_epdr_date" not in lm:
-        lm = lm.assign(next_epdr_date=pd.NaT)
-    done = lm[lm["completed_at"].notna() & lm["next_epdr_date"].notna()]
-    latest = _latest_for_each(done.assign(next_epdr_date=_dates(done["next_epdr_date"])))
+    latest = _latest_for_each(data.epdrs[data.epdrs["completed_at"].notna()])
     out = _overseen_people(data)
-    out["due_by"] = pd.Series(_lookup(latest["next_epdr_date"], out["login"]), dtype="datetime64[ns]")
+    out["last_epdr"] = pd.Series(_lookup(latest["event_date"], out["login"]), dtype="datetime64[ns]")
     out["record_id"] = _lookup(latest["record_id"], out["login"])
+    out["next_epdr_date"] = pd.Series(_lookup(_dates(latest["next_epdr_date"]), out["login"]),
+                                      dtype="datetime64[ns]")
+    out["due_by"] = epdr_due_by(out["last_epdr"], out["next_epdr_date"], interval_days)
     out = out[(out["due_by"].isna() | (out["due_by"] < day)).to_numpy()]
     out["days_overdue"] = _days_overdue(out["due_by"], day)
     return _most_overdue(out)
 
 
 def _latest_for_each(done: pd.DataFrame) -> pd.DataFrame:
-    """Each practitioner's latest completed line management supervision (the later record on the same day)."""
+    """Each practitioner's latest completed personnel record (line management, EPDR): the later record on the
+    same day."""
     done = done.assign(event_date=_dates(done["event_date"]), _n=_record_number(done["record_id"]))
     return done.sort_values(["event_date", "_n"]).drop_duplicates("practitioner", keep="last").set_index("practitioner")
 

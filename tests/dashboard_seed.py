@@ -1,6 +1,6 @@
 """The dashboard tests' workbook (kernel-side, browser and benchmarks): the test world (`world.py`) with case
 notes as a Mosaic extract, case supervisions (one completed late, one with actions past their date, one left
-a draft) and line management. Free text that a spreadsheet would run as a formula is in it on purpose.
+a draft), line management and EPDRs. Free text that a spreadsheet would run as a formula is in it on purpose.
 """
 
 from __future__ import annotations
@@ -99,7 +99,15 @@ def seed(url: str) -> str:
                                              "next_epdr_date": "2027-03-01"}), None)
         keep(line_management.model_validate({"event_date": "2026-10-01", "author": OTHER_MANAGER,
                                              "practitioner": SOUTH_PRACTITIONER, "manager": OTHER_MANAGER,
-                                             "next_epdr_date": "2026-11-20"}), None)  # EPDR past due
+                                             "next_epdr_date": "2026-11-20"}), None)
+        # EPDRs: Pat's held on 02/03/2026 (the next is to come, 01/03/2027), Lee's on 20/11/2025 (the next was due
+        # 20/11/2026: past); Sam has none.
+        epdr = RECORD_KINDS["epdr"]
+        objectives = [{"what": "Lead two parenting groups", "by_when": "2026-09-30"}]
+        keep(epdr.model_validate({"event_date": "2026-03-02", "author": MANAGER, "practitioner": PRACTITIONER,
+                                  "manager": MANAGER, "objectives": objectives, "next_epdr_date": "2027-03-01"}), None)
+        keep(epdr.model_validate({"event_date": "2025-11-20", "author": OTHER_MANAGER, "practitioner": SOUTH_PRACTITIONER,
+                                  "manager": OTHER_MANAGER, "objectives": objectives, "next_epdr_date": "2026-11-20"}), None)
     return url
 
 

@@ -80,6 +80,9 @@ def example(key: str) -> dict:
         "line_management": {"event_date": MON_02_NOV, "author": PRACTITIONER, "practitioner": PRACTITIONER,
                             "manager": MANAGER, "workload_management": "Caseload of 14 is manageable.",
                             "next_epdr_date": "01/04/2027"},
+        "epdr": {"event_date": MON_02_NOV, "author": PRACTITIONER, "practitioner": PRACTITIONER, "manager": MANAGER,
+                 "objectives": [{"what": "Complete the Signs of Safety training", "by_when": "31/03/2027"}],
+                 "next_epdr_date": "02/11/2027"},
     }
     return data[key]
 
@@ -250,7 +253,7 @@ def workbook(tmp_path_factory) -> str:
 
 def test_the_guidance_kinds_are_declared_once_each():
     assert list(KINDS) == ["case_note", "session", "gfpo_session", "supervision", "review_summary",
-                           "closure_summary", "line_management"]
+                           "closure_summary", "line_management", "epdr"]
     assert len({k.model for k in KINDS.values()}) == len({k.page for k in KINDS.values()}) == len(KINDS)
 
 

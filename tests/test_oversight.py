@@ -380,18 +380,44 @@ def test_late_records_cover_every_kind_with_meeting_and_entered_dates_apart():
     assert report.late_supervision_records.empty and len(report.late_records) == 3
 
 
-def test_epdr_past_due_shows_and_a_future_one_does_not():
-    """Rule: an EPDR past its recorded date shows on the oversight page."""
-    d = OversightData(staff=STAFF, line_management=frame(oversight.LINE_COLUMNS, [
-        ("10", "pat.worker", "mo.manager", "2026-06-01", "complete", "2026-06-01 16:00", "2026-11-24"),  # past
-        ("11", "lee.worker", "sue.manager", "2026-11-01", "complete", "2026-11-01 16:00", "2026-11-25"),  # today
-    ]))
-    lines = oversight.epdr_due(d, AS_OF)
+def epdrs(*rows) -> pd.DataFrame:
+    return frame(oversight.EPDR_COLUMNS, list(rows))
+
+
+def test_an_epdr_held_15_12_2025_is_overdue_on_04_01_2027_and_one_held_05_01_2026_from_06_01_2027():
+    """Rule: an EPDR is due by the next EPDR date the last one set; overdue from the day after."""
+    d = data(epdrs=epdrs(("30", "pat.worker", "mo.manager", "2025-12-15", "complete", "2025-12-15 16:00", "2026-12-15"),
+                         ("31", "lee.worker", "sue.manager", "2026-01-05", "complete", "2026-01-05 16:00", "2027-01-05")))
+    lines = oversight.epdr_due(d, dt.date(2027, 1, 4))
     assert lines["login"].tolist() == ["pat.worker"]
-    assert (lines.iloc[0]["due_by"], lines.iloc[0]["days_overdue"], lines.iloc[0]["record_id"]) == (
-        pd.Timestamp("2026-11-24"), 1, "10")
-    none = OversightData(staff=STAFF, line_management=frame(oversight.LINE_COLUMNS, []))
-    assert sorted(oversight.epdr_due(none, AS_OF)["login"]) == ["lee.worker", "pat.worker"]  # never recorded
+    pat = lines.iloc[0]
+    assert (pat["last_epdr"], pat["next_epdr_date"], pat["due_by"], pat["days_overdue"], pat["record_id"]) == (
+        pd.Timestamp("2025-12-15"), pd.Timestamp("2026-12-15"), pd.Timestamp("2026-12-15"), 20, "30")
+    assert pat["practitioner"] == "Pat Worker" and pat["manager"] == "Mo Manager" and pat["team"] == "North"
+    assert oversight.epdr_due(d, dt.date(2027, 1, 5))["login"].tolist() == ["pat.worker"]  # Lee's is due today
+    lines = oversight.epdr_due(d, dt.date(2027, 1, 6))
+    assert lines["login"].tolist() == ["pat.worker", "lee.worker"] and lines["days_overdue"].tolist() == [22, 1]
+
+
+def test_a_next_epdr_date_set_beyond_a_year_is_due_a_cycle_after_the_epdr_held_02_01_2026():
+    """Rule: the EPDR is annual: none held in the council's EPDR cycle (a year) is overdue, whatever date was set."""
+    d = data(epdrs=epdrs(("31", "lee.worker", "sue.manager", "2026-01-02", "complete", "2026-01-02 16:00", "2027-06-30")))
+    lines = oversight.epdr_due(d, dt.date(2027, 1, 4))
+    lee = lines.set_index("login").loc["lee.worker"]
+    assert (lee["next_epdr_date"], lee["due_by"], lee["days_overdue"]) == (
+        pd.Timestamp("2027-06-30"), pd.Timestamp("2027-01-02"), 2)
+    two_years = management_oversight(d, settings=CouncilSettings(epdr_cycle_days=730), as_of=dt.date(2027, 1, 4))
+    assert "lee.worker" not in set(two_years.epdr_due["login"])
+    assert two_years.titles()["epdr_due"] == "EPDRs overdue (one every 730 days)"
+
+
+def test_no_epdr_recorded_is_overdue_now_and_a_draft_or_a_planned_date_does_not_count():
+    d = data(epdrs=epdrs(("30", "pat.worker", "mo.manager", "2026-11-20", "draft", None, None)),
+             line_management=frame(oversight.LINE_COLUMNS, [
+                 ("10", "lee.worker", "sue.manager", "2026-11-20", "complete", "2026-11-20 16:00", "2027-03-01")]))
+    lines = oversight.epdr_due(d, AS_OF)
+    assert sorted(lines["login"]) == ["lee.worker", "pat.worker"]
+    assert lines["due_by"].isna().all() and lines["days_overdue"].isna().all() and lines["record_id"].isna().all()
 
 
 def test_line_management_interval_is_a_council_setting():

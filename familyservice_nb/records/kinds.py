@@ -13,7 +13,7 @@ tests/test_kinds.py then walks every declared kind through every place that read
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -21,6 +21,7 @@ from ..errors import UnknownKind
 from ..vocab import NoteType
 from .base import Recording
 from .case_note import CaseNote
+from .epdr import EPDRRecord, epdr_text
 from .gfpo import GFPOSessionRecord
 from .line_management import LineManagementSupervision
 from .render_discussions import closure_text, line_management_text, review_text, supervision_text
@@ -218,4 +219,11 @@ LINE_MANAGEMENT = declare(RecordKind(
     key="line_management", title="Line management supervision", noun="line management supervision record",
     page="line-management-supervision.ipynb", model=LineManagementSupervision, text=line_management_text,
     destination=PERSONNEL_FILE, completed_by=Completer.LINE_MANAGER, timed=False,
+))
+# guidance: Line Management Supervision - "annual EPDR ... in line with corporate guidance": the appraisal, a
+# personnel record about the practitioner held by their line manager; not timed as a running record is.
+EPDR = declare(RecordKind(
+    key="epdr", title="EPDR", noun="EPDR record", page="epdr.ipynb", model=EPDRRecord, text=epdr_text,
+    destination=replace(PERSONNEL_FILE, label="The EPDR as text for the practitioner's supervision file"),
+    completed_by=Completer.LINE_MANAGER, timed=False,
 ))

@@ -10,20 +10,21 @@ their `staff_teams`); a case with no team has none. *The practitioner's line man
 named as their `line_manager`. Who completes each kind is declared with the kind (`records.kinds`,
 `RecordKind.completed_by`): *manager-completed* are a case supervision (planned, or advice on a safeguarding
 concern), a review summary and a closure summary (completing them is the management sign-off), and a case
-note of type "Manager's recording"; a line management supervision is its practitioner's line manager's.
+note of type "Manager's recording"; a line management supervision and an EPDR are their practitioner's line
+manager's.
 
 1. Author. A new record's `author` is the signed-in login; a record's author never changes afterwards
    (saving a draft, completing, amending keep it). A different author is refused, never replaced.
 2. Changing. An existing record (saving over its draft, completing it, amending it, saving an amendment's
    draft) is changed only by its author, a manager of the case's team (a record on a case), the
-   practitioner's line manager (line management, a record on no case), or an admin.
+   practitioner's line manager (line management and EPDR, records on no case), or an admin.
 3. Completing. Rule 2, and:
    - a manager-completed kind is completed only by a manager of the case's team, or an admin acting for
      one; for a case supervision the manager named (`manager`) is the signed-in manager (an admin: a
      manager of the case's team), and the manager and practitioner differ;
-   - a line management supervision is completed only by the practitioner's line manager, or an admin
-     acting for them; the manager named is the signed-in line manager (an admin: the line manager), and
-     differs from the practitioner;
+   - a kind the line manager completes (line management supervision, EPDR) is completed only by the
+     practitioner's line manager, or an admin acting for them; the manager named is the signed-in line
+     manager (an admin: the line manager), and differs from the practitioner;
    - other kinds (session, GFPO session, other case notes): rule 2 alone.
    A practitioner can still draft (and see) a manager-completed record where who-sees-what allows.
 4. Direct database access (no login: the database's owner, as in `Store.with_database_access`) is not
@@ -163,7 +164,7 @@ def check_may_complete(conn: Connection, viewer: Viewer, kind: str, meta: dict, 
     if completer is Completer.CASE_MANAGER:
         _check_team_manager(conn, viewer, declared, meta, data)
     elif completer is Completer.LINE_MANAGER:
-        _check_line_manager(conn, viewer, data)
+        _check_line_manager(conn, viewer, declared, data)
 
 
 def _noun(kind: RecordKind, data: dict) -> str:
@@ -201,20 +202,19 @@ def _check_team_manager(conn: Connection, viewer: Viewer, kind: RecordKind, meta
         raise NotAllowed(f"Manager: the manager and the practitioner cannot be the same person ({named}).")
 
 
-def _check_line_manager(conn: Connection, viewer: Viewer, data: dict) -> None:
+def _check_line_manager(conn: Connection, viewer: Viewer, kind: RecordKind, data: dict) -> None:
     practitioner, named = data.get("practitioner"), data.get("manager")
     line_manager = line_manager_of(conn, practitioner)
     if viewer.role == StaffRole.ADMIN:
         if named != line_manager:
             raise NotAllowed(f"Manager: '{named}' is not {practitioner}'s line manager; an administrator completes "
-                             "a line management supervision only for the line manager.")
+                             f"{_noun(kind, data)} only for the line manager.")
     elif viewer.login != line_manager:
         raise NotAllowed(
-            f"Only {practitioner}'s line manager can complete their line management supervision; you are signed in "
-            f"as {viewer.login}."
+            f"Only {practitioner}'s line manager can complete their {kind.noun}; you are signed in as {viewer.login}."
         )
     elif named != viewer.login:
-        raise NotAllowed(f"Manager: this must be you ({viewer.login}), the line manager holding the supervision, "
-                         f"not '{named}'.")
+        raise NotAllowed(f"Manager: this must be you ({viewer.login}), the line manager holding the "
+                         f"{kind.model.occasion}, not '{named}'.")
     if named == practitioner:
         raise NotAllowed(f"Manager: the manager and the practitioner cannot be the same person ({named}).")

@@ -202,6 +202,21 @@ def _line_management(person, discussions: list[str], as_of: dt.date, rng: np.ran
     })
 
 
+def _epdr(person, as_of: dt.date, rng: np.random.Generator):
+    """The practitioner's latest EPDR, held up to 13 months ago (so a few are overdue), the next due a year on."""
+    from ..records import RECORD_KINDS
+    from ..records.epdr import next_epdr_due
+
+    held = as_of - dt.timedelta(days=int(rng.integers(20, 400)))
+    return RECORD_KINDS["epdr"].model_validate({
+        "event_date": held, "author": person.line_manager, "practitioner": person.login,
+        "manager": person.line_manager, "next_epdr_date": next_epdr_due(held),
+        "objectives": [{"what": "Lead a parenting group with a colleague", "by_when": held + dt.timedelta(days=180)},
+                       {"what": "Keep case recording within 5 working days", "by_when": held + dt.timedelta(days=300)}],
+        "development": "Trauma-informed practice course; shadow a Senior Professional Practitioner.",
+    })
+
+
 def _written_on(event_date: dt.date, as_of: dt.date, rng: np.random.Generator) -> dt.datetime:
     """When a demo record was written: mostly within a few days of the meeting, a tail later."""
     day = min(event_date + dt.timedelta(days=int(rng.exponential(2.0))), as_of)
@@ -305,11 +320,13 @@ def fill_demo(store, seed: int = 7, notes: int = 5000, as_of: dt.date | None = N
                     discussed.setdefault(record.practitioner, []).append(record_id)
         for person in staff:
             if person.role == StaffRole.PRACTITIONER:
-                record = _line_management(person, discussed.get(person.login, [])[-3:], as_of, rng)
-                viewer = as_author(record)
-                with audit.clock_at(_written_on(record.event_date, as_of, rng)):
-                    record_id = repository.save_draft(conn, viewer, repository.prepare(record, None, calendar), None)
-                    repository.complete(conn, viewer, record_id, None, calendar)
+                for record in (_line_management(person, discussed.get(person.login, [])[-3:], as_of, rng),
+                               _epdr(person, as_of, rng)):
+                    viewer = as_author(record)
+                    with audit.clock_at(_written_on(record.event_date, as_of, rng)):
+                        record_id = repository.save_draft(conn, viewer, repository.prepare(record, None, calendar),
+                                                          None)
+                        repository.complete(conn, viewer, record_id, None, calendar)
     store.close()
     return {
         "staff": len(staff), "cases": len(cases), "children": sum(len(c.children) for c in cases),

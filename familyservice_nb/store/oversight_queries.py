@@ -2,7 +2,7 @@
 
 `oversight_data` fills `familyservice_nb.oversight.OversightData`: cases and children the viewer may see,
 the records of the kinds each measure reads (`records.kinds`: case discussions, timed kinds, kinds that count
-a child as spoken to, line management), drafts too (a draft past its due date is an overdue record), and,
+a child as spoken to, line management, EPDR), drafts too (a draft past its due date is an overdue record), and,
 from the latest completed version of each, its agreed actions, its reviews of earlier actions and the
 children it counts as spoken to (the same versions `repository.completed_discussions` gives the forms, so
 carry-forward agrees with the forms). A few queries, each one pass; each completed version is read through
@@ -24,6 +24,7 @@ from ..oversight import (
     CASE_COLUMNS,
     CHILD_COLUMNS,
     DISCUSSION_COLUMNS,
+    EPDR_COLUMNS,
     LINE_COLUMNS,
     RECORDING_COLUMNS,
     REVIEW_COLUMNS,
@@ -128,13 +129,13 @@ def _records(conn: Connection, viewer: Viewer, kinds: list[str]) -> pd.DataFrame
     query = (
         select(records.c.record_id, records.c.kind, records.c.case_id, records.c.event_date,
                records.c.risk_identified, records.c.author, records.c.subject, records.c.state, first.c.completed_at,
-               records.c.created_at)
+               records.c.created_at, records.c.manager)
         .outerjoin(first, first.c.record_id == records.c.record_id)
         .where(record_filter(viewer), records.c.kind.in_(kinds))
         .order_by(records.c.event_date, records.c.record_id)
     )
     columns = ["record_id", "kind", "case_id", "event_date", "risk_identified", "author", "practitioner", "state",
-               "completed_at", "entered_at"]
+               "completed_at", "entered_at", "manager"]
     frame = _dates(_frame(conn, query, columns), "event_date")
     frame["record_id"] = frame["record_id"].astype(str)
     frame["risk_identified"] = frame["risk_identified"].astype(bool)
@@ -207,9 +208,8 @@ def oversight_data(conn: Connection, viewer: Viewer) -> OversightData:
     actions = _agreed_actions([r for r in read if r.kind in discussions])
     reviews = _action_reviews([r for r in read if r.kind in discussions])
     spoken = _children_seen([r for r in read if r.kind in counting])
-    line = _records(conn, viewer, [kinds.LINE_MANAGEMENT.key]).rename(columns={"author": "manager"})
-    epdr_dates, unreadable_lines = _epdr_dates(conn, viewer, kinds.LINE_MANAGEMENT.key)
-    line["next_epdr_date"] = epdr_dates.reindex(line["record_id"]).to_numpy()
+    line, unreadable_lines = _personnel(conn, viewer, kinds.LINE_MANAGEMENT.key)
+    epdrs, unreadable_epdrs = _personnel(conn, viewer, kinds.EPDR.key)
     # A kind the workbook does not keep is in no frame; it is named all the same.
     unknown = _latest_completed_where(conn, viewer, records.c.kind.not_in(list(known_kinds())))[1]
     timed = kinds.keys(lambda k: k.timed and k.key not in discussions)
@@ -221,16 +221,20 @@ def oversight_data(conn: Connection, viewer: Viewer) -> OversightData:
         agreed_actions=_dates(actions, "by_when"),
         action_reviews=reviews,
         children_spoken_to=_dates(spoken, "date_spoken_to"),
-        line_management=_dates(line, "next_epdr_date")[LINE_COLUMNS["columns"]],
+        line_management=line[LINE_COLUMNS["columns"]],
+        epdrs=epdrs[EPDR_COLUMNS["columns"]],
         recordings=_records(conn, viewer, timed)[RECORDING_COLUMNS["columns"]],
-        unreadable=sorted(unreadable + unreadable_lines + unknown,
+        unreadable=sorted(unreadable + unreadable_lines + unreadable_epdrs + unknown,
                           key=lambda u: int(u.record_id) if u.record_id.isdigit() else 0),
     )
 
 
-def _epdr_dates(conn: Connection, viewer: Viewer, kind: str) -> tuple[pd.Series, list[UnreadableRecord]]:
-    """The next EPDR date of each line management record's latest completed version, by record id; and the
-    line management records that could not be read."""
+def _personnel(conn: Connection, viewer: Viewer, kind: str) -> tuple[pd.DataFrame, list[UnreadableRecord]]:
+    """The records of a personnel kind (line management, EPDR: each names a practitioner, the manager who held
+    it and the next EPDR date) the viewer may see, drafts too, with the next EPDR date of each one's latest
+    completed version; and those of them that could not be read."""
+    frame = _records(conn, viewer, [kind])
     read, unreadable = _latest_completed(conn, viewer, [kind])
     dates = pd.Series([r.model.next_epdr_date for r in read], index=[r.record_id for r in read], dtype=object)
-    return pd.to_datetime(dates).astype("datetime64[ns]"), unreadable
+    frame["next_epdr_date"] = dates.reindex(frame["record_id"]).to_numpy()
+    return _dates(frame, "next_epdr_date"), unreadable

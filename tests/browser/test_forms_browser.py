@@ -6,6 +6,7 @@ Every visit fails on any JavaScript error, any request leaving 127.0.0.1, or any
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -335,3 +336,33 @@ def test_the_other_forms_fill_complete_and_land_in_the_database(open_form, forms
     kinds = sorted(i.kind for i in after if i.record_id not in before)
     assert kinds == ["case_note", "closure_summary", "gfpo_session", "line_management", "review_summary", "session"]
     assert PRACTITIONER  # the seed's practitioner owns the case these were written on
+
+
+@pytest.mark.real_clock  # the server's today is the real one
+def test_an_epdr_by_keyboard_and_mouse_lands_in_the_database(open_form, forms_db):
+    """The line manager records Pat's EPDR, held a week ago: the next EPDR date follows the date held (the server
+    runs on the real clock); an objective is added."""
+    from familyservice_nb.dates import today_in_london
+    from familyservice_nb.records import uk
+    from familyservice_nb.records.epdr import next_epdr_due
+
+    held = today_in_london() - dt.timedelta(days=7)
+    visit = open_form("epdr")
+    page = visit.page
+    page.get_by_label("Practitioner").select_option(label="Pat Practitioner")
+    page.get_by_role("button", name="Start the EPDR").click()
+    fresh_form(page)
+    assert "this one is due now" in page.locator(".fsnb-form").inner_text()
+    page.get_by_label("Date of the EPDR", exact=True).fill(uk(held))
+    page.get_by_label("Date of the EPDR", exact=True).press("Tab")
+    page.wait_for_function(f"() => [...document.querySelectorAll('input')].some(i => i.value === "
+                           f"'{uk(next_epdr_due(held))}')")
+    page.get_by_role("button", name="Add an objective").click()
+    page.get_by_label("Objective 1: objective", exact=True).fill(PAYLOADS[0])
+    page.get_by_label("Objective 1: by when", exact=True).fill(uk(held + dt.timedelta(days=100)))
+    page.get_by_label("Continuing personal and professional development", exact=True).fill("Signs of Safety course.")
+    _complete(page, "EPDR record")
+    assert_no_script_ran(visit)
+    done = [i for i in store(forms_db).records(kind="epdr", state="complete") if i.subject == PRACTITIONER]
+    record = store(forms_db).get(done[-1].record_id)
+    assert record.objectives[0].what == PAYLOADS[0] and record.next_epdr_date == next_epdr_due(held)

@@ -49,6 +49,9 @@ def valid_data(kind: str) -> dict:
         "line_management": {"event_date": FRI_20_NOV, "author": "morgan.manager", "practitioner": "alex.example",
                             "manager": "morgan.manager", "workload_management": "Caseload of 14 is manageable.",
                             "next_epdr_date": "01/04/2027", "case_discussions": ["SUP-1", "SUP-2"]},
+        "epdr": {"event_date": FRI_20_NOV, "author": "morgan.manager", "practitioner": "alex.example",
+                 "manager": "morgan.manager", "objectives": [{"what": "Lead two parenting groups", "by_when": "31/03/2027"}],
+                 "development": "Signs of Safety refresher course.", "next_epdr_date": "19/11/2027"},
     }
     return data[kind]
 

@@ -22,13 +22,13 @@ HOSTILE = [
 SHOWN_TEXT = {
     "case_note": "text", "session": "observations_and_reflections", "gfpo_session": "activities",
     "supervision": "progress", "review_summary": "still_to_happen", "closure_summary": "closure_reason",
-    "line_management": "workload_management",
+    "line_management": "workload_management", "epdr": "development",
 }
 
 
-def test_the_seven_kinds():
+def test_the_eight_kinds():
     assert list(RECORD_KINDS) == ["case_note", "session", "gfpo_session", "supervision", "review_summary",
-                                  "closure_summary", "line_management"]
+                                  "closure_summary", "line_management", "epdr"]
     for name, cls in RECORD_KINDS.items():
         assert kind_of(cls).key == name and issubclass(cls, Recording)
 

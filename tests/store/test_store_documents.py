@@ -78,6 +78,9 @@ RECORDS = {  # kind: (who writes it, its data)
                                   "opening_figures": {"as_of": "20/11/2026", "caseload": 14, "notes": 40,
                                                       "on_time": 30, "late": 6, "overdue": 2, "pending": 2,
                                                       "pct_on_time": 78.9, "median_working_days": 3.5}}),
+    "epdr": (MANAGER, {"event_date": FRI_20_NOV, "author": MANAGER, "practitioner": WORKER, "manager": MANAGER,
+                       "objectives": [{"what": "Lead two parenting groups", "by_when": "31/03/2027"}],
+                       "development": HOSTILE_TEXT, "next_epdr_date": "19/11/2027"}),
 }
 
 

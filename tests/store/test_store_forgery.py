@@ -508,7 +508,7 @@ def _entries(stores, folder) -> list[tuple]:
 
 KINDS = {  # kind, and what its text says that the rules read
     "supervision": {}, "review_summary": {}, "closure_summary": {}, "case_note": {"note_type": "Visit"},
-    "case_note_manager": {"note_type": "Manager's recording"}, "line_management": {}, "session": {},
+    "case_note_manager": {"note_type": "Manager's recording"}, "line_management": {}, "session": {}, "epdr": {},
 }
 
 

@@ -170,6 +170,9 @@ def test_every_kind_of_record_saves_and_comes_back_equal(seeded, as_user):
         "line_management": {"event_date": "20/11/2026", "author": MANAGER, "practitioner": "pat.practitioner",
                             "manager": MANAGER, "workload_management": "Caseload of 14 is manageable.",
                             "next_epdr_date": "01/04/2027"},
+        "epdr": {"event_date": "20/11/2026", "author": MANAGER, "practitioner": "pat.practitioner", "manager": MANAGER,
+                 "objectives": [{"what": "Lead two parenting groups", "by_when": "31/03/2027"}],
+                 "next_epdr_date": "19/11/2027"},
     }
     assert set(data) == set(RECORD_KINDS)
     for kind, fields in data.items():

@@ -77,7 +77,7 @@ def test_the_seeded_gaps_are_found(db):
     assert late[["case_id", "days_late"]].values.tolist() == [["C-N1", 4]]  # completed Mon 12/10, due Thu 08/10
     assert sorted(report.children_not_spoken_to["child_id"]) == ["K-1", "K-2", "K-3"]
     assert report.line_management_due["login"].tolist() == ["sam.worker", SOUTH_PRACTITIONER]
-    # Lee's EPDR (20/11/2026) is past; Sam has none recorded; Pat's (01/03/2027) is to come.
+    # Sam has no EPDR recorded; Lee's next was due on 20/11/2026; Pat's (01/03/2027) is to come.
     assert report.epdr_due["login"].tolist() == ["sam.worker", SOUTH_PRACTITIONER]
     late = report.late_records
     assert (late.loc[0, "event_date"], late.loc[0, "entered_on"]) == (pd.Timestamp("2026-10-01"),
@@ -101,6 +101,11 @@ def test_lines_link_to_the_case_record_or_practitioner(db):
     assert '<a href="case-supervision.ipynb?case=C-N1">C-N1</a>' in late and "Case supervision" in late
     due = page.sections["line_management_due"].table.value
     assert '<a href="line-management-supervision.ipynb?practitioner=sam.worker">Sam Worker</a>' in due
+    # An EPDR line opens the EPDR page for the practitioner, and their last EPDR.
+    epdr = page.sections["epdr_due"].table.value
+    assert '<a href="epdr.ipynb?practitioner=sam.worker">Sam Worker</a>' in epdr
+    lee = page.report.epdr_due.set_index("login").loc["lee.south"]
+    assert f'<a href="epdr.ipynb?record={lee["record_id"]}">' in epdr and "20/11/2025" in epdr
 
 
 def test_filters_redraw_the_chart_and_tables_in_place(db):

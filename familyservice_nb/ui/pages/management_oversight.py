@@ -29,24 +29,24 @@ from familyservice_nb.ui.kit.values import figures_as_of, london_now
 TITLE = "Management oversight"
 ALL = ""
 # A line on a case opens the case's supervision page, and the case's oversight story (a column of links only:
-# not in the Excel file); a line about a practitioner opens their line management supervision.
+# not in the Excel file); a line about a practitioner opens the page of the measure's kind of record for them
+# (line management supervision unless the measure names another kind).
 CASE_LINK = Link(SUPERVISION.page, "case")
 STORY = {"story": "Oversight story"}
 STORY_LINK = Link(CASE_STORY_NOTEBOOK, "case", "case_id", text="Story of {}")
-PRACTITIONER_LINK = Link(LINE_MANAGEMENT.page, "practitioner", "login")
 NUMERIC = ["days_overdue", "days_late"]
 
 
 def table_spec(declared: Measure) -> dict:
     """How the page lays out one measure's table, from its declaration: its columns, the links in them (the
-    case, or else the practitioner; a record when the measure's records are all of one kind) and the columns of
-    its Excel download."""
+    case, or else the practitioner on the page of the measure's kind; a record when the measure's records are all
+    of one kind) and the columns of its Excel download."""
     columns, links = dict(declared.columns), {}
     if "case_id" in columns:
         columns |= STORY
         links |= {"case_id": CASE_LINK, "story": STORY_LINK}
     elif "practitioner" in columns:
-        links["practitioner"] = PRACTITIONER_LINK
+        links["practitioner"] = Link((declared.record_kind or LINE_MANAGEMENT).page, "practitioner", "login")
     if "record_id" in columns and declared.record_kind is not None:
         links["record_id"] = Link(declared.record_kind.page, "record", "record_id")
     return {"columns": columns, "links": links, "excel": declared.excel}
