@@ -333,6 +333,29 @@ def test_the_web_layer_imports_nothing_from_the_hub(path):
     assert bad == []
 
 
+def page_modules() -> set[str]:
+    """The page modules the page notebooks in dashboards/ open (`from familyservice_nb.ui.pages.X import ...`)."""
+    import json
+    import re
+
+    found = set()
+    for notebook in (PACKAGE.parent / "dashboards").glob("*.ipynb"):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        for cell in cells:
+            found.update(re.findall(r"from (familyservice_nb\.ui\.pages\.\w+) import", "".join(cell["source"])))
+    return found
+
+
+@pytest.mark.parametrize("path", MODULES, ids=_name)
+def test_a_page_module_is_opened_only_by_its_notebook(path):
+    """A page's module loads what its page needs (plotly, a chart warmed up); another page importing it would
+    carry all of that into a page that needs none of it."""
+    pages = page_modules()
+    assert pages  # the notebooks were read
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    assert [f"line {line}: {module}" for module, line in _imports(tree, path) if module in pages] == []
+
+
 def test_the_word_checks_catch_each_way_of_writing_a_bare_word_and_leave_the_enums_alone():
     source = ("if info.state == 'draft': pass\n"
               "rows.where(record_versions.c.state == 'complete')\n"

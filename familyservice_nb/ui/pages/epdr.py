@@ -2,8 +2,8 @@
 
 guidance: Line Management Supervision - "Line management supervision and annual EPDR should be undertaken in
 line with corporate guidance"; "clarity on work objectives" and "continuing personal and professional
-development". The practitioners to choose from, the draft offered back and the link into the page are the line
-management supervision page's (`LineManagementApp`): the same people, held by the same line manager. Once a
+development". The practitioners to choose from, the draft offered back and the link into the page are those of every
+record about a practitioner (`PractitionerApp`, as the line management supervision page has them). Once a
 practitioner is chosen the form opens with their earlier EPDRs and the date this one is due
 (`records.epdr.epdr_due_by`, the rule the oversight measure uses), and suggests the next EPDR's date a year
 (the council's EPDR cycle) after the date held.
@@ -21,14 +21,13 @@ from familyservice_nb.records import uk
 from familyservice_nb.records.epdr import EPDR_INFORMATION, EPDRRecord, Objective, epdr_due_by, next_epdr_due
 from familyservice_nb.records.kinds import EPDR
 from familyservice_nb.records.lifecycle import RecordState
-from familyservice_nb.store import NotAllowed
 from familyservice_nb.ui.forms.framework.form import RecordForm, section
 from familyservice_nb.ui.forms.framework.parts import ListPart
+from familyservice_nb.ui.forms.framework.practitioner_app import PractitionerApp
 from familyservice_nb.ui.forms.framework.rows import RowList
 from familyservice_nb.ui.kit.catalogue import record_link
 from familyservice_nb.ui.kit.html import esc
 from familyservice_nb.ui.kit.shared import html_widget
-from familyservice_nb.ui.pages import line_management_supervision
 
 EARLIER_SHOWN = 5  # the practitioner's latest EPDRs shown above the form: five years of them
 
@@ -99,23 +98,13 @@ class EPDRForm(RecordForm):
             due.value = suggestion
 
 
-class EPDRApp(line_management_supervision.LineManagementApp):
+class EPDRApp(PractitionerApp):
     intro = ("Record a practitioner's annual EPDR: the date it was held, the work objectives set, the development "
              "agreed and when the next EPDR is due. It is a personnel record for their supervision file. Your draft "
              "saves itself as you type.")
     form_class = EPDRForm
-
-    def make_chooser(self):
-        chooser = super().make_chooser()
-        chooser.start.description = "Start the EPDR"
-        return chooser
-
-    def follow_link(self, params) -> None:
-        try:
-            super().follow_link(params)
-        except NotAllowed:
-            raise NotAllowed(f"You cannot hold an EPDR with '{params.get('practitioner')}': they are not in a team you "
-                             "manage.") from None
+    held = "an EPDR"
+    start_label = "Start the EPDR"
 
     def earlier_epdrs(self, login: str, record_id: str | None = None) -> tuple[list[EPDRRecord], list[str]]:
         """The practitioner's completed EPDRs that came before this one (all of them for a new one), oldest first."""
@@ -124,7 +113,7 @@ class EPDRApp(line_management_supervision.LineManagementApp):
                  if i.subject == login and i.record_id != record_id and i.event_date <= held_on][-EARLIER_SHOWN:]
         return [self.store.get(i.record_id) for i in infos], [i.record_id for i in infos]
 
-    def new_form(self, login: str, record_id=None, figures=None, author=None) -> EPDRForm:
+    def new_form(self, login: str, record_id=None, author=None) -> EPDRForm:
         earlier, ids = self.earlier_epdrs(login, record_id)
         holder = author or self.store.user
         return EPDRForm(self.store, name=self._name(login), earlier=earlier, earlier_ids=ids,

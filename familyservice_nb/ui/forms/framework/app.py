@@ -1,7 +1,8 @@
 """A form page: choose whose record, get a draft back or start afresh, write, complete.
 
 `CaseFormApp` is the page for records about one case (supervision, session, GFPO, case note, review,
-closure); `ui.pages.line_management_supervision.LineManagementApp` the one for a practitioner. A page
+closure); `practitioner_app.PractitionerApp` the one for records about a practitioner (line management
+supervision, EPDR). A page
 notebook shows one::
 
     from familyservice_nb.ui.pages.case_supervision import CaseSupervisionApp
