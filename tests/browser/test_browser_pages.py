@@ -133,7 +133,7 @@ def test_dashboard_opens_every_time_when_opened_again_and_again(browser, app_ser
     (A preloaded plotly module once made Voila's widget manager lose the page's widget now and then.)"""
     context = browser.new_context(locale="en-GB")
     try:
-        for _ in range(6):
+        for _ in range(4):
             page = context.new_page()
             seen = watch_page(page)
             page.goto(app_server.url(DASHBOARD), wait_until="domcontentloaded")
