@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from serverhelp import free_port, require
+from serverhelp import end_group, free_port, require
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PASSWORD = "demo-hub-password-for-tests"
@@ -117,15 +116,7 @@ class Hub:
             descendants = psutil.Process(self.proc.pid).children(recursive=True)
         except psutil.NoSuchProcess:
             descendants = []
-        try:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        try:
-            self.proc.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
+        end_group(self.proc, timeout=40)
         # JupyterHub starts each person's server in a session of its own, outside the hub's process group:
         # end those the hub did not stop itself (20 servers can take it longer than the 40 s above), so a
         # run never leaves servers and kernels behind to slow what runs next.

@@ -279,6 +279,17 @@ def _children(parent: int) -> dict[int, bytes]:
     return found
 
 
+def end_group(proc: subprocess.Popen, timeout: float) -> None:
+    """End a program started in a session of its own, with its whole process group: asked to stop first, killed
+    if it has not within `timeout` seconds."""
+    _signal_group(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _signal_group(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
 def _signal_group(pgid: int, sig: int) -> None:
     try:
         os.killpg(pgid, sig)

@@ -20,12 +20,13 @@ import hashlib
 import os
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from serverhelp import end_group
 
 SUFFIX = "dc=council,dc=test"
 STAFF = f"ou=staff,{SUFFIX}"
@@ -174,15 +175,7 @@ access to * by dn.exact="{SEARCH_DN}" read by users read by * none
 
     def stop(self) -> None:
         if self.proc is not None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+            end_group(self.proc, timeout=20)
             self.proc = None
             self.log.close()
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -123,6 +123,9 @@ def test_the_workbooks_refusals_are_said_in_words_and_nobody_gets_a_server(hub, 
     assert "Traceback" not in answer.text
     home = browser.get(hub.url("hub/home"), allow_redirects=False, timeout=30)
     assert home.status_code == 302 and "/hub/login" in home.headers["Location"], f"{who}: signed in"
+    # Asked for straight after, the server of the login they tried is not started for them: sign in first.
+    spawn = browser.get(hub.url(f"hub/spawn/{hub_user}"), allow_redirects=False, timeout=30)
+    assert spawn.status_code == 302 and "/hub/login" in spawn.headers["Location"], f"{who}: {spawn.status_code}"
     import pwd
 
     from familyservice_nb.hub.system_users import system_name
